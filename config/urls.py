@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+handler403 = "quiz.views.errors.permission_denied"
+handler404 = "quiz.views.errors.page_not_found"
+handler500 = "quiz.views.errors.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("quiz.urls_accounts")),
+    path("", include("quiz.urls")),
+]

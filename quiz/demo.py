@@ -1,0 +1,38 @@
+"""Demo accounts for trying ConvQuiz on the embedded database; never in production."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from quiz.roles import STUDENTS, TEACHERS
+
+DEMO_ACCOUNTS = (
+    # username, password, group, staff
+    ("admin", "admin-demo", None, True),
+    ("teacher", "teacher-demo", TEACHERS, False),
+    ("student", "student-demo", STUDENTS, False),
+)
+
+
+class DemoRefused(RuntimeError):
+    pass
+
+
+def ensure_demo_allowed() -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if not settings.DEBUG or not engine.endswith("sqlite3"):
+        raise DemoRefused("demo accounts are created only with DEBUG on and the embedded SQLite database")
+
+
+def create_demo_accounts() -> list[tuple[str, str]]:
+    """Create (or reset) the three demo accounts; returns their usernames and passwords."""
+    ensure_demo_allowed()
+    User = get_user_model()
+    for username, password, group_name, staff in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.is_staff = user.is_superuser = staff
+        user.set_password(password)
+        user.save()
+        if group_name:
+            user.groups.add(Group.objects.get(name=group_name))
+    return [(username, password) for username, password, _, _ in DEMO_ACCOUNTS]

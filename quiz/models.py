@@ -1,0 +1,385 @@
+"""What ConvQuiz stores: quizzes and their questions, and students' attempts at them.
+
+Deleting or editing a question never silently deletes graded work: a Response protects
+its Part, and an Attempt protects its Quiz and its student.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+import grader
+
+
+class Visibility(models.TextChoices):
+    """When students see one kind of review information about their attempt."""
+
+    IMMEDIATELY = "immediately", "Immediately after submitting"
+    AFTER_CLOSE = "after_close", "After the quiz closes"
+    NEVER = "never", "Never"
+
+
+class Quiz(models.Model):
+    key = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
+    closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
+    time_limit_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty: no time limit."
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(default=1)
+    randomize_numbers = models.BooleanField(
+        default=False, help_text="Give every attempt its own numbers, drawn from each question's ranges."
+    )
+    review_free_text = models.BooleanField(
+        default=True,
+        help_text="Free-text scores stay provisional until a teacher confirms them; "
+        "off: the rubric's suggestion is accepted as it is.",
+    )
+    show_score = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
+    show_feedback = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
+    show_answers = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
+    show_solutions = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
+    groups = models.ManyToManyField(
+        Group, blank=True, related_name="quizzes", help_text="Empty: open to every student."
+    )
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(attempts_allowed__gte=1), name="quiz_allows_an_attempt"),
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or self.opens_at <= now) and not self.is_closed(now)
+
+    def is_closed(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.closes_at is not None and self.closes_at <= now
+
+    def reveals(self, setting: str, now=None) -> bool:
+        """Whether students may now see what `setting` (e.g. "show_answers") controls."""
+        value = getattr(self, setting)
+        if value == Visibility.IMMEDIATELY:
+            return True
+        if value == Visibility.AFTER_CLOSE:
+            return self.is_closed(now)
+        return False
+
+
+class Question(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=40)
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    prompt = models.TextField(help_text="A template filled from the parameters, e.g. {stride}.")
+    calculator = models.CharField(
+        max_length=40, blank=True, help_text="The grader calculator that computes the answers; empty for free text."
+    )
+    params = models.JSONField(default=dict, blank=True, help_text="The parameters with their seed values.")
+    ranges = models.JSONField(default=dict, blank=True, help_text="The ranges random parameters are drawn from.")
+    given = models.JSONField(
+        default=list, blank=True, help_text="Parameters shown to the student as tables (sequences, matrices)."
+    )
+
+    class Meta:
+        ordering = ["quiz", "order", "key"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="unique_question_key_per_quiz")]
+
+    def __str__(self) -> str:
+        return f"{self.key}. {self.title}"
+
+
+class AnswerKind(models.TextChoices):
+    INTEGER = "integer", "Integer"
+    NUMBER = "number", "Number"
+    QUANTITY = "quantity", "Quantity with a unit"
+    VECTOR = "vector", "Vector"
+    MATRIX = "matrix", "Matrix"
+    DIMS = "dims", "Dimensions (height × width)"
+    CHOICE = "choice", "Choice"
+    TEXT = "text", "Free text"
+
+
+class Part(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="parts")
+    key = models.SlugField(max_length=20)
+    order = models.PositiveSmallIntegerField(default=0)
+    prompt = models.TextField()
+    points = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    kind = models.CharField(max_length=20, choices=AnswerKind.choices)
+    output = models.CharField(max_length=80, blank=True, help_text="Which calculator output is the answer.")
+    unit = models.CharField(max_length=20, blank=True, help_text="The unit the answer is asked in, e.g. MB.")
+    relative_tolerance = models.FloatField(default=0)
+    absolute_tolerance = models.FloatField(default=0)
+    partial_credit = models.BooleanField(default=False, help_text="Credit per right element when the shape is right.")
+    shape_feedback = models.TextField(blank=True, help_text="Feedback for an answer of the wrong shape.")
+    mistakes = models.JSONField(default=list, blank=True, help_text="Known mistakes: key, output, credit, feedback.")
+    choices = models.JSONField(default=list, blank=True, help_text="For choice parts: key and label of each choice.")
+    correct_choice = models.CharField(max_length=40, blank=True)
+    rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
+
+    class Meta:
+        ordering = ["question__order", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="unique_part_key_per_question"),
+            models.CheckConstraint(condition=Q(points__gt=0), name="part_points_positive"),
+            models.CheckConstraint(
+                condition=Q(relative_tolerance__gte=0, absolute_tolerance__gte=0), name="part_tolerance_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How students and teachers name the part: "Question 2b", or "Question 1" alone."""
+        number = self.question.key.removeprefix("q")
+        # parts.all() reads the prefetch cache when a page prefetched the parts.
+        single = len(self.question.parts.all()) == 1
+        return f"Question {number}" if single else f"Question {number}{self.key}"
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.kind == AnswerKind.TEXT
+
+    def spec_dict(self) -> dict:
+        """The part as the grader reads it (the same shape as in the bank file)."""
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "output": self.output,
+            "unit": self.unit,
+            "relative_tolerance": self.relative_tolerance,
+            "absolute_tolerance": self.absolute_tolerance,
+            "partial_credit": self.partial_credit,
+            "shape_feedback": self.shape_feedback,
+            "mistakes": self.mistakes,
+            "choices": self.choices,
+            "correct": self.correct_choice,
+            "rubric": self.rubric,
+        }
+
+    def spec(self) -> grader.PartSpec:
+        return grader.PartSpec.from_dict(self.spec_dict())
+
+
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+    GRADED = "graded", "Graded"
+
+
+class Attempt(models.Model):
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField(help_text="1 for a student's first attempt at the quiz.")
+    seed = models.BigIntegerField(null=True, blank=True, help_text="The seed the numbers were drawn with, if drawn.")
+    params = models.JSONField(default=dict, help_text="The exact parameters of every question, by question key.")
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: no deadline.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    auto_submitted = models.BooleanField(default=False, help_text="Submitted by the server when time ran out.")
+    state = models.CharField(max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
+    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=8, decimal_places=3, default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # Guards the attempt limit: two simultaneous starts cannot both take number N.
+            models.UniqueConstraint(fields=["student", "quiz", "number"], name="unique_attempt_number"),
+            models.UniqueConstraint(
+                fields=["student", "quiz"],
+                condition=Q(state="in_progress"),
+                name="one_attempt_in_progress",
+            ),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="attempt_score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=models.F("max_score")),
+                name="attempt_score_at_most_max",
+            ),
+        ]
+        indexes = [models.Index(fields=["quiz", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.quiz} #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == AttemptState.IN_PROGRESS
+
+    def is_overdue(self, now=None) -> bool:
+        """True once the deadline and the grace period have passed while still open."""
+        if not self.is_open or self.deadline is None:
+            return False
+        now = now or timezone.now()
+        return now > self.deadline + timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+
+class ResponseStatus(models.TextChoices):
+    UNANSWERED = "unanswered", "Unanswered"
+    CORRECT = "correct", "Correct"
+    PARTIAL = "partial", "Partially correct"
+    INCORRECT = "incorrect", "Incorrect"
+    INVALID = "invalid", "Could not be read"
+    NEEDS_REVIEW = "needs_review", "Awaiting review"
+
+
+def _credit_in_range(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 1})
+
+
+class Response(models.Model):
+    """A student's answer to one part, as typed, and how it was graded.
+
+    Scores are credits in [0, 1], multiplied by the part's points for totals. A
+    teacher's confirmed free-text score and an override sit in their own fields and
+    win over the computed score, so regrading never erases them.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="responses")
+    text = models.TextField(blank=True, help_text="Exactly as typed.")
+    sequence = models.PositiveIntegerField(default=0, help_text="The page's save counter; older saves are refused.")
+    saved_at = models.DateTimeField(null=True, blank=True)
+
+    score = models.FloatField(null=True, blank=True, help_text="The computed credit (or the rubric's suggestion).")
+    status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.UNANSWERED)
+    mistake = models.CharField(max_length=80, blank=True, help_text="The known mistake the answer matched.")
+    feedback = models.TextField(blank=True)
+    expected = models.TextField(blank=True, help_text="The correct answer as displayed.")
+    concepts_found = models.JSONField(default=list, blank=True)
+    concepts_missed = models.JSONField(default=list, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    review_score = models.FloatField(null=True, blank=True, help_text="A teacher's confirmed free-text credit.")
+    review_comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    override_score = models.FloatField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+    override_previous_score = models.FloatField(null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "part__question__order", "part__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "part"], name="one_response_per_part"),
+            models.CheckConstraint(condition=_credit_in_range("score"), name="response_score_in_range"),
+            models.CheckConstraint(condition=_credit_in_range("review_score"), name="response_review_score_in_range"),
+            models.CheckConstraint(
+                condition=_credit_in_range("override_score"), name="response_override_score_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["part", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} — {self.part}"
+
+    @property
+    def final_score(self) -> float | None:
+        """The credit that counts: an override, else a confirmed review, else the computed one."""
+        if self.override_score is not None:
+            return self.override_score
+        if self.review_score is not None:
+            return self.review_score
+        return self.score
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.status == ResponseStatus.NEEDS_REVIEW and self.review_score is None and self.override_score is None
+
+
+class ScoreChange(models.Model):
+    """One teacher decision about a response's score, kept so that revisions have a history."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Free-text review"
+        OVERRIDE = "override", "Override"
+        REGRADE = "regrade", "Regrade"
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="score_changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    previous_score = models.FloatField(null=True, blank=True)
+    new_score = models.FloatField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+
+class AttemptEvent(models.Model):
+    """The attempt's log: what happened when, for disputes."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Started"
+        SAVED = "saved", "Saved"
+        SUBMITTED = "submitted", "Submitted"
+        AUTO_SUBMITTED = "auto_submitted", "Submitted when time ran out"
+        REOPENED = "reopened", "Reopened"
+        REVIEWED = "reviewed", "Reviewed"
+        OVERRIDDEN = "overridden", "Score overridden"
+        REGRADED = "regraded", "Regraded"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    part_key = models.CharField(max_length=40, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Accommodation(models.Model):
+    """Extra time and attempts for one student on one quiz, recorded with who and why."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="accommodations")
+    extra_minutes = models.PositiveIntegerField(default=0)
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student", "quiz"], name="one_accommodation_per_quiz")]
+
+    def __str__(self) -> str:
+        return f"{self.student} on {self.quiz}: +{self.extra_minutes} min, +{self.extra_attempts} attempts"

@@ -1,0 +1,65 @@
+"""Nothing a second worker would need stays in one worker's memory when CACHE_URL is set."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_is_running() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+SCRIPT = """
+import django
+django.setup()
+from django.conf import settings
+from django.contrib.sessions.backends.cache import SessionStore
+from django.core.cache import cache
+print(settings.SESSION_ENGINE, settings.CACHES["default"]["BACKEND"])
+cache.set("convquiz-check", "shared", 30)
+session = SessionStore()
+session["student"] = "alice"
+session.save()
+print(session.session_key)
+"""
+
+READ_BACK = """
+import sys
+import django
+django.setup()
+from django.contrib.sessions.backends.cache import SessionStore
+from django.core.cache import cache
+print(cache.get("convquiz-check"), SessionStore(session_key=sys.argv[1]).get("student"))
+"""
+
+
+def run_worker(script: str, *args: str) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "CACHE_URL": REDIS_URL}
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.skipif(not redis_is_running(), reason="no Redis on 127.0.0.1:6379")
+def test_cache_and_sessions_are_shared_through_redis():
+    first = run_worker(SCRIPT).splitlines()
+    assert first[0] == "django.contrib.sessions.backends.cache django_redis.cache.RedisCache"
+    # A second process (another worker) reads what the first one wrote.
+    assert run_worker(READ_BACK, first[1]).split() == ["shared", "alice"]
+
+
+def test_database_connections_are_reused(settings):
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0

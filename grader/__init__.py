@@ -1,0 +1,42 @@
+"""ConvQuiz's grader: pure functions from parameters and answer text to verdicts.
+
+No Django here (apart from the app shell in `apps.py`): numbers and strings in, a score
+in [0, 1], a status, feedback and worked solutions out.
+"""
+
+from grader.calculators import CALCULATORS, Computation, compute, validate_params
+from grader.parsing import AnswerError
+from grader.prompts import render_prompt
+from grader.scoring import (
+    Verdict,
+    check_answer,
+    expected_answer,
+    grade_part,
+    grade_question,
+    normalize_answer,
+    worked_solution,
+)
+from grader.spec import ChoiceSpec, ConceptSpec, MistakeSpec, PartSpec
+from grader.variants import draw_params, validate_ranges
+
+__all__ = [
+    "CALCULATORS",
+    "AnswerError",
+    "ChoiceSpec",
+    "Computation",
+    "ConceptSpec",
+    "MistakeSpec",
+    "PartSpec",
+    "Verdict",
+    "check_answer",
+    "compute",
+    "draw_params",
+    "expected_answer",
+    "grade_part",
+    "grade_question",
+    "normalize_answer",
+    "render_prompt",
+    "validate_params",
+    "validate_ranges",
+    "worked_solution",
+]

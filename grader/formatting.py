@@ -1,0 +1,48 @@
+"""How numbers, vectors and matrices are shown to students: plain ASCII they can copy back."""
+
+import math
+
+
+def integer(value: int | float) -> str:
+    """903400 -> "903,400"."""
+    return f"{round(value):,}"
+
+
+def plain(value: int | float, digits: int = 4) -> str:
+    """A number without grouping, to about `digits` significant figures (at least two decimals
+    for small numbers): 3.7777 -> "3.778", 6.25 -> "6.25", 3.0 -> "3"."""
+    if _is_whole(value):
+        return str(round(value))
+    return _decimals(value, digits, grouping=False)
+
+
+def grouped(value: int | float, digits: int = 4) -> str:
+    """Like `plain`, with thousands separators: 12345.678 -> "12,345.68"."""
+    if _is_whole(value):
+        return integer(value)
+    return _decimals(value, digits, grouping=True)
+
+
+def dims(values: list) -> str:
+    return "×".join(str(round(v)) if _is_whole(v) else plain(v) for v in values)
+
+
+def quantity(value: float, symbol: str, digits: int = 3) -> str:
+    """A size to `digits` significant figures, or one decimal if that is more, trailing zeros
+    dropped: 12.6136 -> "12.6 MB", 565.6136 -> "565.6 MB", 9.0 -> "9 MB"."""
+    if value == 0:
+        return f"0 {symbol}"
+    places = max(1, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
+    return f"{text} {symbol}"
+
+
+def _is_whole(value: int | float) -> bool:
+    return isinstance(value, int) or (math.isfinite(value) and value == round(value))
+
+
+def _decimals(value: float, digits: int, grouping: bool) -> str:
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    places = max(2, digits - 1 - magnitude)
+    text = f"{value:,.{places}f}" if grouping else f"{value:.{places}f}"
+    return text.rstrip("0").rstrip(".")

@@ -1,0 +1,286 @@
+"""What a part asks for: its answer kind, calculator output, tolerance, mistakes, choices, rubric.
+
+Specs are frozen and hashable so that grading can cache what it derives from them.
+"""
+
+import math
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any
+
+from grader import units
+
+NUMERIC_KINDS = ("integer", "number", "quantity", "vector", "matrix", "dims")
+KINDS = (*NUMERIC_KINDS, "choice", "text")
+# Kinds compared with a tolerance; the others are exact.
+TOLERANT_KINDS = ("number", "quantity", "vector", "matrix")
+
+# Keys of a bank part that are not the grader's business.
+_IGNORED_KEYS = {"prompt", "points"}
+_KNOWN_KEYS = {
+    "key",
+    "kind",
+    "output",
+    "unit",
+    "relative_tolerance",
+    "absolute_tolerance",
+    "partial_credit",
+    "shape_feedback",
+    "mistakes",
+    "choices",
+    "correct",
+    "rubric",
+}
+
+
+@dataclass(frozen=True)
+class MistakeSpec:
+    """A known wrong answer: another calculator output, with its own credit and feedback."""
+
+    key: str
+    output: str
+    credit: float
+    feedback: str
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ConceptSpec:
+    """One rubric concept, recognised when any of its phrases occurs in a free-text answer."""
+
+    key: str
+    label: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One gradable part; validated on construction, so a spec that exists is usable."""
+
+    key: str
+    kind: str
+    output: str = ""
+    unit: str = ""
+    relative_tolerance: float = 0.0
+    absolute_tolerance: float = 0.0
+    partial_credit: bool = False
+    shape_feedback: str = ""
+    mistakes: tuple[MistakeSpec, ...] = ()
+    choices: tuple[ChoiceSpec, ...] = ()
+    correct_choice: str = ""
+    rubric: tuple[ConceptSpec, ...] = ()
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check(self)
+        # Grading hashes specs on every answer (cache keys); hash the nested tuples once.
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in _FIELDS)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PartSpec":
+        """Build a spec from a bank part (the YAML mapping); ValueError names the bad field."""
+        if not isinstance(data, dict):
+            raise ValueError("part: must be a mapping")
+        unknown = sorted(set(data) - _KNOWN_KEYS - _IGNORED_KEYS, key=str)
+        if unknown:
+            raise ValueError(f"{unknown[0]}: not a field of a part")
+        return cls(
+            key=_text(data, "key"),
+            kind=_text(data, "kind"),
+            output=_text(data, "output"),
+            unit=_text(data, "unit"),
+            relative_tolerance=_number(data, "relative_tolerance"),
+            absolute_tolerance=_number(data, "absolute_tolerance"),
+            partial_credit=_flag(data, "partial_credit"),
+            shape_feedback=_text(data, "shape_feedback"),
+            mistakes=tuple(
+                MistakeSpec(
+                    key=_text(item, "key", where),
+                    output=_text(item, "output", where),
+                    credit=_number(item, "credit", where, "must be a number between 0 and 1"),
+                    feedback=_text(item, "feedback", where),
+                )
+                for where, item in _items(data, "mistakes")
+            ),
+            choices=tuple(
+                ChoiceSpec(key=_text(item, "key", where), label=_text(item, "label", where))
+                for where, item in _items(data, "choices")
+            ),
+            correct_choice=_text(data, "correct"),
+            rubric=tuple(
+                ConceptSpec(
+                    key=_text(item, "key", where),
+                    label=_text(item, "label", where),
+                    phrases=_phrases(item, where),
+                )
+                for where, item in _items(data, "rubric")
+            ),
+        )
+
+
+_FIELDS = (
+    "key",
+    "kind",
+    "output",
+    "unit",
+    "relative_tolerance",
+    "absolute_tolerance",
+    "partial_credit",
+    "shape_feedback",
+    "mistakes",
+    "choices",
+    "correct_choice",
+    "rubric",
+)
+
+
+def _check(spec: PartSpec) -> None:
+    """Refuse a spec that could not be graded, naming the field."""
+    if not spec.key:
+        raise ValueError("key: required")
+    if spec.kind not in KINDS:
+        raise ValueError(f"kind: must be one of {', '.join(KINDS)}, not {spec.kind!r}")
+    numeric = spec.kind in NUMERIC_KINDS
+    if numeric and not spec.output:
+        raise ValueError(f"output: required for {spec.kind} parts")
+    if not numeric and spec.output:
+        raise ValueError(f"output: {spec.kind} parts take no calculator output")
+    if spec.kind == "quantity":
+        if not spec.unit:
+            raise ValueError("unit: required for quantity parts")
+        if units.unit_name(spec.unit) is None:
+            raise ValueError(f"unit: must be a byte unit ({units.KNOWN}), not {spec.unit!r}")
+    elif spec.unit:
+        raise ValueError("unit: only quantity parts take a unit")
+    for name in ("relative_tolerance", "absolute_tolerance"):
+        value = getattr(spec, name)
+        if not _is_number(value) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name}: must be a number of at least 0")
+        if value and spec.kind not in TOLERANT_KINDS:
+            raise ValueError(f"{name}: {spec.kind} parts are graded exactly")
+    if spec.partial_credit and spec.kind not in ("vector", "matrix"):
+        raise ValueError("partial_credit: only vector and matrix parts give credit per element")
+    if spec.mistakes and not numeric:
+        raise ValueError(f"mistakes: {spec.kind} parts take no mistakes")
+    _check_mistakes(spec.mistakes)
+    _check_choices(spec)
+    _check_rubric(spec)
+
+
+def _check_mistakes(mistakes: tuple[MistakeSpec, ...]) -> None:
+    seen: set[str] = set()
+    for index, mistake in enumerate(mistakes):
+        where = f"mistakes[{index}]"
+        if not mistake.key:
+            raise ValueError(f"{where}.key: required")
+        if mistake.key in seen:
+            raise ValueError(f"{where}.key: {mistake.key!r} is used twice")
+        seen.add(mistake.key)
+        if not mistake.output:
+            raise ValueError(f"{where}.output: required")
+        if not _is_number(mistake.credit) or not 0 <= mistake.credit <= 1:
+            raise ValueError(f"{where}.credit: must be a number between 0 and 1")
+        if not mistake.feedback.strip():
+            raise ValueError(f"{where}.feedback: required")
+
+
+def _check_choices(spec: PartSpec) -> None:
+    if spec.kind != "choice":
+        if spec.choices or spec.correct_choice:
+            raise ValueError("choices: only choice parts take choices")
+        return
+    if len(spec.choices) < 2:
+        raise ValueError("choices: a choice part needs at least two choices")
+    seen: set[str] = set()
+    for index, choice in enumerate(spec.choices):
+        if not choice.key or not choice.label.strip():
+            raise ValueError(f"choices[{index}]: needs a key and a label")
+        if choice.key in seen:
+            raise ValueError(f"choices[{index}].key: {choice.key!r} is used twice")
+        seen.add(choice.key)
+    if spec.correct_choice not in seen:
+        raise ValueError(f"correct: must be one of the choices' keys ({', '.join(sorted(seen))})")
+
+
+def _check_rubric(spec: PartSpec) -> None:
+    if spec.kind != "text":
+        if spec.rubric:
+            raise ValueError("rubric: only text parts take a rubric")
+        return
+    if not spec.rubric:
+        raise ValueError("rubric: a text part needs at least one concept")
+    seen: set[str] = set()
+    for index, concept in enumerate(spec.rubric):
+        if not concept.key:
+            raise ValueError(f"rubric[{index}].key: required")
+        if concept.key in seen:
+            raise ValueError(f"rubric[{index}].key: {concept.key!r} is used twice")
+        seen.add(concept.key)
+        if not concept.phrases or not all(isinstance(p, str) and p.strip() for p in concept.phrases):
+            raise ValueError(f"rubric[{index}].phrases: needs at least one phrase, none empty")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _text(data: Any, name: str, where: str = "") -> str:
+    label = f"{where}.{name}" if where else name
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: must be a mapping")
+    value = data.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"{label}: must be text")
+    return str(value).strip()
+
+
+def _number(data: dict, name: str, where: str = "", problem: str = "must be a number") -> float:
+    label = f"{where}.{name}" if where else name
+    value = data.get(name)
+    if value is None:
+        return 0.0
+    if not _is_number(value) or not math.isfinite(value):
+        raise ValueError(f"{label}: {problem}")
+    return float(value)
+
+
+def _flag(data: dict, name: str) -> bool:
+    value = data.get(name)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}: must be true or false")
+    return value
+
+
+def _items(data: dict, name: str) -> list[tuple[str, dict]]:
+    value = data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"{name}: must be a list")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise ValueError(f"{name}[{index}]: must be a mapping")
+    return [(f"{name}[{index}]", item) for index, item in enumerate(value)]
+
+
+def _phrases(item: dict, where: str) -> tuple[str, ...]:
+    value = item.get("phrases")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(p, (str, int)) for p in value):
+        raise ValueError(f"{where}.phrases: must be a list of phrases")
+    return tuple(str(p) for p in value)

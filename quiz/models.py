@@ -349,6 +349,7 @@ class AttemptEvent(models.Model):
         REVIEWED = "reviewed", "Reviewed"
         OVERRIDDEN = "overridden", "Score overridden"
         REGRADED = "regraded", "Regraded"
+        ACCOMMODATED = "accommodated", "Deadline moved by an accommodation"
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,0 +1,670 @@
+"""An attempt's life: start, save, submit, grade; and what a student may see of it.
+
+Every page and command goes through these functions, so the rules hold everywhere:
+the attempt limit, the deadline with its grace period, one submission and one grade.
+Every change to an attempt first locks its row (`select_for_update`), so a save cannot
+slip in between a submit and its grading, and two submits cannot both close it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+import grader
+from quiz.models import (
+    Accommodation,
+    AnswerKind,
+    Attempt,
+    AttemptEvent,
+    AttemptState,
+    Part,
+    Question,
+    Quiz,
+    Response,
+    ResponseStatus,
+)
+from quiz.preview import random_seed
+
+MAX_ANSWER_LENGTH = 20_000
+MAX_SEQUENCE = 2**31 - 1  # the largest value a PositiveIntegerField holds on every database
+GRADED_FIELDS = [
+    "score", "status", "mistake", "feedback", "expected", "concepts_found", "concepts_missed", "graded_at",
+]
+
+
+class AttemptNotAllowed(Exception):
+    """The student may not start an attempt now; the message says why."""
+
+
+class AttemptClosed(Exception):
+    """The attempt was submitted (by the student or when time ran out); nothing more is saved."""
+
+
+class StaleSave(Exception):
+    """A save older than the one stored; `stored_sequence` is the newer one the server keeps."""
+
+    def __init__(self, message: str, stored_sequence: int):
+        super().__init__(message)
+        self.stored_sequence = stored_sequence
+
+
+class InvalidSave(ValueError):
+    """A save the server cannot take as it is (unknown part, too long, a NUL byte)."""
+
+
+def part_key(part: Part) -> str:
+    """The part's key within its quiz, "q2b": the save contract and the attempt's log use it."""
+    return f"{part.question.key}{part.key}"
+
+
+# --- Who may take what ------------------------------------------------------------------------
+
+
+def available_quizzes(user) -> QuerySet[Quiz]:
+    """Quizzes this student may see: those without groups are open to every student."""
+    return Quiz.objects.filter(Q(groups__isnull=True) | Q(groups__user=user)).distinct()
+
+
+def _accommodation(student, quiz: Quiz) -> Accommodation | None:
+    return Accommodation.objects.filter(student=student, quiz=quiz).first()
+
+
+def attempt_limit(student, quiz: Quiz) -> int:
+    accommodation = _accommodation(student, quiz)
+    return quiz.attempts_allowed + (accommodation.extra_attempts if accommodation else 0)
+
+
+def time_limit_minutes(student, quiz: Quiz) -> int | None:
+    if quiz.time_limit_minutes is None:
+        return None
+    accommodation = _accommodation(student, quiz)
+    return quiz.time_limit_minutes + (accommodation.extra_minutes if accommodation else 0)
+
+
+def _in_progress(student, quiz: Quiz) -> Attempt | None:
+    return Attempt.objects.filter(student=student, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+
+
+def _refusal(student, quiz: Quiz, now: datetime) -> str | None:
+    """Why a new attempt cannot start now, or None."""
+    if quiz.opens_at is not None and quiz.opens_at > now:
+        return f"This quiz opens at {timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M}."
+    if quiz.is_closed(now):
+        return "This quiz has closed."
+    limit = attempt_limit(student, quiz)
+    if Attempt.objects.filter(student=student, quiz=quiz).count() >= limit:
+        return f"You have used all {limit} attempt{'s' if limit != 1 else ''} at this quiz."
+    if not Part.objects.filter(question__quiz=quiz).exists():
+        return "This quiz has no questions yet."
+    return None
+
+
+# --- An attempt's life ------------------------------------------------------------------------
+
+
+def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime | None = None) -> Attempt:
+    """Resume the student's attempt in progress, or start the next one if the quiz allows it."""
+    now = now or timezone.now()
+    current = _in_progress(student, quiz)
+    if current is not None and not finalize_if_overdue(current, now):
+        return current
+    refusal = _refusal(student, quiz, now)
+    if refusal:
+        raise AttemptNotAllowed(refusal)
+    try:
+        return _create_attempt(student, quiz, _valid_ip(ip), now)
+    except IntegrityError:
+        # A simultaneous start (double click, two tabs) won the race: the constraints
+        # unique_attempt_number and one_attempt_in_progress refused our row, so resume theirs.
+        current = _in_progress(student, quiz)
+        if current is None:
+            raise AttemptNotAllowed("Another attempt was started at the same moment; reload the page.") from None
+        return current
+
+
+@transaction.atomic
+def _create_attempt(student, quiz: Quiz, ip: str | None, now: datetime) -> Attempt:
+    questions = list(quiz.questions.prefetch_related("parts"))
+    seed = random_seed() if quiz.randomize_numbers else None
+    last = Attempt.objects.filter(student=student, quiz=quiz).order_by("-number").values_list("number", flat=True)
+    attempt = Attempt.objects.create(
+        student=student,
+        quiz=quiz,
+        number=(last.first() or 0) + 1,
+        seed=seed,
+        params={question.key: _params_for(question, seed) for question in questions},
+        started_at=now,
+        deadline=_deadline(student, quiz, now),
+    )
+    Response.objects.bulk_create(
+        Response(attempt=attempt, part=part) for question in questions for part in question.parts.all()
+    )
+    deadline = f"due {timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}" if attempt.deadline else "no deadline"
+    _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=f"Attempt {attempt.number}, {deadline}")
+    return attempt
+
+
+def _params_for(question: Question, seed: int | None) -> dict:
+    """The numbers this attempt gives the question: its own draw from the ranges, or the seed values.
+
+    The same seed for every question keeps an attempt reproducible with
+    `show_question <key> --seed <attempt.seed>`."""
+    if seed is None or not question.calculator:
+        return question.params
+    return grader.draw_params(question.calculator, question.params, question.ranges, seed)
+
+
+def _deadline(student, quiz: Quiz, now: datetime) -> datetime | None:
+    limit = time_limit_minutes(student, quiz)
+    candidates = [now + timedelta(minutes=limit)] if limit is not None else []
+    if quiz.closes_at is not None:
+        candidates.append(quiz.closes_at)
+    return min(candidates, default=None)
+
+
+def save_response(
+    *, attempt: Attempt, part_key: str, text: str, sequence: int, ip: str | None = None, now: datetime | None = None
+) -> Response:
+    """Store one answer exactly as typed, unless a newer one (a higher sequence) is already stored.
+
+    Saving the same sequence with the same text again is a retry and succeeds without a
+    second log entry. An overdue attempt is submitted first, and the save refused.
+    """
+    now = now or timezone.now()
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise InvalidSave(f"An answer can hold at most {MAX_ANSWER_LENGTH:,} characters.")
+    if "\x00" in text:
+        raise InvalidSave("The answer holds a NUL character.")
+    if not 1 <= sequence <= MAX_SEQUENCE:
+        raise InvalidSave(f"The sequence number must lie between 1 and {MAX_SEQUENCE}.")
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
+    return _store(attempt, part_key, text, sequence, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _store(attempt: Attempt, key: str, text: str, sequence: int, ip: str | None, now: datetime) -> Response:
+    # The attempt's row lock orders this save against a submit, which takes the same lock:
+    # either the save lands before the responses are graded, or it finds the attempt closed.
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if not locked.is_open or locked.is_overdue(now):
+        raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("part__question")
+        .annotate(key=Concat("part__question__key", "part__key"))
+        .filter(attempt=locked, key=key)
+        .first()
+    )
+    if response is None:
+        raise InvalidSave(f"This attempt has no part {key!r}.")
+    if sequence == response.sequence and text == response.text:
+        return response
+    if sequence <= response.sequence:
+        raise StaleSave(
+            f"A newer answer to {response.part.label} is already saved (save {response.sequence}).",
+            response.sequence,
+        )
+    response.text, response.sequence, response.saved_at = text, sequence, now
+    response.save(update_fields=["text", "sequence", "saved_at"])
+    _log(
+        locked, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=sequence,
+        detail=f"{len(text)} characters",
+    )
+    return response
+
+
+@dataclass
+class BulkSave:
+    """What a whole-page save did: the parts saved, and those refused with the reason."""
+
+    saved: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def save_answers(
+    *, attempt: Attempt, answers: dict[str, tuple[str, int]], ip: str | None = None, now: datetime | None = None
+) -> BulkSave:
+    """Save every changed answer of a page posted without JavaScript.
+
+    `answers` maps a part key to the text and the sequence the page was rendered with;
+    a part changed since then (in another window) keeps its newer answer.
+    """
+    now = now or timezone.now()
+    stored = {
+        part_key(response.part): response for response in attempt.responses.select_related("part__question")
+    }
+    result = BulkSave()
+    for key, (text, known_sequence) in answers.items():
+        response = stored.get(key)
+        if response is None or response.text == text:
+            continue
+        try:
+            save_response(attempt=attempt, part_key=key, text=text, sequence=known_sequence + 1, ip=ip, now=now)
+        except (StaleSave, InvalidSave) as error:
+            result.refused[response.part.label] = str(error)
+        else:
+            result.saved.append(response.part.label)
+    return result
+
+
+@transaction.atomic
+def submit_attempt(*, attempt: Attempt, auto: bool = False, now: datetime | None = None) -> Attempt:
+    """Close the attempt and grade it, once: a second call returns the closed attempt unchanged."""
+    now = now or timezone.now()
+    # The row lock makes submitting happen once: a second submit (double click, another
+    # tab, the deadline) waits here, then finds the attempt closed.
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if not locked.is_open:
+        return locked
+    locked.state, locked.submitted_at, locked.auto_submitted = AttemptState.SUBMITTED, now, auto
+    locked.save(update_fields=["state", "submitted_at", "auto_submitted"])
+    if auto:
+        _log(locked, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
+    else:
+        _log(locked, AttemptEvent.Kind.SUBMITTED, now)
+    return grade_attempt(locked)
+
+
+@transaction.atomic
+def grade_attempt(attempt: Attempt) -> Attempt:
+    """Grade every response with the attempt's own numbers and store the verdicts.
+
+    Regrading gives the same verdicts for the same answers; teachers' confirmed scores
+    and overrides live in other fields and are never touched here.
+    """
+    now = timezone.now()
+    responses = list(attempt.responses.select_related("part__question"))
+    by_question: dict[int, list[Response]] = defaultdict(list)
+    for response in responses:
+        by_question[response.part.question_id].append(response)
+    review = attempt.quiz.review_free_text
+    for group in by_question.values():
+        question = group[0].part.question
+        # A question added after the attempt started has no stored numbers: it gets its seed values.
+        params = attempt.params.get(question.key, question.params)
+        verdicts = grader.grade_question(
+            question.calculator,
+            params,
+            [response.part.spec() for response in group],
+            {response.part.key: response.text for response in group},
+        )
+        for response in group:
+            _apply(response, verdicts[response.part.key], review=review, now=now)
+    Response.objects.bulk_update(responses, GRADED_FIELDS)
+    return recompute_total(attempt)
+
+
+def _apply(response: Response, verdict, *, review: bool, now: datetime) -> None:
+    response.score = verdict.score
+    response.status = verdict.status
+    response.mistake = verdict.mistake or ""
+    response.feedback = verdict.feedback or ""
+    response.expected = verdict.expected or ""
+    response.concepts_found = list(verdict.concepts_found)
+    response.concepts_missed = list(verdict.concepts_missed)
+    response.graded_at = now
+    if verdict.status == ResponseStatus.NEEDS_REVIEW and not review:
+        # The quiz accepts the rubric's suggestion as it is: the status follows the score like any part's.
+        response.status = _status_for(verdict.score)
+        response.feedback = "Scored by the concepts your answer covers."
+
+
+def _status_for(score: float) -> str:
+    if score >= 1:
+        return ResponseStatus.CORRECT
+    return ResponseStatus.PARTIAL if score > 0 else ResponseStatus.INCORRECT
+
+
+def recompute_total(attempt: Attempt) -> Attempt:
+    """Sum the scores that count into a closed attempt's total, and set whether it awaits review."""
+    responses = list(attempt.responses.select_related("part"))
+    total = sum(
+        (Decimal(str(r.final_score)) * r.part.points for r in responses if r.final_score is not None), Decimal(0)
+    )
+    attempt.max_score = sum((r.part.points for r in responses), Decimal(0))
+    attempt.score = total.quantize(Decimal("0.001"))
+    waiting = attempt.quiz.review_free_text and any(r.awaiting_review for r in responses)
+    attempt.state = AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
+    attempt.save(update_fields=["score", "max_score", "state"])
+    return attempt
+
+
+def finalize_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Submit an attempt whose time (and grace period) has run out; True if it was overdue.
+
+    Called before anything reads or changes an attempt, so an attempt whose student
+    never came back is closed with what was saved before the deadline.
+    """
+    if not attempt.is_overdue(now):
+        return False
+    submit_attempt(attempt=attempt, auto=True, now=now)
+    attempt.refresh_from_db()
+    return True
+
+
+def close_overdue_attempts(*, quiz: Quiz | None = None, student=None, now: datetime | None = None) -> int:
+    """Submit every overdue attempt (of one quiz or one student, if given); returns how many."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        state=AttemptState.IN_PROGRESS, deadline__lt=now - timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+    )
+    if quiz is not None:
+        overdue = overdue.filter(quiz=quiz)
+    if student is not None:
+        overdue = overdue.filter(student=student)
+    return sum(finalize_if_overdue(attempt, now) for attempt in overdue)
+
+
+def _log(attempt: Attempt, kind: str, now: datetime, **fields) -> None:
+    AttemptEvent.objects.create(attempt=attempt, kind=kind, at=now, **fields)
+
+
+def _valid_ip(ip: str | None) -> str | None:
+    """The address if it is one; the log must never fail a save over a malformed header."""
+    try:
+        return str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        return None
+
+
+# --- What a student sees ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """Which review information the student may see now, from the quiz's settings."""
+
+    score: bool
+    feedback: bool
+    answers: bool
+    solutions: bool
+
+
+def review_visibility(attempt: Attempt, now: datetime | None = None) -> Review:
+    if attempt.is_open:
+        return Review(score=False, feedback=False, answers=False, solutions=False)
+    quiz = attempt.quiz
+    return Review(
+        score=quiz.reveals("show_score", now),
+        feedback=quiz.reveals("show_feedback", now),
+        answers=quiz.reveals("show_answers", now),
+        solutions=quiz.reveals("show_solutions", now),
+    )
+
+
+@dataclass
+class AttemptRow:
+    attempt: Attempt
+    review: Review
+
+
+@dataclass
+class QuizCard:
+    """One quiz on a student's dashboard: where the student stands and what comes next."""
+
+    quiz: Quiz
+    attempts: list[AttemptRow]
+    limit: int
+    time_limit: int | None
+    now: datetime
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def current(self) -> Attempt | None:
+        return next((row.attempt for row in self.attempts if row.attempt.is_open), None)
+
+    @property
+    def latest(self) -> AttemptRow | None:
+        return self.attempts[0] if self.attempts else None
+
+    @property
+    def status(self) -> str:
+        """One of: in_progress, upcoming, closed, done (no attempts left), submitted, not_started."""
+        if self.current is not None:
+            return "in_progress"
+        if self.quiz.opens_at is not None and self.quiz.opens_at > self.now:
+            return "upcoming"
+        if self.quiz.is_closed(self.now):
+            return "closed"
+        if not self.left:
+            return "done"
+        return "submitted" if self.attempts else "not_started"
+
+    @property
+    def can_start(self) -> bool:
+        return self.status in ("in_progress", "submitted", "not_started")
+
+
+def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None) -> list[QuizCard]:
+    """The student's quizzes (or one of them) with their attempts, in a fixed number of queries."""
+    now = now or timezone.now()
+    close_overdue_attempts(student=student, now=now)
+    quizzes = list(available_quizzes(student)) if quiz is None else [quiz]
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in Attempt.objects.filter(student=student, quiz__in=quizzes).order_by("-number"):
+        attempts[attempt.quiz_id].append(attempt)
+    accommodations = {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=quizzes)}
+    cards = []
+    for each in quizzes:
+        accommodation = accommodations.get(each.pk)
+        extra_minutes = accommodation.extra_minutes if accommodation else 0
+        rows = []
+        for attempt in attempts[each.pk]:
+            attempt.quiz = each
+            rows.append(AttemptRow(attempt, review_visibility(attempt, now)))
+        cards.append(
+            QuizCard(
+                quiz=each,
+                attempts=rows,
+                limit=each.attempts_allowed + (accommodation.extra_attempts if accommodation else 0),
+                time_limit=None if each.time_limit_minutes is None else each.time_limit_minutes + extra_minutes,
+                now=now,
+            )
+        )
+    return cards
+
+
+def attempt_history(student, now: datetime | None = None) -> list[AttemptRow]:
+    now = now or timezone.now()
+    close_overdue_attempts(student=student, now=now)
+    attempts = Attempt.objects.filter(student=student).select_related("quiz").order_by("-started_at", "-id")
+    return [AttemptRow(attempt, review_visibility(attempt, now)) for attempt in attempts]
+
+
+NUMBER_HINTS = {
+    AnswerKind.INTEGER: "A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
+    AnswerKind.NUMBER: "A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic.",
+    AnswerKind.VECTOR: "Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine.",
+    AnswerKind.MATRIX: "One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4.",
+    AnswerKind.DIMS: "Height × width: 3x3, 3×3 or 3, 3.",
+}
+
+
+@dataclass
+class GivenData:
+    """A parameter shown to the student: a scalar, a vector, a matrix or a stack of matrices."""
+
+    label: str
+    kind: str
+    value: object
+
+
+@dataclass
+class PartSheet:
+    part: Part
+    response: Response
+    prompt: str
+    message: str | None = None
+    solution: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return part_key(self.part)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.response.text.strip())
+
+    @property
+    def answer_display(self) -> str:
+        """The answer as the student gave it; a choice by its label."""
+        labels = {choice["key"]: choice["label"] for choice in self.part.choices}
+        return labels.get(self.response.text, self.response.text)
+
+    @property
+    def hint(self) -> str:
+        if self.part.kind == AnswerKind.QUANTITY:
+            return f"A number in {self.part.unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB."
+        return NUMBER_HINTS.get(self.part.kind, "")
+
+    @property
+    def input_template(self) -> str:
+        kind = self.part.kind
+        name = {AnswerKind.MATRIX: "matrix", AnswerKind.CHOICE: "choice", AnswerKind.TEXT: "text"}.get(kind, "number")
+        return f"student/parts/_{name}.html"
+
+    @property
+    def points_earned(self) -> Decimal | None:
+        score = self.response.final_score
+        return None if score is None else Decimal(str(score)) * self.part.points
+
+    @property
+    def concepts_visible(self) -> bool:
+        """Students see the concepts their answer covered once the score is no longer a suggestion."""
+        return self.part.is_free_text and self.response.graded_at is not None and not self.response.awaiting_review
+
+    @property
+    def concepts(self) -> list[tuple[str, bool]]:
+        """Each rubric concept's label, and whether the answer covered it."""
+        found = set(self.response.concepts_found)
+        return [(concept["label"], concept["key"] in found) for concept in self.part.rubric]
+
+
+@dataclass
+class QuestionSheet:
+    question: Question
+    prompt: str
+    given: list[GivenData]
+    parts: list[PartSheet]
+
+    @property
+    def number(self) -> str:
+        return self.question.key.removeprefix("q")
+
+    @property
+    def points(self) -> Decimal:
+        return sum((sheet.part.points for sheet in self.parts), Decimal(0))
+
+    @property
+    def points_earned(self) -> Decimal:
+        return sum((sheet.points_earned or Decimal(0) for sheet in self.parts), Decimal(0))
+
+    @property
+    def answered(self) -> int:
+        return sum(sheet.answered for sheet in self.parts)
+
+
+@dataclass
+class AttemptSheet:
+    """An attempt's questions as its pages show them."""
+
+    questions: list[QuestionSheet]
+
+    def __iter__(self):
+        return iter(self.questions)
+
+    @property
+    def awaiting_review(self) -> int:
+        return sum(sheet.response.awaiting_review for question in self.questions for sheet in question.parts)
+
+
+def answer_message(part: Part, text: str) -> str | None:
+    """The parser's message for a numeric answer it cannot read, shown while the student can fix it."""
+    if not text.strip():
+        return None
+    spec = part.spec()
+    return grader.check_answer(spec, text) if spec.is_numeric else None
+
+
+def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
+    """Every question of the attempt with its own numbers, given data and responses, in three queries."""
+    questions = attempt.quiz.questions.prefetch_related("parts")
+    responses = {response.part_id: response for response in attempt.responses.all()}
+    sheets = []
+    for question in questions:
+        params = attempt.params.get(question.key, question.params)
+        computation = _computation(question.calculator, params)
+        parts = []
+        for part in question.parts.all():
+            response = responses.get(part.pk) or Response(attempt=attempt, part=part)
+            response.part = part
+            parts.append(
+                PartSheet(
+                    part=part,
+                    response=response,
+                    prompt=grader.render_prompt(part.prompt, params, computation),
+                    message=None if not attempt.is_open else answer_message(part, response.text),
+                    solution=_solution(part, computation) if solutions else [],
+                )
+            )
+        sheets.append(
+            QuestionSheet(
+                question=question,
+                prompt=grader.render_prompt(question.prompt, params, computation),
+                given=[_given(name, params[name]) for name in question.given if name in params],
+                parts=parts,
+            )
+        )
+    return AttemptSheet(sheets)
+
+
+def _computation(calculator: str, params: dict):
+    if not calculator:
+        return None
+    try:
+        return grader.compute(calculator, params)
+    except ValueError:
+        # Numbers a teacher edited into something the calculator refuses: the page still
+        # shows the question, with its prompt's names unfilled.
+        return None
+
+
+def _solution(part: Part, computation) -> list[str]:
+    spec = part.spec()
+    if not spec.is_numeric or computation is None:
+        return []
+    return grader.worked_solution(spec, computation)
+
+
+def _given(name: str, value) -> GivenData:
+    label = name.replace("_", " ").capitalize()
+    if isinstance(value, list) and value and all(isinstance(item, list) for item in value):
+        if all(isinstance(cell, list) for item in value for cell in item):
+            return GivenData(label, "maps", value)
+        return GivenData(label, "matrix", value)
+    if isinstance(value, list):
+        return GivenData(label, "vector", value)
+    return GivenData(label, "scalar", value)
+
+
+def unanswered_parts(attempt: Attempt) -> list[Part]:
+    responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
+    return [response.part for response in responses if not response.text.strip()]

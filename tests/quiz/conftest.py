@@ -1,0 +1,43 @@
+"""Attempts made the way students make them: started, answered and submitted through the services."""
+
+from __future__ import annotations
+
+import pytest
+
+from quiz import services
+from quiz.models import Attempt
+from quiz.roles import STUDENTS
+from tests.conftest import make_user
+
+GOOD_ANSWERS = {
+    "q2a": "903400",
+    "q4a": "[[5, 6], [10, 9]]",
+    "q6b": "Skip connections: each block learns a residual, which lets very deep networks train.",
+}
+"""Answers to three parts: two right numeric answers and a free-text answer the rubric partly credits."""
+
+
+@pytest.fixture
+def submitted_attempt(quiz):
+    """A factory: `submitted_attempt(student, {"q6b": "text"})` returns the graded attempt.
+
+    Parts left out of the answers stay unanswered; `quiz=` and `now=` are optional.
+    """
+
+    def make(student, answers: dict[str, str] | None = None, *, quiz=quiz, now=None) -> Attempt:
+        attempt = services.start_attempt(student=student, quiz=quiz, now=now)
+        for key, text in (GOOD_ANSWERS if answers is None else answers).items():
+            services.save_response(attempt=attempt, part_key=key, text=text, sequence=1, now=now)
+        return services.submit_attempt(attempt=attempt, now=now)
+
+    return make
+
+
+@pytest.fixture
+def students(db, django_user_model):
+    """A factory: `students(5)` returns five new students, student01 to student05."""
+
+    def make(count: int, start: int = 1) -> list:
+        return [make_user(django_user_model, f"student{n:02d}", STUDENTS) for n in range(start, start + count)]
+
+    return make

@@ -1,0 +1,180 @@
+"""Teachers' decisions about attempts: confirmed free-text scores, overrides, accommodations, reopening.
+
+Every decision names its teacher and is kept in a history (ScoreChange for scores,
+AttemptEvent for the attempt's log), then the attempt's total is recomputed through
+the same service the student side uses. Each function locks the attempt first, so two
+teachers grading one attempt at once cannot leave its total or its state stale.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from quiz import services
+from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange
+
+
+class DecisionError(ValueError):
+    """The decision cannot be taken; the message says why, for the teacher."""
+
+
+def _check_credit(score: float) -> float:
+    if not 0 <= score <= 1:
+        raise DecisionError("A score must lie between 0 and the part's points.")
+    return float(score)
+
+
+def _lock_response(response: Response) -> Response:
+    """The response, read again under a lock on its attempt, which must be closed."""
+    attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
+    if attempt.is_open:
+        raise DecisionError("The attempt is still in progress; grade it once it is submitted.")
+    locked = Response.objects.select_related("part__question").get(pk=response.pk)
+    locked.attempt = attempt
+    return locked
+
+
+def describe_change(response: Response, previous: float | None, new: float | None) -> str:
+    """“Question 6b: 0.5 → 0.75 of 1 point”, for the attempt's log."""
+
+    def points(credit):
+        return "—" if credit is None else f"{credit * float(response.part.points):g}"
+
+    total = float(response.part.points)
+    return f"{response.part.label}: {points(previous)} → {points(new)} of {total:g} point{'s' if total != 1 else ''}"
+
+
+@transaction.atomic
+def confirm_review(*, response: Response, score: float, comment: str, teacher, now: datetime | None = None) -> Response:
+    """Confirm (or revise) the score of a free-text answer; the rubric's suggestion stays as it was."""
+    response = _lock_response(response)
+    if not response.part.is_free_text:
+        raise DecisionError("Only free-text answers are reviewed; override this part's score instead.")
+    score, now = _check_credit(score), now or timezone.now()
+    previous = response.review_score if response.review_score is not None else response.score
+    response.review_score, response.review_comment = score, comment.strip()
+    response.reviewed_by, response.reviewed_at = teacher, now
+    response.save(update_fields=["review_score", "review_comment", "reviewed_by", "reviewed_at"])
+    ScoreChange.objects.create(
+        response=response, kind=ScoreChange.Kind.REVIEW, previous_score=previous, new_score=score,
+        reason=response.review_comment, changed_by=teacher, changed_at=now,
+    )
+    _log(response, AttemptEvent.Kind.REVIEWED, teacher, now, describe_change(response, previous, score))
+    services.recompute_total(response.attempt)
+    return response
+
+
+@transaction.atomic
+def override_score(*, response: Response, score: float, reason: str, teacher, now: datetime | None = None) -> Response:
+    """Set the score that counts for any part, with a reason the student sees."""
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("An override needs a reason; the student sees it.")
+    response = _lock_response(response)
+    score, now = _check_credit(score), now or timezone.now()
+    previous = response.final_score
+    response.override_score, response.override_reason, response.override_previous_score = score, reason, previous
+    response.overridden_by, response.overridden_at = teacher, now
+    response.save(
+        update_fields=["override_score", "override_reason", "override_previous_score", "overridden_by", "overridden_at"]
+    )
+    ScoreChange.objects.create(
+        response=response, kind=ScoreChange.Kind.OVERRIDE, previous_score=previous, new_score=score,
+        reason=reason, changed_by=teacher, changed_at=now,
+    )
+    detail = f"{describe_change(response, previous, score)}. {reason}"
+    _log(response, AttemptEvent.Kind.OVERRIDDEN, teacher, now, detail)
+    services.recompute_total(response.attempt)
+    return response
+
+
+def _log(response: Response, kind: str, teacher, now: datetime, detail: str) -> None:
+    AttemptEvent.objects.create(
+        attempt=response.attempt, kind=kind, at=now, part_key=services.part_key(response.part), actor=teacher,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def grant_accommodation(
+    *, student, quiz: Quiz, extra_minutes: int, extra_attempts: int, reason: str, teacher, now: datetime | None = None
+) -> Accommodation:
+    """Record (or change) a student's extra time and attempts on a quiz.
+
+    The attempt limit and the time limit read the accommodation when they are needed;
+    an attempt already running gets its deadline moved by the change in extra time,
+    so a student given time mid-exam sees it on their timer.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("An accommodation needs a reason.")
+    previous = Accommodation.objects.select_for_update().filter(student=student, quiz=quiz).first()
+    change = extra_minutes - (previous.extra_minutes if previous else 0)
+    accommodation, _ = Accommodation.objects.update_or_create(
+        student=student, quiz=quiz,
+        defaults={"extra_minutes": extra_minutes, "extra_attempts": extra_attempts, "reason": reason,
+                  "created_by": teacher},
+    )
+    running = Attempt.objects.select_for_update().filter(
+        student=student, quiz=quiz, state=AttemptState.IN_PROGRESS, deadline__isnull=False
+    ).first()
+    if running is not None and change:
+        running.deadline += timedelta(minutes=change)
+        running.save(update_fields=["deadline"])
+        AttemptEvent.objects.create(
+            attempt=running, kind=AttemptEvent.Kind.ACCOMMODATED, at=now or timezone.now(), actor=teacher,
+            detail=f"Deadline moved by {change:+d} min for an accommodation: {reason}",
+        )
+    return accommodation
+
+
+@transaction.atomic
+def reopen_attempt(
+    *, attempt: Attempt, minutes: int | None, reason: str, teacher, now: datetime | None = None
+) -> Attempt:
+    """Let the student continue a submitted attempt for `minutes` more (None: no time limit).
+
+    Confirmed free-text reviews are cleared, with a history entry each, because the
+    student may rewrite those answers; overrides stay until a teacher changes them.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("Reopening an attempt needs a reason.")
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+    if attempt.is_open:
+        raise DecisionError("This attempt is still in progress.")
+    others = Attempt.objects.filter(student_id=attempt.student_id, quiz=attempt.quiz, state=AttemptState.IN_PROGRESS)
+    if others.exists():
+        raise DecisionError("The student has another attempt in progress at this quiz; it must be submitted first.")
+    now = now or timezone.now()
+    _clear_reviews(attempt, reason, teacher, now)
+    attempt.state, attempt.submitted_at, attempt.auto_submitted = AttemptState.IN_PROGRESS, None, False
+    attempt.score = None
+    attempt.deadline = now + timedelta(minutes=minutes) if minutes else None
+    attempt.save(update_fields=["state", "submitted_at", "auto_submitted", "score", "deadline"])
+    until = f"until {_local(attempt.deadline)}" if attempt.deadline else "without a time limit"
+    AttemptEvent.objects.create(
+        attempt=attempt, kind=AttemptEvent.Kind.REOPENED, at=now, actor=teacher, detail=f"Reopened {until}: {reason}"
+    )
+    return attempt
+
+
+def _clear_reviews(attempt: Attempt, reason: str, teacher, now: datetime) -> None:
+    reviewed = list(attempt.responses.filter(review_score__isnull=False))
+    ScoreChange.objects.bulk_create(
+        ScoreChange(
+            response=response, kind=ScoreChange.Kind.REVIEW, previous_score=response.review_score, new_score=None,
+            reason=f"Cleared when the attempt was reopened: {reason}", changed_by=teacher, changed_at=now,
+        )
+        for response in reviewed
+    )
+    attempt.responses.filter(review_score__isnull=False).update(
+        review_score=None, review_comment="", reviewed_by=None, reviewed_at=None
+    )
+
+
+def _local(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"

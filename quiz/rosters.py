@@ -1,0 +1,204 @@
+"""Adding students from a CSV file: every row is checked before anything is written.
+
+A file is read into a preview: the rows that would be imported and the rows that are
+rejected, each with its line number and reason. Only a file without rejected rows can
+be imported, and then in one transaction, so a roster is never half-imported. New
+accounts get no usable password until a teacher sets one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from quiz.roles import STUDENTS, TEACHERS
+
+MAX_ROWS = 2000
+HEADER = ("username", "name", "email")
+NAME_MAX_LENGTH = 150
+
+
+class RosterError(ValueError):
+    """The file as a whole cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    exists: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class RosterPreview:
+    rows: list[RosterRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+    @property
+    def can_import(self) -> bool:
+        return bool(self.rows) and not self.rejected
+
+    @property
+    def new_rows(self) -> list[RosterRow]:
+        return [row for row in self.rows if not row.exists]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    existing: int
+    group: Group | None
+
+    def __str__(self) -> str:
+        plural = "s" if self.created != 1 else ""
+        text = f"{self.created} new student{plural} added, {self.existing} already had accounts"
+        return f"{text}; all are in {self.group.name}." if self.group else f"{text}."
+
+
+def decode(content: bytes) -> str:
+    """The file's text; spreadsheets often save UTF-8 with a byte-order mark."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RosterError("The file is not UTF-8 text; save it from your spreadsheet as “CSV UTF-8”.") from error
+
+
+def _delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first_line.count)
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """Non-blank records with their line numbers, a header line left out."""
+    if "\x00" in text:
+        raise RosterError("The file holds a NUL byte; it is not a CSV file.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    records = []
+    try:
+        for cells in reader:
+            cells = [cell.strip() for cell in cells]
+            if any(cells):
+                records.append((reader.line_num, cells))
+            if len(records) > MAX_ROWS + 1:
+                raise RosterError(f"The file has more than {MAX_ROWS} rows; split it into smaller files.")
+    except csv.Error as error:
+        raise RosterError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from error
+    if records and tuple(cell.lower() for cell in records[0][1]) == HEADER:
+        records = records[1:]
+    if not records:
+        raise RosterError("The file has no rows; each line should be: username, name, email.")
+    return records
+
+
+def _check(cells: list[str]) -> tuple[str, str, str]:
+    """The row's username, name and email, or ValueError naming what is wrong."""
+    if len(cells) != 3:
+        raise ValueError(f"expected 3 columns (username, name, email), found {len(cells)}")
+    username, name, email = cells
+    if not username:
+        raise ValueError("the username is empty")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as error:
+        raise ValueError("the username may hold only letters, digits and @ . + - _") from error
+    if len(username) > 150:
+        raise ValueError("the username is longer than 150 characters")
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValueError(f"the name is longer than {NAME_MAX_LENGTH} characters")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValueError(f"“{email}” is not an email address") from error
+    return username, name, email
+
+
+def parse_roster(text: str) -> RosterPreview:
+    """Check every row against the file and the accounts already there; write nothing."""
+    records = _records(text)
+    User = get_user_model()
+    usernames = [cells[0] for _, cells in records]
+    existing = {user.username: user for user in User.objects.filter(username__in=usernames).prefetch_related("groups")}
+    preview, seen = RosterPreview(), set()
+    for line, cells in records:
+        try:
+            username, name, email = _check(cells)
+            if username.lower() in seen:
+                raise ValueError(f"“{username}” appears twice in the file")
+            seen.add(username.lower())
+            user = existing.get(username)
+            if user is not None and not _is_plain_student(user):
+                raise ValueError(f"“{username}” is a teacher or admin account, not a student")
+        except ValueError as error:
+            preview.rejected.append(RejectedRow(line, ", ".join(cells), str(error)))
+            continue
+        first_name, last_name = split_name(name)
+        preview.rows.append(RosterRow(line, username, first_name, last_name, email, exists=user is not None))
+    return preview
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """First and last name from “Ada Lovelace” or, as registrars export it, “Lovelace, Ada”."""
+    if "," in name:
+        last, _, first = name.partition(",")
+    else:
+        first, _, last = name.partition(" ")
+    return first.strip(), last.strip()
+
+
+def _is_plain_student(user) -> bool:
+    groups = {group.name for group in user.groups.all()}
+    return not (user.is_staff or user.is_superuser or TEACHERS in groups)
+
+
+def check_group_name(name: str) -> str:
+    """A class group's name; the role groups are refused, so an import never makes a teacher."""
+    name = name.strip()
+    if name.lower() in (STUDENTS.lower(), TEACHERS.lower()):
+        raise ValueError(f"“{name}” is a role, not a class; choose another group name.")
+    return name
+
+
+@transaction.atomic
+def import_roster(*, text: str, group_name: str = "") -> ImportSummary:
+    """Create the new students, put every listed student in Students (and the named group,
+    created if new); all or nothing."""
+    preview = parse_roster(text)
+    if not preview.can_import:
+        raise RosterError("The file has rejected rows; nothing was imported.")
+    group_name = check_group_name(group_name)
+    group = Group.objects.get_or_create(name=group_name)[0] if group_name else None
+    User = get_user_model()
+    new_users = [
+        User(username=row.username, first_name=row.first_name, last_name=row.last_name, email=row.email)
+        for row in preview.new_rows
+    ]
+    for user in new_users:
+        user.set_unusable_password()
+    User.objects.bulk_create(new_users)
+    students = list(User.objects.filter(username__in=[row.username for row in preview.rows]))
+    for target in filter(None, (Group.objects.get(name=STUDENTS), group)):
+        target.user_set.add(*students)
+    return ImportSummary(created=len(new_users), existing=len(preview.rows) - len(new_users), group=group)

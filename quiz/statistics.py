@@ -1,0 +1,183 @@
+"""Item statistics: how hard each part was, whether it separates strong from weak attempts,
+and which wrong answers and known mistakes were most common.
+
+The arithmetic is pure (lists and numpy arrays in, numbers out); `quiz_statistics` gathers
+the stored verdicts of a quiz's submitted attempts in a constant number of queries,
+streaming the responses so a large class does not sit in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models.functions import Coalesce
+
+import grader
+from quiz.models import AnswerKind, Attempt, AttemptState, Part, Quiz, Response, ResponseStatus
+
+COMMON_ANSWERS = 5
+WRONG_STATUSES = (ResponseStatus.INCORRECT, ResponseStatus.PARTIAL, ResponseStatus.INVALID)
+FINISHED_STATES = (AttemptState.SUBMITTED, AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
+
+
+def quiz_parts(quiz: Quiz) -> list[Part]:
+    """The quiz's parts in order, with what their labels read (two queries)."""
+    return list(Part.objects.filter(question__quiz=quiz).select_related("question").prefetch_related("question__parts"))
+
+
+def facility(credits: Sequence[float]) -> float | None:
+    """The mean credit in [0, 1]: 0.9 is an easy part, 0.2 a hard one. None without attempts."""
+    if len(credits) == 0:
+        return None
+    return float(np.mean(np.asarray(credits, dtype=float)))
+
+
+def discrimination(item: Sequence[float], rest: Sequence[float]) -> float | None:
+    """The correlation of a part's score with the rest of the attempt's score.
+
+    The part itself is left out of the total, so a part does not correlate with itself.
+    None when either side does not vary (fewer than two attempts, or everyone scored
+    the same): the correlation is undefined, not zero.
+    """
+    x = np.asarray(item, dtype=float)
+    y = np.asarray(rest, dtype=float)
+    if x.size < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return None
+    r = np.mean((x - x.mean()) * (y - y.mean())) / (x.std() * y.std())
+    return float(np.clip(r, -1.0, 1.0))
+
+
+def part_measures(credits: np.ndarray, points: Sequence[float]) -> list[tuple[float | None, float | None]]:
+    """Facility and discrimination of each column of an attempts × parts matrix of credits."""
+    weights = np.asarray(points, dtype=float)
+    earned = credits * weights
+    totals = earned.sum(axis=1)
+    return [
+        (facility(credits[:, column]), discrimination(earned[:, column], totals - earned[:, column]))
+        for column in range(credits.shape[1])
+    ]
+
+
+def top_answers(counter: Counter, limit: int = COMMON_ANSWERS) -> list[tuple[str, int]]:
+    """The most common answers, most frequent first, ties in alphabetical order so pages are stable."""
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+@dataclass(frozen=True)
+class MistakeRate:
+    key: str
+    feedback: str
+    count: int
+    share: float
+
+    @property
+    def label(self) -> str:
+        return self.key.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class PartStatistics:
+    part: Part
+    label: str
+    attempts: int
+    facility: float | None
+    discrimination: float | None
+    status_counts: dict[str, int]
+    mistakes: list[MistakeRate]
+    wrong_answers: list[tuple[str, int]]
+
+    @property
+    def status_rows(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) of each status some attempt has, in the statuses' own order."""
+        return [(status, ResponseStatus(status).label, count) for status, count in self.status_counts.items() if count]
+
+
+@dataclass(frozen=True)
+class QuizStatistics:
+    quiz: Quiz
+    attempts: int
+    parts: list[PartStatistics]
+
+
+def quiz_statistics(quiz: Quiz) -> QuizStatistics:
+    """Statistics of every part over the quiz's submitted attempts, in four queries."""
+    # 1–2: the parts, with their questions and sibling parts for the labels.
+    parts = quiz_parts(quiz)
+    # 3: the submitted attempts; one without a response to a part scored 0 on it.
+    attempt_rows = {
+        attempt_id: row
+        for row, attempt_id in enumerate(
+            Attempt.objects.filter(quiz=quiz, state__in=FINISHED_STATES).order_by("id").values_list("id", flat=True)
+        )
+    }
+    columns = {part.id: column for column, part in enumerate(parts)}
+    credits = np.zeros((len(attempt_rows), len(parts)))
+    answered = np.zeros((len(attempt_rows), len(parts)), dtype=bool)
+    statuses = [Counter() for _ in parts]
+    mistakes = [Counter() for _ in parts]
+    wrong = [Counter() for _ in parts]
+    specs = [part.spec() if part.kind != AnswerKind.TEXT else None for part in parts]
+    # 4: the stored verdicts, streamed.
+    for attempt_id, part_id, credit, status, mistake, text in _verdict_rows(quiz):
+        row, column = attempt_rows.get(attempt_id), columns.get(part_id)
+        if row is None or column is None:
+            continue
+        credits[row, column] = credit or 0.0
+        answered[row, column] = True
+        statuses[column][status] += 1
+        if mistake:
+            mistakes[column][mistake] += 1
+        if text and specs[column] is not None:
+            wrong[column][grader.normalize_answer(specs[column], text)] += 1
+    measures = part_measures(credits, [float(part.points) for part in parts])
+    count = len(attempt_rows)
+    results = []
+    for column, part in enumerate(parts):
+        statuses[column][ResponseStatus.UNANSWERED] += int(count - answered[:, column].sum())
+        results.append(
+            PartStatistics(
+                part=part,
+                label=part.label,
+                attempts=count,
+                facility=measures[column][0],
+                discrimination=measures[column][1],
+                status_counts={status: statuses[column][status] for status in ResponseStatus.values},
+                mistakes=_mistake_rates(part.mistakes, mistakes[column], count),
+                wrong_answers=top_answers(wrong[column]),
+            )
+        )
+    return QuizStatistics(quiz=quiz, attempts=count, parts=results)
+
+
+def _verdict_rows(quiz: Quiz) -> Iterable[tuple]:
+    """(attempt, part, credit that counts, status, mistake, text if it is a wrong answer) per response;
+    the text of right answers and essays is not fetched at all."""
+    wrong_answer = Q(status__in=WRONG_STATUSES) & ~Q(part__kind=AnswerKind.TEXT)
+    return (
+        Response.objects.filter(attempt__quiz=quiz, attempt__state__in=FINISHED_STATES)
+        .annotate(
+            credit=Coalesce("override_score", "review_score", "score"),
+            wrong_text=Case(When(wrong_answer, then=F("text")), default=Value(""), output_field=CharField()),
+        )
+        .order_by()
+        .values_list("attempt_id", "part_id", "credit", "status", "mistake", "wrong_text")
+        .iterator(chunk_size=5000)
+    )
+
+
+def _mistake_rates(known: list[dict], counts: Counter, attempts: int) -> list[MistakeRate]:
+    """Every known mistake of the part, also those nobody made, most frequent first."""
+    rates = [
+        MistakeRate(
+            key=mistake["key"],
+            feedback=mistake.get("feedback", ""),
+            count=counts.get(mistake["key"], 0),
+            share=counts.get(mistake["key"], 0) / attempts if attempts else 0.0,
+        )
+        for mistake in known
+    ]
+    return sorted(rates, key=lambda rate: -rate.count)

@@ -1,0 +1,132 @@
+"""CSV exports of a quiz's gradebook, responses and item statistics.
+
+Rows are generated lazily from database iterators, so a web response or a command can
+stream 100,000 responses without holding them. Every text cell passes through
+`neutralize`, because a spreadsheet runs a cell starting with `=` as a formula, and
+what a student types must never run on the teacher's machine.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from quiz.models import Attempt, Quiz, Response
+from quiz.statistics import QuizStatistics, quiz_parts
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000
+
+
+def neutralize(value):
+    """A text cell a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+    """Each row as one CSV line, every cell neutralized."""
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow([neutralize(cell) for cell in row])
+
+
+def _points(value) -> str:
+    """A score in points as a plain decimal string: 0.5, 1, 12.75; empty for none."""
+    if value is None:
+        return ""
+    number = Decimal(str(round(float(value), 4))).normalize()
+    return f"{number:f}"
+
+
+def _earned(credit: float | None, points: Decimal) -> str:
+    """The points a credit in [0, 1] earns on a part, computed as the attempt's total is."""
+    return "" if credit is None else _points(Decimal(str(credit)) * points)
+
+
+def _time(value) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def gradebook_rows(quiz: Quiz) -> Iterator[list]:
+    """A header, then one row per attempt: who, when, the points earned on each part, and the total."""
+    parts = quiz_parts(quiz)
+    yield [
+        "attempt_id", "username", "name", "attempt", "state", "started_at", "submitted_at",
+        *(part.label for part in parts), "total", "max_score",
+    ]
+    points = {part.id: part.points for part in parts}
+    responses = Prefetch("responses", queryset=Response.objects.only(
+        "attempt_id", "part_id", "score", "review_score", "override_score"
+    ).order_by())
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("student")
+        .prefetch_related(responses)
+        .order_by("student__username", "number")
+    )
+    for attempt in attempts.iterator(chunk_size=CHUNK_SIZE):
+        earned = {response.part_id: _earned(response.final_score, points[response.part_id])
+                  for response in attempt.responses.all()}
+        yield [
+            attempt.id, attempt.student.username, attempt.student.get_full_name(), attempt.number,
+            attempt.state, _time(attempt.started_at), _time(attempt.submitted_at),
+            *(earned.get(part.id, "") for part in parts), _points(attempt.score), _points(attempt.max_score),
+        ]
+
+
+def response_rows(quiz: Quiz) -> Iterator[list]:
+    """A header, then one row per response: the answer as typed and how it was graded."""
+    parts = {part.id: part for part in quiz_parts(quiz)}
+    yield [
+        "attempt_id", "username", "attempt", "part", "answer", "status", "mistake",
+        "score", "max_points", "computed_score", "override_score", "review_score", "feedback",
+    ]
+    rows = (
+        Response.objects.filter(attempt__quiz=quiz)
+        .order_by("attempt__student__username", "attempt__number", "part__question__order", "part__order")
+        .values_list(
+            "attempt_id", "attempt__student__username", "attempt__number", "part_id", "text", "status", "mistake",
+            "score", "override_score", "review_score", "feedback",
+        )
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for attempt_id, username, number, part_id, text, status, mistake, score, override, review, feedback in rows:
+        part = parts[part_id]
+        final = next((value for value in (override, review, score) if value is not None), None)
+        yield [
+            attempt_id, username, number, part.label, text, status, mistake,
+            _earned(final, part.points), _points(part.points),
+            _points(score), _points(override), _points(review), feedback,
+        ]
+
+
+def statistics_rows(statistics: QuizStatistics) -> Iterator[list]:
+    """A header, then one row per part: facility, discrimination, statuses, mistakes, common wrong answers."""
+    statuses = list(statistics.parts[0].status_counts) if statistics.parts else []
+    yield ["part", "attempts", "facility", "discrimination", *statuses, "mistakes", "common_wrong_answers"]
+    for item in statistics.parts:
+        yield [
+            item.label,
+            item.attempts,
+            _rounded(item.facility),
+            _rounded(item.discrimination),
+            *(item.status_counts[status] for status in statuses),
+            "; ".join(f"{rate.key}: {rate.count} ({rate.share:.0%})" for rate in item.mistakes),
+            "; ".join(f"{answer} ({count})" for answer, count in item.wrong_answers),
+        ]
+
+
+def _rounded(value: float | None) -> float | str:
+    return "" if value is None else round(value, 3)

@@ -1,0 +1,254 @@
+"""Regrading a quiz after a part changed: stored numbers, kept teacher decisions, dry runs, idempotence."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from quiz import reviews, services
+from quiz.models import Attempt, AttemptEvent, AttemptState, Part, Response, ScoreChange
+from quiz.regrade import regrade_quiz
+
+WRONG_BIAS = {"q2a": "902,700", "q4a": "[[5, 6], [10, 9]]"}
+"""q2a forgets the biases (the `no_bias` mistake, no credit as shipped); q4a is right."""
+
+
+def _part(question: str, key: str = "a") -> Part:
+    return Part.objects.select_related("question").get(question__key=question, key=key)
+
+
+def _response(attempt: Attempt, question: str, key: str = "a") -> Response:
+    return Response.objects.get(attempt=attempt, part__question__key=question, part__key=key)
+
+
+def _give_no_bias_half_credit() -> None:
+    part = _part("q2")
+    part.mistakes = [dict(mistake, credit=0.5) for mistake in part.mistakes]
+    part.save()
+
+
+def _snapshot() -> tuple:
+    """Everything a regrade may write, to check that a dry run writes none of it."""
+    responses = list(Response.objects.order_by("id").values_list(
+        "score", "status", "mistake", "feedback", "graded_at", "review_score", "override_score"
+    ))
+    attempts = list(Attempt.objects.order_by("id").values_list("state", "score", "max_score"))
+    return responses, attempts, ScoreChange.objects.count(), AttemptEvent.objects.count()
+
+
+@pytest.fixture
+def graded(quiz, alice, bob, submitted_attempt):
+    """Alice answers q2a and q4a right; Bob forgets the biases in q2a."""
+    return submitted_attempt(alice, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"}), submitted_attempt(bob, WRONG_BIAS)
+
+
+def test_regrade_applies_a_changed_mistake_credit_with_the_stored_numbers(quiz, graded, tess):
+    alice_attempt, bob_attempt = graded
+    _give_no_bias_half_credit()
+
+    report = regrade_quiz(quiz=quiz, actor=tess)
+
+    assert report.attempts == 2
+    assert report.parts_changed == 1
+    assert report.summary() == "regraded 2 attempts; 1 parts changed"
+    [change] = report.changes
+    assert (change.username, change.old_total, change.new_total, change.delta) == (
+        "bob", Decimal("1.000"), Decimal("1.500"), Decimal("0.500")
+    )
+    [part] = change.parts
+    assert (part.label, part.old_status, part.new_status) == ("Question 2a", "incorrect", "partial")
+    response = _response(bob_attempt, "q2")
+    assert (response.score, response.status, response.mistake) == (0.5, "partial", "no_bias")
+    bob_attempt.refresh_from_db()
+    assert bob_attempt.score == Decimal("1.500")
+    history = ScoreChange.objects.get(response=response)
+    assert (history.kind, history.previous_score, history.new_score, history.changed_by) == ("regrade", 0, 0.5, tess)
+    event = AttemptEvent.objects.get(attempt=bob_attempt, kind=AttemptEvent.Kind.REGRADED)
+    assert event.actor == tess and "1 part changed" in event.detail
+    assert not AttemptEvent.objects.filter(attempt=alice_attempt, kind=AttemptEvent.Kind.REGRADED).exists()
+
+
+def test_regrade_uses_each_attempts_own_numbers(quiz, alice, submitted_attempt):
+    quiz.randomize_numbers = True
+    quiz.save()
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    q8 = attempt.params["q8"]
+    services.save_response(attempt=attempt, part_key="q8b", text=str(q8["units"]), sequence=1)
+    attempt = services.submit_attempt(attempt=attempt)
+    assert _response(attempt, "q8", "b").status == "correct"
+    part = _part("q8", "b")
+    part.mistakes = []
+    part.save()
+
+    report = regrade_quiz(quiz=quiz)
+
+    assert report.parts_changed == 0
+    assert _response(attempt, "q8", "b").status == "correct"
+
+
+def test_regrade_keeps_an_override_and_reports_it_as_kept(quiz, graded, tess):
+    _alice_attempt, bob_attempt = graded
+    reviews.override_score(
+        response=_response(bob_attempt, "q2"), score=1.0, reason="Biases left out on purpose", teacher=tess
+    )
+    bob_attempt.refresh_from_db()
+    total_before = bob_attempt.score
+    _give_no_bias_half_credit()
+
+    report = regrade_quiz(quiz=quiz, actor=tess)
+
+    response = _response(bob_attempt, "q2")
+    assert (response.override_score, response.score, response.final_score) == (1.0, 0.5, 1.0)
+    [change] = report.changes
+    assert change.parts[0].kept
+    assert change.delta == 0
+    bob_attempt.refresh_from_db()
+    assert bob_attempt.score == total_before == Decimal("2.000")
+
+
+def test_regrade_keeps_a_confirmed_free_text_score(quiz, alice, tess, submitted_attempt):
+    attempt = submitted_attempt(alice, {"q6b": "Skip connections let very deep networks train."})
+    response = _response(attempt, "q6", "b")
+    suggested = response.score
+    reviews.confirm_review(response=response, score=1.0, comment="Complete enough.", teacher=tess)
+    part = _part("q6", "b")
+    part.rubric = part.rubric[:1]
+    part.save()
+
+    report = regrade_quiz(quiz=quiz)
+
+    response.refresh_from_db()
+    assert response.review_score == 1.0
+    assert response.score != suggested
+    assert response.status == "needs_review"
+    assert report.changes[0].parts[0].kept
+    attempt.refresh_from_db()
+    assert attempt.score == Decimal("1.000")
+    assert attempt.state == AttemptState.GRADED
+
+
+def test_a_dry_run_reports_the_same_changes_and_saves_nothing(quiz, graded):
+    _give_no_bias_half_credit()
+    before = _snapshot()
+
+    preview = regrade_quiz(quiz=quiz, dry_run=True)
+
+    assert _snapshot() == before
+    assert preview.summary() == "dry run: regraded 2 attempts; 1 parts changed; nothing saved"
+    done = regrade_quiz(quiz=quiz)
+    assert [str(change) for change in preview.changes] == [str(change) for change in done.changes]
+
+
+def test_regrading_twice_changes_nothing_the_second_time(quiz, graded, tess):
+    _give_no_bias_half_credit()
+    regrade_quiz(quiz=quiz, actor=tess)
+    after_first = _snapshot()
+
+    second = regrade_quiz(quiz=quiz, actor=tess)
+
+    assert (second.attempts, second.parts_changed, second.changes) == (2, 0, [])
+    assert _snapshot() == after_first
+
+
+def test_regrading_unchanged_parts_changes_nothing(quiz, graded):
+    before = _snapshot()
+    report = regrade_quiz(quiz=quiz)
+    assert (report.parts_changed, report.changes) == (0, [])
+    assert _snapshot() == before
+
+
+def test_changed_points_change_totals_without_changing_verdicts(quiz, graded):
+    alice_attempt, _bob_attempt = graded
+    part = _part("q4")
+    part.points = 3
+    part.save()
+
+    report = regrade_quiz(quiz=quiz)
+
+    assert report.parts_changed == 0
+    assert report.attempts_changed == 2
+    alice_attempt.refresh_from_db()
+    assert (alice_attempt.score, alice_attempt.max_score) == (Decimal("4.000"), Decimal("23"))
+    assert report.points_changed == Decimal("4.000")
+
+
+def test_overdue_attempts_are_finalized_before_regrading(quiz, alice, bob, submitted_attempt):
+    submitted_attempt(bob, WRONG_BIAS)
+    late = timezone.now() - timedelta(hours=3)
+    running = services.start_attempt(student=alice, quiz=quiz, now=late)
+    services.save_response(attempt=running, part_key="q2a", text="903400", sequence=1, now=late)
+
+    preview = regrade_quiz(quiz=quiz, dry_run=True)
+    running.refresh_from_db()
+    assert (preview.overdue, preview.attempts, running.state) == (1, 1, AttemptState.IN_PROGRESS)
+
+    report = regrade_quiz(quiz=quiz)
+    running.refresh_from_db()
+    assert (report.overdue, report.attempts) == (1, 2)
+    assert running.state == AttemptState.GRADED and running.auto_submitted
+    assert _response(running, "q2").status == "correct"
+
+
+def test_attempts_in_progress_are_not_regraded(quiz, alice, bob, submitted_attempt):
+    submitted_attempt(bob, WRONG_BIAS)
+    running = services.start_attempt(student=alice, quiz=quiz)
+    services.save_response(attempt=running, part_key="q2a", text="902700", sequence=1)
+    _give_no_bias_half_credit()
+
+    report = regrade_quiz(quiz=quiz)
+
+    assert report.attempts == 1
+    assert _response(running, "q2").status == "unanswered"
+
+
+def test_a_question_whose_stored_numbers_no_longer_compute_is_reported_and_left_alone(quiz, graded):
+    _alice_attempt, bob_attempt = graded
+    bob_attempt.params["q2"]["stride"] = 0
+    bob_attempt.save()
+    _give_no_bias_half_credit()
+
+    report = regrade_quiz(quiz=quiz)
+
+    [message] = report.errors
+    assert message.startswith("q2: ") and report.errors[message] == 1
+    assert _response(bob_attempt, "q2").status == "incorrect"
+    assert report.parts_changed == 0
+
+
+def test_regrading_takes_the_same_number_of_queries_for_more_attempts(quiz, students, submitted_attempt):
+    def queries_for(count: int, start: int) -> int:
+        for student in students(count, start):
+            submitted_attempt(student, WRONG_BIAS)
+        with CaptureQueriesContext(connection) as context:
+            regrade_quiz(quiz=quiz)
+        return len(context)
+
+    assert queries_for(2, start=1) == queries_for(5, start=10)
+
+
+def test_the_command_prints_each_change_then_the_summary(quiz, graded):
+    _give_no_bias_half_credit()
+    out = StringIO()
+
+    call_command("regrade", "cnn-fundamentals", "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("bob #1: 1.000 → 1.500 (+0.500); Question 2a Incorrect → Partially correct")
+    assert lines[-1] == "dry run: regraded 2 attempts; 1 parts changed; nothing saved"
+
+    out = StringIO()
+    call_command("regrade", "cnn-fundamentals", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "regraded 2 attempts; 1 parts changed"
+    assert math.isclose(_response(graded[1], "q2").score, 0.5)
+
+
+def test_the_command_refuses_an_unknown_quiz(db):
+    with pytest.raises(CommandError, match="no quiz 'nope'"):
+        call_command("regrade", "nope")

@@ -500,6 +500,8 @@ def compute(calculator: str, params: dict) -> Computation:
     try:
         key = json.dumps(params, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
+        # Name the parameter when the calculator's own check can; NaN, for one, is not JSON.
+        _CHECKS[calculator](params)
         raise ValueError("params: must be plain data (numbers, text, lists, mappings)") from None
     return _compute(calculator, key)
 

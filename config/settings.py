@@ -27,8 +27,33 @@ def _read(name: str, reader, **kwargs):
         raise ImproperlyConfigured(f"Invalid value for environment variable {name}: {error}") from error
 
 
-DEBUG = _read("DEBUG", env.bool, default=False)
-SECRET_KEY = _read("SECRET_KEY", env.str, default="django-insecure-local-development-only" if DEBUG else environ.Env.NOTSET)
+TRUE_WORDS = {"true", "yes", "on", "1"}
+FALSE_WORDS = {"false", "no", "off", "0"}
+
+
+def _strict_bool(name: str, default: bool) -> bool:
+    """A boolean that refuses anything but true/false words, rather than reading typos as false."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(f"Invalid value for environment variable {name}: {raw!r} is not true or false")
+    return raw in TRUE_WORDS
+
+
+def _database(name: str, default: str) -> dict:
+    url = env.str(name, default=default)
+    scheme = url.split("://", 1)[0]
+    if scheme not in environ.Env.DB_SCHEMES:
+        raise ImproperlyConfigured(
+            f"Invalid value for environment variable {name}: unknown database scheme {scheme!r} "
+            f"(use postgres://, sqlite:// …)"
+        )
+    return environ.Env.db_url_config(url)
+
+
+DEBUG = _strict_bool("DEBUG", default=False)
+SECRET_KEY = _read(
+    "SECRET_KEY", env.str, default="django-insecure-local-development-only" if DEBUG else environ.Env.NOTSET
+)
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
@@ -84,7 +109,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": _read("DATABASE_URL", env.db_url, default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": _database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = _read("CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -138,15 +163,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Serve straight from the finders when nothing has been collected (tests, `make run`).
-WHITENOISE_USE_FINDERS = _read("WHITENOISE_USE_FINDERS", env.bool, default=DEBUG)
+WHITENOISE_USE_FINDERS = _strict_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: safe by default, relaxed explicitly through the environment for local HTTP.
-SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", env.bool, default=not DEBUG)
-SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", env.bool, default=not DEBUG)
-CSRF_COOKIE_SECURE = _read("CSRF_COOKIE_SECURE", env.bool, default=not DEBUG)
+SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", env.int, default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

@@ -147,7 +147,10 @@ def load_bank(data: dict) -> LoadSummary:
     quiz_data = data["quiz"]
     quiz, created = Quiz.objects.get_or_create(
         key=quiz_data["key"],
-        defaults={"title": quiz_data["title"], **{field: quiz_data[field] for field in QUIZ_SETTINGS if field in quiz_data}},
+        defaults={
+            "title": quiz_data["title"],
+            **{field: quiz_data[field] for field in QUIZ_SETTINGS if field in quiz_data},
+        },
     )
     part_count = 0
     question_keys = []
@@ -168,7 +171,9 @@ def load_bank(data: dict) -> LoadSummary:
         question_keys.append(question.key)
         part_keys = []
         for part_order, part_data in enumerate(question_data["parts"], start=1):
-            Part.objects.update_or_create(question=question, key=part_data["key"], defaults=_part_fields(part_data, part_order))
+            Part.objects.update_or_create(
+                question=question, key=part_data["key"], defaults=_part_fields(part_data, part_order)
+            )
             part_keys.append(part_data["key"])
         part_count += len(part_keys)
         _delete_missing(question.parts.exclude(key__in=part_keys), f"question {question.key}")
@@ -185,8 +190,17 @@ def _part_fields(part_data: dict, order: int) -> dict:
         points=part_data.get("points", 1),
         correct_choice=spec.correct_choice,
     )
-    defaults = {"output": "", "unit": "", "relative_tolerance": 0, "absolute_tolerance": 0, "partial_credit": False,
-                "shape_feedback": "", "mistakes": [], "choices": [], "rubric": []}
+    defaults = {
+        "output": "",
+        "unit": "",
+        "relative_tolerance": 0,
+        "absolute_tolerance": 0,
+        "partial_credit": False,
+        "shape_feedback": "",
+        "mistakes": [],
+        "choices": [],
+        "rubric": [],
+    }
     return {**defaults, **fields}
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection
 
 from quiz.roles import STUDENTS, TEACHERS
 
@@ -18,9 +19,12 @@ class DemoRefused(RuntimeError):
     pass
 
 
+def database_vendor() -> str:
+    return connection.vendor
+
+
 def ensure_demo_allowed() -> None:
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if not settings.DEBUG or not engine.endswith("sqlite3"):
+    if not settings.DEBUG or database_vendor() != "sqlite":
         raise DemoRefused("demo accounts are created only with DEBUG on and the embedded SQLite database")
 
 

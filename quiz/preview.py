@@ -34,7 +34,10 @@ class Variant:
 
 def find_question(quiz_key: str, question_key: str) -> Question:
     question = (
-        Question.objects.filter(quiz__key=quiz_key, key=question_key).select_related("quiz").prefetch_related("parts").first()
+        Question.objects.filter(quiz__key=quiz_key, key=question_key)
+        .select_related("quiz")
+        .prefetch_related("parts")
+        .first()
     )
     if question is None:
         raise PreviewError(f"no question {question_key!r} in quiz {quiz_key!r}")

@@ -31,8 +31,16 @@ def test_shipped_bank_holds_ten_questions_with_every_part(db):
     assert list(quiz.questions.values_list("key", flat=True)) == [f"q{n}" for n in range(1, 11)]
     part_keys = {q.key: [p.key for p in q.parts.all()] for q in quiz.questions.all()}
     assert part_keys == {
-        "q1": ["a"], "q2": ["a", "b", "c"], "q3": ["a", "b"], "q4": ["a"], "q5": ["a"],
-        "q6": ["a", "b"], "q7": ["a", "b", "c", "d"], "q8": ["a", "b", "c", "d"], "q9": ["a"], "q10": ["a", "b"],
+        "q1": ["a"],
+        "q2": ["a", "b", "c"],
+        "q3": ["a", "b"],
+        "q4": ["a"],
+        "q5": ["a"],
+        "q6": ["a", "b"],
+        "q7": ["a", "b", "c", "d"],
+        "q8": ["a", "b", "c", "d"],
+        "q9": ["a"],
+        "q10": ["a", "b"],
     }
     assert Part.objects.filter(question__quiz=quiz).count() == 21
 

@@ -29,7 +29,12 @@ def test_production_defaults_pass_check_deploy():
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DEBUG", "maybe"), ("CONN_MAX_AGE", "soon"), ("ATTEMPT_GRACE_SECONDS", "thirty"), ("DATABASE_URL", "nosuchdb://x")],
+    [
+        ("DEBUG", "maybe"),
+        ("CONN_MAX_AGE", "soon"),
+        ("ATTEMPT_GRACE_SECONDS", "thirty"),
+        ("DATABASE_URL", "nosuchdb://x"),
+    ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value):
     result = run_manage("check", env={**PRODUCTION_ENV, variable: value})

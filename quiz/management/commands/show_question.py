@@ -18,7 +18,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
-        self.stdout.write(f"{data['quiz']} {data['question']}" + (f" (seed {data['seed']})" if data["seed"] is not None else ""))
+        self.stdout.write(
+            f"{data['quiz']} {data['question']}" + (f" (seed {data['seed']})" if data["seed"] is not None else "")
+        )
         self.stdout.write(data["prompt"])
         for name, value in data["params"].items():
             self.stdout.write(f"  {name} = {json.dumps(value)}")

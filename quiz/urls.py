@@ -1,7 +1,8 @@
 from django.urls import path
 
-from quiz.views import home
+from quiz.views import health, home
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
 ]

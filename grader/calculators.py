@@ -8,31 +8,52 @@ just another output, computed with one thing changed, so it follows randomized n
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from grader import formatting
 
 _MAX_VALUE = 1e6
 
 
-@dataclass(frozen=True, eq=False)
 class Computation:
     """What a calculator made of one set of parameters.
 
     `outputs` holds plain JSON values (ints, floats, lists, strings), sizes in bytes;
-    `working` the lines of the derivation per output; `prompt_values` derived text for
-    prompts. Compared and hashed by identity: `compute` returns the same object for the
-    same parameters.
+    `working` the lines of the derivation per output, written on first use (grading never
+    needs them); `prompt_values` derived text for prompts. Read-only, and compared and
+    hashed by identity: `compute` returns the same object for the same parameters.
     """
 
-    outputs: dict[str, Any]
-    working: dict[str, list[str]] = field(default_factory=dict)
-    prompt_values: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("outputs", "prompt_values", "_working", "_explain")
+
+    def __init__(
+        self,
+        outputs: dict[str, Any],
+        working: dict[str, list[str]] | None = None,
+        prompt_values: dict[str, str] | None = None,
+        *,
+        explain: Callable[[], dict[str, list[str]]] | None = None,
+    ) -> None:
+        object.__setattr__(self, "outputs", outputs)
+        object.__setattr__(self, "prompt_values", prompt_values or {})
+        object.__setattr__(self, "_working", working)
+        object.__setattr__(self, "_explain", explain)
+
+    @property
+    def working(self) -> dict[str, list[str]]:
+        if self._working is None:
+            object.__setattr__(self, "_working", self._explain() if self._explain else {})
+        return self._working
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Computation is shared through the cache and cannot be changed")
+
+    def __repr__(self) -> str:
+        return f"Computation(outputs={self.outputs!r})"
 
 
 # Parameter checks ---------------------------------------------------------------------------
@@ -183,66 +204,68 @@ def conv_stack(params: dict) -> Computation:
         "training_bytes_prediction_times_batch": batch * prediction,
     }
 
-    n = formatting.integer
-    names = ["Input", *(f"layer {i}" for i in range(1, len(filters) + 1))]
     image_kind = {1: "grayscale images", 3: "RGB images"}.get(int(channels[0]), f"{channels[0]}-channel images")
-    shapes = [f"Input: {heights[0]}×{widths[0]}×{channels[0]} ({image_kind})."]
-    for i in range(1, len(heights)):
-        height = _size_formula(heights[i - 1], kernel, stride, padding)
-        width = _size_formula(widths[i - 1], kernel, stride, padding)
-        shapes.append(
-            f"Layer {i} ({padding} padding): {height} × {width} = {heights[i]}×{widths[i]}, "
-            f"with {channels[i]} feature maps: {heights[i]}×{widths[i]}×{channels[i]}."
-        )
-    sizes = [
-        f"{name.capitalize()}: {h}×{w}×{c} values × {value_bytes} B = {n(b)} B."
-        for name, h, w, c, b in zip(names, heights, widths, channels, layer_bytes.tolist(), strict=True)
-    ]
-    parameter_lines = [
-        f"Layer {i}: ({kernel}×{kernel}×{c_in} + 1)×{c_out} = {n(count)}."
-        for i, (c_in, c_out, count) in enumerate(
-            zip(channels[:-1], channels[1:], per_layer.tolist(), strict=True), start=1
-        )
-    ]
-    terms = " + ".join(n(count) for count in per_layer.tolist())
-    parameter_lines.append(
-        f"Total: {terms} = {n(parameters)} parameters." if len(filters) > 1 else f"Total: {n(parameters)} parameters."
-    )
-    parameter_memory = f"Parameters: {n(parameters)} × {value_bytes} B = {n(parameter_bytes)} B."
-    first, second = names[peak_pair], names[peak_pair + 1]
-    prediction_lines = [
-        *shapes,
-        *sizes,
-        "Only two consecutive layers need to be in memory at once (the input counts as layer 0); "
-        f"the largest pair is {first.lower()} and {second}: {n(int(layer_bytes[peak_pair]))} + "
-        f"{n(int(layer_bytes[peak_pair + 1]))} = {n(peak)} B.",
-        parameter_memory,
-        f"Total: {n(peak)} + {n(parameter_bytes)} = {n(prediction)} B.",
-    ]
-    training_lines = [
-        *shapes,
-        *sizes,
-        "Training keeps every layer's output for backpropagation: "
-        + (" + ".join(n(b) for b in layer_bytes[1:].tolist()) if len(filters) > 1 else "")
-        + (" = " if len(filters) > 1 else "")
-        + f"{n(hidden)} B per image.",
-        f"For the mini-batch: {batch} × {n(hidden)} B = {n(batch * hidden)} B.",
-        f"Input images: {batch} × {n(input_bytes)} B = {n(batch * input_bytes)} B.",
-        parameter_memory,
-        f"Total: {n(batch * hidden)} + {n(batch * input_bytes)} + {n(parameter_bytes)} = {n(training)} B.",
-    ]
-    working = {
-        "parameters": parameter_lines,
-        "prediction_bytes": prediction_lines,
-        "training_bytes": training_lines,
-    }
+
+    def explain() -> dict[str, list[str]]:
+        n = formatting.integer
+        names = ["Input", *(f"layer {i}" for i in range(1, len(filters) + 1))]
+        shapes = [f"Input: {heights[0]}×{widths[0]}×{channels[0]} ({image_kind})."]
+        for i in range(1, len(heights)):
+            height = _size_formula(heights[i - 1], kernel, stride, padding)
+            width = _size_formula(widths[i - 1], kernel, stride, padding)
+            shapes.append(
+                f"Layer {i} ({padding} padding): {height} × {width} = {heights[i]}×{widths[i]}, "
+                f"with {channels[i]} feature maps: {heights[i]}×{widths[i]}×{channels[i]}."
+            )
+        sizes = [
+            f"{name.capitalize()}: {h}×{w}×{c} values × {value_bytes} B = {n(b)} B."
+            for name, h, w, c, b in zip(names, heights, widths, channels, layer_bytes.tolist(), strict=True)
+        ]
+        parameter_lines = [
+            f"Layer {i}: ({kernel}×{kernel}×{c_in} + 1)×{c_out} = {n(count)}."
+            for i, (c_in, c_out, count) in enumerate(
+                zip(channels[:-1], channels[1:], per_layer.tolist(), strict=True), start=1
+            )
+        ]
+        terms = " + ".join(n(count) for count in per_layer.tolist())
+        total = f"{terms} = {n(parameters)}" if len(filters) > 1 else n(parameters)
+        parameter_lines.append(f"Total: {total} parameters.")
+        parameter_memory = f"Parameters: {n(parameters)} × {value_bytes} B = {n(parameter_bytes)} B."
+        first, second = names[peak_pair], names[peak_pair + 1]
+        prediction_lines = [
+            *shapes,
+            *sizes,
+            "Only two consecutive layers need to be in memory at once (the input counts as layer 0); "
+            f"the largest pair is {first.lower()} and {second}: {n(int(layer_bytes[peak_pair]))} + "
+            f"{n(int(layer_bytes[peak_pair + 1]))} = {n(peak)} B.",
+            parameter_memory,
+            f"Total: {n(peak)} + {n(parameter_bytes)} = {n(prediction)} B.",
+        ]
+        training_lines = [
+            *shapes,
+            *sizes,
+            "Training keeps every layer's output for backpropagation: "
+            + (" + ".join(n(b) for b in layer_bytes[1:].tolist()) if len(filters) > 1 else "")
+            + (" = " if len(filters) > 1 else "")
+            + f"{n(hidden)} B per image.",
+            f"For the mini-batch: {batch} × {n(hidden)} B = {n(batch * hidden)} B.",
+            f"Input images: {batch} × {n(input_bytes)} B = {n(batch * input_bytes)} B.",
+            parameter_memory,
+            f"Total: {n(batch * hidden)} + {n(batch * input_bytes)} + {n(parameter_bytes)} = {n(training)} B.",
+        ]
+        return {
+            "parameters": parameter_lines,
+            "prediction_bytes": prediction_lines,
+            "training_bytes": training_lines,
+        }
+
     prompt_values = {
         "layer_count": str(len(filters)),
         "filters_text": _and_list([str(count) for count in filters]),
         "image_kind": image_kind,
         "float_bits": str(8 * value_bytes),
     }
-    return Computation(outputs=outputs, working=working, prompt_values=prompt_values)
+    return Computation(outputs, prompt_values=prompt_values, explain=explain)
 
 
 def _and_list(items: list[str]) -> str:
@@ -268,11 +291,6 @@ def _array(values: list) -> np.ndarray:
     return np.array(values, dtype=kind)
 
 
-def _correlate(sequence: np.ndarray, kernel: np.ndarray, stride: int) -> np.ndarray:
-    """Cross-correlation without padding, as deep-learning layers compute it."""
-    return sliding_window_view(sequence, len(kernel))[::stride] @ kernel
-
-
 def _same_padding(length: int, kernel: int, stride: int) -> tuple[int, int]:
     """Keras' "same": ceil(n / s) outputs, the padding split with the extra zero on the right."""
     total = max((-(-length // stride) - 1) * stride + kernel - length, 0)
@@ -294,44 +312,46 @@ def _output_lines(sequence: list, kernel: list, stride: int, result: list) -> li
 
 
 def conv1d(params: dict) -> Computation:
-    """A 1-D convolution (cross-correlation) with "valid" and "same" padding, and the same
-    with the kernel flipped (true convolution), the classic mistake."""
+    """A 1-D convolution (cross-correlation, as deep-learning layers compute it) with "valid"
+    and "same" padding, and the true convolution (kernel flipped), the classic mistake."""
     _check_conv1d(params)
     sequence, kernel, stride = params["sequence"], params["kernel"], params["stride"]
     x, k = _array(sequence), _array(kernel)
     left, right = _same_padding(len(sequence), len(kernel), stride)
     padded = np.concatenate([np.zeros(left, x.dtype), x, np.zeros(right, x.dtype)])
-    valid = _correlate(x, k, stride).tolist()
-    same = _correlate(padded, k, stride).tolist()
+    same = np.correlate(padded, k, "valid")[::stride].tolist()
+    valid = np.correlate(x, k, "valid")[::stride].tolist()
     outputs = {
         "valid": valid,
         "same": same,
-        "valid_flipped": _correlate(x, k[::-1], stride).tolist(),
-        "same_flipped": _correlate(padded, k[::-1], stride).tolist(),
+        "valid_flipped": np.convolve(x, k, "valid")[::stride].tolist(),
+        "same_flipped": np.convolve(padded, k, "valid")[::stride].tolist(),
     }
     n, m = len(sequence), len(kernel)
-    padded_values = padded.tolist()
-    zeros = f"{left} zero{'s' if left != 1 else ''} on the left and {right} on the right"
-    working = {
-        "valid": [
-            f"Output length: floor(({n} − {m}) / {stride}) + 1 = {len(valid)}.",
-            *_output_lines(sequence, kernel, stride, valid),
-        ],
-        "same": [
-            f"Output length: ceil({n} / {stride}) = {len(same)}; total padding "
-            f"p = max(({len(same)} − 1)·{stride} + {m} − {n}, 0) = {left + right}: {zeros}.",
-            f"Padded sequence: ({', '.join(formatting.plain(v) for v in padded_values)}).",
-            *_output_lines(padded_values, kernel, stride, same),
-        ],
-    }
-    prompt_values = {"sequence_length": str(n), "kernel_length": str(m)}
-    return Computation(outputs=outputs, working=working, prompt_values=prompt_values)
+
+    def explain() -> dict[str, list[str]]:
+        padded_values = padded.tolist()
+        zeros = f"{left} zero{'s' if left != 1 else ''} on the left and {right} on the right"
+        return {
+            "valid": [
+                f"Output length: floor(({n} − {m}) / {stride}) + 1 = {len(valid)}.",
+                *_output_lines(sequence, kernel, stride, valid),
+            ],
+            "same": [
+                f"Output length: ceil({n} / {stride}) = {len(same)}; total padding "
+                f"p = max(({len(same)} − 1)·{stride} + {m} − {n}, 0) = {left + right}: {zeros}.",
+                f"Padded sequence: ({', '.join(formatting.plain(v) for v in padded_values)}).",
+                *_output_lines(padded_values, kernel, stride, same),
+            ],
+        }
+
+    return Computation(outputs, prompt_values={"sequence_length": str(n), "kernel_length": str(m)}, explain=explain)
 
 
 # pool2d -------------------------------------------------------------------------------------
 
 _POOL2D = ("image", "pool_size", "stride")
-_POOLS = {"max": ("max", np.max), "average": ("mean", np.mean), "min": ("min", np.min)}
+_POOLS = {"max": "max", "average": "mean", "min": "min"}
 
 
 def _check_pool2d(params: dict) -> None:
@@ -346,28 +366,44 @@ def pool2d(params: dict) -> Computation:
     _check_pool2d(params)
     image, size, stride = params["image"], params["pool_size"], params["stride"]
     pixels = np.array(image, dtype=np.float64 if any(isinstance(v, float) for row in image for v in row) else np.int64)
-    windows = sliding_window_view(pixels, (size, size))[::stride, ::stride]
+    rows = (len(image) - size) // stride + 1
+    columns = (len(image[0]) - size) // stride + 1
+    step_down, step_right = pixels.strides
+    # Every window at once as a read-only view: rows × columns × size × size.
+    windows = as_strided(
+        pixels,
+        shape=(rows, columns, size, size),
+        strides=(step_down * stride, step_right * stride, step_down, step_right),
+        writeable=False,
+    )
+    outputs = {
+        "max": windows.max(axis=(2, 3)).tolist(),
+        "average": windows.mean(axis=(2, 3)).tolist(),
+        "min": windows.min(axis=(2, 3)).tolist(),
+    }
     height, width = len(image), len(image[0])
-    rows, columns = windows.shape[:2]
-    outputs = {}
-    working = {}
-    for output, (word, reduce) in _POOLS.items():
-        result = reduce(windows, axis=(2, 3))
-        outputs[output] = result.tolist()
-        lines = [
-            f"Output size: floor(({height} − {size}) / {stride}) + 1 = {rows} rows, "
-            f"floor(({width} − {size}) / {stride}) + 1 = {columns} columns."
+
+    def explain() -> dict[str, list[str]]:
+        texts = [
+            [", ".join(formatting.plain(v) for v in windows[r, c].ravel().tolist()) for c in range(columns)]
+            for r in range(rows)
         ]
-        for r in range(rows):
-            for c in range(columns):
-                window = ", ".join(formatting.plain(v) for v in windows[r, c].ravel().tolist())
-                lines.append(
-                    f"Rows {r * stride + 1}–{r * stride + size}, columns {c * stride + 1}–{c * stride + size}: "
-                    f"{word}({window}) = {formatting.plain(result[r, c].item())}"
-                )
-        working[output] = lines
-    prompt_values = {"image_height": str(height), "image_width": str(width)}
-    return Computation(outputs=outputs, working=working, prompt_values=prompt_values)
+        working = {}
+        for output, word in _POOLS.items():
+            lines = [
+                f"Output size: floor(({height} − {size}) / {stride}) + 1 = {rows} rows, "
+                f"floor(({width} − {size}) / {stride}) + 1 = {columns} columns."
+            ]
+            for r in range(rows):
+                for c in range(columns):
+                    lines.append(
+                        f"Rows {r * stride + 1}–{r * stride + size}, columns {c * stride + 1}–{c * stride + size}: "
+                        f"{word}({texts[r][c]}) = {formatting.plain(outputs[output][r][c])}"
+                    )
+            working[output] = lines
+        return working
+
+    return Computation(outputs, prompt_values={"image_height": str(height), "image_width": str(width)}, explain=explain)
 
 
 # global_pool --------------------------------------------------------------------------------
@@ -399,30 +435,26 @@ def global_pool(params: dict) -> Computation:
         "sums": sums.tolist(),
         "max": values.max(axis=(1, 2)).tolist(),
     }
-    flat = [channel.ravel().tolist() for channel in values]
-    n = formatting.plain
-    working = {
-        "average": [
-            f"Channel {c}: ({' + '.join(map(n, items))}) / {positions} = {n(total)}/{positions} ≈ {n(average)}"
-            for c, (items, total, average) in enumerate(
-                zip(flat, outputs["sums"], outputs["average"], strict=True), start=1
-            )
-        ],
-        "sums": [
-            f"Channel {c}: {' + '.join(map(n, items))} = {n(total)}"
-            for c, (items, total) in enumerate(zip(flat, outputs["sums"], strict=True), start=1)
-        ],
-        "max": [
-            f"Channel {c}: max({', '.join(map(n, items))}) = {n(top)}"
-            for c, (items, top) in enumerate(zip(flat, outputs["max"], strict=True), start=1)
-        ],
-    }
+
+    def explain() -> dict[str, list[str]]:
+        n = formatting.plain
+        flat = [channel.ravel().tolist() for channel in values]
+        rows = list(enumerate(zip(flat, outputs["sums"], outputs["average"], outputs["max"], strict=True), start=1))
+        return {
+            "average": [
+                f"Channel {c}: ({' + '.join(map(n, items))}) / {positions} = {n(total)}/{positions} ≈ {n(average)}"
+                for c, (items, total, average, _) in rows
+            ],
+            "sums": [f"Channel {c}: {' + '.join(map(n, items))} = {n(total)}" for c, (items, total, _, _) in rows],
+            "max": [f"Channel {c}: max({', '.join(map(n, items))}) = {n(top)}" for c, (items, _, _, top) in rows],
+        }
+
     prompt_values = {
         "channel_count": str(len(maps)),
         "map_height": str(values.shape[1]),
         "map_width": str(values.shape[2]),
     }
-    return Computation(outputs=outputs, working=working, prompt_values=prompt_values)
+    return Computation(outputs, prompt_values=prompt_values, explain=explain)
 
 
 # dense_to_conv ------------------------------------------------------------------------------
@@ -459,8 +491,7 @@ def dense_to_conv(params: dict) -> Computation:
             "outputs a single value, like its unit."
         ],
     }
-    prompt_values = {"map_size": f"{height}×{width}×{channels}"}
-    return Computation(outputs=outputs, working=working, prompt_values=prompt_values)
+    return Computation(outputs, working, {"map_size": f"{height}×{width}×{channels}"})
 
 
 # Registry -----------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ def integer(value: int | float) -> str:
 def plain(value: int | float, digits: int = 4) -> str:
     """A number without grouping, to about `digits` significant figures (at least two decimals
     for small numbers): 3.7777 -> "3.778", 6.25 -> "6.25", 3.0 -> "3"."""
+    if type(value) is int:
+        return str(value)
     if _is_whole(value):
         return str(round(value))
     return _decimals(value, digits, grouping=False)

@@ -50,6 +50,8 @@ _GROUPED = r"[0-9]{1,3}(?P<sep>[, _])[0-9]{3}(?:(?P=sep)[0-9]{3})*(?![0-9])(?:\.
 _SCALAR_TOKEN = re.compile(rf"\s*(?:(?P<num>{_GROUPED}|{_NUMBER})|(?P<op>[-+*/()]))")
 _ELEMENT_TOKEN = re.compile(rf"\s*(?:(?P<num>{_NUMBER})|(?P<op>[-+*/()]))")
 _PLAIN = re.compile(rf"[-+]?{_NUMBER}")
+# Whole numbers short enough to stay below MAX_MAGNITUDE: the common case, read directly.
+_INTEGER = re.compile(r"[-+]?[0-9]{1,15}")
 _UNIT_SUFFIX = re.compile(r"([A-Za-z]+)\s*$")
 _APPROXIMATELY = re.compile(r"^(?:=|≈|~)\s*")
 _BRACKET = re.compile(r"[\[\]()]")
@@ -261,11 +263,11 @@ def _element(item: str) -> Number:
         raise AnswerError("Two commas with no value between them.")
     if item in _OPERATOR_TOKENS:
         raise AnswerError(f"A lone `{item}` between values; write a negative number as -2, without a space.")
+    if _INTEGER.fullmatch(item):
+        return int(item)
     if len(item) <= _MAX_TOKEN and _PLAIN.fullmatch(item):
-        value: Number = float(item) if any(c in item for c in ".eE") else int(item)
-    else:
-        value = _evaluate_text(item, _ELEMENT_TOKEN)
-    return _checked(value, item)
+        return _checked(float(item), item)
+    return _checked(_evaluate_text(item, _ELEMENT_TOKEN), item)
 
 
 def _checked(value: Number, text: str) -> Number:

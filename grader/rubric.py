@@ -50,12 +50,14 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=512)
-def _patterns(rubric: tuple[ConceptSpec, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each concept's phrases as space-delimited word runs, ready for a substring search."""
-    return tuple(
-        (concept.key, tuple(f" {' '.join(words(phrase))} " for phrase in concept.phrases if words(phrase)))
-        for concept in rubric
-    )
+def _patterns(rubric: tuple[ConceptSpec, ...]) -> tuple[tuple[str, re.Pattern | None], ...]:
+    """Per concept, one pattern for all its phrases as space-delimited runs of folded words."""
+    patterns = []
+    for concept in rubric:
+        runs = [" ".join(words(phrase)) for phrase in concept.phrases]
+        alternatives = "|".join(re.escape(f" {run} ") for run in runs if run)
+        patterns.append((concept.key, re.compile(alternatives) if alternatives else None))
+    return tuple(patterns)
 
 
 def match(rubric: tuple[ConceptSpec, ...], text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -63,6 +65,6 @@ def match(rubric: tuple[ConceptSpec, ...], text: str) -> tuple[tuple[str, ...], 
     answer = f" {' '.join(words(text))} "
     found: list[str] = []
     missed: list[str] = []
-    for key, phrases in _patterns(rubric):
-        (found if any(phrase in answer for phrase in phrases) else missed).append(key)
+    for key, pattern in _patterns(rubric):
+        (found if pattern is not None and pattern.search(answer) else missed).append(key)
     return tuple(found), tuple(missed)

@@ -234,7 +234,8 @@ def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
 
 def _candidate(spec: PartSpec, key: str | None, credit: float, feedback: str, value: Any) -> _Candidate:
     shape, values = _flatten(value)
-    bands = tuple(max(spec.relative_tolerance * abs(v), spec.absolute_tolerance) for v in values)
+    relative, absolute = spec.relative_tolerance, spec.absolute_tolerance
+    bands = tuple(max(relative * abs(v), absolute) for v in values) if relative else (absolute,) * len(values)
     return _Candidate(key, credit, feedback, shape, values, bands)
 
 

@@ -92,6 +92,9 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
 
 
 def _grade_value(spec: PartSpec, key: _Key, value: Any) -> Verdict:
+    """Match a read answer to the nearest candidate of its shape. Tolerance per element: the
+    larger of relative_tolerance × |candidate| and absolute_tolerance; exact (up to float
+    noise of 1e-9) when both are 0."""
     shape, values = _flatten(value)
     best: _Candidate | None = None
     best_distance = math.inf
@@ -261,6 +264,7 @@ def _distance(values: tuple[float, ...], candidate: _Candidate) -> float:
 
 
 def _within(x: float, c: float, band: float) -> bool:
+    """One element right: within its tolerance band, or equal up to float noise when exact."""
     return abs(x - c) <= (band or _EXACT * max(1.0, abs(c)))
 
 

@@ -180,6 +180,26 @@ def test_changed_points_change_totals_without_changing_verdicts(quiz, graded):
     assert report.points_changed == Decimal("4.000")
 
 
+def test_regraded_totals_and_states_are_those_the_attempt_service_computes(quiz, alice, bob, tess, submitted_attempt):
+    waiting = submitted_attempt(alice, {"q2a": "902700", "q6b": "Skip connections.", "q4a": "[[5, 6], [10, 9]]"})
+    reviewed = submitted_attempt(bob, {"q2a": "902700", "q6b": "Residual blocks.", "q2b": "14.1 MB"})
+    reviews.confirm_review(response=_response(reviewed, "q6", "b"), score=0.75, comment="", teacher=tess)
+    reviews.override_score(response=_response(reviewed, "q2", "b"), score=0.2, reason="Units", teacher=tess)
+    _give_no_bias_half_credit()
+    part = _part("q4")
+    part.points = 2.5
+    part.save()
+
+    report = regrade_quiz(quiz=quiz)
+
+    assert report.attempts_changed == 2
+    for attempt in (waiting, reviewed):
+        attempt.refresh_from_db()
+        stored = (attempt.score, attempt.max_score, attempt.state)
+        assert stored == (services.recompute_total(attempt).score, attempt.max_score, attempt.state)
+    assert (waiting.state, reviewed.state) == (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
+
+
 def test_overdue_attempts_are_finalized_before_regrading(quiz, alice, bob, submitted_attempt):
     submitted_attempt(bob, WRONG_BIAS)
     late = timezone.now() - timedelta(hours=3)

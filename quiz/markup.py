@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from grader.rubric import words as rubric_words
+from grader.spec import ConceptSpec
 
 HISTOGRAM_BINS = 10
 
@@ -62,26 +63,15 @@ def histogram_svg(percentages: Sequence[float], *, element_id: str, bins: int = 
 
 
 @dataclass(frozen=True)
-class Concept:
-    key: str
-    label: str
-    phrases: tuple[str, ...]
-
-
-def concepts_of(rubric: Iterable[dict]) -> list[Concept]:
-    return [Concept(item["key"], item.get("label", item["key"]), tuple(item.get("phrases", ()))) for item in rubric]
-
-
-@dataclass(frozen=True)
 class ConceptMark:
-    concept: Concept
+    concept: ConceptSpec
     found: bool
 
 
-def concept_checklist(rubric: Iterable[dict], found_keys: Iterable[str]) -> list[ConceptMark]:
-    """Each rubric concept, in rubric order, marked found or missed."""
+def concept_checklist(rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> list[ConceptMark]:
+    """Each rubric concept (a part spec's rubric), in rubric order, marked found or missed."""
     found = set(found_keys)
-    return [ConceptMark(concept, concept.key in found) for concept in concepts_of(rubric)]
+    return [ConceptMark(concept, concept.key in found) for concept in rubric]
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['`]+[A-Za-z0-9]+)*")
@@ -125,10 +115,10 @@ def phrase_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight_concepts(text: str, rubric: Iterable[dict], found_keys: Iterable[str]) -> SafeString:
+def highlight_concepts(text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> SafeString:
     """The answer, escaped, with the phrases of the concepts the rubric found wrapped in <mark>."""
     found = set(found_keys)
-    phrases = [phrase for concept in concepts_of(rubric) if concept.key in found for phrase in concept.phrases]
+    phrases = [phrase for concept in rubric if concept.key in found for phrase in concept.phrases]
     pieces, position = [], 0
     for start, end in phrase_spans(text, phrases):
         pieces.append(escape(text[position:start]))

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.rubric import words
+from grader.spec import ConceptSpec
 from quiz.markup import (
     _word_spans,
     concept_checklist,
@@ -16,11 +17,11 @@ from quiz.markup import (
     phrase_spans,
 )
 
-RUBRIC = [
-    {"key": "skip", "label": "skip connections", "phrases": ["skip connection", "residual"]},
-    {"key": "deep", "label": "very deep networks", "phrases": ["very deep", "152"]},
-    {"key": "bn", "label": "batch normalization", "phrases": ["batch norm"]},
-]
+RUBRIC = (
+    ConceptSpec("skip", "skip connections", ("skip connection", "residual")),
+    ConceptSpec("deep", "very deep networks", ("very deep", "152")),
+    ConceptSpec("bn", "batch normalization", ("batch norm",)),
+)
 
 
 @pytest.mark.parametrize(

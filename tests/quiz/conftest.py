@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from quiz import services
-from quiz.models import Attempt
+from quiz.models import Attempt, Response
 from quiz.roles import STUDENTS
 from tests.conftest import make_user
 
@@ -41,3 +43,30 @@ def students(db, django_user_model):
         return [make_user(django_user_model, f"student{n:02d}", STUDENTS) for n in range(start, start + count)]
 
     return make
+
+
+@pytest.fixture
+def many_attempts(students, submitted_attempt):
+    """A factory: `many_attempts(50)` gives 50 new students one submitted attempt each, quickly.
+
+    The first attempt is made through the services; the others are row-for-row copies of
+    it, for tests that need many attempts (query counts) rather than many gradings.
+    """
+
+    def make(count: int) -> list[Attempt]:
+        first, *others = students(count)
+        original = submitted_attempt(first)
+        responses = list(original.responses.all())
+        copies = Attempt.objects.bulk_create(_copy(original, student=student) for student in others)
+        Response.objects.bulk_create(_copy(response, attempt=attempt) for attempt in copies for response in responses)
+        return [original, *copies]
+
+    return make
+
+
+def _copy(instance, **changes):
+    duplicate = copy.copy(instance)
+    duplicate.pk = None
+    for name, value in changes.items():
+        setattr(duplicate, name, value)
+    return duplicate

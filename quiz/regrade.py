@@ -37,7 +37,6 @@ class PartChange:
     """One response whose stored verdict changed; `kept` when an override or review still decides its score."""
 
     label: str
-    points: Decimal
     old_score: float | None
     new_score: float | None
     old_status: str
@@ -223,7 +222,6 @@ def _verdict(response: Response) -> tuple:
 def _part_change(response: Response, before: tuple) -> PartChange:
     return PartChange(
         label=response.part.label,
-        points=response.part.points,
         old_score=before[0],
         new_score=response.score,
         old_status=before[1],

@@ -91,6 +91,14 @@ class PartStatistics:
     wrong_answers: list[tuple[str, int]]
 
     @property
+    def mistakes_made(self) -> list[MistakeRate]:
+        return [rate for rate in self.mistakes if rate.count]
+
+    @property
+    def mistakes_not_made(self) -> list[MistakeRate]:
+        return [rate for rate in self.mistakes if not rate.count]
+
+    @property
     def status_rows(self) -> list[tuple[str, str, int]]:
         """(status, label, count) of each status some attempt has, in the statuses' own order."""
         return [(status, ResponseStatus(status).label, count) for status, count in self.status_counts.items() if count]

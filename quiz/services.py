@@ -196,14 +196,14 @@ def save_response(
 def _store(attempt: Attempt, key: str, text: str, sequence: int, ip: str | None, now: datetime) -> Response:
     # The attempt's row lock orders this save against a submit, which takes the same lock:
     # either the save lands before the responses are graded, or it finds the attempt closed.
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    if not locked.is_open or locked.is_overdue(now):
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open or attempt.is_overdue(now):
         raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
     response = (
         Response.objects.select_for_update(of=("self",))
         .select_related("part__question")
         .annotate(key=Concat("part__question__key", "part__key"))
-        .filter(attempt=locked, key=key)
+        .filter(attempt=attempt, key=key)
         .first()
     )
     if response is None:
@@ -218,7 +218,7 @@ def _store(attempt: Attempt, key: str, text: str, sequence: int, ip: str | None,
     response.text, response.sequence, response.saved_at = text, sequence, now
     response.save(update_fields=["text", "sequence", "saved_at"])
     _log(
-        locked, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=sequence,
+        attempt, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=sequence,
         detail=f"{len(text)} characters",
     )
     return response
@@ -260,20 +260,22 @@ def save_answers(
 
 @transaction.atomic
 def submit_attempt(*, attempt: Attempt, auto: bool = False, now: datetime | None = None) -> Attempt:
-    """Close the attempt and grade it, once: a second call returns the closed attempt unchanged."""
+    """Close the attempt and grade it, once: a second call returns the closed attempt unchanged.
+
+    The attempt passed in is read again under the lock, so the caller's object is current."""
     now = now or timezone.now()
     # The row lock makes submitting happen once: a second submit (double click, another
     # tab, the deadline) waits here, then finds the attempt closed.
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    if not locked.is_open:
-        return locked
-    locked.state, locked.submitted_at, locked.auto_submitted = AttemptState.SUBMITTED, now, auto
-    locked.save(update_fields=["state", "submitted_at", "auto_submitted"])
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open:
+        return attempt
+    attempt.state, attempt.submitted_at, attempt.auto_submitted = AttemptState.SUBMITTED, now, auto
+    attempt.save(update_fields=["state", "submitted_at", "auto_submitted"])
     if auto:
-        _log(locked, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
+        _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
     else:
-        _log(locked, AttemptEvent.Kind.SUBMITTED, now)
-    return grade_attempt(locked)
+        _log(attempt, AttemptEvent.Kind.SUBMITTED, now)
+    return grade_attempt(attempt)
 
 
 @transaction.atomic
@@ -349,7 +351,6 @@ def finalize_if_overdue(attempt: Attempt, now: datetime | None = None) -> bool:
     if not attempt.is_overdue(now):
         return False
     submit_attempt(attempt=attempt, auto=True, now=now)
-    attempt.refresh_from_db()
     return True
 
 
@@ -524,6 +525,20 @@ class PartSheet:
         return bool(self.response.text.strip())
 
     @property
+    def status(self) -> str:
+        """The status to show: once a teacher has scored the part, their score decides it."""
+        response = self.response
+        if response.awaiting_review:
+            return ResponseStatus.NEEDS_REVIEW
+        if response.override_score is not None or response.status == ResponseStatus.NEEDS_REVIEW:
+            return _status_for(response.final_score or 0)
+        return response.status
+
+    @property
+    def status_label(self) -> str:
+        return ResponseStatus(self.status).label
+
+    @property
     def answer_display(self) -> str:
         """The answer as the student gave it; a choice by its label."""
         labels = {choice["key"]: choice["label"] for choice in self.part.choices}
@@ -549,7 +564,9 @@ class PartSheet:
     @property
     def concepts_visible(self) -> bool:
         """Students see the concepts their answer covered once the score is no longer a suggestion."""
-        return self.part.is_free_text and self.response.graded_at is not None and not self.response.awaiting_review
+        response = self.response
+        graded = response.graded_at is not None
+        return self.part.is_free_text and self.answered and graded and not response.awaiting_review
 
     @property
     def concepts(self) -> list[tuple[str, bool]]:

@@ -1,0 +1,190 @@
+"""The pages a student takes a quiz in: dashboard, start, attempt, submit, result, history.
+
+The save endpoint speaks the save contract (docs/save-contract.md): JSON replies with a
+status code per outcome, 401 instead of a login redirect, so the attempt page can keep
+unsent answers and send them again.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quiz import services
+from quiz.models import Attempt
+from quiz.roles import is_student, student_required
+
+
+def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The student's own attempt, or 404; an overdue attempt is submitted before anything reads it."""
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, student=request.user)
+    services.finalize_if_overdue(attempt)
+    return attempt
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@require_GET
+@student_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "student/dashboard.html", {"cards": services.quiz_cards(request.user)})
+
+
+@require_GET
+@student_required
+def attempt_history(request: HttpRequest) -> HttpResponse:
+    return render(request, "student/history.html", {"rows": services.attempt_history(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
+    """What the quiz is and what happens at its deadline; POST starts (or resumes) an attempt."""
+    quiz = get_object_or_404(services.available_quizzes(request.user), key=quiz_key)
+    if request.method == "POST":
+        try:
+            attempt = services.start_attempt(student=request.user, quiz=quiz, ip=_client_ip(request))
+        except services.AttemptNotAllowed as refusal:
+            messages.error(request, str(refusal))
+            return redirect("quiz_start", quiz_key=quiz.key)
+        return redirect("attempt", attempt_id=attempt.pk)
+    card = services.quiz_cards(request.user, quiz=quiz)[0]
+    return render(request, "student/start.html", {"card": card, "quiz": quiz})
+
+
+@require_GET
+@student_required
+def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if not attempt.is_open:
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    sheet = services.attempt_sheet(attempt)
+    return render(request, "student/attempt.html", {"attempt": attempt, "sheet": sheet, "now": timezone.now()})
+
+
+class SaveForm(forms.Form):
+    """One save of the save contract: the part's key, the text as typed, the page's sequence number."""
+
+    part = forms.CharField(max_length=100)
+    text = forms.CharField(strip=False, required=False, max_length=services.MAX_ANSWER_LENGTH)
+    sequence = forms.IntegerField(min_value=1, max_value=services.MAX_SEQUENCE)
+
+
+def _refuse(status: int, error: str, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": error, "message": message, **extra}, status=status)
+
+
+@require_POST
+def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Save one part's answer as the student types (the save contract)."""
+    if not request.user.is_authenticated:
+        return _refuse(401, "login", "Your session has expired. Log in again; your answers are kept in this browser.")
+    if not is_student(request.user):
+        return _refuse(403, "forbidden", "Only students save answers.")
+    try:
+        attempt = _get_attempt_for_user(request, attempt_id)
+    except Http404:
+        return _refuse(404, "not_found", "There is no such attempt of yours.")
+    form = SaveForm(request.POST)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        return _refuse(400, "invalid", f"{field}: {errors[0]}")
+    data = form.cleaned_data
+    try:
+        response = services.save_response(
+            attempt=attempt, part_key=data["part"], text=data["text"], sequence=data["sequence"], ip=_client_ip(request)
+        )
+    except services.InvalidSave as error:
+        return _refuse(400, "invalid", str(error))
+    except services.AttemptClosed as error:
+        return _refuse(409, "closed", str(error), result_url=reverse("attempt_result", args=[attempt.pk]))
+    except services.StaleSave as error:
+        return _refuse(409, "stale", str(error), sequence=error.stored_sequence)
+    return JsonResponse(_saved_reply(response))
+
+
+def _saved_reply(response) -> dict:
+    saved_at = timezone.localtime(response.saved_at)
+    return {
+        "ok": True,
+        "part": services.part_key(response.part),
+        "sequence": response.sequence,
+        "saved_at": saved_at.isoformat(),
+        "saved_at_display": f"{saved_at:%H:%M:%S}",
+        "message": services.answer_message(response.part, response.text),
+    }
+
+
+@require_POST
+@student_required
+def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The attempt page's Save button without JavaScript: every changed answer at once."""
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if not attempt.is_open:
+        messages.warning(request, "This attempt has already been submitted; your last changes were not saved.")
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    try:
+        outcome = services.save_answers(attempt=attempt, answers=_posted_answers(request), ip=_client_ip(request))
+    except services.AttemptClosed as error:
+        messages.warning(request, str(error))
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    for label, reason in outcome.refused.items():
+        messages.error(request, f"{label} was not saved: {reason}")
+    if outcome.saved:
+        messages.success(request, f"Saved {', '.join(outcome.saved)} at {timezone.localtime():%H:%M:%S}.")
+    target = "attempt_submit" if "finish" in request.POST else "attempt"
+    return redirect(target, attempt_id=attempt.pk)
+
+
+def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
+    """`answer-<key>` fields with their `sequence-<key>`; browsers post line breaks as CRLF."""
+    answers = {}
+    for name, text in request.POST.items():
+        key = name.removeprefix("answer-")
+        if key == name:
+            continue
+        try:
+            known = int(request.POST.get(f"sequence-{key}", ""))
+        except ValueError:
+            continue
+        answers[key] = (text.replace("\r\n", "\n"), max(known, 0))
+    return answers
+
+
+@require_http_methods(["GET", "POST"])
+@student_required
+def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """GET asks for confirmation, listing unanswered parts; POST submits (once, however often it is sent)."""
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if request.method == "POST":
+        now = timezone.now()
+        time_up = request.POST.get("reason") == "time_up" and attempt.deadline is not None and now >= attempt.deadline
+        services.submit_attempt(attempt=attempt, auto=time_up, now=now)
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    if not attempt.is_open:
+        return redirect("attempt_result", attempt_id=attempt.pk)
+    unanswered = services.unanswered_parts(attempt)
+    return render(request, "student/submit.html", {"attempt": attempt, "unanswered": unanswered})
+
+
+@require_GET
+@student_required
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, attempt_id)
+    if attempt.is_open:
+        return redirect("attempt", attempt_id=attempt.pk)
+    review = services.review_visibility(attempt)
+    context = {
+        "attempt": attempt,
+        "review": review,
+        "sheet": services.attempt_sheet(attempt, solutions=review.solutions),
+        "events": attempt.events.select_related("actor"),
+    }
+    return render(request, "student/result.html", context)

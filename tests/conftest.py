@@ -6,6 +6,37 @@ from django.contrib.auth.models import Group
 from quiz.bank import load_question_bank
 from quiz.roles import STUDENTS, TEACHERS
 
+SEED_ANSWERS = {
+    "q1a": "The input shape of an image can be anything as long as it is greater than the kernel size in a Conv "
+    "layer, in a DNN the input shape has to be fixed. Once a Conv layer learned a certain pattern in an image, it "
+    "can be used anywhere, whereas a Dense layer has to find the pattern over and over again.",
+    "q2a": "903_400",
+    "q2b": "12.6 MB",
+    "q2c": "564.6 MB",
+    "q3a": "2, 2, 2, 2, 2, 2",
+    "q3b": "2, 2, 2, 2, 2, 2, 2, -7",
+    "q4a": "[5 6]\n[10 9]",
+    "q5a": "[34/9, 11/9]",
+    "q6a": "Dropout, Data Augmentation, Local Response Normalization",
+    "q6b": "Skip connections",
+    "q7a": "Conv layers, Pooling layers, Dense layers, Flatten",
+    "q7b": "Conv layers, Pool layers, Conv layers, Pool layers, (...), Flatten, Fully connected layers",
+    "q7c": "smaller",
+    "q7d": "larger",
+    "q8a": "A network that doesn't use Dense layers in the output but used Conv layers",
+    "q8b": "200",
+    "q8c": "7x7",
+    "q8d": "valid",
+    "q9a": "Shifting, rotating, cropping, changing contrast/brightness of images (data). More training data, model "
+    "becomes more tolerant to variations in data.",
+    "q10a": "Dividing an image into meaningful parts or regions.",
+    "q10b": "Semantic Segmentation: Classifying each pixel into a specific class without distinguishing between "
+    "instances of the same class. Instance Segmentation: Classifying each pixel and distinguishing between "
+    "individual instances of the same class.",
+}
+"""The answers of the course notes the quiz was made from (seed/cnn-theory-questions.md), by part key."""
+FREE_TEXT_PARTS = {"q1a", "q6a", "q6b", "q7a", "q7b", "q8a", "q9a", "q10a", "q10b"}
+
 
 def make_user(django_user_model, username: str, group: str | None = None, *, staff: bool = False):
     user = django_user_model.objects.create_user(

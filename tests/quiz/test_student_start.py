@@ -1,0 +1,99 @@
+"""The start page: what the quiz is, and a Start button that starts or resumes an attempt."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from quiz import services
+from quiz.models import Accommodation, Attempt
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def start_url(quiz):
+    return reverse("quiz_start", args=[quiz.key])
+
+
+def test_the_start_page_explains_the_quiz(alice_client, start_url):
+    response = alice_client.get(start_url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Ten questions on convolutional neural networks" in content
+    assert "60 minutes" in content
+    assert "0 of 3 used" in content
+    assert "submitted automatically" in content
+    assert "Start attempt 1" in content
+
+
+def test_the_start_page_includes_extra_time(alice_client, alice, quiz, start_url):
+    Accommodation.objects.create(student=alice, quiz=quiz, extra_minutes=20, reason="Letter")
+    assert "80 minutes" in alice_client.get(start_url).content.decode()
+
+
+def test_starting_creates_an_attempt_and_opens_it(alice_client, alice, start_url):
+    response = alice_client.post(start_url, REMOTE_ADDR="192.0.2.5")
+    attempt = Attempt.objects.get(student=alice)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("attempt", args=[attempt.pk])
+    assert attempt.events.get().ip_address == "192.0.2.5"
+
+
+def test_starting_twice_resumes_the_same_attempt(alice_client, alice, start_url):
+    first = alice_client.post(start_url)
+    second = alice_client.post(start_url)
+    assert first["Location"] == second["Location"]
+    assert Attempt.objects.filter(student=alice).count() == 1
+
+
+def test_the_page_offers_to_continue_an_attempt_in_progress(alice_client, alice, quiz, start_url):
+    services.start_attempt(student=alice, quiz=quiz)
+    assert "Continue attempt 1" in alice_client.get(start_url).content.decode()
+
+
+def test_a_refused_start_says_why(alice_client, alice, quiz, start_url):
+    quiz.attempts_allowed = 1
+    quiz.save()
+    services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz))
+    page = alice_client.get(start_url).content.decode()
+    assert "used all your attempts" in page
+    assert "Start attempt" not in page
+    response = alice_client.post(start_url, follow=True)
+    assert "You have used all 1 attempt at this quiz." in response.content.decode()
+    assert Attempt.objects.filter(student=alice).count() == 1
+
+
+def test_a_closed_quiz_cannot_be_started(alice_client, alice, quiz, start_url):
+    quiz.opens_at = timezone.now() - timedelta(days=2)
+    quiz.closes_at = timezone.now() - timedelta(days=1)
+    quiz.save()
+    assert "This quiz has closed." in alice_client.get(start_url).content.decode()
+    alice_client.post(start_url)
+    assert not Attempt.objects.filter(student=alice).exists()
+
+
+def test_a_quiz_of_another_group_is_not_found(alice_client, quiz, start_url):
+    quiz.groups.add(Group.objects.create(name="Other class"))
+    assert alice_client.get(start_url).status_code == 404
+    assert alice_client.post(start_url).status_code == 404
+
+
+def test_an_unknown_quiz_is_not_found(alice_client, db):
+    assert alice_client.get(reverse("quiz_start", args=["no-such-quiz"])).status_code == 404
+
+
+def test_the_start_page_takes_only_get_and_post(alice_client, start_url):
+    assert alice_client.put(start_url).status_code == 405
+
+
+def test_teachers_cannot_start_attempts(client, tess, start_url):
+    client.force_login(tess)
+    assert client.post(start_url).status_code == 403
+    assert not Attempt.objects.exists()

@@ -1,0 +1,101 @@
+"""A student takes the shipped quiz in Chromium: answers, reloads, submits, reads the result."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from quiz.models import Attempt
+from tests.conftest import FREE_TEXT_PARTS, SEED_ANSWERS
+
+pytestmark = pytest.mark.browser
+CHOICE_PARTS = {"q7c", "q7d", "q8d"}
+
+
+def label(key: str) -> str:
+    """"q2b" → "Question 2b"; a question with one part is named without the part."""
+    single = {"q1a", "q4a", "q5a", "q9a"}
+    return f"Question {key[1:-1]}" if key in single else f"Question {key[1:]}"
+
+
+def answer(page, key: str, text: str) -> None:
+    if key in CHOICE_PARTS:
+        page.get_by_role("group", name=label(key), exact=True).locator(f"input[value='{text}']").check()
+    else:
+        page.get_by_label(label(key), exact=True).fill(text)
+
+
+def expect_saved(page, keys) -> None:
+    for key in keys:
+        expect(page.locator(f"#status-{key}")).to_contain_text(re.compile(r"Saved \d\d:\d\d:\d\d"))
+
+
+def test_a_student_answers_everything_reloads_and_submits(page, live_server, login, screenshot, alice, quiz):
+    login(page, live_server, "alice", "alice-password")
+    expect(page.get_by_role("heading", name="My quizzes")).to_be_visible()
+    page.get_by_role("link", name="Start quiz").click()
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.get_by_role("heading", name="CNN fundamentals")).to_be_visible()
+
+    keys = list(SEED_ANSWERS)
+    first_half, second_half = keys[:11], keys[11:]
+    for key in first_half:
+        answer(page, key, SEED_ANSWERS[key])
+    expect_saved(page, first_half)
+
+    # A reload shows what the server saved, not what this browser remembers.
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    for key in first_half:
+        expect(page.get_by_label(label(key), exact=True)).to_have_value(SEED_ANSWERS[key])
+    expect(page.locator("#nav-q1")).to_have_class(re.compile("is-answered"))
+    expect(page.locator("#nav-q7")).to_have_class(re.compile("is-partial"))
+
+    for key in second_half:
+        answer(page, key, SEED_ANSWERS[key])
+    expect_saved(page, second_half)
+    expect(page.locator(".question-link.is-answered")).to_have_count(10)
+    screenshot(page, "answered")
+
+    page.get_by_role("button", name="Finish attempt…").click()
+    expect(page.get_by_text("Every part has an answer.")).to_be_visible()
+    page.get_by_role("button", name="Submit attempt").click()
+
+    expect(page.get_by_text("Provisional total")).to_be_visible()
+    for key in SEED_ANSWERS:
+        part = page.locator(f"#part-{key}")
+        if key in FREE_TEXT_PARTS:
+            expect(part.locator(".status-badge")).to_have_text("Awaiting review")
+        else:
+            expect(part.locator(".status-badge")).to_have_text("Correct")
+    attempt = Attempt.objects.get(student=alice)
+    assert {r.text for r in attempt.responses.all()} == set(SEED_ANSWERS.values())
+    screenshot(page, "result")
+
+
+def test_an_unreadable_answer_is_flagged_before_submitting(page, live_server, login, screenshot, alice, quiz):
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start attempt 1").click()
+    field = page.get_by_label("Question 2b", exact=True)
+    field.fill("12,6")
+    message = page.locator("#message-q2b")
+    expect(message).to_contain_text("use a decimal point")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    screenshot(page)
+    field.fill("12.6")
+    expect(message).to_be_hidden()
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_the_attempt_page_works_on_a_phone(page, live_server, login, screenshot, alice, quiz):
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.locator("#timer-value")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    page.get_by_role("link", name=re.compile("^Question 8:")).click()
+    answer(page, "q8b", "200")
+    expect_saved(page, ["q8b"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page)

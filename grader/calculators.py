@@ -261,6 +261,7 @@ def conv_stack(params: dict) -> Computation:
 
     prompt_values = {
         "layer_count": str(len(filters)),
+        "layers_text": f"{len(filters)} convolutional layer{'s' if len(filters) > 1 else ''}",
         "filters_text": _and_list([str(count) for count in filters]),
         "image_kind": image_kind,
         "float_bits": str(8 * value_bytes),

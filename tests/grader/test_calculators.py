@@ -72,15 +72,16 @@ def test_conv_stack_prompt_values():
     values = compute("conv_stack", Q2).prompt_values
     assert values == {
         "layer_count": "3",
+        "layers_text": "3 convolutional layers",
         "filters_text": "100, 200 and 400",
         "image_kind": "RGB images",
         "float_bits": "32",
     }
     gray = compute("conv_stack", {**Q2, "input_channels": 1, "filters": [64], "bytes_per_value": 8}).prompt_values
-    assert (gray["image_kind"], gray["filters_text"], gray["layer_count"], gray["float_bits"]) == (
+    assert (gray["image_kind"], gray["filters_text"], gray["layers_text"], gray["float_bits"]) == (
         "grayscale images",
         "64",
-        "1",
+        "1 convolutional layer",
         "64",
     )
 

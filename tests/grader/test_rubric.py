@@ -92,8 +92,7 @@ SEED_ANSWERS = [
         "Conv layers, Pool layers, Conv layers, Pool layers, (...), Flatten, Fully connected layers",
         {"conv_then_pool", "flatten_dense"},
     ),
-    # No phrase of the rubric covers "doesn't use Dense layers" yet.
-    ("q8", "a", "A network that doesn't use Dense layers in the output but used Conv layers", set()),
+    ("q8", "a", "A network that doesn't use Dense layers in the output but used Conv layers", {"only_conv"}),
     (
         "q9",
         "a",

@@ -1,10 +1,14 @@
 """Forms clean input and nothing else; the admin reuses the grader's own validation."""
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 import grader
-from quiz.models import Part, Question
+from quiz import rosters, selectors
+from quiz.models import AttemptState, Part, Question, Quiz
+from quiz.roles import STUDENTS, TEACHERS
+from quiz.selectors import SORTS, GradebookFilters
 
 
 class QuestionAdminForm(forms.ModelForm):
@@ -73,3 +77,143 @@ def _check_outputs(question: Question, spec: grader.PartSpec) -> None:
                 f"'{name}' is not an output of {question.calculator} (outputs: {', '.join(sorted(outputs))}).",
                 code="unknown_output",
             )
+
+
+# --- Teacher pages -----------------------------------------------------------------------------
+
+
+class GradebookFilterForm(forms.Form):
+    """The gradebook's filters and order, read from the query string; an invalid field is ignored."""
+
+    student = forms.CharField(required=False, max_length=150, label="Student")
+    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *AttemptState.choices], label="State")
+    min_percent = forms.DecimalField(required=False, min_value=0, max_value=100, decimal_places=2, label="Min score %")
+    max_percent = forms.DecimalField(required=False, min_value=0, max_value=100, decimal_places=2, label="Max score %")
+    sort = forms.ChoiceField(
+        required=False, choices=[(name, name) for key in SORTS for name in (key, f"-{key}")], widget=forms.HiddenInput
+    )
+
+    def filters(self) -> GradebookFilters:
+        self.is_valid()
+        values = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return GradebookFilters(**values)
+
+
+class RosterFilterForm(forms.Form):
+    """The roster's search, read from the query string; an invalid field is ignored."""
+
+    q = forms.CharField(required=False, max_length=150, label="Name, username or email")
+    group = forms.ModelChoiceField(
+        queryset=selectors.class_groups(), required=False, label="Class group", empty_label="All students"
+    )
+
+    def values(self) -> dict:
+        self.is_valid()
+        return {"search": self.cleaned_data.get("q", ""), "group": self.cleaned_data.get("group")}
+
+
+class _PointsForm(forms.Form):
+    """A score typed in points out of the part's points, stored as a credit in [0, 1]."""
+
+    points = forms.DecimalField()
+
+    def __init__(self, *args, part: Part, autofocus: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.part = part
+        attributes = {"step": "0.01", "inputmode": "decimal", **({"autofocus": True} if autofocus else {})}
+        self.fields["points"] = forms.DecimalField(
+            min_value=0, max_value=part.points, decimal_places=2, label=f"Points (out of {part.points.normalize():f})",
+            widget=forms.NumberInput(attrs=attributes),
+        )
+
+    @property
+    def credit(self) -> float:
+        return float(self.cleaned_data["points"] / self.part.points)
+
+
+class ReviewForm(_PointsForm):
+    comment = forms.CharField(
+        required=False, max_length=2000, label="Comment for the student", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OverrideForm(_PointsForm):
+    reason = forms.CharField(
+        max_length=1000, label="Reason (the student sees it)", widget=forms.TextInput
+    )
+
+
+class AccommodationForm(forms.Form):
+    username = forms.CharField(max_length=150, label="Student's username")
+    extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, label="Extra minutes")
+    extra_attempts = forms.IntegerField(min_value=0, max_value=50, initial=0, label="Extra attempts")
+    reason = forms.CharField(max_length=1000, label="Reason", widget=forms.TextInput)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        student = selectors.students().filter(username=username).first()
+        if student is None:
+            raise ValidationError(f"No student has the username “{username}”.", code="unknown_student")
+        return student
+
+
+class ReopenForm(forms.Form):
+    minutes = forms.IntegerField(
+        required=False, min_value=1, max_value=24 * 60, label="Minutes to continue",
+        help_text="Empty: no time limit.",
+    )
+    reason = forms.CharField(max_length=1000, label="Reason", widget=forms.TextInput)
+
+
+class _RosterForm(forms.Form):
+    group_name = forms.CharField(
+        required=False, max_length=150, label="Class group",
+        help_text="Optional: every student in the file joins this group (created if new).",
+        widget=forms.TextInput(attrs={"list": "class-groups", "autocomplete": "off"}),
+    )
+
+    def clean_group_name(self) -> str:
+        try:
+            return rosters.check_group_name(self.cleaned_data["group_name"])
+        except ValueError as error:
+            raise ValidationError(str(error), code="role_group") from error
+
+
+class RosterUploadForm(_RosterForm):
+    MAX_BYTES = 1_000_000
+
+    file = forms.FileField(
+        label="CSV file", help_text="One student a line: username, name, email. A header line is optional."
+    )
+    field_order = ["file", "group_name"]
+
+    def clean_file(self) -> str:
+        """The file's text."""
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError("The file is larger than 1 MB.", code="too_large")
+        try:
+            return rosters.decode(upload.read())
+        except rosters.RosterError as error:
+            raise ValidationError(str(error), code="not_utf8") from error
+
+
+class RosterConfirmForm(_RosterForm):
+    """The previewed file's text, sent back to be checked again and imported."""
+
+    text = forms.CharField(max_length=RosterUploadForm.MAX_BYTES, widget=forms.HiddenInput, strip=False)
+    group_name = forms.CharField(required=False, max_length=150, widget=forms.HiddenInput)
+
+
+class QuizAudienceForm(forms.ModelForm):
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.exclude(name__in=(STUDENTS, TEACHERS)).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Class groups",
+        help_text="None ticked: every student can take the quiz.",
+    )
+
+    class Meta:
+        model = Quiz
+        fields = ["groups"]

@@ -1,0 +1,352 @@
+"""What teacher pages read: each function runs a fixed number of queries, however many attempts there are.
+
+Pages read stored verdicts and never grade again. Open attempts past their deadline are
+closed (through the student side's service) before anything about them is read.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from quiz.markup import ConceptMark, concept_checklist, highlight_concepts, histogram_svg
+from quiz.models import (
+    Accommodation,
+    AnswerKind,
+    Attempt,
+    AttemptEvent,
+    AttemptState,
+    Part,
+    Question,
+    Quiz,
+    Response,
+    ResponseStatus,
+    ScoreChange,
+)
+from quiz.roles import STUDENTS, TEACHERS
+
+FINISHED = (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
+GRADEBOOK_PAGE_SIZE = 25
+ROSTER_PAGE_SIZE = 50
+
+
+
+def _pending(prefix: str = "") -> Q:
+    """Responses waiting for a teacher (as Response.awaiting_review says), from a model `prefix` away."""
+    waiting = Q(
+        **{
+            f"{prefix}status": ResponseStatus.NEEDS_REVIEW,
+            f"{prefix}review_score__isnull": True,
+            f"{prefix}override_score__isnull": True,
+        }
+    )
+    return waiting & ~Q(**{f"{prefix}attempt__state": AttemptState.IN_PROGRESS})
+
+
+# --- My quizzes --------------------------------------------------------------------------------
+
+
+@dataclass
+class QuizSummary:
+    quiz: Quiz
+    started: int
+    submitted: int
+    awaiting_review: int
+    percentages: list[float] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float | None:
+        return statistics.fmean(self.percentages) if self.percentages else None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.percentages) if self.percentages else None
+
+    @property
+    def histogram(self):
+        return histogram_svg(self.percentages, element_id=f"histogram-{self.quiz.pk}")
+
+
+def quiz_summaries() -> list[QuizSummary]:
+    """Every quiz with its attempt counts and the scores of its finished attempts, in percent."""
+    quizzes = Quiz.objects.annotate(
+        started=Count("attempts"),
+        submitted=Count("attempts", filter=~Q(attempts__state=AttemptState.IN_PROGRESS)),
+        awaiting_review=Count("attempts", filter=Q(attempts__state=AttemptState.NEEDS_REVIEW)),
+    )
+    summaries = {
+        quiz.pk: QuizSummary(quiz, quiz.started, quiz.submitted, quiz.awaiting_review) for quiz in quizzes
+    }
+    finished = Attempt.objects.filter(state__in=FINISHED, score__isnull=False, max_score__gt=0)
+    for quiz_id, score, max_score in finished.values_list("quiz_id", "score", "max_score"):
+        summaries[quiz_id].percentages.append(float(score * 100 / max_score))
+    return list(summaries.values())
+
+
+# --- Gradebook ---------------------------------------------------------------------------------
+
+SORTS = {
+    "student": ("student__last_name", "student__first_name", "student__username", "number"),
+    "started": ("started_at",),
+    "submitted": (F("submitted_at").asc(nulls_last=True),),
+    "duration": (F("duration").asc(nulls_last=True),),
+    "score": (F("score").asc(nulls_last=True),),
+    "state": ("state_order", "student__last_name", "student__first_name", "student__username"),
+}
+"""Gradebook orderings by the name in the page's ?sort=; a leading minus reverses one."""
+
+
+@dataclass(frozen=True)
+class GradebookFilters:
+    student: str = ""
+    state: str = ""
+    min_percent: Decimal | None = None
+    max_percent: Decimal | None = None
+    sort: str = "student"
+
+
+@dataclass
+class GradebookRow:
+    attempt: Attempt
+    question_points: list[float | None]
+
+    @property
+    def duration_text(self) -> str:
+        """“42 min”, “1 h 05 min”; a dash while the attempt is open."""
+        if self.attempt.duration is None:
+            return "—"
+        minutes = round(self.attempt.duration.total_seconds() / 60)
+        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _ordering(sort: str) -> list:
+    descending, name = sort.startswith("-"), sort.removeprefix("-")
+    fields = SORTS.get(name, SORTS["student"])
+    if not descending:
+        return [*fields, "pk"]
+    return [_reverse(item) for item in fields] + ["-pk"]
+
+
+def _reverse(item):
+    if isinstance(item, str):
+        return f"-{item}"
+    return item.expression.desc(nulls_last=True)
+
+
+STATE_ORDER = Case(
+    *(When(state=state, then=Value(rank)) for rank, state in enumerate(AttemptState.values)),
+    output_field=IntegerField(),
+)
+"""States in the order an attempt lives through them, for sorting: in progress first, graded last."""
+
+
+def gradebook_attempts(quiz: Quiz, filters: GradebookFilters) -> QuerySet[Attempt]:
+    attempts = (
+        Attempt.objects.filter(quiz=quiz)
+        .select_related("student")
+        .annotate(
+            duration=ExpressionWrapper(F("submitted_at") - F("started_at"), output_field=DurationField()),
+            state_order=STATE_ORDER,
+        )
+    )
+    if filters.student:
+        text = filters.student
+        attempts = attempts.filter(
+            Q(student__username__icontains=text) | Q(student__first_name__icontains=text)
+            | Q(student__last_name__icontains=text)
+        )
+    if filters.state:
+        attempts = attempts.filter(state=filters.state)
+    if filters.min_percent is not None:
+        attempts = attempts.filter(score__gte=F("max_score") * filters.min_percent / 100)
+    if filters.max_percent is not None:
+        attempts = attempts.filter(score__lte=F("max_score") * filters.max_percent / 100)
+    return attempts.order_by(*_ordering(filters.sort))
+
+
+def gradebook_questions(quiz: Quiz) -> list[Question]:
+    """The quiz's questions, each with its total points, as the gradebook's columns."""
+    return list(quiz.questions.annotate(points=Sum("parts__points")).order_by("order", "key"))
+
+
+@dataclass
+class Gradebook:
+    page: Page
+    questions: list[Question]
+    rows: list[GradebookRow]
+
+
+def gradebook_page(quiz: Quiz, filters: GradebookFilters, page_number) -> Gradebook:
+    """One page of attempts with their points per question, in four queries however long the page:
+    the count, the attempts, their scores per question, and the question columns."""
+    page = Paginator(gradebook_attempts(quiz, filters), GRADEBOOK_PAGE_SIZE).get_page(page_number)
+    attempts = list(page.object_list)
+    points = _points_by_question([attempt.pk for attempt in attempts])
+    questions = gradebook_questions(quiz)
+    rows = [
+        GradebookRow(attempt, [points.get((attempt.pk, question.pk)) for question in questions])
+        for attempt in attempts
+    ]
+    return Gradebook(page, questions, rows)
+
+
+def _points_by_question(attempt_ids: list[int]) -> dict[tuple[int, int], float]:
+    """Points that count, summed per attempt and question, from the final credit of each response."""
+    if not attempt_ids:
+        return {}
+    final = Coalesce("override_score", "review_score", "score", output_field=FloatField())
+    totals = (
+        Response.objects.filter(attempt_id__in=attempt_ids)
+        .values("attempt_id", "part__question_id")
+        .annotate(points=Sum(final * Cast("part__points", FloatField())))
+    )
+    return {
+        (row["attempt_id"], row["part__question_id"]): row["points"] for row in totals if row["points"] is not None
+    }
+
+
+# --- Review queue ------------------------------------------------------------------------------
+
+
+def review_parts(quiz: Quiz) -> list[Part]:
+    """The quiz's free-text parts, each with how many answers wait for review and how many are confirmed."""
+    return list(
+        Part.objects.filter(question__quiz=quiz, kind=AnswerKind.TEXT)
+        .select_related("question")
+        .prefetch_related("question__parts")
+        .annotate(
+            pending=Count("responses", filter=_pending("responses__")),
+            confirmed=Count("responses", filter=Q(responses__review_score__isnull=False)),
+        )
+        .order_by("question__order", "order", "key")
+    )
+
+
+def pending_responses(part: Part) -> QuerySet[Response]:
+    """Answers to one part waiting for a teacher, oldest submission first."""
+    return (
+        Response.objects.filter(_pending(), part=part)
+        .select_related("attempt__student")
+        .order_by("attempt__submitted_at", "pk")
+    )
+
+
+def next_pending(part: Part, *, after: int | None = None) -> Response | None:
+    """The first pending answer, or the first one after the one a teacher skipped."""
+    responses = pending_responses(part)
+    if after is not None:
+        rest = responses.filter(pk__gt=after).first()
+        return rest or responses.exclude(pk=after).first()
+    return responses.first()
+
+
+# --- One attempt -------------------------------------------------------------------------------
+
+
+@dataclass
+class PartRow:
+    """One part on the teacher's attempt page, with the forms the view attaches."""
+
+    part: Part
+    response: Response | None
+    review_form: object = None
+    override_form: object = None
+
+    @property
+    def points(self) -> float | None:
+        credit = self.response.final_score if self.response else None
+        return None if credit is None else credit * float(self.part.points)
+
+    @property
+    def answer(self):
+        return highlight_concepts(self.response.text, self.part.spec().rubric, self.response.concepts_found)
+
+    @property
+    def concepts(self) -> list[ConceptMark]:
+        return concept_checklist(self.part.spec().rubric, self.response.concepts_found)
+
+
+def attempt_detail(attempt: Attempt) -> list[PartRow]:
+    """Every part of the attempt's quiz with the student's response (None if never saved) and its history."""
+    parts = Part.objects.filter(question__quiz_id=attempt.quiz_id).select_related("question").prefetch_related(
+        "question__parts"
+    )
+    responses = attempt.responses.select_related("reviewed_by", "overridden_by").prefetch_related(
+        Prefetch("score_changes", queryset=ScoreChange.objects.select_related("changed_by"))
+    )
+    by_part = {response.part_id: response for response in responses}
+    return [PartRow(part, by_part.get(part.pk)) for part in parts]
+
+
+def attempt_events(attempt: Attempt) -> QuerySet[AttemptEvent]:
+    return attempt.events.select_related("actor")
+
+
+# --- Rosters -----------------------------------------------------------------------------------
+
+
+def students(*, search: str = "", group: Group | None = None) -> QuerySet:
+    """Plain students: in Students, and neither teachers nor admins."""
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=STUDENTS, is_staff=False, is_superuser=False)
+        .exclude(groups__name=TEACHERS)
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username")
+    )
+    if search:
+        users = users.filter(
+            Q(username__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+        )
+    if group is not None:
+        users = users.filter(groups=group)
+    return users.distinct()
+
+
+def class_groups() -> QuerySet[Group]:
+    """The groups a quiz can be opened to: every group but the two roles, with their sizes."""
+    return Group.objects.exclude(name__in=(STUDENTS, TEACHERS)).annotate(members=Count("user")).order_by("name")
+
+
+# --- Accommodations ------------------------------------------------------------------------------
+
+
+def accommodations(quiz: Quiz) -> QuerySet[Accommodation]:
+    return quiz.accommodations.select_related("student", "created_by").order_by(
+        "student__last_name", "student__first_name", "student__username"
+    )
+
+
+def accommodation_initial(quiz: Quiz, username: str) -> dict:
+    """The accommodation form's values for a student: their current accommodation, to edit it."""
+    current = quiz.accommodations.select_related("student").filter(student__username=username).first()
+    if current is None:
+        return {"username": username[:150]}
+    return {
+        "username": username,
+        "extra_minutes": current.extra_minutes,
+        "extra_attempts": current.extra_attempts,
+        "reason": current.reason,
+    }

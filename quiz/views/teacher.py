@@ -1,0 +1,367 @@
+"""Teacher pages: quizzes at a glance, the gradebook, the review queue, overrides, access and rosters.
+
+Views stay thin: they read through `quiz.selectors`, decide through `quiz.reviews` and
+`quiz.rosters`, and close overdue attempts (a student side service) before reading any.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from quiz import reviews, rosters, selectors, services
+from quiz.forms import (
+    AccommodationForm,
+    GradebookFilterForm,
+    OverrideForm,
+    QuizAudienceForm,
+    ReopenForm,
+    ReviewForm,
+    RosterConfirmForm,
+    RosterFilterForm,
+    RosterUploadForm,
+)
+from quiz.markup import concept_checklist, highlight_concepts
+from quiz.models import AnswerKind, Attempt, Part, Quiz, Response
+from quiz.roles import teacher_required
+
+# --- One helper per object: teachers see every quiz; anything else is a 404. ---------------------
+
+
+def _get_quiz(quiz_id: int) -> Quiz:
+    return get_object_or_404(Quiz, pk=quiz_id)
+
+
+def _get_attempt(attempt_id: int) -> Attempt:
+    attempt = get_object_or_404(Attempt.objects.select_related("student", "quiz"), pk=attempt_id)
+    services.finalize_if_overdue(attempt)
+    return attempt
+
+
+def _get_response(response_id: int) -> Response:
+    responses = Response.objects.select_related("part__question", "attempt__student", "attempt__quiz")
+    response = get_object_or_404(responses.prefetch_related("part__question__parts"), pk=response_id)
+    services.finalize_if_overdue(response.attempt)
+    return response
+
+
+def _get_free_text_part(part_id: int) -> Part:
+    parts = Part.objects.select_related("question__quiz").prefetch_related("question__parts")
+    return get_object_or_404(parts, pk=part_id, kind=AnswerKind.TEXT)
+
+
+def _get_student(user_id: int):
+    """Only plain students: a teacher must never reset a teacher's or an admin's password."""
+    return get_object_or_404(selectors.students(), pk=user_id)
+
+
+# --- My quizzes and the gradebook ----------------------------------------------------------------
+
+
+@require_GET
+@teacher_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Every quiz with its attempt counts, mean, median and score histogram."""
+    services.close_overdue_attempts()
+    return render(request, "teacher/home.html", {"summaries": selectors.quiz_summaries()})
+
+
+@require_GET
+@teacher_required
+def gradebook(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """One row per attempt, filtered, sorted and paginated from the query string."""
+    quiz = _get_quiz(quiz_id)
+    services.close_overdue_attempts(quiz=quiz)
+    form = GradebookFilterForm(request.GET)
+    filters = form.filters()
+    book = selectors.gradebook_page(quiz, filters, request.GET.get("page"))
+    context = {"quiz": quiz, "form": form, "filters": filters, "book": book, "tab": "gradebook"}
+    return render(request, "teacher/gradebook.html", context)
+
+
+# --- One attempt: result, controls and log --------------------------------------------------------
+
+
+@require_GET
+@teacher_required
+def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    return _render_attempt(request, _get_attempt(attempt_id))
+
+
+def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reopen_form=None, status: int = 200):
+    """The attempt page; `bound` is a review or override form a failed post shows again, with its errors."""
+    rows = selectors.attempt_detail(attempt)
+    shown = {bound.prefix: bound} if bound else {}
+    for row in rows:
+        if row.response is not None:
+            row.review_form = shown.get(f"review-{row.response.pk}") or _review_form(row.response)
+            row.override_form = shown.get(f"override-{row.response.pk}") or _override_form(row.response)
+    limit = services.time_limit_minutes(attempt.student, attempt.quiz)
+    context = {
+        "attempt": attempt,
+        "rows": rows,
+        "events": selectors.attempt_events(attempt),
+        "reopen_form": reopen_form or ReopenForm(initial={"minutes": limit}),
+    }
+    return render(request, "teacher/attempt.html", context, status=status)
+
+
+def _review_form(response: Response, data=None, *, autofocus: bool = False) -> ReviewForm:
+    initial = {"points": _points(response.part, _review_credit(response)), "comment": response.review_comment}
+    return ReviewForm(data, part=response.part, prefix=f"review-{response.pk}", initial=initial, autofocus=autofocus)
+
+
+def _override_form(response: Response, data=None) -> OverrideForm:
+    initial = {"points": _points(response.part, response.final_score)}
+    return OverrideForm(data, part=response.part, prefix=f"override-{response.pk}", initial=initial)
+
+
+def _review_credit(response: Response) -> float | None:
+    """What the review form starts from: the confirmed score, else the rubric's suggestion."""
+    return response.review_score if response.review_score is not None else response.score
+
+
+def _points(part: Part, credit: float | None):
+    """A credit shown as points with two decimals, as the score field expects them."""
+    return None if credit is None else round(credit * float(part.points), 2)
+
+
+@require_POST
+@teacher_required
+def reopen(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _get_attempt(attempt_id)
+    form = ReopenForm(request.POST)
+    if not (form.is_valid() and _decide(request, reviews.reopen_attempt, attempt=attempt, teacher=request.user,
+                                        **form.cleaned_data)):
+        return _render_attempt(request, attempt, reopen_form=form, status=400)
+    messages.success(request, f"Attempt reopened for {attempt.student.get_full_name() or attempt.student.username}.")
+    return redirect("teacher_attempt", attempt_id=attempt.pk)
+
+
+@require_POST
+@teacher_required
+def override(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = _get_response(response_id)
+    form = _override_form(response, request.POST)
+    if form.is_valid() and _decide(request, reviews.override_score, response=response, score=form.credit,
+                                   reason=form.cleaned_data["reason"], teacher=request.user):
+        messages.success(request, f"{response.part.label}: score overridden.")
+        return redirect("teacher_attempt", attempt_id=response.attempt_id)
+    return _render_attempt(request, response.attempt, bound=form, status=400)
+
+
+def _decide(request: HttpRequest, decision, **arguments) -> bool:
+    """Take a decision, turning a refusal into a message on the page shown again; True when it was taken."""
+    try:
+        decision(**arguments)
+    except reviews.DecisionError as error:
+        messages.error(request, str(error))
+        return False
+    return True
+
+
+# --- Review queue ----------------------------------------------------------------------------------
+
+
+@require_GET
+@teacher_required
+def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """The quiz's free-text parts with how many answers wait for each."""
+    quiz = _get_quiz(quiz_id)
+    services.close_overdue_attempts(quiz=quiz)
+    context = {"quiz": quiz, "parts": selectors.review_parts(quiz), "tab": "review"}
+    return render(request, "teacher/review_queue.html", context)
+
+
+@require_GET
+@teacher_required
+def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
+    """Open the next answer to this part that waits for review (after a skipped one, with ?after=)."""
+    part = _get_free_text_part(part_id)
+    services.close_overdue_attempts(quiz=part.question.quiz)
+    after = request.GET.get("after", "")
+    response = selectors.next_pending(part, after=int(after) if after.isdecimal() else None)
+    if response is None:
+        messages.success(request, f"Every answer to {part.label} is reviewed.")
+        return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+    return redirect("teacher_review", response_id=response.pk)
+
+
+@require_GET
+@teacher_required
+def review(request: HttpRequest, response_id: int) -> HttpResponse:
+    """One free-text answer with its rubric highlights and a score field pre-filled with the suggestion."""
+    response = _get_response(response_id)
+    if not response.part.is_free_text or response.attempt.is_open:
+        return redirect("teacher_attempt", attempt_id=response.attempt_id)
+    return _render_review(request, response, _review_form(response, autofocus=True))
+
+
+def _render_review(request: HttpRequest, response: Response, form: ReviewForm, status: int = 200) -> HttpResponse:
+    part = response.part
+    rubric = part.spec().rubric
+    context = {
+        "response": response,
+        "part": part,
+        "quiz": response.attempt.quiz,
+        "form": form,
+        "answer": highlight_concepts(response.text, rubric, response.concepts_found),
+        "concepts": concept_checklist(rubric, response.concepts_found),
+        "pending": selectors.pending_responses(part).count(),
+        "tab": "review",
+    }
+    return render(request, "teacher/review.html", context, status=status)
+
+
+@require_POST
+@teacher_required
+def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
+    """Confirm or revise a free-text score, then open the next answer to the same part."""
+    response = _get_response(response_id)
+    form = _review_form(response, request.POST, autofocus=True)
+    from_attempt = request.POST.get("next") == "attempt"
+    if form.is_valid() and _decide(request, reviews.confirm_review, response=response, score=form.credit,
+                                   comment=form.cleaned_data["comment"], teacher=request.user):
+        messages.success(request, f"{response.part.label}: {form.cleaned_data['points']:f} points saved.")
+        if from_attempt:
+            return redirect("teacher_attempt", attempt_id=response.attempt_id)
+        return redirect("teacher_review_next", part_id=response.part_id)
+    if from_attempt:
+        return _render_attempt(request, response.attempt, bound=form, status=400)
+    return _render_review(request, response, form, status=400)
+
+
+# --- Access: groups and accommodations ---------------------------------------------------------------
+
+
+@require_GET
+@teacher_required
+def quiz_access(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _get_quiz(quiz_id)
+    username = request.GET.get("student", "")
+    initial = selectors.accommodation_initial(quiz, username)
+    return _render_access(request, quiz, AccommodationForm(initial=initial), QuizAudienceForm(instance=quiz))
+
+
+def _render_access(request, quiz: Quiz, accommodation_form, audience_form, status: int = 200) -> HttpResponse:
+    context = {
+        "quiz": quiz,
+        "accommodations": selectors.accommodations(quiz),
+        "accommodation_form": accommodation_form,
+        "audience_form": audience_form,
+        "tab": "access",
+    }
+    return render(request, "teacher/access.html", context, status=status)
+
+
+@require_POST
+@teacher_required
+def grant_accommodation(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _get_quiz(quiz_id)
+    form = AccommodationForm(request.POST)
+    if form.is_valid():
+        student = form.cleaned_data.pop("username")
+        reviews.grant_accommodation(student=student, quiz=quiz, teacher=request.user, **form.cleaned_data)
+        messages.success(request, f"Accommodation saved for {student.get_full_name() or student.username}.")
+        return redirect("teacher_quiz_access", quiz_id=quiz.pk)
+    return _render_access(request, quiz, form, QuizAudienceForm(instance=quiz), status=400)
+
+
+@require_POST
+@teacher_required
+def save_audience(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = _get_quiz(quiz_id)
+    form = QuizAudienceForm(request.POST, instance=quiz)
+    if form.is_valid():
+        form.save()
+        groups = ", ".join(group.name for group in quiz.groups.all()) or "every student"
+        messages.success(request, f"{quiz.title} is open to {groups}.")
+        return redirect("teacher_quiz_access", quiz_id=quiz.pk)
+    return _render_access(request, quiz, AccommodationForm(), form, status=400)
+
+
+# --- Rosters -------------------------------------------------------------------------------------------
+
+
+@require_GET
+@teacher_required
+def roster(request: HttpRequest) -> HttpResponse:
+    """The students, searchable and by class group, with the CSV upload form."""
+    return _render_roster(request, RosterUploadForm())
+
+
+def _render_roster(request: HttpRequest, upload_form, status: int = 200) -> HttpResponse:
+    search = RosterFilterForm(request.GET)
+    students = selectors.students(**search.values())
+    page = Paginator(students, selectors.ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": upload_form, "search": search, "page": page, "groups": selectors.class_groups()}
+    return render(request, "teacher/roster.html", context, status=status)
+
+
+@require_POST
+@teacher_required
+def roster_preview(request: HttpRequest) -> HttpResponse:
+    """Check every row of an uploaded file and show what importing it would do."""
+    form = RosterUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            preview = rosters.parse_roster(form.cleaned_data["file"])
+        except rosters.RosterError as error:
+            form.add_error("file", str(error))
+    if form.errors:
+        return _render_roster(request, form, status=400)
+    text, group_name = form.cleaned_data["file"], form.cleaned_data["group_name"]
+    confirm = RosterConfirmForm(initial={"text": text, "group_name": group_name})
+    context = {"preview": preview, "confirm_form": confirm, "group_name": group_name}
+    return render(request, "teacher/roster_preview.html", context)
+
+
+@require_POST
+@teacher_required
+def roster_import(request: HttpRequest) -> HttpResponse:
+    """Import a previewed file in one transaction, checking every row again first."""
+    form = RosterConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The import form was incomplete; upload the file again.")
+        return redirect("teacher_roster")
+    try:
+        summary = rosters.import_roster(**form.cleaned_data)
+    except rosters.RosterError as error:
+        messages.error(request, str(error))
+        context = {"preview": _safe_preview(form.cleaned_data["text"]), "confirm_form": form,
+                   "group_name": form.cleaned_data["group_name"]}
+        return render(request, "teacher/roster_preview.html", context, status=400)
+    messages.success(request, f"Roster imported: {summary}")
+    return redirect("teacher_roster")
+
+
+def _safe_preview(text: str) -> rosters.RosterPreview | None:
+    try:
+        return rosters.parse_roster(text)
+    except rosters.RosterError:
+        return None
+
+
+@require_GET
+@teacher_required
+def student_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    student = _get_student(user_id)
+    return render(request, "teacher/student_password.html", {"student": student, "form": SetPasswordForm(student)})
+
+
+@require_POST
+@teacher_required
+def set_student_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    student = _get_student(user_id)
+    form = SetPasswordForm(student, request.POST)
+    if not form.is_valid():
+        return render(request, "teacher/student_password.html", {"student": student, "form": form}, status=400)
+    form.save()
+    messages.success(request, f"New password set for {student.get_full_name() or student.username}.")
+    return redirect(reverse("teacher_roster") + "?" + urlencode({"q": student.username}))

@@ -1,0 +1,94 @@
+"""Who may take a quiz, and accommodations: extra time and extra attempts, granted from the access page."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from quiz import services
+from quiz.models import Accommodation
+
+
+@pytest.fixture
+def teacher_client(client, tess):
+    client.force_login(tess)
+    return client
+
+
+def grant(client, quiz, **data):
+    values = {"username": "alice", "extra_minutes": "0", "extra_attempts": "0", "reason": "Learning plan", **data}
+    return client.post(reverse("teacher_grant_accommodation", args=[quiz.pk]), values)
+
+
+def test_granting_extra_time_lengthens_the_deadline_of_the_next_attempt(teacher_client, quiz, alice):
+    response = grant(teacher_client, quiz, extra_minutes="30")
+    assert response["Location"] == reverse("teacher_quiz_access", args=[quiz.pk])
+    now = timezone.now()
+    attempt = services.start_attempt(student=alice, quiz=quiz, now=now)
+    assert attempt.deadline == now + timedelta(minutes=90)
+    page = teacher_client.get(response["Location"]).content.decode()
+    assert "+30" in page and "Learning plan" in page and "Tess" in page
+
+
+def test_granting_an_extra_attempt_lets_the_student_start_again(teacher_client, quiz, alice, submitted_attempt):
+    for _ in range(quiz.attempts_allowed):
+        submitted_attempt(alice, {})
+    grant(teacher_client, quiz, extra_attempts="1")
+    assert services.start_attempt(student=alice, quiz=quiz).number == quiz.attempts_allowed + 1
+
+
+def test_a_changed_accommodation_replaces_the_previous_one(teacher_client, quiz, alice):
+    grant(teacher_client, quiz, extra_minutes="30")
+    grant(teacher_client, quiz, extra_minutes="10", reason="Revised plan")
+    accommodation = Accommodation.objects.get()
+    assert (accommodation.extra_minutes, accommodation.reason) == (10, "Revised plan")
+
+
+def test_the_change_link_prefills_the_current_accommodation(teacher_client, quiz, alice):
+    grant(teacher_client, quiz, extra_minutes="30", extra_attempts="2")
+    page = teacher_client.get(reverse("teacher_quiz_access", args=[quiz.pk]) + "?student=alice").content.decode()
+    assert 'name="extra_minutes" value="30"' in page and 'name="extra_attempts" value="2"' in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"username": "nobody"}, "No student has the username “nobody”."),
+        ({"username": "tess"}, "No student has the username “tess”."),
+        ({"extra_minutes": "-5"}, "Ensure this value is greater than or equal to 0."),
+        ({"extra_attempts": "many"}, "Enter a whole number."),
+        ({"reason": "   "}, "This field is required."),
+    ],
+)
+def test_an_invalid_accommodation_is_refused_with_a_message(teacher_client, quiz, alice, tess, data, message):
+    response = grant(teacher_client, quiz, **data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Accommodation.objects.exists()
+
+
+def test_a_quiz_opened_to_one_group_is_hidden_from_other_students(teacher_client, quiz, alice, bob):
+    evening = Group.objects.create(name="Evening class")
+    alice.groups.add(evening)
+    response = teacher_client.post(reverse("teacher_save_audience", args=[quiz.pk]), {"groups": [evening.pk]})
+    assert response["Location"] == reverse("teacher_quiz_access", args=[quiz.pk])
+    assert list(services.available_quizzes(alice)) == [quiz]
+    assert list(services.available_quizzes(bob)) == []
+    teacher_client.post(reverse("teacher_save_audience", args=[quiz.pk]), {})
+    assert list(services.available_quizzes(bob)) == [quiz]
+
+
+def test_a_role_group_cannot_be_chosen_as_a_quizs_audience(teacher_client, quiz):
+    teachers = Group.objects.get(name="Teachers")
+    response = teacher_client.post(reverse("teacher_save_audience", args=[quiz.pk]), {"groups": [teachers.pk]})
+    assert response.status_code == 400
+    assert not quiz.groups.exists()
+
+
+def test_the_access_page_offers_class_groups_only(teacher_client, quiz):
+    Group.objects.create(name="Morning class")
+    page = teacher_client.get(reverse("teacher_quiz_access", args=[quiz.pk])).content.decode()
+    assert "Morning class" in page
+    assert 'value="Teachers"' not in page and ">Teachers<" not in page

@@ -1,0 +1,122 @@
+"""Overriding a part's score and reopening an attempt from the teacher's attempt page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quiz.models import AttemptEvent, Response
+
+
+@pytest.fixture
+def teacher_client(client, tess):
+    client.force_login(tess)
+    return client
+
+
+@pytest.fixture
+def attempt(alice, submitted_attempt):
+    return submitted_attempt(alice)
+
+
+def q2a_of(attempt) -> Response:
+    return Response.objects.get(attempt=attempt, part__question__key="q2", part__key="a")
+
+
+def test_the_attempt_page_shows_answers_controls_and_the_event_log(teacher_client, attempt):
+    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    assert "Alice" in page and "2.5" in page and "Needs review" in page
+    assert "Answer <code class=\"answer-mono\">903400</code>" in page
+    assert '<mark class="concept-found">Skip connections</mark>' in page
+    assert page.count("Override score") == 21
+    assert "Confirm score" in page
+    assert "Reopen this attempt" in page
+    assert 'class="table-responsive event-log"' in page and "Submitted" in page
+
+
+def test_an_override_shows_who_when_why_and_the_previous_score(teacher_client, attempt, client, alice):
+    q2a = q2a_of(attempt)
+    prefix = f"override-{q2a.pk}"
+    response = teacher_client.post(
+        reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-points": "0.5", f"{prefix}-reason": "Working copied."}
+    )
+    assert response["Location"] == reverse("teacher_attempt", args=[attempt.pk])
+    page = teacher_client.get(response["Location"]).content.decode()
+    assert "Overridden by Tess" in page and "(was 1 points): Working copied." in page
+    assert "Override by Tess: 1 → 0.5 points · Working copied." in page
+    attempt.refresh_from_db()
+    assert str(attempt.score) == "2.000"
+
+    client.force_login(alice)
+    result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    assert "Adjusted by your teacher: Working copied." in result
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"points": "0.5", "reason": ""}, "This field is required."),
+        ({"points": "2", "reason": "x"}, "Ensure this value is less than or equal to 1"),
+        ({"points": "", "reason": "x"}, "This field is required."),
+    ],
+)
+def test_an_invalid_override_shows_the_attempt_again_with_the_form_open(teacher_client, attempt, data, message):
+    q2a = q2a_of(attempt)
+    prefix = f"override-{q2a.pk}"
+    response = teacher_client.post(
+        reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-{name}": value for name, value in data.items()}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    q2a.refresh_from_db()
+    assert q2a.override_score is None
+
+
+def test_an_attempt_in_progress_cannot_be_overridden(teacher_client, quiz, bob):
+    from quiz import services
+
+    attempt = services.start_attempt(student=bob, quiz=quiz)
+    q2a = q2a_of(attempt)
+    prefix = f"override-{q2a.pk}"
+    response = teacher_client.post(
+        reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-points": "1", f"{prefix}-reason": "early"}
+    )
+    assert response.status_code == 400
+    assert "still in progress" in response.content.decode()
+
+
+def test_reopening_gives_the_student_time_again(teacher_client, attempt, client, alice):
+    before = timezone.now()
+    response = teacher_client.post(
+        reverse("teacher_reopen", args=[attempt.pk]), {"minutes": "20", "reason": "Laptop died"}
+    )
+    assert response["Location"] == reverse("teacher_attempt", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.is_open
+    assert before + timedelta(minutes=20) <= attempt.deadline <= timezone.now() + timedelta(minutes=20)
+    event = attempt.events.get(kind=AttemptEvent.Kind.REOPENED)
+    assert (event.actor.username, event.detail.endswith("Laptop died")) == ("tess", True)
+    client.force_login(alice)
+    assert client.get(reverse("attempt", args=[attempt.pk])).status_code == 200
+
+
+def test_the_reopen_form_starts_from_the_students_time_limit(teacher_client, attempt):
+    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    assert 'name="minutes" value="60"' in page
+
+
+@pytest.mark.parametrize("data", [{"minutes": "5", "reason": ""}, {"minutes": "0", "reason": "x"}, {"minutes": "x"}])
+def test_an_invalid_reopen_is_refused(teacher_client, attempt, data):
+    response = teacher_client.post(reverse("teacher_reopen", args=[attempt.pk]), data)
+    assert response.status_code == 400
+    attempt.refresh_from_db()
+    assert not attempt.is_open
+
+
+def test_reopening_twice_is_refused_with_the_reason(teacher_client, attempt):
+    url = reverse("teacher_reopen", args=[attempt.pk])
+    teacher_client.post(url, {"minutes": "5", "reason": "once"})
+    response = teacher_client.post(url, {"minutes": "5", "reason": "twice"})
+    assert response.status_code == 400
+    assert "still in progress" in response.content.decode()

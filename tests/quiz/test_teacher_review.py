@@ -1,0 +1,155 @@
+"""The review queue: every answer to one part in a row, Save moves on, the last one finalizes totals."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quiz.models import AttemptState, Part, Response, ScoreChange
+
+
+@pytest.fixture
+def teacher_client(client, tess):
+    client.force_login(tess)
+    return client
+
+
+@pytest.fixture
+def q6b(quiz):
+    return Part.objects.get(question__key="q6", key="b")
+
+
+@pytest.fixture
+def two_pending(alice, bob, submitted_attempt):
+    """Alice's and Bob's answers to q6b, Alice's submitted first."""
+    earlier = timezone.now() - timedelta(minutes=5)
+    first = submitted_attempt(alice, {"q6b": "Skip connections <b>help</b> very deep nets."}, now=earlier)
+    second = submitted_attempt(bob, {"q6b": "Batch normalization."})
+    return [
+        Response.objects.get(attempt=attempt, part__question__key="q6", part__key="b") for attempt in (first, second)
+    ]
+
+
+def save_url(response: Response) -> str:
+    return reverse("teacher_save_review", args=[response.pk])
+
+
+def test_the_queue_lists_free_text_parts_with_their_pending_answers(teacher_client, quiz, q6b, two_pending):
+    page = teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).content.decode()
+    assert f'href="{reverse("teacher_review_next", args=[q6b.pk])}">Review 2 pending</a>' in page
+    assert page.count("Nothing pending") == 8
+
+
+def test_next_opens_the_oldest_pending_answer(teacher_client, q6b, two_pending):
+    response = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]))
+    assert response["Location"] == reverse("teacher_review", args=[two_pending[0].pk])
+
+
+def test_the_review_page_highlights_found_concepts_and_prefills_the_suggestion(teacher_client, two_pending):
+    page = teacher_client.get(reverse("teacher_review", args=[two_pending[0].pk])).content.decode()
+    assert '<mark class="concept-found">Skip connections</mark> &lt;b&gt;help&lt;/b&gt;' in page
+    assert '<mark class="concept-found">very deep</mark>' in page
+    assert "<b>help</b>" not in page
+    assert "Missed:</span> batch normalization" in page
+    assert 'value="0.5"' in page and "autofocus" in page
+    assert "2 pending" in page
+    skip = reverse("teacher_review_next", args=[two_pending[0].part_id]) + f"?after={two_pending[0].pk}"
+    assert f'href="{skip}">Skip' in page
+
+
+def test_save_confirms_the_score_and_moves_to_the_next_answer(teacher_client, tess, q6b, two_pending):
+    first, second = two_pending
+    prefix = f"review-{first.pk}"
+    response = teacher_client.post(save_url(first), {f"{prefix}-points": "0.75", f"{prefix}-comment": "Say why."})
+    assert response["Location"] == reverse("teacher_review_next", args=[q6b.pk])
+    assert teacher_client.get(response["Location"])["Location"] == reverse("teacher_review", args=[second.pk])
+    first.refresh_from_db()
+    assert (first.review_score, first.review_comment, first.reviewed_by) == (0.75, "Say why.", tess)
+
+
+def test_confirming_the_last_pending_answer_finalizes_the_total_and_empties_the_queue(
+    teacher_client, quiz, q6b, two_pending
+):
+    for response, points in zip(two_pending, ("1", "0.25"), strict=True):
+        teacher_client.post(save_url(response), {f"review-{response.pk}-points": points})
+    after = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]), follow=True)
+    assert after.redirect_chain[-1][0] == reverse("teacher_review_queue", args=[quiz.pk])
+    assert "Every answer to Question 6b is reviewed." in after.content.decode()
+    alice_attempt = two_pending[0].attempt
+    alice_attempt.refresh_from_db()
+    assert (alice_attempt.state, alice_attempt.score) == (AttemptState.GRADED, Decimal("1.000"))
+
+
+def test_points_are_converted_to_a_credit_of_the_parts_points(teacher_client, two_pending):
+    response = two_pending[0]
+    Part.objects.filter(pk=response.part_id).update(points=4)
+    teacher_client.post(save_url(response), {f"review-{response.pk}-points": "3"})
+    response.refresh_from_db()
+    assert response.review_score == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("points", ["1.5", "-0.5", "abc", "0,5", "", "NaN", "1e5", "0.333"])
+def test_an_invalid_score_is_refused_on_the_same_page(teacher_client, two_pending, points):
+    response = two_pending[0]
+    page = teacher_client.post(save_url(response), {f"review-{response.pk}-points": points})
+    assert page.status_code == 400
+    assert "is-invalid" in page.content.decode()
+    assert not ScoreChange.objects.exists()
+
+
+def test_a_confirmed_score_is_revised_from_the_attempt_page_and_its_history_shown(teacher_client, two_pending):
+    response = two_pending[0]
+    prefix = f"review-{response.pk}"
+    teacher_client.post(save_url(response), {f"{prefix}-points": "0.5"})
+    revised = teacher_client.post(
+        save_url(response), {f"{prefix}-points": "1", f"{prefix}-comment": "Complete on rereading", "next": "attempt"}
+    )
+    assert revised["Location"] == reverse("teacher_attempt", args=[response.attempt_id])
+    page = teacher_client.get(revised["Location"]).content.decode()
+    assert "Revise confirmed score" in page
+    assert "Score history (2)" in page
+    assert "Free-text review by Tess: 0.5 → 1 points · Complete on rereading" in page
+    assert "Free-text review by Tess: 0.5 → 0.5 points" in page
+
+
+def test_an_invalid_revision_from_the_attempt_page_shows_the_attempt_again(teacher_client, two_pending):
+    response = two_pending[0]
+    page = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "9", "next": "attempt"})
+    assert page.status_code == 400
+    content = page.content.decode()
+    assert "Ensure this value is less than or equal to 1" in content
+    assert "Event log" in content
+
+
+def test_a_numeric_part_has_no_review_page(teacher_client, two_pending):
+    numeric = Response.objects.get(attempt=two_pending[0].attempt, part__question__key="q2", part__key="a")
+    response = teacher_client.get(reverse("teacher_review", args=[numeric.pk]))
+    assert response["Location"] == reverse("teacher_attempt", args=[numeric.attempt_id])
+    refused = teacher_client.post(save_url(numeric), {f"review-{numeric.pk}-points": "1"})
+    assert refused.status_code == 400
+    assert "override this part" in refused.content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_queue_runs_the_same_queries_for_5_and_50_attempts(
+    teacher_client, quiz, many_attempts, django_assert_num_queries, count
+):
+    many_attempts(count)
+    # 1 session, 2 user, 3 user's groups, 4 quiz, 5 overdue attempts to close,
+    # 6 free-text parts with their pending and confirmed counts, 7 their questions' parts (for labels).
+    with django_assert_num_queries(7):
+        assert teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_a_review_page_runs_the_same_queries_for_5_and_50_attempts(
+    teacher_client, q6b, many_attempts, django_assert_num_queries, count
+):
+    many_attempts(count)
+    first = Response.objects.filter(part=q6b).first()
+    # 1 session, 2 user, 3 user's groups, 4 the response with its part, attempt and student,
+    # 5 its question's parts (for the label), 6 how many answers to the part are pending.
+    with django_assert_num_queries(6):
+        assert teacher_client.get(reverse("teacher_review", args=[first.pk])).status_code == 200

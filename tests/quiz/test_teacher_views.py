@@ -1,0 +1,162 @@
+"""Every teacher page: who may open it, which method it answers, and no input that gives a 500."""
+
+import pytest
+from django.urls import reverse
+
+from quiz.models import Part, Response
+
+GET_PAGES = [
+    "teacher_home",
+    "teacher_gradebook",
+    "teacher_review_queue",
+    "teacher_quiz_access",
+    "teacher_review_next",
+    "teacher_review",
+    "teacher_attempt",
+    "teacher_roster",
+    "teacher_student_password",
+]
+POST_ACTIONS = [
+    "teacher_save_audience",
+    "teacher_grant_accommodation",
+    "teacher_save_review",
+    "teacher_override",
+    "teacher_reopen",
+    "teacher_roster_preview",
+    "teacher_roster_import",
+    "teacher_set_password",
+]
+
+
+@pytest.fixture
+def url_for(quiz, alice, submitted_attempt):
+    """A factory: the URL of a teacher page, built around Alice's submitted attempt."""
+    attempt = submitted_attempt(alice)
+    q6b = Response.objects.get(attempt=attempt, part__question__key="q6", part__key="b")
+    arguments = {
+        "teacher_gradebook": [quiz.pk],
+        "teacher_review_queue": [quiz.pk],
+        "teacher_quiz_access": [quiz.pk],
+        "teacher_save_audience": [quiz.pk],
+        "teacher_grant_accommodation": [quiz.pk],
+        "teacher_review_next": [q6b.part_id],
+        "teacher_review": [q6b.pk],
+        "teacher_save_review": [q6b.pk],
+        "teacher_override": [q6b.pk],
+        "teacher_attempt": [attempt.pk],
+        "teacher_reopen": [attempt.pk],
+        "teacher_student_password": [alice.pk],
+        "teacher_set_password": [alice.pk],
+    }
+    return lambda name: reverse(name, args=arguments.get(name, []))
+
+
+def _request(client, name: str, url: str):
+    return client.post(url) if name in POST_ACTIONS else client.get(url)
+
+
+@pytest.mark.parametrize("name", GET_PAGES + POST_ACTIONS)
+def test_an_anonymous_visitor_is_sent_to_log_in(client, url_for, name):
+    url = url_for(name)
+    response = _request(client, name, url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("name", GET_PAGES + POST_ACTIONS)
+def test_a_student_is_refused(client, url_for, bob, name):
+    client.force_login(bob)
+    assert _request(client, name, url_for(name)).status_code == 403
+
+
+@pytest.mark.parametrize("user_fixture", ["tess", "admin_user"])
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_teachers_and_admins_open_every_page(client, request, url_for, user_fixture, name):
+    client.force_login(request.getfixturevalue(user_fixture))
+    response = client.get(url_for(name))
+    assert response.status_code == (302 if name == "teacher_review_next" else 200)
+
+
+@pytest.mark.parametrize("name", POST_ACTIONS)
+def test_an_empty_post_is_refused_without_an_error_page(client, tess, url_for, name):
+    client.force_login(tess)
+    response = client.post(url_for(name))
+    assert response.status_code in (302, 400)
+
+
+@pytest.mark.parametrize("name", POST_ACTIONS)
+def test_a_get_on_an_action_is_not_allowed(client, tess, url_for, name):
+    client.force_login(tess)
+    assert client.get(url_for(name)).status_code == 405
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_a_post_on_a_page_is_not_allowed(client, tess, url_for, name):
+    client.force_login(tess)
+    assert client.post(url_for(name)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("name", "argument"),
+    [
+        ("teacher_gradebook", 999),
+        ("teacher_attempt", 999),
+        ("teacher_review", 999),
+        ("teacher_review_next", 999),
+        ("teacher_student_password", 999),
+    ],
+)
+def test_an_unknown_object_is_a_404(client, tess, name, argument):
+    client.force_login(tess)
+    assert client.get(reverse(name, args=[argument])).status_code == 404
+
+
+def test_only_free_text_parts_have_a_review_queue(client, tess, quiz):
+    client.force_login(tess)
+    numeric = Part.objects.get(question__key="q2", key="a")
+    assert client.get(reverse("teacher_review_next", args=[numeric.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("user_fixture", ["tess", "admin_user"])
+def test_a_teacher_cannot_set_a_teachers_or_an_admins_password(client, request, tess, admin_user, user_fixture):
+    client.force_login(tess)
+    target = request.getfixturevalue(user_fixture)
+    assert client.get(reverse("teacher_student_password", args=[target.pk])).status_code == 404
+    response = client.post(
+        reverse("teacher_set_password", args=[target.pk]),
+        {"new_password1": "Another-long-passphrase-7", "new_password2": "Another-long-passphrase-7"},
+    )
+    assert response.status_code == 404
+    target.refresh_from_db()
+    assert target.check_password(f"{target.username}-password")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=abc",
+        "?page=-1",
+        "?page=99999",
+        "?min_percent=abc&max_percent=1e400",
+        "?min_percent=NaN",
+        "?state=nonsense&sort=nonsense",
+        "?student=%00",
+        "?sort=-duration&min_percent=50&max_percent=10",
+    ],
+)
+def test_the_gradebook_survives_any_query_string(client, tess, quiz, query):
+    client.force_login(tess)
+    assert client.get(reverse("teacher_gradebook", args=[quiz.pk]) + query).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?q=%00", "?group=abc", "?group=999", "?page=x", "?q=" + "a" * 500])
+def test_the_roster_survives_any_query_string(client, tess, query):
+    client.force_login(tess)
+    assert client.get(reverse("teacher_roster") + query).status_code == 200
+
+
+@pytest.mark.parametrize("after", ["abc", "-1", "999999", ""])
+def test_skipping_survives_any_position(client, tess, url_for, after):
+    client.force_login(tess)
+    response = client.get(url_for("teacher_review_next") + f"?after={after}")
+    assert response.status_code == 302

@@ -86,11 +86,6 @@
 
   // --- What the student sees -----------------------------------------------------------------
 
-  function clock(iso) {
-    const date = iso ? new Date(iso) : new Date();
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-  }
-
   function setStatus(state, kind, text) {
     const status = state.el.querySelector(".save-status");
     status.replaceChildren();
@@ -207,7 +202,11 @@
     }
     if (text === state.saved.text && !state.inflight) {
       state.pending = null;
-      setStatus(state, "saved", "Saved " + clock(state.saved.at));
+      if (state.saved.at) {
+        setStatus(state, "saved", "Saved " + state.saved.at);
+      } else {
+        state.el.querySelector(".save-status").replaceChildren();
+      }
     } else {
       state.pending = { text: text, seq: null, at: Date.now() };
       setStatus(state, "unsaved", recovering ? "Not saved yet: waiting for the connection" : "Saving soon…");
@@ -283,14 +282,15 @@
   }
 
   function saved(state, sent, body) {
-    state.saved = { text: sent.text, seq: body.sequence, at: body.saved_at };
+    // Times are shown in the server's time zone, like every other time on the page.
+    state.saved = { text: sent.text, seq: body.sequence, at: body.saved_at_display };
     state.el.dataset.sequence = body.sequence;
     state.el.querySelector(".part-sequence").value = body.sequence;
     if (state.pending && state.pending.seq === sent.seq) {
       state.pending = null;
     }
     if (!state.pending) {
-      setStatus(state, "saved", "Saved " + clock(body.saved_at));
+      setStatus(state, "saved", "Saved " + body.saved_at_display);
     }
     setMessage(state, body.message);
     retryDelay = 0;
@@ -374,8 +374,7 @@
     };
     const timeElement = el.querySelector(".save-status time");
     if (timeElement) {
-      state.saved.at = timeElement.getAttribute("datetime");
-      timeElement.textContent = clock(state.saved.at);
+      state.saved.at = timeElement.textContent;
     }
     // An unsent answer typed on this page is newer than the server's unless another
     // window saved past every sequence number this page ever used.

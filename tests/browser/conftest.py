@@ -128,7 +128,7 @@ def screenshot(request):
 
     def save(page, suffix: str = "") -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name) + (f"-{suffix}" if suffix else "")
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-") + (f"-{suffix}" if suffix else "")
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

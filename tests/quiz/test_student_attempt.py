@@ -148,5 +148,10 @@ def test_another_students_attempt_is_not_found(client, bob, attempt):
     assert client.get(reverse("attempt", args=[attempt.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["attempt", "attempt_submit", "attempt_result"])
+def test_an_attempt_number_beyond_any_database_is_not_found(alice_client, db, name):
+    assert alice_client.get(reverse(name, args=[10**25])).status_code == 404
+
+
 def test_the_attempt_page_is_read_only(alice_client, attempt):
     assert alice_client.post(reverse("attempt", args=[attempt.pk])).status_code == 405

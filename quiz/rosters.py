@@ -174,10 +174,13 @@ def _is_plain_student(user) -> bool:
 
 
 def check_group_name(name: str) -> str:
-    """A class group's name; the role groups are refused, so an import never makes a teacher."""
+    """A class group's name. The role groups and any group granting permissions are refused,
+    so an import never gives a student more than a student may do."""
     name = name.strip()
     if name.lower() in (STUDENTS.lower(), TEACHERS.lower()):
         raise ValueError(f"“{name}” is a role, not a class; choose another group name.")
+    if name and Group.objects.filter(name=name, permissions__isnull=False).exists():
+        raise ValueError(f"“{name}” grants permissions, so it is not a class; choose another group name.")
     return name
 
 

@@ -1,7 +1,7 @@
 """Roster files: every row checked first, a clear report of rejected rows, and all or nothing."""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from quiz import rosters
 from quiz.roles import STUDENTS, TEACHERS, is_student
@@ -83,6 +83,14 @@ def test_a_role_is_not_a_class_group(db, name, django_user_model):
     with pytest.raises(ValueError, match="is a role"):
         rosters.import_roster(text=GOOD, group_name=name)
     assert not django_user_model.objects.exists()
+
+
+def test_a_group_that_grants_permissions_is_not_a_class_group(db, django_user_model):
+    editors = Group.objects.create(name="Editors")
+    editors.permissions.add(Permission.objects.get(codename="change_quiz"))
+    with pytest.raises(ValueError, match="grants permissions"):
+        rosters.import_roster(text=GOOD, group_name="Editors")
+    assert not editors.user_set.exists()
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,7 @@ class RosterFilterForm(forms.Form):
 class _PointsForm(forms.Form):
     """A score typed in points out of the part's points, stored as a credit in [0, 1]."""
 
-    points = forms.DecimalField()
+    points = forms.DecimalField()  # declared for the field order; __init__ bounds it by the part's points
 
     def __init__(self, *args, part: Part, autofocus: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,7 +37,7 @@ def _lock_response(response: Response) -> Response:
     return locked
 
 
-def describe_change(response: Response, previous: float | None, new: float | None) -> str:
+def _describe_change(response: Response, previous: float | None, new: float | None) -> str:
     """“Question 6b: 0.5 → 0.75 of 1 point”, for the attempt's log."""
 
     def points(credit):
@@ -62,7 +62,7 @@ def confirm_review(*, response: Response, score: float, comment: str, teacher, n
         response=response, kind=ScoreChange.Kind.REVIEW, previous_score=previous, new_score=score,
         reason=response.review_comment, changed_by=teacher, changed_at=now,
     )
-    _log(response, AttemptEvent.Kind.REVIEWED, teacher, now, describe_change(response, previous, score))
+    _log(response, AttemptEvent.Kind.REVIEWED, teacher, now, _describe_change(response, previous, score))
     services.recompute_total(response.attempt)
     return response
 
@@ -85,7 +85,7 @@ def override_score(*, response: Response, score: float, reason: str, teacher, no
         response=response, kind=ScoreChange.Kind.OVERRIDE, previous_score=previous, new_score=score,
         reason=reason, changed_by=teacher, changed_at=now,
     )
-    detail = f"{describe_change(response, previous, score)}. {reason}"
+    detail = f"{_describe_change(response, previous, score)}. {reason}"
     _log(response, AttemptEvent.Kind.OVERRIDDEN, teacher, now, detail)
     services.recompute_total(response.attempt)
     return response

@@ -80,14 +80,20 @@ def _accommodation(student, quiz: Quiz) -> Accommodation | None:
 
 
 def attempt_limit(student, quiz: Quiz) -> int:
-    accommodation = _accommodation(student, quiz)
-    return quiz.attempts_allowed + (accommodation.extra_attempts if accommodation else 0)
+    return _attempt_limit(quiz, _accommodation(student, quiz))
 
 
 def time_limit_minutes(student, quiz: Quiz) -> int | None:
+    return _time_limit(quiz, _accommodation(student, quiz))
+
+
+def _attempt_limit(quiz: Quiz, accommodation: Accommodation | None) -> int:
+    return quiz.attempts_allowed + (accommodation.extra_attempts if accommodation else 0)
+
+
+def _time_limit(quiz: Quiz, accommodation: Accommodation | None) -> int | None:
     if quiz.time_limit_minutes is None:
         return None
-    accommodation = _accommodation(student, quiz)
     return quiz.time_limit_minutes + (accommodation.extra_minutes if accommodation else 0)
 
 
@@ -465,21 +471,13 @@ def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None
     accommodations = {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=quizzes)}
     cards = []
     for each in quizzes:
-        accommodation = accommodations.get(each.pk)
-        extra_minutes = accommodation.extra_minutes if accommodation else 0
         rows = []
         for attempt in attempts[each.pk]:
             attempt.quiz = each
             rows.append(AttemptRow(attempt, review_visibility(attempt, now)))
-        cards.append(
-            QuizCard(
-                quiz=each,
-                attempts=rows,
-                limit=each.attempts_allowed + (accommodation.extra_attempts if accommodation else 0),
-                time_limit=None if each.time_limit_minutes is None else each.time_limit_minutes + extra_minutes,
-                now=now,
-            )
-        )
+        accommodation = accommodations.get(each.pk)
+        limit, minutes = _attempt_limit(each, accommodation), _time_limit(each, accommodation)
+        cards.append(QuizCard(quiz=each, attempts=rows, limit=limit, time_limit=minutes, now=now))
     return cards
 
 

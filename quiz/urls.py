@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quiz.views import health, home, student, teacher
+from quiz.views import health, home, reports, student, teacher
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -34,4 +34,11 @@ urlpatterns = [
     path("teach/students/import/confirm/", teacher.roster_import, name="teacher_roster_import"),
     path("teach/students/<int:user_id>/password/", teacher.student_password, name="teacher_student_password"),
     path("teach/students/<int:user_id>/password/set/", teacher.set_student_password, name="teacher_set_password"),
+    path("teach/quizzes/<int:quiz_id>/statistics/", reports.statistics, name="teacher_statistics"),
+    path("teach/quizzes/<int:quiz_id>/regrade/", reports.regrade, name="teacher_regrade"),
+    path("teach/quizzes/<int:quiz_id>/export/gradebook.csv", reports.export_gradebook, name="teacher_export_gradebook"),
+    path("teach/quizzes/<int:quiz_id>/export/responses.csv", reports.export_responses, name="teacher_export_responses"),
+    path(
+        "teach/quizzes/<int:quiz_id>/export/statistics.csv", reports.export_statistics, name="teacher_export_statistics"
+    ),
 ]

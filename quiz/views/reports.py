@@ -1,0 +1,81 @@
+"""Teacher reports on a quiz: item statistics, CSV exports, and regrading after a part changed.
+
+Each page first closes overdue attempts, so what it shows counts every attempt whose
+time is up. The exports stream: a large class is never held in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from quiz import exports, services
+from quiz.models import Quiz
+from quiz.regrade import regrade_quiz
+from quiz.roles import teacher_required
+from quiz.statistics import quiz_statistics
+
+SHOWN_CHANGES = 500
+
+
+def _get_quiz(quiz_id: int) -> Quiz:
+    return get_object_or_404(Quiz, pk=quiz_id)
+
+
+@require_GET
+@teacher_required
+def statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """Facility, discrimination, statuses, known mistakes and common wrong answers of every part."""
+    quiz = _get_quiz(quiz_id)
+    services.close_overdue_attempts(quiz=quiz)
+    context = {"quiz": quiz, "stats": quiz_statistics(quiz), "tab": "statistics"}
+    return render(request, "teacher/reports/statistics.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def regrade(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """GET shows what regrading would change (a dry run); POST regrades and shows what changed."""
+    quiz = _get_quiz(quiz_id)
+    dry_run = request.method == "GET"
+    report = regrade_quiz(quiz=quiz, dry_run=dry_run, actor=request.user)
+    context = {"quiz": quiz, "report": report, "changes": report.changes[:SHOWN_CHANGES], "tab": "statistics"}
+    return render(request, "teacher/reports/regrade.html", context)
+
+
+def _csv_response(lines: Iterator[str], quiz: Quiz, kind: str) -> StreamingHttpResponse:
+    filename = f"{quiz.key}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@teacher_required
+def export_gradebook(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
+    """One row per attempt: a column per part (points earned) and the total."""
+    quiz = _get_quiz(quiz_id)
+    services.close_overdue_attempts(quiz=quiz)
+    return _csv_response(exports.csv_lines(exports.gradebook_rows(quiz)), quiz, "gradebook")
+
+
+@require_GET
+@teacher_required
+def export_responses(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
+    """One row per response: the answer as typed, its status, mistake, score and feedback."""
+    quiz = _get_quiz(quiz_id)
+    services.close_overdue_attempts(quiz=quiz)
+    return _csv_response(exports.csv_lines(exports.response_rows(quiz)), quiz, "responses")
+
+
+@require_GET
+@teacher_required
+def export_statistics(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
+    """The item statistics page as one row per part."""
+    quiz = _get_quiz(quiz_id)
+    services.close_overdue_attempts(quiz=quiz)
+    return _csv_response(exports.csv_lines(exports.statistics_rows(quiz_statistics(quiz))), quiz, "statistics")

@@ -1,7 +1,19 @@
-from django.contrib import admin
+from dataclasses import dataclass
 
-from quiz.forms import PartAdminForm, QuestionAdminForm
-from quiz.models import Accommodation, Attempt, AttemptEvent, Part, Question, Quiz, Response
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods
+
+from quiz import services
+from quiz.forms import PartAdminForm, PreviewForm, QuestionAdminForm, TryAnswerForm
+from quiz.models import Accommodation, Attempt, AttemptEvent, Part, Question, Quiz, Response, ResponseStatus
+from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
 
 
 class QuestionInline(admin.TabularInline):
@@ -45,6 +57,83 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ("key", "title", "prompt")
     ordering = ("quiz", "order")
     inlines = [PartInline]
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.preview_view))
+        return [path("<path:object_id>/preview/", preview, name="quiz_question_preview"), *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The question as a student sees it, with the answers and worked solutions of its seed numbers
+        or of a random variant, and a box per part grading a tried answer with `grade_answer`'s code."""
+        question = self.get_object(request, unquote(object_id))
+        if question is None:
+            raise Http404("No such question.")
+        if not self.has_view_permission(request, question):
+            raise PermissionDenied
+        if "random" in request.GET:
+            return redirect(f"{request.path}?{urlencode({'seed': random_seed()})}")
+        parts = list(question.parts.all())
+        if request.method == "POST":
+            form = TryAnswerForm(_trial_data(request, question), parts=parts)
+        else:
+            form = PreviewForm(request.GET)
+        form.is_valid()
+        seed = form.cleaned_data.get("seed")
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "question": question, "form": form,
+                   "seed": seed}
+        try:
+            variant = make_variant(question, seed=seed)
+        except PreviewError as error:
+            return TemplateResponse(request, PREVIEW_TEMPLATE, {**context, "error": str(error)})
+        trial = _try(variant, form) if isinstance(form, TryAnswerForm) and form.is_valid() else None
+        context.update(variant=variant, parts=_preview_parts(variant, trial), **_question_view(variant))
+        return TemplateResponse(request, PREVIEW_TEMPLATE, context)
+
+
+PREVIEW_TEMPLATE = "admin/quiz/question/preview.html"
+
+
+@dataclass
+class PreviewPart:
+    """One part in the preview: the student's input (`sheet`), its answer, and the tried answer's verdict."""
+
+    sheet: services.PartSheet
+    display: str
+    trial: dict | None
+
+
+def _trial_data(request: HttpRequest, question: Question) -> dict:
+    """The posted answer: the student's input is named after the part, as on the attempt page."""
+    key = request.POST.get("part", "")
+    return {"seed": request.POST.get("seed"), "part": key, "answer": request.POST.get(f"answer-{question.key}{key}")}
+
+
+def _try(variant: Variant, form: TryAnswerForm) -> dict:
+    part = find_part(variant, form.cleaned_data["part"])
+    result = try_answers(variant, part, [form.cleaned_data["answer"]])[0]
+    return {"part": part.key, "status_label": ResponseStatus(result["status"]).label, **result}
+
+
+def _question_view(variant: Variant) -> dict:
+    question = variant.question
+    given = [services._given(name, variant.params[name]) for name in question.given if name in variant.params]
+    return {"prompt": variant.prompt, "given": given}
+
+
+def _preview_parts(variant: Variant, trial: dict | None) -> list[PreviewPart]:
+    described = describe(variant)["parts"]
+    parts = []
+    for part in variant.question.parts.all():
+        info = described[part.key]
+        tried = trial if trial and trial["part"] == part.key else None
+        text = tried["answer"] if tried else ""
+        response = Response(part=part, text=text, concepts_found=tried["concepts_found"] if tried else [])
+        sheet = services.PartSheet(
+            part=part, response=response, prompt=info["prompt"],
+            message=services.answer_message(part, text), solution=info["solution"],
+        )
+        parts.append(PreviewPart(sheet=sheet, display=info["display"], trial=tried))
+    return parts
 
 
 @admin.register(Part)

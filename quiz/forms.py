@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 import grader
 from quiz import rosters, selectors
 from quiz.models import AttemptState, Part, Question, Quiz
+from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
 
@@ -77,6 +78,23 @@ def _check_outputs(question: Question, spec: grader.PartSpec) -> None:
                 f"'{name}' is not an output of {question.calculator} (outputs: {', '.join(sorted(outputs))}).",
                 code="unknown_output",
             )
+
+
+class PreviewForm(forms.Form):
+    """Which numbers the admin's question preview shows: a seed draws a random variant, none the seed values."""
+
+    seed = forms.IntegerField(required=False, min_value=0, max_value=MAX_SEED, widget=forms.HiddenInput)
+
+
+class TryAnswerForm(PreviewForm):
+    """An answer to one part of the preview, graded as an attempt with the same numbers would grade it."""
+
+    part = forms.ChoiceField(widget=forms.HiddenInput)
+    answer = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args, parts: list[Part], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = [(part.key, part.label) for part in parts]
 
 
 # --- Teacher pages -----------------------------------------------------------------------------

@@ -29,8 +29,14 @@ lint: install
 test: install lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+# Benchmarks run on demand, never in the test suite; figures in docs/benchmarks.md.
 bench: install
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/batch.py $(BATCH_ARGS)
+
+# About 8 minutes; a smoke run: make bench-load LOAD_ARGS="--students 50 --scale 0.2"
+bench-load: install
+	$(BIN)/python bench/exam_day.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,379 @@
+"""Exam day under load: students log in, start, save and submit against gunicorn on PostgreSQL.
+
+    python bench/exam_day.py [--students 500] [--scale 1] [--workers 3 --worker-class gthread --threads 4]
+    python bench/exam_day.py --students 50 --scale 0.2        # a smoke run of about a minute
+
+The app is served as production serves it (gunicorn, PostgreSQL, collected static
+files, DEBUG off, Redis for cache and sessions when it answers) with HTTPS switched off,
+on a database of its own (`convquiz_exam_day`, rebuilt every run). Locust
+(bench/locustfile.py) plays the exam on 127.0.0.1 and stops by itself:
+
+1. logins spread over the 2 minutes before the start (password hashing is slow on purpose);
+2. every student presses Start within 10 seconds;
+3. each saves a part every 5–15 seconds for 3 minutes, through the save contract;
+4. all submit within the last 30 seconds, then open their result page.
+
+The database is then checked: every attempt submitted and graded, and every answer the
+server acknowledged stored exactly. A second phase measures throughput at saturation:
+50 users with no wait on the save endpoint, then on /healthz, 30 seconds each.
+`--scale` shortens every phase (not the pause between saves) for smoke runs.
+
+Prints a table per step, then one JSON object per figure, one per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import data  # noqa: E402
+
+RESULTS_DIR = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+REDIS_URL = "redis://127.0.0.1:6379/5"
+STEPS = [
+    "login page", "login", "dashboard", "start page", "start", "attempt page",
+    "save", "submit page", "submit", "result",
+]
+TARGETS_MS = {"save": 300, "start": 1000, "submit": 1000}
+PROBES = ["  spaced out  ", "naïve — “quoted” ✓ 7×7", "two\nlines\n", "<b>1</b> & 2", "\t3, 4\t"]
+"""Answers that must come back byte for byte: spaces, Unicode, line breaks, markup, tabs."""
+
+
+# --- The plan --------------------------------------------------------------------------------------
+
+
+def answer_pools(quiz, rng: random.Random, size: int = 40) -> tuple[dict[str, list[str]], list[str]]:
+    """Realistic answers for every part (by its save-contract key), and the free-text parts' keys."""
+    import grader
+
+    pools, free_text = {}, []
+    for question in data.question_data(quiz):
+        computation = grader.compute(question.calculator, question.params) if question.calculator else None
+        for part, spec in zip(question.parts, question.specs, strict=True):
+            key = f"{question.key}{part.key}"
+            pools[key] = [data.answer_for(spec, computation, rng) for _ in range(size)] + PROBES
+            if part.is_free_text:
+                free_text.append(key)
+    return pools, free_text
+
+
+def exam_clock(scale: float) -> dict[str, float]:
+    """The exam's moments, in seconds from the beginning of the run."""
+    login_window = 120 * scale
+    start = login_window
+    end = start + 180 * scale
+    return {
+        "logins": 0.0, "login_window": login_window, "start": start, "start_window": max(10 * scale, 2.0),
+        "end": end, "submit_window": 30 * scale,
+    }
+
+
+def saturation_clock(users: int, duration: float) -> dict[str, float]:
+    """Time for every user to log in and start (hashing takes a quarter of a second a login), then the window."""
+    go = 10 + users * 0.25
+    return {"go": go, "stop": go + duration}
+
+
+def write_plan(name: str, **plan) -> Path:
+    path = RESULTS_DIR / f"{name}-plan.json"
+    plan["results"] = str(RESULTS_DIR / f"{name}-results.json")
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path
+
+
+# --- The server -----------------------------------------------------------------------------------
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(url: str, use_redis: bool) -> dict[str, str]:
+    environment = {**os.environ, **data.LOCAL_HTTP, "DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(50)}
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    if use_redis:
+        environment["CACHE_URL"] = REDIS_URL
+    else:
+        environment.pop("CACHE_URL", None)
+    return environment
+
+
+def start_gunicorn(options, url: str, use_redis: bool) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{options.port}",
+        "--workers", str(options.workers), "--worker-class", options.worker_class, "--threads", str(options.threads),
+        "--timeout", "120", "--error-logfile", str(RESULTS_DIR / "gunicorn.log"),
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=server_environment(url, use_redis))
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{options.port}/healthz", timeout=2) as reply:
+                if reply.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    stop(server)
+    raise SystemExit("gunicorn did not answer /healthz within a minute; see bench/results/gunicorn.log")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+# --- Running locust -------------------------------------------------------------------------------
+
+
+def run_locust(user_class: str, users: int, plan: Path, port: int, run_time: float) -> dict:
+    """Run one scenario headless, bounded by `run_time`; returns what the locustfile recorded."""
+    command = [
+        str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary",
+        "--host", f"http://127.0.0.1:{port}", "--users", str(users), "--spawn-rate", str(users),
+        "--run-time", f"{math.ceil(run_time)}s", "--stop-timeout", "10", "--loglevel", "WARNING", user_class,
+    ]
+    log = RESULTS_DIR / f"locust-{user_class}.log"
+    with log.open("w", encoding="utf-8") as output:
+        subprocess.run(command, cwd=ROOT, env={**os.environ, "EXAM_PLAN": str(plan)}, stdout=output,
+                       stderr=subprocess.STDOUT, check=False)
+    results = Path(json.loads(plan.read_text(encoding="utf-8"))["results"])
+    if not results.exists():
+        raise SystemExit(f"locust wrote no results; see {log}")
+    return json.loads(results.read_text(encoding="utf-8"))
+
+
+def run_exam(options, quiz, students: list[str], port: int) -> dict:
+    pools, free_text = answer_pools(quiz, random.Random(options.seed))
+    clock = exam_clock(options.scale)
+    plan = write_plan(
+        "exam", users=len(students), students=students, password=data.BENCH_PASSWORD, quiz=quiz.key,
+        answers=pools, free_text_parts=free_text, clock=clock, begin=time.time() + 5, seed=options.seed,
+    )
+    return run_locust("ExamStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
+
+
+def run_saturation(options, quiz, students: list[str], port: int) -> tuple[dict, dict, float]:
+    """Save throughput, health check throughput, and the measured window's length in seconds."""
+    duration = max(30 * options.scale, 5)
+    pools, free_text = answer_pools(quiz, random.Random(options.seed + 1))
+    common = {"password": data.BENCH_PASSWORD, "quiz": quiz.key, "answers": pools, "free_text_parts": free_text}
+    users = len(students)
+    clock = saturation_clock(users, duration)
+    plan = write_plan("saturated-save", users=users, students=students, clock=clock, begin=time.time() + 5, **common)
+    saves = run_locust("SaturatedSave", users, plan, port, run_time=5 + clock["stop"] + 30)
+    clock = saturation_clock(0, duration)
+    plan = write_plan("saturated-health", users=users, students=[], clock=clock, begin=time.time() + 5, **common)
+    health = run_locust("SaturatedHealth", users, plan, port, run_time=5 + clock["stop"] + 30)
+    return saves, health, duration
+
+
+# --- Checking the database ------------------------------------------------------------------------
+
+
+def verify(quiz, students: list[str], results: dict) -> dict[str, int]:
+    """Every student's attempt submitted and graded; every acknowledged answer stored as acknowledged."""
+    from quiz.models import Attempt, AttemptState, Response
+
+    attempts = Attempt.objects.filter(quiz=quiz, student__username__in=students)
+    finished = attempts.filter(state__in=[AttemptState.GRADED, AttemptState.NEEDS_REVIEW], submitted_at__isnull=False)
+    stored = {
+        (attempt_id, f"{question}{part}"): (sequence, text)
+        for attempt_id, question, part, sequence, text in Response.objects.filter(attempt__in=attempts).values_list(
+            "attempt_id", "part__question__key", "part__key", "sequence", "text"
+        )
+    }
+    checked = lost = newer = 0
+    for attempt_id, parts in results["acknowledged"].items():
+        for part, (sequence, text) in parts.items():
+            checked += 1
+            found_sequence, found_text = stored.get((int(attempt_id), part), (0, None))
+            if found_sequence > sequence:
+                newer += 1  # a later save landed after its acknowledgement was lost: not a lost answer
+            elif found_sequence < sequence or found_text != text:
+                lost += 1
+    return {
+        "students": len(students),
+        "attempts": attempts.count(),
+        "not_submitted_and_graded": len(students) - finished.count(),
+        "auto_submitted": attempts.filter(auto_submitted=True).count(),
+        "ungraded_responses": Response.objects.filter(attempt__in=attempts, graded_at__isnull=True).count(),
+        "answers_checked": checked,
+        "lost_answers": lost,
+        "newer_than_acknowledged": newer,
+    }
+
+
+# --- Reporting ------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile; 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(math.ceil(fraction * len(ordered)) - 1, 0)]
+
+
+def step_table(results: dict, names: list[str]) -> list[str]:
+    lines = [f"{'step':<18} {'requests':>8} {'failures':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"]
+    for name in names:
+        times = results["times"].get(name, [])
+        lines.append(
+            f"{name:<18} {len(times):>8} {results['failures'].get(name, 0):>8} {percentile(times, 0.5):>8.0f} "
+            f"{percentile(times, 0.95):>8.0f} {percentile(times, 0.99):>8.0f} {max(times, default=0):>8.0f}"
+        )
+    return lines
+
+
+def throughput(results: dict, name: str, clock: dict, begin: float) -> float:
+    """Successful requests completed per second inside the measured window."""
+    start, stop_at = begin + clock["go"], begin + clock["stop"]
+    done = [moment for moment in results["completed_at"].get(name, []) if start <= moment <= stop_at]
+    return len(done) / (stop_at - start)
+
+
+def print_report(options, conditions: dict, exam: dict, checks: dict, saturation: dict | None) -> dict:
+    """The table and the JSON lines; returns the figures."""
+    print(f"\nexam day: {conditions['students']} students, {conditions['server']}, load {conditions['load']}")
+    print("\n".join(step_table(exam, STEPS)))
+    for error, count in sorted(exam["errors"].items(), key=lambda item: -item[1])[:10]:
+        print(f"  {count:>5} × {error}")
+    print(
+        f"database: {checks['attempts']} attempts for {checks['students']} students, "
+        f"{checks['not_submitted_and_graded']} not submitted and graded ({checks['auto_submitted']} auto-submitted), "
+        f"{checks['ungraded_responses']} ungraded responses; {checks['answers_checked']} acknowledged answers "
+        f"checked, {checks['lost_answers']} lost or mismatched, {checks['newer_than_acknowledged']} newer"
+    )
+    failures = sum(exam["failures"].values())
+    p95 = {name: percentile(exam["times"].get(name, []), 0.95) for name in STEPS}
+    figures = [
+        ("failures", failures, 0),
+        ("lost_answers", checks["lost_answers"], 0),
+        ("attempts_not_graded", checks["not_submitted_and_graded"], 0),
+        ("login_p95_ms", p95["login"], None),
+        ("start_p95_ms", p95["start"], TARGETS_MS["start"]),
+        ("attempt_page_p95_ms", p95["attempt page"], None),
+        ("save_p95_ms", p95["save"], TARGETS_MS["save"]),
+        ("submit_p95_ms", p95["submit"], TARGETS_MS["submit"]),
+        ("result_p95_ms", p95["result"], None),
+    ]
+    if saturation:
+        print(
+            f"saturation, {options.saturation_users} users with no wait for {saturation['seconds']:.0f} s: "
+            f"save {saturation['save_rps']:.1f}/s ({saturation['save_failures']} failures, p95 "
+            f"{saturation['save_p95_ms']:.0f} ms), /healthz {saturation['health_rps']:.1f}/s: "
+            f"ratio {saturation['ratio']:.2f}"
+        )
+        figures += [
+            ("save_vs_trivial_ratio", saturation["ratio"], 0.5),
+            ("saturated_save_per_s", saturation["save_rps"], None),
+            ("saturated_healthz_per_s", saturation["health_rps"], None),
+            ("saturation_failures", saturation["save_failures"] + saturation["health_failures"], 0),
+        ]
+    print()
+    for metric, value, target in figures:
+        print(json.dumps({"bench": "exam_day", "metric": metric, "value": round(value, 3), "target": target}))
+    return {metric: value for metric, value, _ in figures}
+
+
+def saturation_figures(saves: dict, health: dict, seconds: float) -> dict:
+    save_plan = json.loads((RESULTS_DIR / "saturated-save-plan.json").read_text(encoding="utf-8"))
+    health_plan = json.loads((RESULTS_DIR / "saturated-health-plan.json").read_text(encoding="utf-8"))
+    save_rps = throughput(saves, "saturated save", save_plan["clock"], save_plan["begin"])
+    health_rps = throughput(health, "saturated healthz", health_plan["clock"], health_plan["begin"])
+    return {
+        "seconds": seconds,
+        "save_rps": save_rps,
+        "health_rps": health_rps,
+        "ratio": save_rps / health_rps if health_rps else 0.0,
+        "save_failures": sum(saves["failures"].values()),
+        "health_failures": sum(health["failures"].values()),
+        "save_p95_ms": percentile(saves["times"].get("saturated save", []), 0.95),
+    }
+
+
+# --- The run --------------------------------------------------------------------------------------
+
+
+def parse_options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=500)
+    parser.add_argument("--scale", type=float, default=1.0, help="Shorten every phase, e.g. 0.2 for a smoke run.")
+    parser.add_argument("--saturation-users", type=int, default=50)
+    parser.add_argument("--no-saturation", action="store_true", help="Skip the saturation phase.")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (gthread).")
+    parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+    options.port = options.port or free_port()
+    return options
+
+
+def main() -> None:
+    options = parse_options()
+    RESULTS_DIR.mkdir(exist_ok=True)
+    url = data.database_url("convquiz_exam_day")
+    data.ensure_database(url, fresh=True)
+    data.configure_django(url)
+    quiz = data.migrate_and_load_bank()
+    data.collect_static()
+    names = [user.username for user in data.ensure_students(options.students + options.saturation_users)]
+    exam_students, saturation_students = names[: options.students], names[options.students :]
+    use_redis = redis_answers()
+    threads = f" × {options.threads} threads" if options.worker_class == "gthread" else ""
+    conditions = {
+        "students": options.students,
+        "server": f"gunicorn {options.workers} {options.worker_class} workers{threads}, "
+        f"sessions in {'Redis' if use_redis else 'the database'}",
+        "started": datetime.now().isoformat(timespec="seconds"),
+    }
+    load_before = os.getloadavg()[0]
+    server = start_gunicorn(options, url, use_redis)
+    try:
+        exam = run_exam(options, quiz, exam_students, options.port)
+        saturation = None
+        if not options.no_saturation:
+            saturation = saturation_figures(*run_saturation(options, quiz, saturation_students, options.port))
+    finally:
+        stop(server)
+    conditions["load"] = f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (1-minute average)"
+    checks = verify(quiz, exam_students, exam)
+    figures = print_report(options, conditions, exam, checks, saturation)
+    summary = {"conditions": conditions, "checks": checks, "figures": figures, "options": vars(options)}
+    (RESULTS_DIR / "exam_day-summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,292 @@
+"""The exam-day load, for locust; bench/exam_day.py writes the plan it follows and runs it.
+
+    locust -f bench/locustfile.py --headless --host http://127.0.0.1:8000 ExamStudent
+
+The plan (a JSON file named by EXAM_PLAN) gives the students, their password, the quiz,
+realistic answers for every part, the clock and where to write the results. Three kinds
+of user read it:
+
+- ExamStudent follows the exam's clock rather than a loop: logs in at its moment in the
+  login window, presses Start in the start window, saves one part every 5–15 seconds,
+  submits in the last seconds and opens its result, then stops;
+- SaturatedSave logs in, starts an attempt, then saves with no wait for the measured
+  window;
+- SaturatedHealth asks /healthz with no wait for the measured window.
+
+Every request is recorded (step, time, outcome); when the run ends the results file
+receives them with the last answer the server acknowledged for every part.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+import gevent
+from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
+
+PLAN = json.loads(Path(os.environ["EXAM_PLAN"]).read_text(encoding="utf-8"))
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+SAVE_INTERVAL = (5, 15)
+"""Seconds between two saves of one student: not scaled, so a short run keeps the real rhythm."""
+
+
+# --- What every run records ----------------------------------------------------------------------
+
+
+class Results:
+    """Each request's step, duration and outcome; each part's last acknowledged answer."""
+
+    def __init__(self):
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.completed_at: dict[str, list[float]] = defaultdict(list)
+        self.failures: Counter = Counter()
+        self.errors: Counter = Counter()
+        self.acknowledged: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
+        self.attempts: dict[str, int] = {}
+        self.finished = 0
+
+    def request(self, name: str, response_time: float, start_time: float, exception) -> None:
+        self.times[name].append(response_time)
+        if exception is None:
+            self.completed_at[name].append(start_time + response_time / 1000)
+        else:
+            self.failures[name] += 1
+            self.errors[f"{name}: {str(exception)[:160]}"] += 1
+
+    def write(self, path: str) -> None:
+        document = {
+            "times": self.times,
+            "completed_at": self.completed_at,
+            "failures": self.failures,
+            "errors": self.errors,
+            "acknowledged": {str(attempt): parts for attempt, parts in self.acknowledged.items()},
+            "attempts": self.attempts,
+            "finished": self.finished,
+        }
+        Path(path).write_text(json.dumps(document), encoding="utf-8")
+
+
+RESULTS = Results()
+NEXT_STUDENT = itertools.count()
+
+
+@events.request.add_listener
+def record(name, response_time, start_time, exception, **kwargs) -> None:
+    RESULTS.request(name, response_time, start_time, exception)
+
+
+@events.quitting.add_listener
+def write_results(environment, **kwargs) -> None:
+    RESULTS.write(PLAN["results"])
+
+
+def user_done(user: FastHttpUser) -> None:
+    """Count a user out; the run ends as soon as every user has done its part."""
+    RESULTS.finished += 1
+    if RESULTS.finished == PLAN["users"]:
+        gevent.spawn_later(0.5, user.environment.runner.quit)
+    raise StopUser()
+
+
+def wait_until(moment: float) -> None:
+    gevent.sleep(max(0.0, moment - time.time()))
+
+
+def clock(name: str) -> float:
+    """A moment of the plan's clock, in seconds since the epoch."""
+    return PLAN["begin"] + PLAN["clock"][name]
+
+
+# --- The student's side of the save contract -----------------------------------------------------
+
+
+class Answers:
+    """The saves a student makes, part after part, mostly in order, as students work.
+
+    Free text is saved while it is typed (growing prefixes); a number is sometimes typed
+    wrong first and corrected; now and then the student goes back to an earlier part.
+    """
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.parts = list(PLAN["answers"])
+        self.position = 0
+        self.sequences: Counter = Counter()
+        self.queue: list[tuple[str, str]] = []
+
+    def next_save(self) -> tuple[str, str, int]:
+        """The part, its text and its sequence number for the next save."""
+        if not self.queue:
+            self.queue = self._drafts(self._next_part())
+        part, text = self.queue.pop(0)
+        self.sequences[part] += 1
+        return part, text, self.sequences[part]
+
+    def _next_part(self) -> str:
+        if self.position and self.rng.random() < 0.1:
+            return self.parts[self.rng.randrange(self.position)]
+        part = self.parts[self.position % len(self.parts)]
+        self.position += 1
+        return part
+
+    def _drafts(self, part: str) -> list[tuple[str, str]]:
+        final = self.rng.choice(PLAN["answers"][part])
+        if part in PLAN["free_text_parts"] and len(final) > 20:
+            cut = self.rng.randint(10, len(final) - 1)
+            return [(part, final[:cut]), (part, final)]
+        if self.rng.random() < 0.2:
+            return [(part, self.rng.choice(PLAN["answers"][part])), (part, final)]
+        return [(part, final)]
+
+
+class Student(FastHttpUser):
+    """A logged-in student's requests; subclasses decide when they happen."""
+
+    abstract = True
+    wait_time = constant(0)
+    network_timeout = 120.0
+    connection_timeout = 120.0
+
+    def csrf_token(self) -> str:
+        return next((cookie.value for cookie in self.client.cookiejar if cookie.name == "csrftoken"), "")
+
+    def page(self, path: str, name: str) -> bool:
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return False
+        return True
+
+    def post(self, path: str, name: str, fields: dict, expect: str) -> str | None:
+        """POST a form; the redirect target if it starts with `expect`, else None (a failure)."""
+        body = urlencode({**fields, "csrfmiddlewaretoken": self.csrf_token()})
+        with self.client.post(
+            path, name=name, data=body, headers=FORM, allow_redirects=False, catch_response=True
+        ) as response:
+            location = response.headers.get("Location", "") if response.status_code == 302 else ""
+            if not location.startswith(expect):
+                response.failure(f"status {response.status_code}, location {location!r}")
+                return None
+        return location
+
+    def log_in(self, name: str = "login") -> bool:
+        if not self.page("/accounts/login/", f"{name} page"):
+            return False
+        fields = {"username": self.username, "password": PLAN["password"]}
+        return self.post("/accounts/login/", name, fields, expect="/") is not None
+
+    def start_attempt(self, name: str = "start") -> int | None:
+        location = self.post(f"/quizzes/{PLAN['quiz']}/", name, {}, expect="/attempts/")
+        if location is None:
+            return None
+        attempt_id = int(location.strip("/").split("/")[-1])
+        RESULTS.attempts[self.username] = attempt_id
+        return attempt_id
+
+    def save(self, attempt_id: int, answers: Answers, name: str = "save") -> None:
+        part, text, sequence = answers.next_save()
+        body = urlencode({"part": part, "text": text, "sequence": sequence})
+        headers = {**FORM, "X-CSRFToken": self.csrf_token()}
+        with self.client.post(
+            f"/attempts/{attempt_id}/save/", name=name, data=body, headers=headers, catch_response=True
+        ) as response:
+            reply = _json(response)
+            if response.status_code != 200 or not reply.get("ok") or reply.get("sequence") != sequence:
+                response.failure(f"status {response.status_code}: {reply.get('error') or response.text[:80]!r}")
+                return
+        RESULTS.acknowledged[attempt_id][part] = (sequence, text)
+
+
+def _json(response) -> dict:
+    try:
+        reply = response.json()
+    except ValueError:
+        return {}
+    return reply if isinstance(reply, dict) else {}
+
+
+# --- The exam -------------------------------------------------------------------------------------
+
+
+class ExamStudent(Student):
+    """One student's exam, on the exam's clock."""
+
+    def on_start(self) -> None:
+        self.number = next(NEXT_STUDENT)
+        self.username = PLAN["students"][self.number]
+        self.rng = random.Random(f"{PLAN['seed']}-{self.number}")
+
+    @task
+    def take_the_exam(self) -> None:
+        rng, window = self.rng, PLAN["clock"]
+        wait_until(clock("logins") + rng.uniform(0, window["login_window"]))
+        if not self.log_in():
+            user_done(self)
+        self.page("/quizzes/", "dashboard")
+        self.page(f"/quizzes/{PLAN['quiz']}/", "start page")
+        wait_until(clock("start") + rng.uniform(0, window["start_window"]))
+        attempt_id = self.start_attempt()
+        if attempt_id is None:
+            user_done(self)
+        self.page(f"/attempts/{attempt_id}/", "attempt page")
+        self.work(attempt_id, until=clock("end") - rng.uniform(0, window["submit_window"]))
+        self.page(f"/attempts/{attempt_id}/submit/", "submit page")
+        if self.post(f"/attempts/{attempt_id}/submit/", "submit", {}, expect=f"/attempts/{attempt_id}/result/"):
+            self.page(f"/attempts/{attempt_id}/result/", "result")
+        user_done(self)
+
+    def work(self, attempt_id: int, *, until: float) -> None:
+        """Save a part every 5–15 seconds until the moment this student submits."""
+        answers = Answers(self.rng)
+        while True:
+            moment = time.time() + self.rng.uniform(*SAVE_INTERVAL)
+            if moment >= until:
+                wait_until(until)
+                return
+            wait_until(moment)
+            self.save(attempt_id, answers)
+
+
+# --- Saturation ---------------------------------------------------------------------------------
+
+
+class SaturatedSave(Student):
+    """Save with no wait during the measured window, on an attempt of its own."""
+
+    def on_start(self) -> None:
+        self.number = next(NEXT_STUDENT)
+        self.username = PLAN["students"][self.number]
+
+    @task
+    def hammer(self) -> None:
+        if not self.log_in("saturation login"):
+            user_done(self)
+        attempt_id = self.start_attempt("saturation start")
+        if attempt_id is None:
+            user_done(self)
+        answers = Answers(random.Random(self.number))
+        wait_until(clock("go"))
+        while time.time() < clock("stop"):
+            self.save(attempt_id, answers, name="saturated save")
+        user_done(self)
+
+
+class SaturatedHealth(FastHttpUser):
+    """Ask the health check with no wait during the measured window."""
+
+    wait_time = constant(0)
+
+    @task
+    def hammer(self) -> None:
+        wait_until(clock("go"))
+        while time.time() < clock("stop"):
+            self.client.get("/healthz", name="saturated healthz")
+        user_done(self)

@@ -25,7 +25,9 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "key", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "randomize_numbers")
+    list_display = (
+        "title", "key", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "randomize_numbers",
+    )  # fmt: skip
     list_filter = ("randomize_numbers", "review_free_text")
     search_fields = ("title", "key")
     filter_horizontal = ("groups",)
@@ -34,7 +36,10 @@ class QuizAdmin(admin.ModelAdmin):
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
         ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
-        ("What students see after submitting", {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions")}),
+        (
+            "What students see after submitting",
+            {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions")},
+        ),
     )
 
 

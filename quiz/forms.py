@@ -15,7 +15,7 @@ from quiz.selectors import SORTS, GradebookFilters
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = "__all__"
+        fields = ["quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given"]
 
     def clean(self):
         cleaned = super().clean()
@@ -45,7 +45,10 @@ class QuestionAdminForm(forms.ModelForm):
 class PartAdminForm(forms.ModelForm):
     class Meta:
         model = Part
-        fields = "__all__"
+        fields = [
+            "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
+            "absolute_tolerance", "partial_credit", "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()

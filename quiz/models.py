@@ -212,7 +212,9 @@ class Attempt(models.Model):
                 condition=Q(state="in_progress"),
                 name="one_attempt_in_progress",
             ),
-            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=0), name="attempt_score_not_negative"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0), name="attempt_score_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | Q(score__lte=models.F("max_score")),
                 name="attempt_score_at_most_max",
@@ -336,6 +338,9 @@ class ScoreChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.previous_score} → {self.new_score}"
+
 
 class AttemptEvent(models.Model):
     """The attempt's log: what happened when, for disputes."""
@@ -364,6 +369,9 @@ class AttemptEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
 
 
 class Accommodation(models.Model):

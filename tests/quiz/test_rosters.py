@@ -65,7 +65,7 @@ def test_a_username_twice_in_the_file_is_rejected_the_second_time(db):
 
 
 @pytest.mark.parametrize("user_fixture", ["tess", "admin_user"])
-def test_a_teacher_or_admin_account_is_never_made_a_student(request, user_fixture):
+def test_a_teacher_or_admin_account_is_never_made_a_student(db, request, user_fixture):
     user = request.getfixturevalue(user_fixture)
     preview = rosters.parse_roster(f"{user.username},Name,\n")
     assert "is a teacher or admin account" in preview.rejected[0].reason

@@ -38,5 +38,5 @@ def create_demo_accounts() -> list[tuple[str, str]]:
         user.set_password(password)
         user.save()
         if group_name:
-            user.groups.add(Group.objects.get(name=group_name))
+            user.groups.add(Group.objects.get_or_create(name=group_name)[0])
     return [(username, password) for username, password, _, _ in DEMO_ACCOUNTS]

@@ -202,6 +202,6 @@ def import_roster(*, text: str, group_name: str = "") -> ImportSummary:
         user.set_unusable_password()
     User.objects.bulk_create(new_users)
     students = list(User.objects.filter(username__in=[row.username for row in preview.rows]))
-    for target in filter(None, (Group.objects.get(name=STUDENTS), group)):
+    for target in filter(None, (Group.objects.get_or_create(name=STUDENTS)[0], group)):
         target.user_set.add(*students)
     return ImportSummary(created=len(new_users), existing=len(preview.rows) - len(new_users), group=group)

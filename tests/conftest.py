@@ -46,7 +46,7 @@ def make_user(django_user_model, username: str, group: str | None = None, *, sta
         user.is_staff = user.is_superuser = True
         user.save()
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     return user
 
 

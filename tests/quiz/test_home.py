@@ -20,7 +20,7 @@ def test_login_page_renders(client, db):
     ("user_fixture", "target"),
     [("alice", "student_dashboard"), ("tess", "teacher_home"), ("admin_user", "teacher_home")],
 )
-def test_each_role_lands_on_its_home(client, request, user_fixture, target):
+def test_each_role_lands_on_its_home(client, db, request, user_fixture, target):
     client.force_login(request.getfixturevalue(user_fixture))
     response = client.get("/")
     assert response.status_code == 302

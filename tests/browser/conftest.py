@@ -14,12 +14,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from quiz.roles import STUDENTS, TEACHERS
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# A loaded CI machine (two cores shared with the other test workers) can take longer than
+# Playwright's default of 5 s to show a result; a real failure still fails, only later.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

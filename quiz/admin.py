@@ -121,7 +121,7 @@ def _try(variant: Variant, form: TryAnswerForm) -> dict:
 
 def _question_view(variant: Variant) -> dict:
     question = variant.question
-    given = [services._given(name, variant.params[name]) for name in question.given if name in variant.params]
+    given = [services.given_data(name, variant.params[name]) for name in question.given if name in variant.params]
     return {"prompt": variant.prompt, "given": given}
 
 

@@ -205,7 +205,7 @@ def _regrade_attempt(
             continue
         for response in group:
             before = _verdict(response)
-            services._apply(response, verdicts[response.part.key], review=attempt.quiz.review_free_text, now=now)
+            services.apply_verdict(response, verdicts[response.part.key], review=attempt.quiz.review_free_text, now=now)
             if _verdict(response) != before:
                 updated.append(response)
                 part_changes.append(_part_change(response, before))

@@ -308,12 +308,13 @@ def grade_attempt(attempt: Attempt) -> Attempt:
             {response.part.key: response.text for response in group},
         )
         for response in group:
-            _apply(response, verdicts[response.part.key], review=review, now=now)
+            apply_verdict(response, verdicts[response.part.key], review=review, now=now)
     Response.objects.bulk_update(responses, GRADED_FIELDS)
     return recompute_total(attempt)
 
 
-def _apply(response: Response, verdict, *, review: bool, now: datetime) -> None:
+def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -> None:
+    """Store a grader verdict on a response (not saved); grading and regrading both use it."""
     response.score = verdict.score
     response.status = verdict.status
     response.mistake = verdict.mistake or ""
@@ -644,7 +645,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
             QuestionSheet(
                 question=question,
                 prompt=grader.render_prompt(question.prompt, params, computation),
-                given=[_given(name, params[name]) for name in question.given if name in params],
+                given=[given_data(name, params[name]) for name in question.given if name in params],
                 parts=parts,
             )
         )
@@ -669,7 +670,8 @@ def _solution(part: Part, computation) -> list[str]:
     return grader.worked_solution(spec, computation)
 
 
-def _given(name: str, value) -> GivenData:
+def given_data(name: str, value) -> GivenData:
+    """A parameter shown to the student, with how to draw it (scalar, vector, matrix, feature maps)."""
     label = name.replace("_", " ").capitalize()
     if isinstance(value, list) and value and all(isinstance(item, list) for item in value):
         if all(isinstance(cell, list) for item in value for cell in item):

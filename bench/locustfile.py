@@ -19,6 +19,7 @@ receives them with the last answer the server acknowledged for every part.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -96,6 +97,23 @@ def user_done(user: FastHttpUser) -> None:
     raise StopUser()
 
 
+def once(script):
+    """Run a user's script once: an unexpected error counts as a failure and stops the user,
+    rather than locust running the script again from the top."""
+
+    @functools.wraps(script)
+    def run(user) -> None:
+        try:
+            script(user)
+        except StopUser:
+            raise
+        except Exception as error:
+            RESULTS.request("script", 0.0, time.time(), error)
+        user_done(user)
+
+    return run
+
+
 def wait_until(moment: float) -> None:
     gevent.sleep(max(0.0, moment - time.time()))
 
@@ -132,7 +150,7 @@ class Answers:
 
     def _next_part(self) -> str:
         if self.position and self.rng.random() < 0.1:
-            return self.parts[self.rng.randrange(self.position)]
+            return self.parts[self.rng.randrange(min(self.position, len(self.parts)))]
         part = self.parts[self.position % len(self.parts)]
         self.position += 1
         return part
@@ -225,23 +243,23 @@ class ExamStudent(Student):
         self.rng = random.Random(f"{PLAN['seed']}-{self.number}")
 
     @task
+    @once
     def take_the_exam(self) -> None:
         rng, window = self.rng, PLAN["clock"]
         wait_until(clock("logins") + rng.uniform(0, window["login_window"]))
         if not self.log_in():
-            user_done(self)
+            return
         self.page("/quizzes/", "dashboard")
         self.page(f"/quizzes/{PLAN['quiz']}/", "start page")
         wait_until(clock("start") + rng.uniform(0, window["start_window"]))
         attempt_id = self.start_attempt()
         if attempt_id is None:
-            user_done(self)
+            return
         self.page(f"/attempts/{attempt_id}/", "attempt page")
         self.work(attempt_id, until=clock("end") - rng.uniform(0, window["submit_window"]))
         self.page(f"/attempts/{attempt_id}/submit/", "submit page")
         if self.post(f"/attempts/{attempt_id}/submit/", "submit", {}, expect=f"/attempts/{attempt_id}/result/"):
             self.page(f"/attempts/{attempt_id}/result/", "result")
-        user_done(self)
 
     def work(self, attempt_id: int, *, until: float) -> None:
         """Save a part every 5–15 seconds until the moment this student submits."""
@@ -266,17 +284,17 @@ class SaturatedSave(Student):
         self.username = PLAN["students"][self.number]
 
     @task
+    @once
     def hammer(self) -> None:
         if not self.log_in("saturation login"):
-            user_done(self)
+            return
         attempt_id = self.start_attempt("saturation start")
         if attempt_id is None:
-            user_done(self)
+            return
         answers = Answers(random.Random(self.number))
         wait_until(clock("go"))
         while time.time() < clock("stop"):
             self.save(attempt_id, answers, name="saturated save")
-        user_done(self)
 
 
 class SaturatedHealth(FastHttpUser):
@@ -285,8 +303,8 @@ class SaturatedHealth(FastHttpUser):
     wait_time = constant(0)
 
     @task
+    @once
     def hammer(self) -> None:
         wait_until(clock("go"))
         while time.time() < clock("stop"):
             self.client.get("/healthz", name="saturated healthz")
-        user_done(self)

@@ -411,6 +411,20 @@ def review_visibility(attempt: Attempt, now: datetime | None = None) -> Review:
     )
 
 
+SCORE_EVENTS = (AttemptEvent.Kind.REVIEWED, AttemptEvent.Kind.OVERRIDDEN, AttemptEvent.Kind.REGRADED)
+
+
+def student_log(attempt: Attempt, review: Review) -> list[AttemptEvent]:
+    """The attempt's log as its student may read it: until the quiz shows scores, a score
+    change is listed without its detail, which names the points."""
+    events = list(attempt.events.select_related("actor"))
+    if not review.score:
+        for event in events:
+            if event.kind in SCORE_EVENTS:
+                event.detail = ""
+    return events
+
+
 @dataclass
 class AttemptRow:
     attempt: Attempt

@@ -185,6 +185,6 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "attempt": attempt,
         "review": review,
         "sheet": services.attempt_sheet(attempt, solutions=review.solutions),
-        "events": attempt.events.select_related("actor"),
+        "events": services.student_log(attempt, review),
     }
     return render(request, "student/result.html", context)

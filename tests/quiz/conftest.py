@@ -20,6 +20,19 @@ GOOD_ANSWERS = {
 
 
 @pytest.fixture
+def alice_client(client, alice):
+    """A browser session logged in as alice."""
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def attempt(alice, quiz):
+    """Alice's first attempt, just started."""
+    return services.start_attempt(student=alice, quiz=quiz)
+
+
+@pytest.fixture
 def submitted_attempt(quiz):
     """A factory: `submitted_attempt(student, {"q6b": "text"})` returns the graded attempt.
 

@@ -11,17 +11,6 @@ from quiz import services
 from quiz.models import AttemptState
 
 
-@pytest.fixture
-def attempt(alice, quiz):
-    return services.start_attempt(student=alice, quiz=quiz)
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def page(client, attempt) -> str:
     response = client.get(reverse("attempt", args=[attempt.pk]))
     assert response.status_code == 200

@@ -2,19 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from quiz import services
 from quiz.models import AttemptState
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def test_the_dashboard_lists_the_quiz_not_started(alice_client, quiz):

@@ -13,12 +13,6 @@ from tests.conftest import SEED_ANSWERS
 
 
 @pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def graded(alice, quiz):
     """Alice's attempt with the seed's answers, except a known mistake in 2c."""
     attempt = services.start_attempt(student=alice, quiz=quiz)

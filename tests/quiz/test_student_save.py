@@ -14,17 +14,6 @@ from quiz.models import AttemptEvent, Response
 
 
 @pytest.fixture
-def attempt(alice, quiz):
-    return services.start_attempt(student=alice, quiz=quiz)
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def save(alice_client, attempt):
     def post(part="q2a", text="903400", sequence=1, client=alice_client, **extra):
         data = {"part": part, "text": text, "sequence": sequence}

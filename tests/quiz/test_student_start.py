@@ -12,12 +12,6 @@ from quiz.models import Accommodation, Attempt
 
 
 @pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
-@pytest.fixture
 def start_url(quiz):
     return reverse("quiz_start", args=[quiz.key])
 

@@ -2,23 +2,11 @@
 
 from datetime import timedelta
 
-import pytest
 import time_machine
 from django.urls import reverse
 
 from quiz import services
 from quiz.models import AttemptEvent, AttemptState
-
-
-@pytest.fixture
-def attempt(alice, quiz):
-    return services.start_attempt(student=alice, quiz=quiz)
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def test_the_confirmation_lists_the_unanswered_parts(alice_client, attempt):

@@ -126,6 +126,10 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
         return current
     refusal = _refusal(student, quiz, now)
     if refusal:
+        # A simultaneous start (double click, two tabs) may have just taken the last attempt: resume it.
+        current = _in_progress(student, quiz)
+        if current is not None and not finalize_if_overdue(current, now):
+            return current
         raise AttemptNotAllowed(refusal)
     try:
         return _create_attempt(student, quiz, _valid_ip(ip), now)

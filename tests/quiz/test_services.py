@@ -147,6 +147,19 @@ def test_a_start_that_loses_a_race_resumes_the_winners_attempt(attempt, alice, q
     assert Attempt.objects.count() == 1
 
 
+def test_a_start_that_loses_the_race_for_the_last_attempt_resumes_the_winners(attempt, alice, quiz, monkeypatch):
+    # The losing request looked before the winner's attempt existed, then counted it:
+    # the limit is reached, but by the attempt this student just started.
+    quiz.attempts_allowed = 1
+    quiz.save()
+    lookups = iter([None])
+    real = services._in_progress
+    monkeypatch.setattr(services, "_in_progress", lambda student, quiz: next(lookups, real(student, quiz)))
+    resumed = services.start_attempt(student=alice, quiz=quiz, now=START)
+    assert resumed.pk == attempt.pk
+    assert Attempt.objects.count() == 1
+
+
 def test_randomized_numbers_are_drawn_per_attempt_from_a_stored_seed(alice, quiz):
     quiz.randomize_numbers = True
     quiz.attempts_allowed = 5

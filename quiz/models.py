@@ -207,6 +207,7 @@ class Attempt(models.Model):
         constraints = [
             # Guards the attempt limit: two simultaneous starts cannot both take number N.
             models.UniqueConstraint(fields=["student", "quiz", "number"], name="unique_attempt_number"),
+            # Guards resuming: of two simultaneous starts, the loser resumes the winner's attempt.
             models.UniqueConstraint(
                 fields=["student", "quiz"],
                 condition=Q(state="in_progress"),
@@ -291,6 +292,7 @@ class Response(models.Model):
     class Meta:
         ordering = ["attempt", "part__question__order", "part__order"]
         constraints = [
+            # Every save updates this one row (under the attempt's lock); never a second answer to a part.
             models.UniqueConstraint(fields=["attempt", "part"], name="one_response_per_part"),
             models.CheckConstraint(condition=_credit_in_range("score"), name="response_score_in_range"),
             models.CheckConstraint(condition=_credit_in_range("review_score"), name="response_review_score_in_range"),

@@ -1,0 +1,236 @@
+"""Integrity under concurrency: real requests at the same moment, each thread on its own database connection.
+
+What guards what (quiz/services.py, quiz/models.py):
+- one submission and one grade: the row lock on the attempt (`select_for_update`) that
+  `submit_attempt` takes, after which a second submit finds the attempt closed;
+- a save against a submit: `save_response` takes the same attempt lock, so a save lands
+  before the grading or gets `409 closed`;
+- newest save wins: the sequence comparison happens under that lock (and the response's);
+- the attempt limit: the constraints `unique_attempt_number` and `one_attempt_in_progress`,
+  so the loser of two simultaneous starts resumes the winner's attempt.
+
+SQLite takes one writer at a time, so none of these races can happen there: the tests
+run on PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from quiz import services
+from quiz.bank import load_question_bank
+from quiz.models import Attempt, AttemptEvent, AttemptState, Response
+from quiz.roles import STUDENTS, TEACHERS
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason=f"needs PostgreSQL: {connection.vendor} runs one write at a time, so there is no race to check "
+        "(DATABASE_URL=postgres://…)",
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """Each test here commits for real, and the flush after it takes the migration's groups with it."""
+    for name in (STUDENTS, TEACHERS):
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def quiz(transactional_db, roles):
+    return load_question_bank().quiz
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def together(*calls: Callable):
+    """Run each call in a thread of its own, released at the same moment; their results, in order.
+
+    Every thread uses its own database connection, closed when it ends.
+    """
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int, call: Callable) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = call()
+        except BaseException as error:  # reported in the test's thread below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a request never finished: a deadlock?"
+    if errors:
+        raise errors[0]
+    return results
+
+
+def save(client: Client, attempt: Attempt, part: str, text: str, sequence: int):
+    return client.post(reverse("attempt_save", args=[attempt.pk]), {"part": part, "text": text, "sequence": sequence})
+
+
+def stored(attempt: Attempt, key: str) -> Response:
+    return attempt.responses.get(part__question__key=key[:-1], part__key=key[-1])
+
+
+# --- Submitting --------------------------------------------------------------------------------------
+
+
+def test_simultaneous_submits_give_one_submission_and_one_grade(quiz, alice, monkeypatch):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1)
+    gradings = []
+    grade = services.grade_attempt
+    monkeypatch.setattr(services, "grade_attempt", lambda graded: gradings.append(graded.pk) or grade(graded))
+    clients = [client_for(alice) for _ in range(6)]
+    url = reverse("attempt_submit", args=[attempt.pk])
+
+    replies = together(*(lambda c=c: c.post(url) for c in clients))
+
+    assert [reply.status_code for reply in replies] == [302] * 6
+    assert {reply["Location"] for reply in replies} == {reverse("attempt_result", args=[attempt.pk])}
+    assert gradings == [attempt.pk]
+    assert attempt.events.filter(kind=AttemptEvent.Kind.SUBMITTED).count() == 1
+    attempt.refresh_from_db()
+    assert attempt.state != AttemptState.IN_PROGRESS
+    assert stored(attempt, "q2a").status == "correct"
+
+
+def test_saves_racing_a_submit_keep_the_last_acknowledged_answer_and_never_change_the_submitted_one(
+    quiz, students
+):
+    for student in students(4):
+        attempt = services.start_attempt(student=student, quiz=quiz)
+        typist, submitter = client_for(student), client_for(student)
+
+        def typing(attempt=attempt, typist=typist):
+            replies = []
+            for sequence in range(1, 41):
+                replies.append((sequence, save(typist, attempt, "q2a", f"{sequence}00", sequence)))
+            return replies
+
+        def submitting(attempt=attempt, submitter=submitter):
+            time.sleep(random.uniform(0.01, 0.15))
+            return submitter.post(reverse("attempt_submit", args=[attempt.pk]))
+
+        replies, submitted = together(typing, submitting)
+
+        assert submitted.status_code == 302
+        codes = [reply.status_code for _, reply in replies]
+        assert set(codes) <= {200, 409}
+        first_refused = codes.index(409) if 409 in codes else len(codes)
+        assert set(codes[first_refused:]) <= {409}, "a save accepted after one was refused as closed"
+        assert all(reply.json()["error"] == "closed" for _, reply in replies[first_refused:])
+        acknowledged = [sequence for sequence, reply in replies if reply.status_code == 200]
+        response = stored(attempt, "q2a")
+        if acknowledged:
+            assert (response.sequence, response.text) == (acknowledged[-1], f"{acknowledged[-1]}00")
+        else:
+            assert response.text == ""
+        # Every acknowledged save was logged before the submission, and graded with the attempt.
+        submit_event = attempt.events.get(kind=AttemptEvent.Kind.SUBMITTED)
+        saves = attempt.events.filter(kind=AttemptEvent.Kind.SAVED)
+        assert saves.count() == len(acknowledged)
+        assert not saves.filter(id__gt=submit_event.id).exists()
+        assert response.graded_at is not None and (response.saved_at is None or response.saved_at <= response.graded_at)
+
+
+# --- Saving ------------------------------------------------------------------------------------------
+
+
+def test_two_tabs_saving_different_parts_keep_both(quiz, alice):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    first, second = client_for(alice), client_for(alice)
+
+    def typing(client, part):
+        return [save(client, attempt, part, f"{part} {sequence}", sequence).status_code for sequence in range(1, 21)]
+
+    codes = together(lambda: typing(first, "q2a"), lambda: typing(second, "q2b"), lambda: typing(first, "q8b"))
+
+    assert codes == [[200] * 20] * 3
+    assert [stored(attempt, key).text for key in ("q2a", "q2b", "q8b")] == ["q2a 20", "q2b 20", "q8b 20"]
+
+
+def test_saves_arriving_out_of_order_keep_the_newest(quiz, alice):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    clients = [client_for(alice) for _ in range(8)]
+    for round_start in (1, 9, 17):
+        sequences = list(range(round_start, round_start + 8))
+        random.shuffle(sequences)
+
+        calls = [
+            lambda c=c, s=s: (s, save(c, attempt, "q2a", f"answer {s}", s))
+            for c, s in zip(clients, sequences, strict=True)
+        ]
+        replies = together(*calls)
+
+        newest = max(sequences)
+        response = stored(attempt, "q2a")
+        assert (response.sequence, response.text) == (newest, f"answer {newest}")
+        for sequence, reply in replies:
+            assert reply.status_code in (200, 409), reply.content
+            if reply.status_code == 409:
+                assert reply.json()["error"] == "stale"
+                assert reply.json()["sequence"] > sequence
+        assert dict(replies)[newest].status_code == 200
+
+
+# --- Starting ----------------------------------------------------------------------------------------
+
+
+def test_starting_twice_at_once_gives_one_attempt(quiz, alice):
+    quiz.attempts_allowed = 1
+    quiz.save()
+    clients = [client_for(alice) for _ in range(6)]
+    url = reverse("quiz_start", args=[quiz.key])
+
+    replies = together(*(lambda c=c: c.post(url) for c in clients))
+
+    attempts = Attempt.objects.filter(student=alice, quiz=quiz)
+    assert attempts.count() == 1
+    assert {reply["Location"] for reply in replies} == {reverse("attempt", args=[attempts.get().pk])}
+
+
+def test_simultaneous_starts_never_exceed_the_attempts_allowed(quiz, alice):
+    quiz.attempts_allowed = 2
+    quiz.save()
+    services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz))
+    clients = [client_for(alice) for _ in range(6)]
+    url = reverse("quiz_start", args=[quiz.key])
+
+    replies = together(*(lambda c=c: c.post(url) for c in clients))
+
+    attempts = Attempt.objects.filter(student=alice, quiz=quiz).order_by("number")
+    assert [attempt.number for attempt in attempts] == [1, 2]
+    second = attempts.get(number=2)
+    assert second.is_open
+    assert {reply["Location"] for reply in replies} == {reverse("attempt", args=[second.pk])}
+
+    # The limit reached, further simultaneous starts (after submitting) are all refused.
+    services.submit_attempt(attempt=second)
+    replies = together(*(lambda c=c: c.post(url) for c in clients))
+    assert {reply["Location"] for reply in replies} == {url}
+    assert Attempt.objects.filter(student=alice, quiz=quiz).count() == 2

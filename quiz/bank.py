@@ -64,8 +64,12 @@ def read_bank(path: Path | str) -> dict:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise BankError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise BankError(f"{path} is not UTF-8 text (byte {error.start})") from error
     except yaml.YAMLError as error:
         raise BankError(f"{path} is not valid YAML: {error}") from error
+    except RecursionError:
+        raise BankError(f"{path} nests lists or mappings too deeply") from None
     validate_bank(data)
     return data
 

@@ -33,6 +33,9 @@ class Variant:
 
 
 def find_question(quiz_key: str, question_key: str) -> Question:
+    if "\x00" in quiz_key + question_key:
+        # No key holds a NUL, and PostgreSQL refuses to compare text with one.
+        raise PreviewError(f"no question {question_key!r} in quiz {quiz_key!r}")
     question = (
         Question.objects.filter(quiz__key=quiz_key, key=question_key)
         .select_related("quiz")
@@ -49,6 +52,10 @@ def parse_params(text: str) -> dict:
         params = json.loads(text)
     except json.JSONDecodeError as error:
         raise PreviewError(f"--params is not valid JSON: {error.msg} (position {error.pos})") from error
+    except ValueError as error:  # a number too long to convert
+        raise PreviewError(f"--params cannot be read: {error}") from None
+    except RecursionError:
+        raise PreviewError("--params nests lists or objects too deeply") from None
     if not isinstance(params, dict):
         raise PreviewError("--params must be a JSON object, e.g. '{\"stride\": 1}'")
     return params
@@ -71,6 +78,8 @@ def make_variant(question: Question, *, seed: int | None = None, params: dict | 
             computation = grader.compute(question.calculator, values)
         except ValueError as error:
             raise PreviewError(f"invalid parameters for {question.key}: {error}") from error
+        except RecursionError:
+            raise PreviewError(f"invalid parameters for {question.key}: lists nested too deeply") from None
     return Variant(question=question, params=values, seed=seed, computation=computation)
 
 

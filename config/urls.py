@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+handler400 = "quiz.views.errors.bad_request"
 handler403 = "quiz.views.errors.permission_denied"
 handler404 = "quiz.views.errors.page_not_found"
 handler500 = "quiz.views.errors.server_error"

@@ -248,12 +248,16 @@ def save_answers(
     """Save every changed answer of a page posted without JavaScript.
 
     `answers` maps a part key to the text and the sequence the page was rendered with;
-    a part changed since then (in another window) keeps its newer answer.
+    a part changed since then (in another window) keeps its newer answer. A part the
+    attempt does not have refuses the whole save (InvalidSave) before anything is stored.
     """
     now = now or timezone.now()
     stored = {
         part_key(response.part): response for response in attempt.responses.select_related("part__question")
     }
+    unknown = sorted(set(answers) - set(stored))
+    if unknown:
+        raise InvalidSave(f"This attempt has no part {unknown[0]!r}.")
     result = BulkSave()
     for key, (text, known_sequence) in answers.items():
         response = stored.get(key)

@@ -1,8 +1,16 @@
 """Styled error pages, so a failure still looks like ConvQuiz and says what to do."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """A request Django cannot read (too large, too many fields); the attempt page's saves get JSON."""
+    message = "The request could not be read: it was too large or malformed. Nothing was saved."
+    if request.headers.get("HX-Request"):
+        return JsonResponse({"ok": False, "error": "invalid", "message": message}, status=400)
+    return render(request, "errors/400.html", {"message": message}, status=400)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -135,6 +135,10 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     except services.AttemptClosed as error:
         messages.warning(request, str(error))
         return redirect("attempt_result", attempt_id=attempt.pk)
+    except services.InvalidSave as error:
+        # Only a form the attempt page did not make gets here: say what is wrong, store nothing.
+        context = {"message": f"{error} Nothing was saved.", "back": reverse("attempt", args=[attempt.pk])}
+        return render(request, "errors/400.html", context, status=400)
     for label, reason in outcome.refused.items():
         messages.error(request, f"{label} was not saved: {reason}")
     if outcome.saved:
@@ -144,7 +148,9 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
-    """`answer-<key>` fields with their `sequence-<key>`; browsers post line breaks as CRLF."""
+    """`answer-<key>` fields with their `sequence-<key>`; browsers post line breaks as CRLF.
+
+    An answer without a whole-number sequence is refused (InvalidSave), not skipped."""
     answers = {}
     for name, text in request.POST.items():
         key = name.removeprefix("answer-")
@@ -153,7 +159,7 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
         try:
             known = int(request.POST.get(f"sequence-{key}", ""))
         except ValueError:
-            continue
+            raise services.InvalidSave(f"sequence-{key} must be a whole number.") from None
         answers[key] = (text.replace("\r\n", "\n"), max(known, 0))
     return answers
 

@@ -28,10 +28,12 @@ import json
 import math
 import os
 import random
+import resource
 import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from datetime import datetime
@@ -152,6 +154,106 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
+# --- Where the CPU went ---------------------------------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """User plus system CPU seconds of one process; 0 once it has gone."""
+    try:
+        after_name = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(after_name[11]) + int(after_name[12])) / TICKS  # utime and stime
+
+
+def child_pids(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def machine_busy() -> float:
+    """CPU seconds every process on the machine has used since boot (all but idle and I/O wait)."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICKS
+
+
+def database_backends(name: str) -> list[int]:
+    """PostgreSQL's backends serving the database `name`, found by their process titles."""
+    backends = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                title = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres: ") and f" {name} ".encode() in title:
+                backends.append(int(entry.name))
+    return backends
+
+
+class CpuMeter:
+    """CPU seconds a phase cost gunicorn, PostgreSQL's backends on the bench database, locust,
+    and every other process on the machine (other people's work included).
+
+    Processes are polled twice a second, so a database connection that closes during the
+    phase still counts, up to its last half second."""
+
+    def __init__(self, server_pid: int, database: str):
+        self.server_pid, self.database = server_pid, database
+        self.baseline: dict[tuple[str, int], float] = {}
+        self.latest: dict[tuple[str, int], float] = {}
+        self.used: dict[str, float] = {}
+        self._done = threading.Event()
+        self._poller = threading.Thread(target=self._poll, daemon=True)
+
+    def _processes(self) -> list[tuple[str, int]]:
+        server = [self.server_pid, *child_pids(self.server_pid)]
+        return [("server", pid) for pid in server] + [("postgres", pid) for pid in database_backends(self.database)]
+
+    def _read(self, *, first: bool = False) -> None:
+        for key in self._processes():
+            seconds = process_cpu(key[1])
+            self.baseline.setdefault(key, seconds if first else 0.0)
+            self.latest[key] = max(seconds, self.latest.get(key, 0.0))
+
+    def _poll(self) -> None:
+        while not self._done.wait(0.5):
+            self._read()
+
+    def _totals(self) -> dict[str, float]:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {"wall": time.time(), "machine": machine_busy(), "locust": children.ru_utime + children.ru_stime}
+
+    def __enter__(self) -> CpuMeter:
+        self._read(first=True)
+        self._start = self._totals()
+        self._poller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._poller.join()
+        self._read()
+        end = self._totals()
+        self.used = {name: end[name] - self._start[name] for name in end}
+        for group in ("server", "postgres"):
+            self.used[group] = sum(self.latest[key] - self.baseline[key] for key in self.latest if key[0] == group)
+        ours = self.used["server"] + self.used["postgres"] + self.used["locust"]
+        self.used["others"] = max(self.used["machine"] - ours, 0.0)
+
+    def summary(self) -> str:
+        used = self.used
+        available = used["wall"] * (os.cpu_count() or 1)
+        return (
+            f"{used['wall']:.0f} s, {available:.0f} CPU-s available: gunicorn {used['server']:.0f}, "
+            f"PostgreSQL {used['postgres']:.0f}, locust {used['locust']:.0f}, other processes {used['others']:.0f}"
+        )
+
+
 # --- Running locust -------------------------------------------------------------------------------
 
 
@@ -265,6 +367,9 @@ def throughput(results: dict, name: str, clock: dict, begin: float) -> float:
 def print_report(options, conditions: dict, exam: dict, checks: dict, saturation: dict | None) -> dict:
     """The table and the JSON lines; returns the figures."""
     print(f"\nexam day: {conditions['students']} students, {conditions['server']}, load {conditions['load']}")
+    print(f"CPU during the exam: {conditions['exam_cpu']}")
+    if "saturation_cpu" in conditions:
+        print(f"CPU during saturation: {conditions['saturation_cpu']}")
     print("\n".join(step_table(exam, STEPS)))
     for error, count in sorted(exam["errors"].items(), key=lambda item: -item[1])[:10]:
         print(f"  {count:>5} × {error}")
@@ -362,10 +467,14 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     server = start_gunicorn(options, url, use_redis)
     try:
-        exam = run_exam(options, quiz, exam_students, options.port)
+        with CpuMeter(server.pid, data.database_name(url)) as exam_cpu:
+            exam = run_exam(options, quiz, exam_students, options.port)
+        conditions["exam_cpu"] = exam_cpu.summary()
         saturation = None
         if not options.no_saturation:
-            saturation = saturation_figures(*run_saturation(options, quiz, saturation_students, options.port))
+            with CpuMeter(server.pid, data.database_name(url)) as saturation_cpu:
+                saturation = saturation_figures(*run_saturation(options, quiz, saturation_students, options.port))
+            conditions["saturation_cpu"] = saturation_cpu.summary()
     finally:
         stop(server)
     conditions["load"] = f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (1-minute average)"

@@ -282,15 +282,16 @@
   }
 
   function saved(state, sent, body) {
-    // Times are shown in the server's time zone, like every other time on the page.
-    state.saved = { text: sent.text, seq: body.sequence, at: body.saved_at_display };
+    // Shown in the student's time zone, like every other time on the page (local-time.js).
+    const at = window.ConvQuizTime ? window.ConvQuizTime.format(body.saved_at, "H:i:s") : body.saved_at_display;
+    state.saved = { text: sent.text, seq: body.sequence, at: at };
     state.el.dataset.sequence = body.sequence;
     state.el.querySelector(".part-sequence").value = body.sequence;
     if (state.pending && state.pending.seq === sent.seq) {
       state.pending = null;
     }
     if (!state.pending) {
-      setStatus(state, "saved", "Saved " + body.saved_at_display);
+      setStatus(state, "saved", "Saved " + at);
     }
     setMessage(state, body.message);
     retryDelay = 0;

@@ -208,6 +208,10 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# How many proxies of ours stand in front of the app (0: clients connect directly). Behind a
+# proxy, the client's address comes from X-Forwarded-For (quiz/network.py).
+TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
+AXES_CLIENT_IP_CALLABLE = "quiz.network.client_ip"
 
 # An exam's deadline plus this many seconds still accepts saves and submits.
 ATTEMPT_GRACE_SECONDS = _read("ATTEMPT_GRACE_SECONDS", env.int, default=30)

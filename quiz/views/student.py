@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from quiz import services
 from quiz.models import Attempt
+from quiz.network import client_ip
 from quiz.roles import is_student, student_required
 
 
@@ -25,10 +26,6 @@ def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
     attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, student=request.user)
     services.finalize_if_overdue(attempt)
     return attempt
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @require_GET
@@ -50,7 +47,7 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
     quiz = get_object_or_404(services.available_quizzes(request.user), key=quiz_key)
     if request.method == "POST":
         try:
-            attempt = services.start_attempt(student=request.user, quiz=quiz, ip=_client_ip(request))
+            attempt = services.start_attempt(student=request.user, quiz=quiz, ip=client_ip(request))
         except services.AttemptNotAllowed as refusal:
             messages.error(request, str(refusal))
             return redirect("quiz_start", quiz_key=quiz.key)
@@ -99,7 +96,7 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     data = form.cleaned_data
     try:
         response = services.save_response(
-            attempt=attempt, part_key=data["part"], text=data["text"], sequence=data["sequence"], ip=_client_ip(request)
+            attempt=attempt, part_key=data["part"], text=data["text"], sequence=data["sequence"], ip=client_ip(request)
         )
     except services.InvalidSave as error:
         return _refuse(400, "invalid", str(error))
@@ -131,7 +128,7 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
         messages.warning(request, "This attempt has already been submitted; your last changes were not saved.")
         return redirect("attempt_result", attempt_id=attempt.pk)
     try:
-        outcome = services.save_answers(attempt=attempt, answers=_posted_answers(request), ip=_client_ip(request))
+        outcome = services.save_answers(attempt=attempt, answers=_posted_answers(request), ip=client_ip(request))
     except services.AttemptClosed as error:
         messages.warning(request, str(error))
         return redirect("attempt_result", attempt_id=attempt.pk)

@@ -113,6 +113,8 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = _read("CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode, server-side cursors (streamed exports) must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _strict_bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = _read("CACHE_URL", env.str, default="")

@@ -105,7 +105,7 @@ def _table(value: Any, name: str, high: int) -> tuple[int, int]:
 
 # conv_stack ---------------------------------------------------------------------------------
 
-_CONV_STACK = (
+CONV_STACK_PARAMS = (
     "input_height",
     "input_width",
     "input_channels",
@@ -121,7 +121,7 @@ BYTES_PER_VALUE = (1, 2, 4, 8)
 
 
 def _check_conv_stack(params: dict) -> None:
-    _names(params, "conv_stack", _CONV_STACK)
+    _names(params, "conv_stack", CONV_STACK_PARAMS)
     _whole(params["input_height"], "input_height", 1, 10_000)
     _whole(params["input_width"], "input_width", 1, 10_000)
     _whole(params["input_channels"], "input_channels", 1, 10_000)

@@ -9,7 +9,7 @@ import json
 import random
 from typing import Any
 
-from grader.calculators import BYTES_PER_VALUE, PADDINGS, validate_params
+from grader.calculators import BYTES_PER_VALUE, CONV_STACK_PARAMS, PADDINGS, validate_params
 
 _MAX_VALUE = 1_000_000
 
@@ -133,16 +133,9 @@ def _span(values: list) -> tuple[int, int]:
 def _draw_conv_stack(rng: random.Random, base: dict, ranges: dict[str, Draw]) -> dict:
     for _ in range(_TRIES):
         params = dict(base)
-        for name in (
-            "input_height",
-            "input_width",
-            "input_channels",
-            "kernel_size",
-            "stride",
-            "padding",
-            "bytes_per_value",
-            "batch_size",
-        ):
+        for name in CONV_STACK_PARAMS:
+            if name == "filters":
+                continue  # drawn below, one count per layer
             if name in ranges:
                 params[name] = _pick(rng, ranges[name])
         count = _pick(rng, ranges["layer_count"]) if "layer_count" in ranges else len(base["filters"])

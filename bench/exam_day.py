@@ -130,9 +130,12 @@ def start_gunicorn(options, url: str, use_redis: bool) -> subprocess.Popen:
     command = [
         str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{options.port}",
         "--workers", str(options.workers), "--worker-class", options.worker_class, "--threads", str(options.threads),
-        "--timeout", "120", "--error-logfile", str(RESULTS_DIR / "gunicorn.log"),
+        "--timeout", "120",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=server_environment(url, use_redis))
+    with (RESULTS_DIR / "server.log").open("w", encoding="utf-8") as log:
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=server_environment(url, use_redis), stdout=log, stderr=subprocess.STDOUT
+        )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -142,7 +145,7 @@ def start_gunicorn(options, url: str, use_redis: bool) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     stop(server)
-    raise SystemExit("gunicorn did not answer /healthz within a minute; see bench/results/gunicorn.log")
+    raise SystemExit("gunicorn did not answer /healthz within a minute; see bench/results/server.log")
 
 
 def stop(server: subprocess.Popen) -> None:

@@ -179,7 +179,7 @@ class Student(FastHttpUser):
     def page(self, path: str, name: str) -> bool:
         with self.client.get(path, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
+                response.failure(_outcome(response))
                 return False
         return True
 
@@ -191,7 +191,7 @@ class Student(FastHttpUser):
         ) as response:
             location = response.headers.get("Location", "") if response.status_code == 302 else ""
             if not location.startswith(expect):
-                response.failure(f"status {response.status_code}, location {location!r}")
+                response.failure(f"{_outcome(response)}, location {location!r}")
                 return None
         return location
 
@@ -218,9 +218,16 @@ class Student(FastHttpUser):
         ) as response:
             reply = _json(response)
             if response.status_code != 200 or not reply.get("ok") or reply.get("sequence") != sequence:
-                response.failure(f"status {response.status_code}: {reply.get('error') or response.text[:80]!r}")
+                response.failure(f"{_outcome(response)}: {reply.get('error') or (response.text or '')[:80]!r}")
                 return
         RESULTS.acknowledged[attempt_id][part] = (sequence, text)
+
+
+def _outcome(response) -> str:
+    """The status, or for no response at all (status 0) the connection error."""
+    if response.status_code:
+        return f"status {response.status_code}"
+    return f"no response: {getattr(response, 'error', None)!r}"
 
 
 def _json(response) -> dict:

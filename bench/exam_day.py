@@ -28,7 +28,6 @@ import json
 import math
 import os
 import random
-import resource
 import secrets
 import socket
 import subprocess
@@ -198,42 +197,51 @@ def database_backends(name: str) -> list[int]:
     return backends
 
 
+GROUPS = ("server", "postgres", "locust")
+
+
 class CpuMeter:
     """CPU seconds a phase cost gunicorn, PostgreSQL's backends on the bench database, locust,
     and every other process on the machine (other people's work included).
 
     Processes are polled twice a second, so a database connection that closes during the
-    phase still counts, up to its last half second."""
+    phase still counts, up to its last half second; the samples also tell how many cores
+    each used during a burst."""
 
     def __init__(self, server_pid: int, database: str):
         self.server_pid, self.database = server_pid, database
         self.baseline: dict[tuple[str, int], float] = {}
         self.latest: dict[tuple[str, int], float] = {}
-        self.used: dict[str, float] = {}
+        self.series: list[tuple[float, dict[str, float]]] = []
         self._done = threading.Event()
         self._poller = threading.Thread(target=self._poll, daemon=True)
 
     def _processes(self) -> list[tuple[str, int]]:
         server = [self.server_pid, *child_pids(self.server_pid)]
-        return [("server", pid) for pid in server] + [("postgres", pid) for pid in database_backends(self.database)]
+        generator = [pid for pid in child_pids(os.getpid()) if pid != self.server_pid]
+        return (
+            [("server", pid) for pid in server]
+            + [("locust", pid) for pid in generator]
+            + [("postgres", pid) for pid in database_backends(self.database)]
+        )
 
     def _read(self, *, first: bool = False) -> None:
         for key in self._processes():
             seconds = process_cpu(key[1])
             self.baseline.setdefault(key, seconds if first else 0.0)
             self.latest[key] = max(seconds, self.latest.get(key, 0.0))
+        totals = {group: 0.0 for group in GROUPS}
+        for key, seconds in self.latest.items():
+            totals[key[0]] += seconds - self.baseline[key]
+        totals["machine"] = machine_busy()
+        self.series.append((time.time(), totals))
 
     def _poll(self) -> None:
         while not self._done.wait(0.5):
             self._read()
 
-    def _totals(self) -> dict[str, float]:
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return {"wall": time.time(), "machine": machine_busy(), "locust": children.ru_utime + children.ru_stime}
-
     def __enter__(self) -> CpuMeter:
         self._read(first=True)
-        self._start = self._totals()
         self._poller.start()
         return self
 
@@ -241,20 +249,30 @@ class CpuMeter:
         self._done.set()
         self._poller.join()
         self._read()
-        end = self._totals()
-        self.used = {name: end[name] - self._start[name] for name in end}
-        for group in ("server", "postgres"):
-            self.used[group] = sum(self.latest[key] - self.baseline[key] for key in self.latest if key[0] == group)
-        ours = self.used["server"] + self.used["postgres"] + self.used["locust"]
-        self.used["others"] = max(self.used["machine"] - ours, 0.0)
+
+    def used(self, start: float = 0.0, stop: float = math.inf) -> dict[str, float]:
+        """CPU seconds of each group between two moments (the whole phase by default), and the wall time."""
+        inside = [sample for sample in self.series if start <= sample[0] <= stop] or self.series[-1:]
+        (first_time, first), (last_time, last) = inside[0], inside[-1]
+        used = {name: last[name] - first[name] for name in last}
+        used["others"] = max(used.pop("machine") - sum(used[group] for group in GROUPS), 0.0)
+        used["wall"] = last_time - first_time
+        return used
 
     def summary(self) -> str:
-        used = self.used
+        used = self.used()
         available = used["wall"] * (os.cpu_count() or 1)
         return (
             f"{used['wall']:.0f} s, {available:.0f} CPU-s available: gunicorn {used['server']:.0f}, "
             f"PostgreSQL {used['postgres']:.0f}, locust {used['locust']:.0f}, other processes {used['others']:.0f}"
         )
+
+    def cores(self, start: float, stop: float) -> str:
+        """How many cores each group kept busy between two moments."""
+        used = self.used(start, stop)
+        wall = used.pop("wall") or 1.0
+        names = {"server": "gunicorn", "postgres": "PostgreSQL", "locust": "locust", "others": "others"}
+        return ", ".join(f"{names[group]} {used[group] / wall:.2f}" for group in names)
 
 
 # --- Running locust -------------------------------------------------------------------------------
@@ -285,6 +303,17 @@ def run_exam(options, quiz, students: list[str], port: int) -> dict:
         answers=pools, free_text_parts=free_text, clock=clock, begin=time.time() + 5, seed=options.seed,
     )
     return run_locust("ExamStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
+
+
+def burst_windows() -> dict[str, tuple[float, float]]:
+    """The moments of the exam's three rushes, from its plan: logins, the start, the submissions."""
+    plan = json.loads((RESULTS_DIR / "exam-plan.json").read_text(encoding="utf-8"))
+    begin, clock = plan["begin"], plan["clock"]
+    return {
+        "logins": (begin, begin + clock["login_window"]),
+        "start": (begin + clock["start"], begin + clock["start"] + clock["start_window"] + 5),
+        "submit": (begin + clock["end"] - clock["submit_window"], begin + clock["end"] + 10),
+    }
 
 
 def run_saturation(options, quiz, students: list[str], port: int) -> tuple[dict, dict, float]:
@@ -371,6 +400,8 @@ def print_report(options, conditions: dict, exam: dict, checks: dict, saturation
     """The table and the JSON lines; returns the figures."""
     print(f"\nexam day: {conditions['students']} students, {conditions['server']}, load {conditions['load']}")
     print(f"CPU during the exam: {conditions['exam_cpu']}")
+    for name, cores in conditions["cores"].items():
+        print(f"  cores busy during the {name}: {cores}")
     if "saturation_cpu" in conditions:
         print(f"CPU during saturation: {conditions['saturation_cpu']}")
     print("\n".join(step_table(exam, STEPS)))
@@ -473,6 +504,7 @@ def main() -> None:
         with CpuMeter(server.pid, data.database_name(url)) as exam_cpu:
             exam = run_exam(options, quiz, exam_students, options.port)
         conditions["exam_cpu"] = exam_cpu.summary()
+        conditions["cores"] = {name: exam_cpu.cores(*window) for name, window in burst_windows().items()}
         saturation = None
         if not options.no_saturation:
             with CpuMeter(server.pid, data.database_name(url)) as saturation_cpu:

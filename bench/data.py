@@ -258,6 +258,7 @@ def _graded_responses(attempt, questions: list[QuestionData], rng: random.Random
     a third of the free-text answers carry a teacher's confirmed score."""
     import grader
     from quiz.models import Response
+    from quiz.services import apply_verdict
 
     responses = []
     for question in questions:
@@ -272,22 +273,11 @@ def _graded_responses(attempt, questions: list[QuestionData], rng: random.Random
         for part in question.parts:
             response = Response(part=part, text=answers[part.key], sequence=rng.randint(1, 12),
                                 saved_at=attempt.submitted_at)
-            _store_verdict(response, verdicts[part.key], now)
+            apply_verdict(response, verdicts[part.key], review=True, now=now)
             if part.is_free_text and rng.random() < 1 / 3:
                 response.review_score = rng.choice([0, 0.5, 1])
             responses.append(response)
     return responses
-
-
-def _store_verdict(response, verdict, now) -> None:
-    response.score = verdict.score
-    response.status = verdict.status
-    response.mistake = verdict.mistake or ""
-    response.feedback = verdict.feedback or ""
-    response.expected = verdict.expected or ""
-    response.concepts_found = list(verdict.concepts_found)
-    response.concepts_missed = list(verdict.concepts_missed)
-    response.graded_at = now
 
 
 def _set_total(attempt, responses: list) -> None:

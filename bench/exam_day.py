@@ -1,6 +1,6 @@
 """Exam day under load: students log in, start, save and submit against gunicorn on PostgreSQL.
 
-    python bench/exam_day.py [--students 500] [--scale 1] [--workers 3 --worker-class gthread --threads 4]
+    python bench/exam_day.py [--students 500] [--scale 1] [--workers 3 --worker-class sync|gthread --threads 4]
     python bench/exam_day.py --students 50 --scale 0.2        # a smoke run of about a minute
 
 The app is served as production serves it (gunicorn, PostgreSQL, collected static
@@ -470,9 +470,10 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="Shorten every phase, e.g. 0.2 for a smoke run.")
     parser.add_argument("--saturation-users", type=int, default=50)
     parser.add_argument("--no-saturation", action="store_true", help="Skip the saturation phase.")
+    # Three sync workers for two cores measured best: more processes only add contention (docs/benchmarks.md).
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (gthread).")
+    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
+    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (gthread only).")
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()

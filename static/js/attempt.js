@@ -394,6 +394,8 @@
 
   form.addEventListener("input", onInput);
   form.addEventListener("change", onInput);
+  // Typing before this point would not be saved; tests (and styles) can wait for it.
+  form.dataset.ready = "true";
   document.body.addEventListener("htmx:configRequest", configure);
   document.body.addEventListener("htmx:afterRequest", onReply);
   window.addEventListener("online", sendPending);

@@ -40,6 +40,7 @@ def test_deadlines_and_save_times_are_shown_in_the_browsers_zone(page, live_serv
     expect(due).to_have_attribute("datetime", attempt.deadline.isoformat())
     expect(due).to_have_text(f"{local(attempt.deadline):%H:%M}")
 
+    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
     page.get_by_label("Question 2a", exact=True).fill("903400")
     status = page.locator("#status-q2a")
     expect(status).to_contain_text(re.compile(r"Saved \d\d:\d\d:\d\d"))

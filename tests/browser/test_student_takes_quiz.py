@@ -19,6 +19,8 @@ def label(key: str) -> str:
 
 
 def answer(page, key: str, text: str) -> None:
+    # The page saves what is typed once its script has wired the inputs.
+    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
     if key in CHOICE_PARTS:
         page.get_by_role("group", name=label(key), exact=True).locator(f"input[value='{text}']").check()
     else:

@@ -12,7 +12,12 @@ and reused by later runs:
 - bench-export: 4,762 attempts (100,002 responses), exported as CSV by the export
   generator, consumed in full;
 - bench-class-100 and bench-class-1000: the gradebook and the review queue, read
-  through the views with the Django test client, so middleware and templates count.
+  through the views with the Django test client, so middleware and templates count
+  (sessions in Redis when it answers, as in production).
+
+After loading, the tables are analyzed, as autovacuum does within a minute of a bulk
+load: measured on never-analyzed tables, streaming queries get nested-loop plans that
+turn a one-second export into two minutes (docs/benchmarks.md).
 
 Regrading and exporting each run in a fresh subprocess. Their peak memory is that
 process's peak resident set (VmHWM) minus its resident set just before the operation,
@@ -208,6 +213,7 @@ def prepare(options) -> dict:
             source, f"bench-class-{options.class_attempts}", options.class_attempts, students, seed=4
         ),
     }
+    data.analyze()
     print(f"data ready in {time.perf_counter() - started:.1f} s")
     return quizzes
 
@@ -234,7 +240,7 @@ def main() -> None:
 
     url = data.database_url("convquiz_bench")
     data.ensure_database(url, fresh=options.fresh)
-    data.configure_django(url)
+    data.configure_django(url, **({"CACHE_URL": data.REDIS_URL} if data.redis_answers() else {}))
     quizzes = prepare(options)
 
     correction = correct_a_key(quizzes["regrade"])

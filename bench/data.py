@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 BENCH_PASSWORD = "exam-day-password"
+REDIS_URL = "redis://127.0.0.1:6379/5"
 LOCAL_HTTP = {
     "DEBUG": "false",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -88,6 +89,28 @@ def migrate_and_load_bank():
 
     call_command("migrate", verbosity=0, interactive=False)
     return load_question_bank().quiz
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics, as autovacuum does within a minute of a bulk load.
+
+    Without it, the tables just filled look almost empty to the planner, and streaming
+    queries get nested-loop plans that take minutes instead of a second."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def collect_static() -> None:

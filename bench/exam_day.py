@@ -45,7 +45,6 @@ from bench import data  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
-REDIS_URL = "redis://127.0.0.1:6379/5"
 STEPS = [
     "login page", "login", "dashboard", "start page", "start", "attempt page",
     "save", "submit page", "submit", "result",
@@ -100,15 +99,6 @@ def write_plan(name: str, **plan) -> Path:
 # --- The server -----------------------------------------------------------------------------------
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -119,7 +109,7 @@ def server_environment(url: str, use_redis: bool) -> dict[str, str]:
     environment = {**os.environ, **data.LOCAL_HTTP, "DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(50)}
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings"
     if use_redis:
-        environment["CACHE_URL"] = REDIS_URL
+        environment["CACHE_URL"] = data.REDIS_URL
     else:
         environment.pop("CACHE_URL", None)
     return environment
@@ -490,8 +480,9 @@ def main() -> None:
     quiz = data.migrate_and_load_bank()
     data.collect_static()
     names = [user.username for user in data.ensure_students(options.students + options.saturation_users)]
+    data.analyze()
     exam_students, saturation_students = names[: options.students], names[options.students :]
-    use_redis = redis_answers()
+    use_redis = data.redis_answers()
     threads = f" × {options.threads} threads" if options.worker_class == "gthread" else ""
     conditions = {
         "students": options.students,

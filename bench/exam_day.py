@@ -1,6 +1,6 @@
 """Exam day under load: students log in, start, save and submit against gunicorn on PostgreSQL.
 
-    python bench/exam_day.py [--students 500] [--scale 1] [--workers 3 --worker-class sync|gthread --threads 4]
+    python bench/exam_day.py [--students 500] [--scale 1] [--workers 4 --worker-class sync|gthread --threads 4]
     python bench/exam_day.py --students 50 --scale 0.2        # a smoke run of about a minute
 
 The app is served as production serves it (gunicorn, PostgreSQL, collected static
@@ -460,8 +460,9 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="Shorten every phase, e.g. 0.2 for a smoke run.")
     parser.add_argument("--saturation-users", type=int, default=50)
     parser.add_argument("--no-saturation", action="store_true", help="Skip the saturation phase.")
-    # Three sync workers for two cores measured best: more processes only add contention (docs/benchmarks.md).
-    parser.add_argument("--workers", type=int, default=3)
+    # Four sync workers measured best on two cores: fewer leave a core idle while a worker
+    # waits for PostgreSQL, more only add contention (docs/benchmarks.md).
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
     parser.add_argument("--threads", type=int, default=4, help="Threads per worker (gthread only).")
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")

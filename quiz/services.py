@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -71,8 +71,12 @@ def part_key(part: Part) -> str:
 
 
 def available_quizzes(user) -> QuerySet[Quiz]:
-    """Quizzes this student may see: those without groups are open to every student."""
-    return Quiz.objects.filter(Q(groups__isnull=True) | Q(groups__user=user)).distinct()
+    """Quizzes this student may see: those without groups are open to every student.
+
+    Written with EXISTS rather than joins and DISTINCT: the joined form made PostgreSQL
+    scan every student's group membership on each start and dashboard."""
+    quiz_groups = Quiz.groups.through.objects.filter(quiz=OuterRef("pk"))
+    return Quiz.objects.filter(~Exists(quiz_groups) | Exists(quiz_groups.filter(group__user=user)))
 
 
 def _accommodation(student, quiz: Quiz) -> Accommodation | None:
@@ -101,13 +105,13 @@ def _in_progress(student, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(student=student, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
 
 
-def _refusal(student, quiz: Quiz, now: datetime) -> str | None:
+def _refusal(student, quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> str | None:
     """Why a new attempt cannot start now, or None."""
     if quiz.opens_at is not None and quiz.opens_at > now:
         return f"This quiz opens at {timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M}."
     if quiz.is_closed(now):
         return "This quiz has closed."
-    limit = attempt_limit(student, quiz)
+    limit = _attempt_limit(quiz, accommodation)
     if Attempt.objects.filter(student=student, quiz=quiz).count() >= limit:
         return f"You have used all {limit} attempt{'s' if limit != 1 else ''} at this quiz."
     if not Part.objects.filter(question__quiz=quiz).exists():
@@ -124,7 +128,8 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
     current = _in_progress(student, quiz)
     if current is not None and not finalize_if_overdue(current, now):
         return current
-    refusal = _refusal(student, quiz, now)
+    accommodation = _accommodation(student, quiz)
+    refusal = _refusal(student, quiz, accommodation, now)
     if refusal:
         # A simultaneous start (double click, two tabs) may have just taken the last attempt: resume it.
         current = _in_progress(student, quiz)
@@ -132,7 +137,7 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
             return current
         raise AttemptNotAllowed(refusal)
     try:
-        return _create_attempt(student, quiz, _valid_ip(ip), now)
+        return _create_attempt(student, quiz, accommodation, _valid_ip(ip), now)
     except IntegrityError:
         # A simultaneous start (double click, two tabs) won the race: the constraints
         # unique_attempt_number and one_attempt_in_progress refused our row, so resume theirs.
@@ -143,8 +148,12 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
 
 
 @transaction.atomic
-def _create_attempt(student, quiz: Quiz, ip: str | None, now: datetime) -> Attempt:
-    questions = list(quiz.questions.prefetch_related("parts"))
+def _create_attempt(
+    student, quiz: Quiz, accommodation: Accommodation | None, ip: str | None, now: datetime
+) -> Attempt:
+    # Only the parts' ids are needed here: their prompts, rubrics and choices stay in the database.
+    part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id"))
+    questions = list(quiz.questions.prefetch_related(part_ids))
     seed = random_seed() if quiz.randomize_numbers else None
     last = Attempt.objects.filter(student=student, quiz=quiz).order_by("-number").values_list("number", flat=True)
     attempt = Attempt.objects.create(
@@ -154,7 +163,7 @@ def _create_attempt(student, quiz: Quiz, ip: str | None, now: datetime) -> Attem
         seed=seed,
         params={question.key: _params_for(question, seed) for question in questions},
         started_at=now,
-        deadline=_deadline(student, quiz, now),
+        deadline=_deadline(quiz, accommodation, now),
     )
     Response.objects.bulk_create(
         Response(attempt=attempt, part=part) for question in questions for part in question.parts.all()
@@ -174,8 +183,8 @@ def _params_for(question: Question, seed: int | None) -> dict:
     return grader.draw_params(question.calculator, question.params, question.ranges, seed)
 
 
-def _deadline(student, quiz: Quiz, now: datetime) -> datetime | None:
-    limit = time_limit_minutes(student, quiz)
+def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> datetime | None:
+    limit = _time_limit(quiz, accommodation)
     candidates = [now + timedelta(minutes=limit)] if limit is not None else []
     if quiz.closes_at is not None:
         candidates.append(quiz.closes_at)
@@ -209,11 +218,12 @@ def _store(attempt: Attempt, key: str, text: str, sequence: int, ip: str | None,
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
     if not attempt.is_open or attempt.is_overdue(now):
         raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
+    # Every writer of an answer holds the attempt's lock, so the response row needs no lock of its own.
     response = (
-        Response.objects.select_for_update(of=("self",))
-        .select_related("part__question")
+        Response.objects.select_related("part__question")
         .annotate(key=Concat("part__question__key", "part__key"))
         .filter(attempt=attempt, key=key)
+        .order_by("pk")  # not the default ordering, which joins the attempt to sort
         .first()
     )
     if response is None:

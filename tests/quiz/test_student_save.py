@@ -59,6 +59,13 @@ def test_free_text_is_never_flagged(save):
     assert save(part="q9a", text="12,6 ((").json()["message"] is None
 
 
+def test_a_save_is_eight_queries_in_one_transaction(save, django_assert_num_queries):
+    # Read: 1 session, 2 user, 3 the user's groups, 4 the attempt. Then, in a transaction
+    # (5 and 10 open and close it): 6 the attempt locked, 7 the response, 8 its update, 9 the log entry.
+    with django_assert_num_queries(10):
+        assert save().status_code == 200
+
+
 def test_an_older_save_is_refused_as_stale(save, attempt):
     save(text="903400", sequence=5)
     response = save(text="9034", sequence=4)

@@ -27,6 +27,14 @@ def test_the_start_page_explains_the_quiz(alice_client, start_url):
     assert "Start attempt 1" in content
 
 
+def test_starting_is_fourteen_queries_in_one_transaction(alice_client, start_url, django_assert_num_queries):
+    # Checks: 1 session, 2 user, 3 groups, 4 the quiz, 5 an attempt in progress, 6 the
+    # accommodation, 7 attempts used, 8 any parts. Then, in a transaction (9 and 16 open and
+    # close it): 10 questions, 11 their part ids, 12 the last number, 13-15 attempt, responses, log.
+    with django_assert_num_queries(16):
+        assert alice_client.post(start_url).status_code == 302
+
+
 def test_the_start_page_includes_extra_time(alice_client, alice, quiz, start_url):
     Accommodation.objects.create(student=alice, quiz=quiz, extra_minutes=20, reason="Letter")
     assert "80 minutes" in alice_client.get(start_url).content.decode()

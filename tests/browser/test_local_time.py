@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from quiz import services
 from quiz.models import Attempt
 
 pytestmark = pytest.mark.browser
@@ -49,3 +50,14 @@ def test_deadlines_and_save_times_are_shown_in_the_browsers_zone(page, live_serv
 
     page.reload()
     expect(page.locator("#status-q2a time")).to_have_text(f"{local(saved_at):%H:%M:%S}")
+
+
+def test_the_teachers_pages_show_times_in_the_browsers_zone_too(page, live_server, login, alice, tess, quiz):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    attempt = services.submit_attempt(attempt=attempt)
+    login(page, live_server, "tess", "tess-password")
+    page.goto(f"{live_server.url}/teach/attempts/{attempt.pk}/")
+    # The facts at the top, then the same moment again in the attempt's log.
+    submitted = page.locator(f'time[datetime="{attempt.submitted_at.isoformat()}"]')
+    expect(submitted.first).to_have_text(f"{local(attempt.submitted_at):%-d %b %Y, %H:%M:%S}")
+    expect(submitted.last).to_have_text(f"{local(attempt.submitted_at):%Y-%m-%d %H:%M:%S}")

@@ -27,6 +27,13 @@ def alice_client(client, alice):
 
 
 @pytest.fixture
+def teacher_client(client, tess):
+    """A browser session logged in as tess, a teacher."""
+    client.force_login(tess)
+    return client
+
+
+@pytest.fixture
 def attempt(alice, quiz):
     """Alice's first attempt, just started."""
     return services.start_attempt(student=alice, quiz=quiz)

@@ -11,12 +11,6 @@ from quiz import services
 from quiz.models import Accommodation
 
 
-@pytest.fixture
-def teacher_client(client, tess):
-    client.force_login(tess)
-    return client
-
-
 def grant(client, quiz, **data):
     values = {"username": "alice", "extra_minutes": "0", "extra_attempts": "0", "reason": "Learning plan", **data}
     return client.post(reverse("teacher_grant_accommodation", args=[quiz.pk]), values)

@@ -7,12 +7,6 @@ from django.utils import timezone
 from quiz import services
 
 
-@pytest.fixture
-def teacher_client(client, tess):
-    client.force_login(tess)
-    return client
-
-
 def test_my_quizzes_shows_counts_statistics_and_a_histogram(teacher_client, quiz, alice, bob, submitted_attempt):
     submitted_attempt(alice)
     submitted_attempt(bob, {"q2a": "903400"})

@@ -10,12 +10,6 @@ from quiz.models import AttemptEvent, Response
 
 
 @pytest.fixture
-def teacher_client(client, tess):
-    client.force_login(tess)
-    return client
-
-
-@pytest.fixture
 def attempt(alice, submitted_attempt):
     return submitted_attempt(alice)
 

@@ -11,12 +11,6 @@ from quiz.models import AttemptState, Part, Response, ScoreChange
 
 
 @pytest.fixture
-def teacher_client(client, tess):
-    client.force_login(tess)
-    return client
-
-
-@pytest.fixture
 def q6b(quiz):
     return Part.objects.get(question__key="q6", key="b")
 

@@ -11,12 +11,6 @@ GOOD = b"username,name,email\nada,Ada Lovelace,ada@example.org\ngrace,Grace Hopp
 BAD = b"username,name,email\nada,Ada Lovelace,ada@example.org\nbad name,Bad,bad\ntess,Tess,\n"
 
 
-@pytest.fixture
-def teacher_client(client, tess):
-    client.force_login(tess)
-    return client
-
-
 def upload(client, content: bytes, group_name: str = "", name: str = "class.csv"):
     data = {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "group_name": group_name}
     return client.post(reverse("teacher_roster_preview"), data)

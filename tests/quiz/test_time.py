@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from quiz import services
 from quiz.models import AttemptEvent
+from quiz.templatetags.local_time import local_time
 
 GRACE = timedelta(seconds=30)
 SECOND = timedelta(seconds=1)
@@ -169,3 +170,17 @@ def test_the_dashboard_and_the_result_give_their_times_as_moments_too(alice_clie
     moments = {datetime.fromisoformat(iso) for iso, _, _ in times_in(result)}
     assert timed.submitted_at in moments
     assert {event.at for event in timed.events.all()} <= moments
+
+
+def test_teacher_pages_give_their_times_as_moments_too(teacher_client, submitted_attempt, alice):
+    attempt = submitted_attempt(alice)
+    expected = {attempt.started_at, attempt.submitted_at}
+    gradebook = teacher_client.get(reverse("teacher_gradebook", args=[attempt.quiz_id])).content.decode()
+    assert expected <= {datetime.fromisoformat(iso) for iso, _, _ in times_in(gradebook)}
+    detail = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    assert expected | {attempt.deadline} <= {datetime.fromisoformat(iso) for iso, _, _ in times_in(detail)}
+
+
+def test_a_missing_moment_renders_nothing_rather_than_a_broken_time():
+    assert local_time(None, "H:i") == ""
+    assert times_in(local_time(datetime(2026, 3, 1, 12, 30, tzinfo=UTC), "H:i"))[0][0].startswith("2026-03-01")

@@ -158,18 +158,31 @@ class ResponseInline(admin.TabularInline):
     can_delete = False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown to staff, never changed here: a student's work and its log change only through
+    the app (saves, submit, review, override, regrade, reopen), which keeps a history."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     list_display = ("student", "quiz", "number", "state", "score", "started_at", "submitted_at")
     list_filter = ("quiz", "state")
     search_fields = ("student__username", "student__last_name")
     list_select_related = ("student", "quiz")
-    readonly_fields = ("params", "seed")
     inlines = [ResponseInline]
 
 
 @admin.register(AttemptEvent)
-class AttemptEventAdmin(admin.ModelAdmin):
+class AttemptEventAdmin(ReadOnlyAdmin):
     list_display = ("attempt", "kind", "at", "part_key", "sequence", "ip_address")
     list_filter = ("kind",)
     list_select_related = ("attempt__student", "attempt__quiz")

@@ -26,12 +26,6 @@ def _page(response) -> str:
     return html.unescape(response.content.decode())
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 # --- Outsiders and methods -------------------------------------------------------------------
 
 

@@ -234,14 +234,16 @@ def test_each_role_gets_what_the_matrix_says(db, world, name):
 def test_no_admin_page_opens_for_anyone_but_staff(db, world):
     """Every changelist and add page of every registered model: non-staff are sent to the admin's login.
 
-    The admin opens them, except the add pages of the login records, which nobody adds by hand (403)."""
+    The admin opens them, except the add pages of the login records and of attempts and their
+    logs, which nobody adds by hand (403)."""
     pages = [name for name, _, _ in url_names() if name and re.fullmatch(r"admin:\w+_(changelist|add)", name)]
     assert len(pages) > 10
     wrong = {}
     for name in pages:
         url = reverse(name)
         got = {role: outcome(request_as(world, role, "GET", url)) for role in ROLES}
-        admin = 403 if name.startswith("admin:axes_") and name.endswith("_add") else 200
+        by_hand = name.startswith(("admin:axes_", "admin:quiz_attempt"))
+        admin = 403 if by_hand and name.endswith("_add") else 200
         if got != {"anonymous": ADMIN, "alice": ADMIN, "bob": ADMIN, "tess": ADMIN,
                    "admin": admin}:
             wrong[name] = got

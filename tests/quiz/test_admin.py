@@ -1,0 +1,40 @@
+"""The admin shows attempts and their logs but never changes them: that goes through the app, with a history."""
+
+import pytest
+from django.urls import reverse
+
+from quiz.models import AttemptEvent
+
+
+@pytest.fixture
+def graded(submitted_attempt, alice):
+    return submitted_attempt(alice)
+
+
+def test_an_admin_sees_an_attempt_with_its_answers(admin_client, graded):
+    page = admin_client.get(reverse("admin:quiz_attempt_change", args=[graded.pk])).content.decode()
+    assert "903400" in page
+    assert 'name="_save"' not in page
+
+
+def test_an_admin_cannot_change_an_attempt_in_the_admin(admin_client, graded):
+    response = admin_client.post(
+        reverse("admin:quiz_attempt_change", args=[graded.pk]),
+        {"student": graded.student_id, "quiz": graded.quiz_id, "number": 9, "state": "in_progress", "score": "99"},
+    )
+    assert response.status_code == 403
+    before = (graded.number, graded.state, graded.score)
+    graded.refresh_from_db()
+    assert (graded.number, graded.state, graded.score) == before
+
+
+@pytest.mark.parametrize("name", ["admin:quiz_attempt_add", "admin:quiz_attemptevent_add"])
+def test_an_admin_cannot_add_attempts_or_log_entries(admin_client, name):
+    assert admin_client.get(reverse(name)).status_code == 403
+
+
+def test_an_admin_cannot_delete_an_attempts_log(admin_client, graded):
+    event = graded.events.first()
+    url = reverse("admin:quiz_attemptevent_delete", args=[event.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert AttemptEvent.objects.filter(pk=event.pk).exists()

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
-from quiz import services
+from quiz import sheets
 from quiz.forms import PartAdminForm, PreviewForm, QuestionAdminForm, TryAnswerForm
 from quiz.models import Accommodation, Attempt, AttemptEvent, Part, Question, Quiz, Response, ResponseStatus
 from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
@@ -102,7 +102,7 @@ PREVIEW_TEMPLATE = "admin/quiz/question/preview.html"
 class PreviewPart:
     """One part in the preview: the student's input (`sheet`), its answer, and the tried answer's verdict."""
 
-    sheet: services.PartSheet
+    sheet: sheets.PartSheet
     display: str
     trial: dict | None
 
@@ -121,7 +121,7 @@ def _try(variant: Variant, form: TryAnswerForm) -> dict:
 
 def _question_view(variant: Variant) -> dict:
     question = variant.question
-    given = [services.given_data(name, variant.params[name]) for name in question.given if name in variant.params]
+    given = [sheets.given_data(name, variant.params[name]) for name in question.given if name in variant.params]
     return {"prompt": variant.prompt, "given": given}
 
 
@@ -133,9 +133,9 @@ def _preview_parts(variant: Variant, trial: dict | None) -> list[PreviewPart]:
         tried = trial if trial and trial["part"] == part.key else None
         text = tried["answer"] if tried else ""
         response = Response(part=part, text=text, concepts_found=tried["concepts_found"] if tried else [])
-        sheet = services.PartSheet(
+        sheet = sheets.PartSheet(
             part=part, response=response, prompt=info["prompt"],
-            message=services.answer_message(part, text), solution=info["solution"],
+            message=sheets.answer_message(part, text), solution=info["solution"],
         )
         parts.append(PreviewPart(sheet=sheet, display=info["display"], trial=tried))
     return parts

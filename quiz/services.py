@@ -23,7 +23,6 @@ from django.utils import timezone
 import grader
 from quiz.models import (
     Accommodation,
-    AnswerKind,
     Attempt,
     AttemptEvent,
     AttemptState,
@@ -346,11 +345,12 @@ def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -
     response.graded_at = now
     if verdict.status == ResponseStatus.NEEDS_REVIEW and not review:
         # The quiz accepts the rubric's suggestion as it is: the status follows the score like any part's.
-        response.status = _status_for(verdict.score)
+        response.status = status_for_score(verdict.score)
         response.feedback = "Scored by the concepts your answer covers."
 
 
-def _status_for(score: float) -> str:
+def status_for_score(score: float) -> str:
+    """The status a credit in [0, 1] earns: correct, partial or incorrect."""
     if score >= 1:
         return ResponseStatus.CORRECT
     return ResponseStatus.PARTIAL if score > 0 else ResponseStatus.INCORRECT
@@ -522,201 +522,3 @@ def attempt_history(student, now: datetime | None = None) -> list[AttemptRow]:
     close_overdue_attempts(student=student, now=now)
     attempts = Attempt.objects.filter(student=student).select_related("quiz").order_by("-started_at", "-id")
     return [AttemptRow(attempt, review_visibility(attempt, now)) for attempt in attempts]
-
-
-NUMBER_HINTS = {
-    AnswerKind.INTEGER: "A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
-    AnswerKind.NUMBER: "A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic.",
-    AnswerKind.VECTOR: "Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine.",
-    AnswerKind.MATRIX: "One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4.",
-    AnswerKind.DIMS: "Height × width: 3x3, 3×3 or 3, 3.",
-}
-
-
-@dataclass
-class GivenData:
-    """A parameter shown to the student: a scalar, a vector, a matrix or a stack of matrices."""
-
-    label: str
-    kind: str
-    value: object
-
-
-@dataclass
-class PartSheet:
-    part: Part
-    response: Response
-    prompt: str
-    message: str | None = None
-    solution: list[str] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return part_key(self.part)
-
-    @property
-    def answered(self) -> bool:
-        return bool(self.response.text.strip())
-
-    @property
-    def status(self) -> str:
-        """The status to show: once a teacher has scored the part, their score decides it."""
-        response = self.response
-        if response.awaiting_review:
-            return ResponseStatus.NEEDS_REVIEW
-        if response.override_score is not None or response.status == ResponseStatus.NEEDS_REVIEW:
-            return _status_for(response.final_score or 0)
-        return response.status
-
-    @property
-    def status_label(self) -> str:
-        return ResponseStatus(self.status).label
-
-    @property
-    def answer_display(self) -> str:
-        """The answer as the student gave it; a choice by its label."""
-        labels = {choice["key"]: choice["label"] for choice in self.part.choices}
-        return labels.get(self.response.text, self.response.text)
-
-    @property
-    def hint(self) -> str:
-        if self.part.kind == AnswerKind.QUANTITY:
-            return f"A number in {self.part.unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB."
-        return NUMBER_HINTS.get(self.part.kind, "")
-
-    @property
-    def input_template(self) -> str:
-        kind = self.part.kind
-        name = {AnswerKind.MATRIX: "matrix", AnswerKind.CHOICE: "choice", AnswerKind.TEXT: "text"}.get(kind, "number")
-        return f"student/parts/_{name}.html"
-
-    @property
-    def points_earned(self) -> Decimal | None:
-        score = self.response.final_score
-        return None if score is None else Decimal(str(score)) * self.part.points
-
-    @property
-    def concepts_visible(self) -> bool:
-        """Students see the concepts their answer covered once the score is no longer a suggestion."""
-        response = self.response
-        graded = response.graded_at is not None
-        return self.part.is_free_text and self.answered and graded and not response.awaiting_review
-
-    @property
-    def concepts(self) -> list[tuple[str, bool]]:
-        """Each rubric concept's label, and whether the answer covered it."""
-        found = set(self.response.concepts_found)
-        return [(concept["label"], concept["key"] in found) for concept in self.part.rubric]
-
-
-@dataclass
-class QuestionSheet:
-    question: Question
-    prompt: str
-    given: list[GivenData]
-    parts: list[PartSheet]
-
-    @property
-    def number(self) -> str:
-        return self.question.key.removeprefix("q")
-
-    @property
-    def points(self) -> Decimal:
-        return sum((sheet.part.points for sheet in self.parts), Decimal(0))
-
-    @property
-    def points_earned(self) -> Decimal:
-        return sum((sheet.points_earned or Decimal(0) for sheet in self.parts), Decimal(0))
-
-    @property
-    def answered(self) -> int:
-        return sum(sheet.answered for sheet in self.parts)
-
-
-@dataclass
-class AttemptSheet:
-    """An attempt's questions as its pages show them."""
-
-    questions: list[QuestionSheet]
-
-    def __iter__(self):
-        return iter(self.questions)
-
-    @property
-    def awaiting_review(self) -> int:
-        return sum(sheet.response.awaiting_review for question in self.questions for sheet in question.parts)
-
-
-def answer_message(part: Part, text: str) -> str | None:
-    """The parser's message for a numeric answer it cannot read, shown while the student can fix it."""
-    if not text.strip():
-        return None
-    spec = part.spec()
-    return grader.check_answer(spec, text) if spec.is_numeric else None
-
-
-def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
-    """Every question of the attempt with its own numbers, given data and responses, in three queries."""
-    questions = attempt.quiz.questions.prefetch_related("parts")
-    responses = {response.part_id: response for response in attempt.responses.all()}
-    sheets = []
-    for question in questions:
-        params = attempt.params.get(question.key, question.params)
-        computation = _computation(question.calculator, params)
-        parts = []
-        for part in question.parts.all():
-            response = responses.get(part.pk) or Response(attempt=attempt, part=part)
-            response.part = part
-            parts.append(
-                PartSheet(
-                    part=part,
-                    response=response,
-                    prompt=grader.render_prompt(part.prompt, params, computation),
-                    message=None if not attempt.is_open else answer_message(part, response.text),
-                    solution=_solution(part, computation) if solutions else [],
-                )
-            )
-        sheets.append(
-            QuestionSheet(
-                question=question,
-                prompt=grader.render_prompt(question.prompt, params, computation),
-                given=[given_data(name, params[name]) for name in question.given if name in params],
-                parts=parts,
-            )
-        )
-    return AttemptSheet(sheets)
-
-
-def _computation(calculator: str, params: dict):
-    if not calculator:
-        return None
-    try:
-        return grader.compute(calculator, params)
-    except ValueError:
-        # Numbers a teacher edited into something the calculator refuses: the page still
-        # shows the question, with its prompt's names unfilled.
-        return None
-
-
-def _solution(part: Part, computation) -> list[str]:
-    spec = part.spec()
-    if not spec.is_numeric or computation is None:
-        return []
-    return grader.worked_solution(spec, computation)
-
-
-def given_data(name: str, value) -> GivenData:
-    """A parameter shown to the student, with how to draw it (scalar, vector, matrix, feature maps)."""
-    label = name.replace("_", " ").capitalize()
-    if isinstance(value, list) and value and all(isinstance(item, list) for item in value):
-        if all(isinstance(cell, list) for item in value for cell in item):
-            return GivenData(label, "maps", value)
-        return GivenData(label, "matrix", value)
-    if isinstance(value, list):
-        return GivenData(label, "vector", value)
-    return GivenData(label, "scalar", value)
-
-
-def unanswered_parts(attempt: Attempt) -> list[Part]:
-    responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
-    return [response.part for response in responses if not response.text.strip()]

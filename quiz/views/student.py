@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quiz import services
+from quiz import services, sheets
 from quiz.models import Attempt
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
@@ -62,7 +62,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, attempt_id)
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
-    sheet = services.attempt_sheet(attempt)
+    sheet = sheets.attempt_sheet(attempt)
     return render(request, "student/attempt.html", {"attempt": attempt, "sheet": sheet, "now": timezone.now()})
 
 
@@ -115,7 +115,7 @@ def _saved_reply(response) -> dict:
         "sequence": response.sequence,
         "saved_at": saved_at.isoformat(),
         "saved_at_display": f"{saved_at:%H:%M:%S}",
-        "message": services.answer_message(response.part, response.text),
+        "message": sheets.answer_message(response.part, response.text),
     }
 
 
@@ -173,7 +173,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("attempt_result", attempt_id=attempt.pk)
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
-    unanswered = services.unanswered_parts(attempt)
+    unanswered = sheets.unanswered_parts(attempt)
     return render(request, "student/submit.html", {"attempt": attempt, "unanswered": unanswered})
 
 
@@ -187,7 +187,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     context = {
         "attempt": attempt,
         "review": review,
-        "sheet": services.attempt_sheet(attempt, solutions=review.solutions),
+        "sheet": sheets.attempt_sheet(attempt, solutions=review.solutions),
         "events": services.student_log(attempt, review),
     }
     return render(request, "student/result.html", context)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from quiz import reviews, services
+from quiz import reviews, services, sheets
 from quiz.bank import load_question_bank
 from quiz.models import Attempt, AttemptEvent, Quiz, Response
 from quiz.roles import STUDENTS, TEACHERS
@@ -326,7 +326,7 @@ def _secrets(attempt: Attempt) -> dict[str, str]:
     that the questions themselves say ("data augmentation" is question 9's title).
     """
     secrets, public = {}, []
-    sheet = services.attempt_sheet(attempt, solutions=True)
+    sheet = sheets.attempt_sheet(attempt, solutions=True)
     for question in sheet:
         public += [question.question.title, question.prompt]
         for part in question.parts:

@@ -415,22 +415,6 @@ def test_an_attempt_in_progress_reveals_nothing(attempt):
     assert services.review_visibility(attempt) == services.Review(False, False, False, False)
 
 
-def test_the_sheet_fills_prompts_and_given_data_with_the_attempts_numbers(attempt):
-    sheet = {q.question.key: q for q in services.attempt_sheet(attempt)}
-    assert "3 convolutional layers" in sheet["q2"].prompt
-    assert [(g.label, g.kind) for g in sheet["q3"].given] == [("Sequence", "vector"), ("Kernel", "vector")]
-    assert sheet["q4"].given[0].kind == "matrix"
-    assert sheet["q5"].given[0].kind == "maps"
-    assert [p.part.label for p in sheet["q2"].parts] == ["Question 2a", "Question 2b", "Question 2c"]
-    assert "50 images" in sheet["q2"].parts[2].prompt
-
-
-def test_the_sheet_flags_an_unreadable_number_while_the_attempt_is_open(attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="12,6", sequence=1, now=START)
-    part = next(p for q in services.attempt_sheet(attempt) for p in q.parts if p.key == "q2b")
-    assert "decimal point" in part.message
-
-
 def test_quiz_cards_say_where_the_student_stands(attempt, alice, quiz):
     card = services.quiz_cards(alice, now=START)[0]
     assert (card.status, card.used, card.left, card.current) == ("in_progress", 1, 2, attempt)

@@ -28,18 +28,6 @@ QUIZ_SETTINGS = (
     "show_answers",
     "show_solutions",
 )
-PART_FIELDS = (
-    "kind",
-    "output",
-    "unit",
-    "relative_tolerance",
-    "absolute_tolerance",
-    "partial_credit",
-    "shape_feedback",
-    "mistakes",
-    "choices",
-    "rubric",
-)
 DEFAULT_BANK = Path(__file__).resolve().parent / "data" / "cnn-fundamentals.yaml"
 
 
@@ -187,25 +175,19 @@ def load_bank(data: dict) -> LoadSummary:
 
 def _part_fields(part_data: dict, order: int) -> dict:
     spec = grader.PartSpec.from_dict(part_data)
-    fields = {field: part_data.get(field) for field in PART_FIELDS if part_data.get(field) is not None}
+    # A field the file leaves out takes the column's default, so deleting a line from the
+    # file and reloading clears what it set.
+    fields = {
+        name: part_data[name] if part_data.get(name) is not None else Part._meta.get_field(name).get_default()
+        for name in Part.SPEC_FIELDS
+    }
     fields.update(
         order=order,
         prompt=part_data["prompt"],
         points=part_data.get("points", 1),
         correct_choice=spec.correct_choice,
     )
-    defaults = {
-        "output": "",
-        "unit": "",
-        "relative_tolerance": 0,
-        "absolute_tolerance": 0,
-        "partial_credit": False,
-        "shape_feedback": "",
-        "mistakes": [],
-        "choices": [],
-        "rubric": [],
-    }
-    return {**defaults, **fields}
+    return fields
 
 
 def _delete_missing(queryset, where: str) -> None:

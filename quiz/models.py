@@ -135,6 +135,13 @@ class Part(models.Model):
     correct_choice = models.CharField(max_length=40, blank=True)
     rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
 
+    SPEC_FIELDS = (
+        "kind", "output", "unit", "relative_tolerance", "absolute_tolerance",
+        "partial_credit", "shape_feedback", "mistakes", "choices", "rubric",
+    )
+    """The columns that hold the part's spec under the bank file's own names (the key and the
+    correct choice, named `correct` in the file, aside)."""
+
     class Meta:
         ordering = ["question__order", "order", "key"]
         constraints = [
@@ -162,20 +169,8 @@ class Part(models.Model):
 
     def spec_dict(self) -> dict:
         """The part as the grader reads it (the same shape as in the bank file)."""
-        return {
-            "key": self.key,
-            "kind": self.kind,
-            "output": self.output,
-            "unit": self.unit,
-            "relative_tolerance": self.relative_tolerance,
-            "absolute_tolerance": self.absolute_tolerance,
-            "partial_credit": self.partial_credit,
-            "shape_feedback": self.shape_feedback,
-            "mistakes": self.mistakes,
-            "choices": self.choices,
-            "correct": self.correct_choice,
-            "rubric": self.rubric,
-        }
+        spec = {name: getattr(self, name) for name in self.SPEC_FIELDS}
+        return {"key": self.key, **spec, "correct": self.correct_choice}
 
     def spec(self) -> grader.PartSpec:
         return grader.PartSpec.from_dict(self.spec_dict())

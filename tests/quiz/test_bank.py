@@ -76,6 +76,19 @@ def test_loading_twice_updates_in_place(db, tmp_path):
     assert Quiz.objects.count() == 1
 
 
+def test_a_line_deleted_from_the_file_is_cleared_on_reload(db, tmp_path):
+    load_question_bank()
+
+    def forget_the_mistakes(data):
+        part = next(p for p in question(data, "q2")["parts"] if p["key"] == "b")
+        del part["mistakes"], part["relative_tolerance"]
+
+    load_question_bank(write_bank(tmp_path, forget_the_mistakes))
+    q2b = Part.objects.get(question__key="q2", key="b")
+    assert (q2b.mistakes, q2b.relative_tolerance, q2b.unit) == ([], 0, "MB")
+    assert q2b.spec().mistakes == ()
+
+
 def test_reloading_keeps_a_teachers_quiz_settings(quiz):
     quiz.attempts_allowed = 1
     quiz.save()

@@ -34,7 +34,7 @@ bench: install
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/batch.py $(BATCH_ARGS)
 
-# About 8 minutes; a smoke run: make bench-load LOAD_ARGS="--students 50 --scale 0.2"
+# About 7 minutes; a smoke run: make bench-load LOAD_ARGS="--students 50 --scale 0.2"
 bench-load: install
 	$(BIN)/python bench/exam_day.py $(LOAD_ARGS)
 

@@ -21,6 +21,8 @@ def attempt_page(page, live_server, login, alice, quiz):
     page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start attempt 1").click()
     expect(page.get_by_role("heading", name="CNN fundamentals")).to_be_visible()
+    # The page saves what is typed once its script has wired the inputs.
+    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
     return page
 
 

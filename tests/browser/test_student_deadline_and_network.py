@@ -78,6 +78,10 @@ def test_answers_typed_after_the_session_expired_arrive_after_logging_in_again(
     tab.get_by_label("Username").fill("alice")
     tab.get_by_label("Password").fill("alice-password")
     tab.get_by_role("button", name="Log in").click()
+    # Closing a tab while its redirect commits can hang Chromium's close for good
+    # (microsoft/playwright#42366): let the tab arrive back on the attempt page first.
+    expect(tab).to_have_url(re.compile(r"/attempts/\d+/$"))
+    expect(tab.locator("#attempt-form[data-ready]")).to_have_count(1)
     tab.close()
     attempt_page.bring_to_front()
     attempt_page.evaluate("window.dispatchEvent(new Event('focus'))")

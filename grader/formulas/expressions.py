@@ -118,18 +118,20 @@ def _check(node: ast.AST, scope: _Scope, names: set[str], depth: int) -> None:
         raise FormulaError(_REFUSED[type(node)])
     if isinstance(node, ast.Constant):
         value = node.value
-        if isinstance(value, bool | str) or (is_number(value) and not isinstance(value, complex)):
+        if isinstance(value, bool | str) or is_number(value):
             return
         raise FormulaError(f"{value!r} is not allowed (use numbers, text in quotes, True or False)")
     if isinstance(node, ast.Name):
-        if node.id in LIBRARY:
-            raise FormulaError(f"{node.id} is a function: call it, as in {node.id}(…)")
+        # A name is read as a value and a function is only ever called, so an output may
+        # be called `max` (as pooling's mistakes are) and max(…) is still the function.
+        if node.id in scope.known:
+            names.add(node.id)
+            return
         if node.id in scope.later:
             raise FormulaError(f"{node.id} is not defined yet: a formula may use only the outputs defined before it")
-        if node.id not in scope.known:
-            raise FormulaError(_unknown(node.id, scope.known))
-        names.add(node.id)
-        return
+        if node.id in LIBRARY:
+            raise FormulaError(f"{node.id} is a function: call it, as in {node.id}(…)")
+        raise FormulaError(_unknown(node.id, scope.known))
     if isinstance(node, ast.Call):
         _check_call(node, scope, names, depth)
         return

@@ -27,7 +27,7 @@ from typing import Any
 from grader import formatting, units
 from grader.calculators import Computation, compute
 from grader.formulas.expressions import Evaluator, Expression, parse
-from grader.formulas.library import CALCULATOR_PARAMETERS, LIBRARY
+from grader.formulas.library import CALCULATOR_PARAMETERS
 from grader.formulas.ranges import Range, parse_range
 from grader.formulas.solutions import formula_lines
 from grader.formulas.values import (
@@ -122,8 +122,6 @@ def _check_name(name: Any, what: str) -> str:
         raise FormulaError(f"{what} {name!r}: a name is letters, digits and _, not starting with a digit")
     if name.startswith("_"):
         raise FormulaError(f"{what} {name}: names may not start with _")
-    if name in LIBRARY:
-        raise FormulaError(f"{what} {name}: {name} is a library function; choose another name")
     return name
 
 

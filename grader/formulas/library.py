@@ -133,16 +133,19 @@ def max(*values):
 
 def sum(x):
     """The sum of all the values of a list (every row of a matrix)."""
-    total = 0
-    for value in _flat("sum", x):
-        total = check_number(total + value)
-    return total
+    return check_number(builtins.sum(_flat("sum", x)))
 
 
 def prod(x):
     """The product of all the values of a list."""
+    values = _flat("prod", x)
+    if any(isinstance(value, float) for value in values):
+        return check_number(math.prod(values))
+    if 0 in values:
+        return 0
     total = 1
-    for value in _flat("prod", x):
+    for value in values:
+        # Whole numbers other than 0 only grow the product: stop as soon as it is too large.
         total = check_number(total * value)
     return total
 

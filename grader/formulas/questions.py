@@ -119,15 +119,15 @@ class FormulaQuestion:
 
 def _check_name(name: Any, what: str) -> str:
     if not isinstance(name, str) or not name.isidentifier() or iskeyword(name) or name in ("True", "False", "None"):
-        raise FormulaError(f"{what} {name!r}: a name is letters, digits and _, not starting with a digit")
+        raise FormulaError("a name is letters, digits and _, not starting with a digit", where=f"{what} {name!r}")
     if name.startswith("_"):
-        raise FormulaError(f"{what} {name}: names may not start with _")
+        raise FormulaError("names may not start with _", where=f"{what} {name}")
     return name
 
 
 def _parameters(params: Any) -> dict:
     if not isinstance(params, dict):
-        raise FormulaError("params: must be a mapping of parameter names to values")
+        raise FormulaError("must be a mapping of parameter names to values", where="params")
     checked = {}
     for name, value in params.items():
         _check_name(name, "parameter")
@@ -140,27 +140,29 @@ def _parameters(params: Any) -> dict:
 
 def _ranges(ranges: Any, params: dict) -> dict[str, Range]:
     if not isinstance(ranges, dict):
-        raise FormulaError("ranges: must be a mapping of parameter names to ranges")
+        raise FormulaError("must be a mapping of parameter names to ranges", where="ranges")
     parsed = {}
     for name, value in ranges.items():
         if name not in params:
-            raise FormulaError(f"ranges.{name}: not a parameter; every ranged parameter needs a default in params")
+            raise FormulaError(
+                "not a parameter; every ranged parameter needs a default in params", where=f"ranges.{name}"
+            )
         parsed[name] = parse_range(name, value)
     return parsed
 
 
 def _formulas(formulas: Any, params: dict) -> tuple[Formula, ...]:
     if not isinstance(formulas, dict) or not formulas:
-        raise FormulaError("formulas: must be a mapping of output names to expressions, at least one")
+        raise FormulaError("must be a mapping of output names to expressions, at least one", where="formulas")
     if len(formulas) > MAX_FORMULAS:
-        raise FormulaError(f"formulas: at most {MAX_FORMULAS}")
+        raise FormulaError(f"at most {MAX_FORMULAS}", where="formulas")
     parsed: list[Formula] = []
     known = set(params)
     later = set(formulas)
     for name, text in formulas.items():
         _check_name(name, "output")
         if name in params:
-            raise FormulaError(f"output {name}: {name} is already a parameter; choose another name")
+            raise FormulaError(f"{name} is already a parameter; choose another name", where=f"output {name}")
         try:
             parsed.append(Formula(name, parse(text, known, later)))
         except FormulaError as error:
@@ -172,9 +174,9 @@ def _formulas(formulas: Any, params: dict) -> tuple[Formula, ...]:
 
 def _constraints(constraints: Any, params: dict, formulas: tuple[Formula, ...]) -> tuple[Constraint, ...]:
     if not isinstance(constraints, list | tuple):
-        raise FormulaError("constraints: must be a list of expressions")
+        raise FormulaError("must be a list of expressions", where="constraints")
     if len(constraints) > MAX_CONSTRAINTS:
-        raise FormulaError(f"constraints: at most {MAX_CONSTRAINTS}")
+        raise FormulaError(f"at most {MAX_CONSTRAINTS}", where="constraints")
     order = {formula.name: index for index, formula in enumerate(formulas)}
     parsed = []
     for text in constraints:
@@ -221,13 +223,13 @@ class ConstraintUnmet(Exception):
 
 def _check_params(question: FormulaQuestion, params: Any) -> dict:
     if not isinstance(params, dict):
-        raise FormulaError("params: must be a mapping", question=question.key)
+        raise FormulaError("must be a mapping", question=question.key, where="params")
     for name in params:
         if name not in question.params:
-            raise FormulaError(f"params.{name}: not a parameter of this question", question=question.key)
+            raise FormulaError("not a parameter of this question", question=question.key, where=f"params.{name}")
     for name in question.params:
         if name not in params:
-            raise FormulaError(f"params.{name}: missing", question=question.key)
+            raise FormulaError("missing", question=question.key, where=f"params.{name}")
         try:
             check_value(params[name])
         except FormulaError as error:
@@ -403,7 +405,7 @@ def indistinguishable_mistakes(
 
 def _output(outputs: dict, name: str, part: str) -> Any:
     if name not in outputs:
-        raise FormulaError(f"part {part}: no output {name!r} (outputs: {', '.join(outputs)})")
+        raise FormulaError(f"no output {name!r} (outputs: {', '.join(outputs)})", where=f"part {part}")
     return outputs[name]
 
 

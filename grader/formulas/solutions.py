@@ -186,7 +186,7 @@ def _render(node: ast.AST) -> tuple[str, int]:
         return _render_binary(node)
     if isinstance(node, ast.UnaryOp):
         if isinstance(node.op, ast.Not):
-            return f"not {_operand(node.operand, 4)}", 4
+            return f"not {_operand(node.operand, 4, wrap_negative=False)}", 4
         sign = "−" if isinstance(node.op, ast.USub) else "+"
         return f"{sign}{_operand(node.operand, 8, wrap_negative=True)}", 8
     if isinstance(node, ast.Compare):
@@ -196,9 +196,13 @@ def _render(node: ast.AST) -> tuple[str, int]:
         return " ".join(parts), 5
     if isinstance(node, ast.BoolOp):
         word, precedence = ("and", 3) if isinstance(node.op, ast.And) else ("or", 2)
-        return f" {word} ".join(_operand(value, precedence + 1) for value in node.values), precedence
+        return f" {word} ".join(
+            _operand(value, precedence + 1, wrap_negative=False) for value in node.values
+        ), precedence
     if isinstance(node, ast.IfExp):
-        body, test, orelse = _operand(node.body, 2), _operand(node.test, 2), _operand(node.orelse, 1)
+        body = _operand(node.body, 2, wrap_negative=False)
+        test = _operand(node.test, 2, wrap_negative=False)
+        orelse = _operand(node.orelse, 1, wrap_negative=False)
         return f"{body} if {test} else {orelse}", 1
     if isinstance(node, ast.List):
         return "[" + ", ".join(render(item) for item in node.elts) + "]", _ATOM

@@ -72,6 +72,8 @@ def kind(value: Any) -> str:
         return "text"
     if isinstance(value, list):
         return f"a list of {len(value)} value{'s' if len(value) != 1 else ''}"
+    if value is None:
+        return "nothing (None)"
     return type(value).__name__
 
 
@@ -152,7 +154,9 @@ def show(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, list):
         return "[" + ", ".join(show(item) for item in value) + "]"
-    return formatting.plain(value)
+    if is_number(value):
+        return formatting.plain(value)
+    return repr(value)
 
 
 def describe(value: Any, limit: int = 40) -> str:

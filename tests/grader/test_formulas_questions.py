@@ -2,8 +2,10 @@
 right answers, checking before use, worked solutions, prompts and the Computation."""
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 from grader import Computation, grade_part, render_prompt
 from grader.formulas import (
@@ -383,3 +385,14 @@ def test_worked_solutions_show_choices_negatives_and_conditions_as_read():
         "= 5 × (−2)",
         "= −10",
     ]
+
+
+def test_the_example_question_of_the_authoring_guide_validates_as_written():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = guide.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (data,) = yaml.safe_load(block)
+    parts = [PartSpec.from_dict(item) for item in data["parts"]]
+    question = validate_formula_question(data, parts)
+    computation = compute_formulas(question, question.params)
+    assert computation.outputs["out_hw"] == [15, 23] and computation.outputs["params"] == 448
+    assert render_prompt(data["prompt"], question.params, computation).startswith("A layer takes 3 channels of 32×48")

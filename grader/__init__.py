@@ -5,6 +5,15 @@ in [0, 1], a status, feedback and worked solutions out.
 """
 
 from grader.calculators import CALCULATORS, Computation, compute, validate_params
+from grader.formulas import (
+    FormulaError,
+    FormulaQuestion,
+    compute_formulas,
+    draw_formula_params,
+    indistinguishable_mistakes,
+    same_at_part_precision,
+    validate_formula_question,
+)
 from grader.parsing import AnswerError
 from grader.prompts import render_prompt
 from grader.scoring import (
@@ -25,17 +34,24 @@ __all__ = [
     "ChoiceSpec",
     "Computation",
     "ConceptSpec",
+    "FormulaError",
+    "FormulaQuestion",
     "MistakeSpec",
     "PartSpec",
     "Verdict",
     "check_answer",
     "compute",
+    "compute_formulas",
+    "draw_formula_params",
     "draw_params",
     "expected_answer",
     "grade_part",
     "grade_question",
+    "indistinguishable_mistakes",
     "normalize_answer",
     "render_prompt",
+    "same_at_part_precision",
+    "validate_formula_question",
     "validate_params",
     "validate_ranges",
     "worked_solution",

@@ -258,7 +258,7 @@ class Evaluator:
         if isinstance(node.op, ast.Not):
             return not _truth(value, "not")
         sign = "-" if isinstance(node.op, ast.USub) else "+"
-        return self.elementwise(lambda v: _scalar(sign, operator.neg if sign == "-" else operator.pos, v), value, sign)
+        return self.elementwise(lambda v: _scalar(sign, operator.neg if sign == "-" else operator.pos, v), value)
 
     def _binary(self, node: ast.BinOp) -> Any:
         return self.arithmetic(type(node.op), self.evaluate(node.left), self.evaluate(node.right))
@@ -274,10 +274,10 @@ class Evaluator:
         self.charge(size(left) + size(right))
         return _pairwise(symbol, function, left, right)
 
-    def elementwise(self, function: Callable[[Any], Any], value: Any, symbol: str) -> Any:
+    def elementwise(self, function: Callable[[Any], Any], value: Any) -> Any:
         if isinstance(value, list):
             self.charge(size(value))
-            return [self.elementwise(function, item, symbol) for item in value]
+            return [self.elementwise(function, item) for item in value]
         return function(value)
 
     def _compare(self, node: ast.Compare) -> bool:
@@ -407,9 +407,8 @@ def _equal(left: Any, right: Any) -> bool:
             and all(_equal(a, b) for a, b in zip(left, right, strict=True))
         )
     if isinstance(left, bool) or isinstance(right, bool):
+        # True is not 1 here, as a teacher would expect.
         return isinstance(left, bool) and isinstance(right, bool) and left == right
-    if isinstance(left, str) or isinstance(right, str):
-        return left == right
     return left == right
 
 

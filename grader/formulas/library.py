@@ -172,17 +172,13 @@ def _whole(function: str, name: str, value: Any, low: int, high: int = MAX_INTEG
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         upper = "" if high == MAX_INTEGER else f" to {high:,}"
-        raise FormulaError(f"{function}: {name} must be a whole number from {low}{upper}, not {_shown(value)}")
+        raise FormulaError(f"{function}: {name} must be a whole number from {low}{upper}, not {describe(value)}")
     return value
-
-
-def _shown(value: Any) -> str:
-    return describe(value)
 
 
 def _flag(function: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise FormulaError(f"{function}: {name} must be True or False, not {_shown(value)}")
+        raise FormulaError(f"{function}: {name} must be True or False, not {describe(value)}")
     return value
 
 
@@ -212,7 +208,7 @@ def _padding(function: str, value: Any) -> str | int:
         return value
     if isinstance(value, str) or not is_number(value):
         raise FormulaError(
-            f'{function}: padding must be "valid", "same" or a whole number of zeros per side, not {_shown(value)}'
+            f'{function}: padding must be "valid", "same" or a whole number of zeros per side, not {describe(value)}'
         )
     return _whole(function, "padding", value, 0, 10_000)
 
@@ -253,7 +249,7 @@ def conv_output_size(n, k, stride=1, padding="valid", dilation=1):
 def _kernel_area(function: str, k: Any) -> int:
     if isinstance(k, list):
         if builtins.len(k) != 2:
-            raise FormulaError(f"{function}: k must be a number or [height, width], not {_shown(k)}")
+            raise FormulaError(f"{function}: k must be a number or [height, width], not {describe(k)}")
         return _whole(function, "k", k[0], 1) * _whole(function, "k", k[1], 1)
     side = _whole(function, "k", k, 1)
     return side * side
@@ -379,7 +375,7 @@ def calculator(name, output, *args, **params):
     the calculator lists them, or by name. A formula that is just this call shows the
     calculator's own worked solution."""
     if name not in CALCULATORS or name not in CALCULATOR_PARAMETERS:
-        raise FormulaError(f"calculator: unknown calculator {_shown(name)}; choose one of {', '.join(CALCULATORS)}")
+        raise FormulaError(f"calculator: unknown calculator {describe(name)}; choose one of {', '.join(CALCULATORS)}")
     names = CALCULATOR_PARAMETERS[name]
     if builtins.len(args) > builtins.len(names):
         raise FormulaError(f"calculator: {name} takes {builtins.len(names)} parameters ({', '.join(names)})")
@@ -397,7 +393,7 @@ def calculator(name, output, *args, **params):
     if output in computation.prompt_values:
         return computation.prompt_values[output]
     known = ", ".join([*computation.outputs, *computation.prompt_values])
-    raise FormulaError(f"calculator {name}: no output {_shown(output)} (it has {known})")
+    raise FormulaError(f"calculator {name}: no output {describe(output)} (it has {known})")
 
 
 # The registry ---------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ def refusal(formula: str, **params) -> str:
         ("10 - [1, 2]", [9, 8]),
         ("-[1, -2]", [-1, 2]),
         ("[1, 2] == [1, 2.0]", True),
+        ("True == 1", False),
         ("[1, 2] != [1, 2, 3]", True),
         ('"same" == "same"', True),
         ("max(h, 7) + min([4, 2])", 9),

@@ -173,6 +173,13 @@ def graded_with_the_edits(admin_edits, alice, submitted_attempt):
     return attempt
 
 
+def test_reloading_an_unchanged_bank_reads_three_tables_and_writes_nothing(quiz, django_assert_num_queries):
+    # The savepoint, the quiz (locked), its questions, their parts, the release; no write, no history row.
+    with django_assert_num_queries(5):
+        report = load_question_bank()
+    assert report.changes == [] and str(report).endswith("nothing changed")
+
+
 def test_reloading_keeps_an_admins_edits_and_prints_how_they_differ(graded_with_the_edits):
     out, err = load()
     assert q8().params["units"] == 256

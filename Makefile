@@ -5,23 +5,38 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-# Local HTTP: the HTTPS-only settings are switched off explicitly, never by default.
-RUN_ENV := DEBUG=true SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
-
 .PHONY: install run test lint bench bench-load clean
 
-install: $(STAMP)
+install: $(STAMP) .env
 
 $(STAMP): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $(STAMP)
 
+# This checkout's development settings, read by every `python manage.py …` (config/settings.py):
+# DEBUG on, a key of its own, and the HTTPS-only settings switched off explicitly for local
+# HTTP. Written once and never overwritten (the key keeps everyone logged in across restarts);
+# git-ignored; a variable set in the environment wins over it.
+.env:
+	@umask 077 && key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && { \
+	  echo "# Development settings for this checkout only, written by make; never deploy this file."; \
+	  echo "DEBUG=true"; \
+	  echo "SECRET_KEY=$$key"; \
+	  echo "SECURE_SSL_REDIRECT=false"; \
+	  echo "SESSION_COOKIE_SECURE=false"; \
+	  echo "CSRF_COOKIE_SECURE=false"; \
+	  echo "SECURE_HSTS_SECONDS=0"; \
+	} > $@.new && mv $@.new $@
+	@echo "wrote .env: development settings for this checkout (DEBUG on, a new SECRET_KEY, plain HTTP)"
+
+# The import keeps what was edited in the admin since the last load (it prints how it differs
+# from the file), and the demo accounts are created only when missing: restarting undoes nothing.
 run: install
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py load_question_bank
-	$(RUN_ENV) $(BIN)/python manage.py create_demo_accounts
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_question_bank
+	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,11 +1,12 @@
 """ConvQuiz settings: one module, read from the environment.
 
-Every value comes from an environment variable through django-environ; a value that
-cannot be read stops start-up with a message naming the variable. Defaults are safe
-for production (DEBUG off, HTTPS only); `make run` and the tests relax the HTTPS
-settings explicitly.
+Every value comes from an environment variable through django-environ (or, for a
+development checkout, its .env file); a value that cannot be read stops start-up with a
+message naming the variable. Defaults are safe for production (DEBUG off, HTTPS only);
+the .env that `make install` writes and the tests relax the HTTPS settings explicitly.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -15,6 +16,24 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+# This checkout's local settings: `make install` writes a git-ignored .env for development
+# (DEBUG on, its own key, plain HTTP), so `python manage.py …` works as written. A variable
+# set in the real environment always wins over the file; ENV_FILE names another file, and
+# ENV_FILE="" reads none (the tests).
+ENV_FILE = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE and "ENV_FILE" in os.environ and not Path(ENV_FILE).is_file():
+    raise ImproperlyConfigured(f"Invalid value for environment variable ENV_FILE: no file {ENV_FILE}")
+if ENV_FILE and Path(ENV_FILE).is_file():
+
+    class _EnvFile(environ.Env):
+        """The file's values in a mapping of their own: in os.environ they would pass for real
+        environment variables (to a second import of these settings, to a subprocess)."""
+
+        ENVIRON: dict[str, str] = {}
+
+    _EnvFile.read_env(ENV_FILE)
+    env.ENVIRON = {**_EnvFile.ENVIRON, **os.environ}
 
 
 def _read(name: str, reader, **kwargs):
@@ -54,6 +73,9 @@ DEBUG = _strict_bool("DEBUG", default=False)
 SECRET_KEY = _read(
     "SECRET_KEY", env.str, default="django-insecure-local-development-only" if DEBUG else environ.Env.NOTSET
 )
+if not DEBUG and "SECRET_KEY" not in os.environ:
+    # A production server never signs with a key left in a development checkout's .env.
+    raise ImproperlyConfigured("Set the SECRET_KEY environment variable (with DEBUG off, a key in .env is not used)")
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, default=[])
 

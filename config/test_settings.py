@@ -2,6 +2,9 @@
 
 import os
 
+# A developer's .env (DEBUG on, their own key) never reaches the tests.
+os.environ["ENV_FILE"] = ""
+
 os.environ.setdefault("SECRET_KEY", "test-suite-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):

@@ -12,8 +12,29 @@ from django.views.decorators.http import require_http_methods
 
 from quiz import sheets
 from quiz.forms import PartAdminForm, PreviewForm, QuestionAdminForm, TryAnswerForm
-from quiz.models import Accommodation, Attempt, AttemptEvent, Part, Question, Quiz, Response, ResponseStatus
+from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
 from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
+
+
+class BankHistoryAdmin(admin.ModelAdmin):
+    """The history page shows what loads of the bank file changed, beside the admin's own edits."""
+
+    object_history_template = "admin/quiz/bank_object_history.html"
+    shown_bank_changes = 100
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if obj is not None:
+            changes = self.bank_changes(obj)
+            latest = list(changes.order_by("-at", "-id")[: self.shown_bank_changes])
+            context.update(bank_changes=latest[::-1])
+            if len(latest) == self.shown_bank_changes:
+                context.update(bank_changes_more=True, bank_changes_count=changes.count())
+        return super().history_view(request, object_id, context)
+
+    def bank_changes(self, obj):
+        raise NotImplementedError
 
 
 class QuestionInline(admin.TabularInline):
@@ -24,7 +45,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(BankHistoryAdmin):
     list_display = (
         "title", "key", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "randomize_numbers",
     )  # fmt: skip
@@ -42,6 +63,10 @@ class QuizAdmin(admin.ModelAdmin):
         ),
     )
 
+    def bank_changes(self, obj: Quiz):
+        """Everything loads changed in the quiz, its questions and their parts."""
+        return BankChange.objects.filter(quiz=obj)
+
 
 class PartInline(admin.StackedInline):
     model = Part
@@ -55,13 +80,17 @@ class PartInline(admin.StackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(BankHistoryAdmin):
     form = QuestionAdminForm
     list_display = ("key", "title", "quiz", "calculator", "order")
     list_filter = ("quiz", "calculator")
     search_fields = ("key", "title", "prompt")
     ordering = ("quiz", "order")
     inlines = [PartInline]
+
+    def bank_changes(self, obj: Question):
+        """The question's changes and its parts' (which the admin edits on the question's page)."""
+        return BankChange.objects.filter(quiz_id=obj.quiz_id, question_key=obj.key)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.preview_view))
@@ -142,12 +171,15 @@ def _preview_parts(variant: Variant, trial: dict | None) -> list[PreviewPart]:
 
 
 @admin.register(Part)
-class PartAdmin(admin.ModelAdmin):
+class PartAdmin(BankHistoryAdmin):
     form = PartAdminForm
     list_display = ("__str__", "kind", "output", "points")
     list_filter = ("kind", "question__quiz")
     search_fields = ("question__key", "prompt")
     list_select_related = ("question",)
+
+    def bank_changes(self, obj: Part):
+        return BankChange.objects.filter(quiz_id=obj.question.quiz_id, question_key=obj.question.key, part_key=obj.key)
 
 
 class ResponseInline(admin.TabularInline):

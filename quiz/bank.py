@@ -1,21 +1,40 @@
-"""Load a question bank from its data file into the database.
+"""Load a question bank from its data file into the database: an import that never undoes an edit.
 
 The file (YAML) holds a quiz, its questions and their parts. Every part is checked by
 the grader before anything is written, so an invalid file changes nothing and the
 message names the question and the field.
+
+After a quiz is first loaded, the database is the source of truth. Each quiz, question
+and part remembers a hash of every field as the last load set it (`bank_hashes`), so a
+load can tell, field by field, what was edited since (in the admin):
+
+- a field nobody edited takes the file's value (a line deleted from a part clears it);
+- an edited field keeps the database's value, and the load reports how it differs from
+  the file, unless `replace` is given, which takes the file's value;
+- what is missing is created; a question or part no longer in the file is left as it
+  is, and `replace` deletes it only if no student ever answered it: graded work is
+  never deleted.
+
+Every change written is recorded as a BankChange, shown in the admin's history. A dry
+run computes the same report and writes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 import yaml
-from django.db import transaction
-from django.db.models import ProtectedError
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 import grader
-from quiz.models import Part, Question, Quiz
+from quiz.models import BankChange, Part, Question, Quiz, Response
 
 QUIZ_SETTINGS = (
     "instructions",
@@ -28,23 +47,15 @@ QUIZ_SETTINGS = (
     "show_answers",
     "show_solutions",
 )
+QUESTION_FIELDS = ("order", "title", "prompt", "calculator", "params", "ranges", "given")
+PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
+FILE_NAMES = {"correct_choice": "correct"}
+"""Model fields the bank file names differently."""
 DEFAULT_BANK = Path(__file__).resolve().parent / "data" / "cnn-fundamentals.yaml"
 
 
 class BankError(ValueError):
     """The file cannot be loaded; the message names where and why."""
-
-
-@dataclass(frozen=True)
-class LoadSummary:
-    quiz: Quiz
-    created: bool
-    questions: int
-    parts: int
-
-    def __str__(self) -> str:
-        verb = "created" if self.created else "updated"
-        return f"{verb} quiz {self.quiz.key}: {self.questions} questions, {self.parts} parts"
 
 
 def read_bank(path: Path | str) -> dict:
@@ -132,70 +143,407 @@ def _validate_question(question: dict, where: str) -> None:
             raise BankError(f"{part_where}: points: must be a positive number")
 
 
-@transaction.atomic
-def load_bank(data: dict) -> LoadSummary:
-    """Create or update the quiz in place; the quiz's settings are set only when it is created,
-    so a teacher's changes (dates, review settings) survive reloading the bank."""
-    quiz_data = data["quiz"]
-    quiz, created = Quiz.objects.get_or_create(
-        key=quiz_data["key"],
-        defaults={
-            "title": quiz_data["title"],
-            **{field: quiz_data[field] for field in QUIZ_SETTINGS if field in quiz_data},
-        },
-    )
-    part_count = 0
-    question_keys = []
-    for order, question_data in enumerate(data["questions"], start=1):
-        question, _ = Question.objects.update_or_create(
-            quiz=quiz,
-            key=question_data["key"],
-            defaults={
-                "order": order,
-                "title": question_data["title"],
-                "prompt": question_data["prompt"],
-                "calculator": question_data.get("calculator") or "",
-                "params": question_data.get("params") or {},
-                "ranges": question_data.get("ranges") or {},
-                "given": question_data.get("given") or [],
-            },
+# --- Importing -------------------------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    REPLACED = "replaced"
+    DELETED = "deleted"
+    KEPT = "kept"
+    LEFT = "left"
+    SKIPPED = "skipped"
+
+
+WRITTEN = {
+    Outcome.CREATED: BankChange.Action.CREATED,
+    Outcome.UPDATED: BankChange.Action.UPDATED,
+    Outcome.REPLACED: BankChange.Action.REPLACED,
+    Outcome.DELETED: BankChange.Action.DELETED,
+}
+"""The outcomes that write to the database, and how the admin's history names them; the others are notices."""
+
+SUMMARY_WORDS = {
+    Outcome.CREATED: "created",
+    Outcome.UPDATED: "updated",
+    Outcome.REPLACED: "edits replaced by the file",
+    Outcome.DELETED: "deleted",
+    Outcome.KEPT: "kept as edited",
+    Outcome.LEFT: "not in the file",
+    Outcome.SKIPPED: "not created",
+}
+
+
+class _NotSet:
+    def __repr__(self) -> str:
+        return "(not set)"
+
+
+NOT_SET = _NotSet()
+"""A key of a JSON object (e.g. one parameter) present on one side only."""
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field, or one key of a JSON object such as `params.units`, where the database and the file differ."""
+
+    field: str
+    database: object
+    file: object
+
+    def __str__(self) -> str:
+        return f"{self.field}: database {_show(self.database)}, file {_show(self.file)}"
+
+    @property
+    def change(self) -> str:
+        return f"{self.field}: {_show(self.database)} → {_show(self.file)}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a load does (a dry run: would do) to one quiz, question or part."""
+
+    outcome: Outcome
+    target: str
+    question_key: str = ""
+    part_key: str = ""
+    differences: tuple[Difference, ...] = ()
+    reason: str = ""
+
+    @property
+    def is_notice(self) -> bool:
+        return self.outcome not in WRITTEN
+
+    @property
+    def detail(self) -> str:
+        return "\n".join(
+            str(difference) if self.outcome == Outcome.KEPT else difference.change for difference in self.differences
         )
-        question_keys.append(question.key)
-        part_keys = []
-        for part_order, part_data in enumerate(question_data["parts"], start=1):
-            Part.objects.update_or_create(
-                question=question, key=part_data["key"], defaults=_part_fields(part_data, part_order)
+
+    def __str__(self) -> str:
+        head = f"{self.outcome} {self.target}" + (f" ({self.reason})" if self.reason else "")
+        lines = self.detail.splitlines()
+        return "\n".join([head + (":" if lines else ""), *(f"  {line}" for line in lines)])
+
+
+@dataclass
+class LoadReport:
+    quiz: Quiz
+    created: bool
+    dry_run: bool = False
+    questions: int = 0
+    parts: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        verb = "created" if self.created else "loaded"
+        line = f"{verb} quiz {self.quiz.key}: {self.questions} questions, {self.parts} parts"
+        if not self.created:
+            counts = Counter(change.outcome for change in self.changes)
+            line += "; " + (
+                ", ".join(f"{counts[outcome]} {words}" for outcome, words in SUMMARY_WORDS.items() if counts[outcome])
+                or "nothing changed"
             )
-            part_keys.append(part_data["key"])
-        part_count += len(part_keys)
-        _delete_missing(question.parts.exclude(key__in=part_keys), f"question {question.key}")
-    _delete_missing(quiz.questions.exclude(key__in=question_keys), f"quiz {quiz.key}")
-    return LoadSummary(quiz=quiz, created=created, questions=len(question_keys), parts=part_count)
+        return f"dry run: {line}; nothing saved" if self.dry_run else line
 
 
-def _part_fields(part_data: dict, order: int) -> dict:
-    spec = grader.PartSpec.from_dict(part_data)
+def load_question_bank(path: Path | str = DEFAULT_BANK, *, replace: bool = False, dry_run: bool = False) -> LoadReport:
+    return load_bank(read_bank(path), source=Path(path).name, replace=replace, dry_run=dry_run)
+
+
+def load_bank(data: dict, *, source: str = "", replace: bool = False, dry_run: bool = False) -> LoadReport:
+    """Import a validated bank (see the module's docstring); `replace` takes the file's version of every edit."""
+    with transaction.atomic():
+        importer = _Import(data, source=source, replace=replace, dry_run=dry_run)
+        importer.run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return importer.report
+
+
+class _Import:
+    """One load of a bank file into the database: the decisions, the writes and the report."""
+
+    def __init__(self, data: dict, *, source: str, replace: bool, dry_run: bool) -> None:
+        self.data = data
+        self.source = source
+        self.replace = replace
+        quiz_key = data["quiz"]["key"]
+        quiz = Quiz.objects.select_for_update().filter(key=quiz_key).first()
+        self.report = LoadReport(quiz=quiz or Quiz(key=quiz_key), created=quiz is None, dry_run=dry_run)
+        self._answered_parts: set[int] | None = None
+
+    def run(self) -> None:
+        quiz = self.report.quiz
+        quiz_values = _quiz_values(self.data["quiz"])
+        if self.report.created:
+            self._create(quiz, quiz_values, f"quiz {quiz.key}")
+        else:
+            self._apply(_merge(quiz, quiz_values, replace=self.replace), f"quiz {quiz.key}")
+        questions = {question.key: question for question in quiz.questions.all()}
+        parts: dict[int, dict[str, Part]] = {question.id: {} for question in questions.values()}
+        for part in Part.objects.filter(question__quiz=quiz):
+            parts[part.question_id][part.key] = part
+        for order, question_data in enumerate(self.data["questions"], start=1):
+            question = questions.pop(question_data["key"], None)
+            self._load_question(question_data, order, question, parts.get(question.id, {}) if question else {})
+            self.report.questions += 1
+            self.report.parts += len(question_data["parts"])
+        for question in questions.values():
+            self._not_in_file(question, f"question {question.key}", question.key, "", parts[question.id].values())
+        BankChange.objects.bulk_create(
+            BankChange(
+                quiz=quiz,
+                question_key=change.question_key,
+                part_key=change.part_key,
+                action=WRITTEN[change.outcome],
+                detail=change.detail,
+                source=self.source,
+            )
+            for change in self.report.changes
+            if not change.is_notice
+        )
+
+    def _load_question(self, data: dict, order: int, question: Question | None, parts: dict[str, Part]) -> None:
+        key = data["key"]
+        values = _question_values(data, order)
+        part_values = {
+            part["key"]: _part_values(part, number, f"question {key} part {part['key']}")
+            for number, part in enumerate(data["parts"], start=1)
+        }
+        if question is None:
+            question = Question(quiz=self.report.quiz, key=key)
+            self._create(question, values, f"question {key}", key)
+            for part_key, fields in part_values.items():
+                self._create(Part(question=question, key=part_key), fields, f"part {key}{part_key}", key, part_key)
+            return
+        merges = {"": _merge(question, values, replace=self.replace)}
+        merges |= {
+            part_key: _merge(parts[part_key], fields, replace=self.replace)
+            for part_key, fields in part_values.items()
+            if part_key in parts
+        }
+        reason = ""
+        if any(merge.kept for merge in merges.values()):
+            try:
+                _validate_question(_file_form(merges, values, part_values), f"question {key}")
+            except BankError as error:
+                # The file's changes may rely on what the edits change (a new output, another kind):
+                # the question stays whole as it is in the database.
+                reason = f"the file's changes do not fit the edits kept in the database: {error}"
+                merges = {part_key: _merge(merge.obj, merge.values, keep=True) for part_key, merge in merges.items()}
+        self._apply(merges[""], f"question {key}", key, reason=reason)
+        for part_key, fields in part_values.items():
+            target = f"part {key}{part_key}"
+            if part_key in merges:
+                self._apply(merges[part_key], target, key, part_key, reason=reason)
+            elif reason:
+                self._add(Outcome.SKIPPED, target, key, part_key, reason=f"not created: {reason}")
+            else:
+                self._create(Part(question=question, key=part_key), fields, target, key, part_key)
+        for part_key, part in parts.items():
+            if part_key not in part_values:
+                self._not_in_file(part, f"part {key}{part_key}", key, part_key, [part])
+
+    def _create(self, obj: models.Model, values: dict, target: str, question_key: str = "", part_key: str = "") -> None:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.bank_hashes = {name: _hash(obj._meta.get_field(name), value) for name, value in values.items()}
+        obj.save()
+        self._add(Outcome.CREATED, target, question_key, part_key)
+
+    def _apply(self, merge: _Merge, target: str, question_key: str = "", part_key: str = "", reason: str = "") -> None:
+        obj = merge.obj
+        if merge.updates or merge.hashes != obj.bank_hashes:
+            for name, value in merge.updates.items():
+                setattr(obj, name, value)
+            obj.bank_hashes = merge.hashes
+            obj.save(update_fields=[*merge.updates, "bank_hashes"])
+        if merge.updated:
+            self._add(Outcome.UPDATED, target, question_key, part_key, merge.updated)
+        if merge.replaced:
+            self._add(Outcome.REPLACED, target, question_key, part_key, merge.replaced, "edited since the last load")
+        if merge.kept:
+            kept_reason = reason or (
+                "differs from the file, and no load recorded it"
+                if merge.kept_unrecorded
+                else "edited since the last load"
+            )
+            self._add(Outcome.KEPT, target, question_key, part_key, merge.kept, f"{kept_reason}; {REPLACE_HINT}")
+
+    def _not_in_file(self, obj: models.Model, target: str, question_key: str, part_key: str, parts) -> None:
+        """A question or part the file no longer holds (or never held): deleted only when asked, and only
+        if no student ever answered it."""
+        if any(part.id in self.answered_parts for part in parts):
+            reason = "not in the file; attempts hold responses to it, so it stays: graded work is never deleted"
+            self._add(Outcome.LEFT, target, question_key, part_key, reason=reason)
+        elif self.replace:
+            obj.delete()
+            self._add(Outcome.DELETED, target, question_key, part_key, reason="not in the file")
+        else:
+            self._add(Outcome.LEFT, target, question_key, part_key, reason="not in the file; --replace deletes it")
+
+    @property
+    def answered_parts(self) -> set[int]:
+        if self._answered_parts is None:
+            responses = Response.objects.filter(part__question__quiz=self.report.quiz)
+            self._answered_parts = set(responses.values_list("part_id", flat=True).distinct())
+        return self._answered_parts
+
+    def _add(
+        self, outcome: Outcome, target: str, question_key: str, part_key: str, differences=(), reason: str = ""
+    ) -> None:
+        self.report.changes.append(Change(outcome, target, question_key, part_key, tuple(differences), reason))
+
+
+REPLACE_HINT = "--replace takes the file's"
+
+
+def _quiz_values(data: dict) -> dict:
+    """The quiz's own fields the file sets; the others (dates, groups) are never touched by a load."""
+    values = {"title": data["title"], **{name: data[name] for name in QUIZ_SETTINGS if name in data}}
+    return _cleaned(Quiz, values, "quiz")
+
+
+def _question_values(data: dict, order: int) -> dict:
+    return _cleaned(
+        Question,
+        {
+            "order": order,
+            "title": data["title"],
+            "prompt": data["prompt"],
+            "calculator": data.get("calculator") or "",
+            "params": data.get("params") or {},
+            "ranges": data.get("ranges") or {},
+            "given": data.get("given") or [],
+        },
+        f"question {data['key']}",
+    )
+
+
+def _part_values(data: dict, order: int, where: str) -> dict:
+    spec = grader.PartSpec.from_dict(data)
     # A field the file leaves out takes the column's default, so deleting a line from the
     # file and reloading clears what it set.
     fields = {
-        name: part_data[name] if part_data.get(name) is not None else Part._meta.get_field(name).get_default()
+        name: data[name] if data.get(name) is not None else Part._meta.get_field(name).get_default()
         for name in Part.SPEC_FIELDS
     }
-    fields.update(
-        order=order,
-        prompt=part_data["prompt"],
-        points=part_data.get("points", 1),
-        correct_choice=spec.correct_choice,
-    )
-    return fields
+    fields.update(order=order, prompt=data["prompt"], points=data.get("points", 1), correct_choice=spec.correct_choice)
+    return _cleaned(Part, fields, where)
 
 
-def _delete_missing(queryset, where: str) -> None:
-    try:
-        queryset.delete()
-    except ProtectedError as error:
-        raise BankError(f"{where}: parts removed from the file already have student responses; keep them") from error
+def _cleaned(model: type[models.Model], values: dict, where: str) -> dict:
+    """The file's values as the model's fields hold them (a Decimal for points, a float for a tolerance),
+    checked by the fields' own rules (choices, decimal places), so the database never refuses them."""
+    cleaned = {}
+    for name, value in values.items():
+        try:
+            cleaned[name] = model._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            raise BankError(f"{where}: {FILE_NAMES.get(name, name)}: {' '.join(error.messages)}") from None
+    return cleaned
 
 
-def load_question_bank(path: Path | str = DEFAULT_BANK) -> LoadSummary:
-    return load_bank(read_bank(path))
+@dataclass
+class _Merge:
+    """One existing quiz, question or part against the file: what to write, what changes, what is kept."""
+
+    obj: models.Model
+    values: dict
+    updates: dict = field(default_factory=dict)
+    hashes: dict = field(default_factory=dict)
+    updated: list[Difference] = field(default_factory=list)
+    replaced: list[Difference] = field(default_factory=list)
+    kept: list[Difference] = field(default_factory=list)
+    kept_unrecorded: bool = False
+    """Some field is kept that no load recorded (the database was loaded before loads were recorded)."""
+
+
+def _merge(obj: models.Model, values: dict, *, replace: bool = False, keep: bool = False) -> _Merge:
+    """Field by field: the file's value where the database still holds what the last load wrote (or `replace`),
+    else the database's. `keep` keeps every field as the database has it."""
+    recorded = obj.bank_hashes or {}
+    merge = _Merge(obj, values, hashes=dict(recorded))
+    for name, file_value in values.items():
+        model_field = obj._meta.get_field(name)
+        database_value = getattr(obj, name)
+        file_hash, database_hash = _hash(model_field, file_value), _hash(model_field, database_value)
+        if file_hash == database_hash:
+            merge.hashes[name] = file_hash
+            continue
+        differences = _differences(FILE_NAMES.get(name, name), database_value, file_value)
+        edited = recorded.get(name) != database_hash
+        if keep or (edited and not replace):
+            merge.kept += differences
+            merge.kept_unrecorded |= name not in recorded
+            continue
+        merge.updates[name] = file_value
+        merge.hashes[name] = file_hash
+        (merge.replaced if edited else merge.updated).extend(differences)
+    return merge
+
+
+def _file_form(merges: dict[str, _Merge], values: dict, part_values: dict) -> dict:
+    """The question (`merges[""]`) and its parts as the load would leave them, written as in the bank file,
+    for the file's own validation."""
+
+    def merged(merge: _Merge | None, file_values: dict) -> dict:
+        # The order is a position in the file, not content the file's checks read.
+        return {
+            name: merge.updates.get(name, getattr(merge.obj, name)) if merge else value
+            for name, value in file_values.items()
+            if name != "order"
+        }
+
+    parts = [
+        {
+            "key": key,
+            **{FILE_NAMES.get(name, name): _plain(value) for name, value in merged(merges.get(key), fields).items()},
+        }
+        for key, fields in part_values.items()
+    ]
+    return {**merged(merges[""], values), "parts": parts}
+
+
+def _plain(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _canonical(model_field: models.Field, value) -> str:
+    """The value as JSON text, the same for the file's value and the database's."""
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    elif isinstance(value, str) and not isinstance(model_field, models.JSONField):
+        # The admin's text areas send \r\n line ends and strip the ends of a text; neither is an edit.
+        value = value.replace("\r\n", "\n").strip()
+    return _json(value)
+
+
+def _hash(model_field: models.Field, value) -> str:
+    return hashlib.sha256(_canonical(model_field, value).encode()).hexdigest()[:16]
+
+
+def _differences(name: str, database, file) -> list[Difference]:
+    """The difference in one field; key by key for JSON objects (`params.units`), which can be long."""
+    if not (isinstance(database, dict) and isinstance(file, dict)):
+        return [Difference(name, database, file)]
+    keys = [*file, *(key for key in database if key not in file)]
+    return [
+        Difference(f"{name}.{key}", database.get(key, NOT_SET), file.get(key, NOT_SET))
+        for key in keys
+        if key not in database or key not in file or _json(database[key]) != _json(file[key])
+    ]
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _show(value) -> str:
+    if value is NOT_SET:
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return _json(value)

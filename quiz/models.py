@@ -16,6 +16,11 @@ from django.utils import timezone
 
 import grader
 
+BANK_HASHES_HELP = (
+    "A hash of each field as the last load of the bank file set it: a field that no longer matches it was "
+    "edited since, and loading the file again keeps it (quiz/bank.py)."
+)
+
 
 class Visibility(models.TextChoices):
     """When students see one kind of review information about their attempt."""
@@ -50,6 +55,7 @@ class Quiz(models.Model):
     groups = models.ManyToManyField(
         Group, blank=True, related_name="quizzes", help_text="Empty: open to every student."
     )
+    bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -97,6 +103,7 @@ class Question(models.Model):
     given = models.JSONField(
         default=list, blank=True, help_text="Parameters shown to the student as tables (sequences, matrices)."
     )
+    bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
         ordering = ["quiz", "order", "key"]
@@ -134,6 +141,7 @@ class Part(models.Model):
     choices = models.JSONField(default=list, blank=True, help_text="For choice parts: key and label of each choice.")
     correct_choice = models.CharField(max_length=40, blank=True)
     rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
+    bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     SPEC_FIELDS = (
         "kind", "output", "unit", "relative_tolerance", "absolute_tolerance",
@@ -174,6 +182,39 @@ class Part(models.Model):
 
     def spec(self) -> grader.PartSpec:
         return grader.PartSpec.from_dict(self.spec_dict())
+
+
+class BankChange(models.Model):
+    """One change a load of a question bank file made to a quiz, a question or a part, with what changed;
+    shown in the admin's history of that object beside the admin's own edits."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        REPLACED = "replaced", "Replaced an edit with the file's version"
+        DELETED = "deleted", "Deleted"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="bank_changes")
+    question_key = models.CharField(max_length=40, blank=True, help_text="Empty: the quiz itself.")
+    part_key = models.CharField(max_length=20, blank=True, help_text="Empty: the quiz or the question itself.")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.TextField(blank=True, help_text="One line per changed field: old → new.")
+    source = models.CharField(max_length=255, help_text="The bank file's name.")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["quiz", "question_key", "part_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target} from {self.source} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def target(self) -> str:
+        """What changed, named as the bank file's loader names it."""
+        if self.part_key:
+            return f"part {self.question_key}{self.part_key}"
+        return f"question {self.question_key}" if self.question_key else "the quiz"
 
 
 class AttemptState(models.TextChoices):

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quiz import services
+from quiz.management.commands.grade_answer import option_named_by
 from quiz.models import AttemptEvent, Part, Question, Quiz, Response
 
 LIMIT = services.MAX_ANSWER_LENGTH
@@ -264,12 +265,23 @@ def run(*args) -> str:
     return out.getvalue()
 
 
+OPTIONS_OF_GRADE_ANSWER = {
+    "-h", "--help", "--version", "-v", "--verbosity", "--settings", "--pythonpath", "--traceback", "--no-color",
+    "--force-color", "--skip-checks", "--quiz", "--seed", "--params",
+}  # fmt: skip
+
+
 @FUZZ
 @given(text=answers, key=st.sampled_from(PARTS))
 @example(text="-12.6 MB", key="q2b")
+@example(text="--seed=3", key="q3b")
 def test_grade_answer_grades_any_text_as_given(quiz, text, key):
     if "\x00" in text:
         text = text.replace("\x00", "")
+    if text == "--" or option_named_by(text, OPTIONS_OF_GRADE_ANSWER):
+        with pytest.raises(CommandError, match="answer"):
+            run("grade_answer", key[:-1], key[-1], "--", text)
+        return
     line = run("grade_answer", key[:-1], key[-1], "--", text)
     graded = json.loads(line)
     assert graded["answer"] == text

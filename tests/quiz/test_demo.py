@@ -1,7 +1,11 @@
-"""Demo accounts exist only on the embedded database with DEBUG on."""
+"""Demo accounts exist only on the embedded database with DEBUG on, and are created only when missing."""
+
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
 
 from quiz import demo
 from quiz.demo import DemoRefused, create_demo_accounts
@@ -44,3 +48,42 @@ def test_demo_accounts_are_refused_on_postgresql(db, settings, monkeypatch):
     with pytest.raises(DemoRefused):
         create_demo_accounts()
     assert not get_user_model().objects.filter(username="student").exists()
+
+
+@pytest.fixture
+def demo_allowed(db, settings, monkeypatch):
+    settings.DEBUG = True
+    use_vendor(monkeypatch, "sqlite")
+
+
+def test_running_again_keeps_a_changed_password_and_the_session(demo_allowed, client):
+    create_demo_accounts()
+    student = get_user_model().objects.get(username="student")
+    student.set_password("my-own-password")
+    student.save()
+    client.force_login(student)
+
+    out = io.StringIO()
+    call_command("create_demo_accounts", stdout=out)
+
+    assert "student already there, passwords left as they are" in out.getvalue()
+    login_user("student", "my-own-password")
+    page = client.get(reverse("home"), follow=True)
+    assert page.wsgi_request.user.username == "student"
+
+
+def test_only_missing_accounts_are_created_and_existing_roles_are_left(demo_allowed):
+    create_demo_accounts()
+    teacher = get_user_model().objects.get(username="teacher")
+    teacher.groups.clear()
+    get_user_model().objects.filter(username="student").delete()
+
+    accounts = create_demo_accounts()
+
+    assert accounts.created == [("student", "student-demo")]
+    assert accounts.existing == ["admin", "teacher"]
+    assert str(accounts) == (
+        "demo accounts: student / student-demo; admin, teacher already there, passwords left as they are"
+    )
+    assert not is_teacher(get_user_model().objects.get(username="teacher"))
+    login_user("student", "student-demo")

@@ -103,3 +103,47 @@ def test_an_odd_answer_never_crashes_grade_answer(quiz, capsys, answer):
     (result,) = json_lines(run(capsys, "grade_answer", "q3", "a", answer))
     assert result["status"] in {"invalid", "unanswered", "incorrect"}
     assert result["feedback"]
+
+
+Q3B_ANSWER = "[2, 2, 2, 2, 2, 2, 2, -7]"
+"""The right answer to 3b with the question's own numbers, not with seed 3's."""
+
+
+def test_an_option_written_after_the_answers_dashes_is_refused_naming_it(quiz, capsys):
+    with pytest.raises(CommandError) as refusal:
+        call_command("grade_answer", "q3", "b", "--", Q3B_ANSWER, "--seed", "3")
+    message = str(refusal.value)
+    assert "'--seed' looks like the option --seed, not an answer: options go before `--`" in message
+    assert "`--` is needed only before an answer that starts with a minus" in message
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("answer", "option"),
+    [("--seed=3", "--seed"), ("--se", "--seed"), ("--params", "--params"), ("--quiz x", "--quiz"), ("-h", "-h")],
+)
+def test_every_form_of_an_option_among_the_answers_is_refused(quiz, answer, option):
+    with pytest.raises(CommandError, match=f"'{answer}' looks like the option {option},"):
+        call_command("grade_answer", "q3", "b", "--", answer)
+
+
+def test_options_before_the_dashes_apply_to_the_answers_after_them(quiz, capsys):
+    seeded = json.loads(run(capsys, "show_question", "q3", "--seed", "3", "--json"))["parts"]["b"]["display"]
+    (own,) = json_lines(run(capsys, "grade_answer", "q3", "b", Q3B_ANSWER))
+    (with_seed,) = json_lines(run(capsys, "grade_answer", "q3", "b", "--seed", "3", "--", Q3B_ANSWER))
+    (options_last,) = json_lines(run(capsys, "grade_answer", "q3", "b", Q3B_ANSWER, "--seed", "3"))
+    assert own["status"] == "correct"
+    assert with_seed["expected"] == options_last["expected"] == seeded != own["expected"]
+
+
+@pytest.mark.parametrize("answer", ["-12.6 MB", "-12", "- 12.6 MB", "-"])
+def test_answers_starting_with_a_minus_are_graded_after_the_dashes(quiz, capsys, answer):
+    results = json_lines(run(capsys, "grade_answer", "q2", "b", "--", answer))
+    assert [result["answer"] for result in results] == [answer]
+    assert results[0]["expected"] == "12.6 MB"
+
+
+def test_dashes_alone_are_not_an_answer(quiz, capsys):
+    with pytest.raises(CommandError, match="no answer: `--` marks where the answers begin"):
+        call_command("grade_answer", "q2", "b", "--", "--")
+    assert capsys.readouterr().out == ""

@@ -4,12 +4,14 @@ from quiz.demo import DemoRefused, create_demo_accounts
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts admin, teacher and student (DEBUG and SQLite only)."
+    help = (
+        "Create the demo accounts admin, teacher and student if they are missing (DEBUG and SQLite only); "
+        "an existing account, and its password, is left as it is."
+    )
 
     def handle(self, *args, **options):
         try:
             accounts = create_demo_accounts()
         except DemoRefused as error:
             raise CommandError(str(error)) from error
-        listed = ", ".join(f"{username} / {password}" for username, password in accounts)
-        self.stdout.write(f"demo accounts: {listed}")
+        self.stdout.write(str(accounts))

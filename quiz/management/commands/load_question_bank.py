@@ -4,14 +4,31 @@ from quiz.bank import DEFAULT_BANK, BankError, load_question_bank
 
 
 class Command(BaseCommand):
-    help = "Create or update a quiz and its questions from a question-bank file (YAML)."
+    help = (
+        "Import a quiz from its question-bank file (YAML): create what is missing and update what nobody edited "
+        "since the last load. Edits made since (in the admin) are kept, and how they differ from the file is "
+        "printed, unless --replace is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_BANK), help="The bank file (default: the CNN quiz).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Take the file's version of every edited field, and delete questions and parts no longer in the "
+            "file that no student answered.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change and save nothing.")
 
-    def handle(self, *args, path: str, **options):
+    def handle(self, *args, path: str, replace: bool, dry_run: bool, **options):
         try:
-            summary = load_question_bank(path)
+            report = load_question_bank(path, replace=replace, dry_run=dry_run)
         except BankError as error:
             raise CommandError(f"{path}: {error}") from error
-        self.stdout.write(str(summary))
+        for change in report.changes:
+            if change.is_notice:
+                # A notice, not a failure: the server still starts with the database's version.
+                self.stderr.write(str(change), style_func=self.style.WARNING)
+            elif not report.created:
+                self.stdout.write(str(change))
+        self.stdout.write(str(report))

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from quiz.formatting import format_points
 from quiz.models import Attempt, Quiz, Response
 from quiz.statistics import QuizStatistics, quiz_parts
 
@@ -43,11 +44,8 @@ def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def _points(value) -> str:
-    """A score in points as a plain decimal string: 0.5, 1, 12.75; empty for none."""
-    if value is None:
-        return ""
-    number = Decimal(str(round(float(value), 4))).normalize()
-    return f"{number:f}"
+    """A score in points as every page writes it (0.5, 1, 12.75); empty for none."""
+    return "" if value is None else format_points(value)
 
 
 def _earned(credit: float | None, points: Decimal) -> str:

@@ -85,28 +85,34 @@ def gradebook_rows(quiz: Quiz) -> Iterator[list]:
 
 
 def response_rows(quiz: Quiz) -> Iterator[list]:
-    """A header, then one row per response: the answer as typed and how it was graded."""
+    """A header, then one row per response: the answer as typed and how it was graded; the status and
+    feedback are those after a teacher's decision (an override's reason, a review's comment), and
+    the grader's own follow as computed_status and computed_feedback."""
     parts = {part.id: part for part in quiz_parts(quiz)}
     yield [
         "attempt_id", "username", "attempt", "part", "answer", "status", "mistake",
         "score", "max_points", "computed_score", "override_score", "review_score", "feedback",
+        "computed_status", "computed_feedback",
     ]
     rows = (
         Response.objects.filter(attempt__quiz=quiz)
+        .with_counted_verdict()
         .order_by("attempt__student__username", "attempt__number", "part__question__order", "part__order")
         .values_list(
-            "attempt_id", "attempt__student__username", "attempt__number", "part_id", "text", "status", "mistake",
-            "score", "override_score", "review_score", "feedback",
+            "attempt_id", "attempt__student__username", "attempt__number", "part_id", "text", "verdict_status",
+            "mistake", "score", "override_score", "review_score", "verdict_feedback", "status", "feedback",
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    for attempt_id, username, number, part_id, text, status, mistake, score, override, review, feedback in rows:
+    for row in rows:
+        (attempt_id, username, number, part_id, text, status, mistake, score, override, review, feedback,
+         computed_status, computed_feedback) = row
         part = parts[part_id]
         final = next((value for value in (override, review, score) if value is not None), None)
         yield [
             attempt_id, username, number, part.label, text, status, mistake,
             _earned(final, part.points), _points(part.points),
-            _points(score), _points(override), _points(review), feedback,
+            _points(score), _points(override), _points(review), feedback, computed_status, computed_feedback,
         ]
 
 

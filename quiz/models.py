@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 import grader
@@ -241,9 +241,41 @@ class ResponseStatus(models.TextChoices):
     INVALID = "invalid", "Could not be read"
     NEEDS_REVIEW = "needs_review", "Awaiting review"
 
+    @classmethod
+    def for_credit(cls, credit: float) -> str:
+        """The status a credit in [0, 1] earns: correct, partial or incorrect."""
+        if credit >= 1:
+            return cls.CORRECT
+        return cls.PARTIAL if credit > 0 else cls.INCORRECT
+
 
 def _credit_in_range(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 1})
+
+
+def _status_for_credit_in(field: str) -> list[When]:
+    """ResponseStatus.for_credit in SQL, for the credit in `field` when it is set."""
+    return [
+        When(**{f"{field}__gte": 1}, then=Value(ResponseStatus.CORRECT)),
+        When(**{f"{field}__gt": 0}, then=Value(ResponseStatus.PARTIAL)),
+        When(**{f"{field}__isnull": False}, then=Value(ResponseStatus.INCORRECT)),
+    ]
+
+
+class ResponseQuerySet(models.QuerySet):
+    def with_counted_verdict(self) -> ResponseQuerySet:
+        """Annotate `verdict_status` and `verdict_feedback`: Response.counted_status and
+        Response.counted_feedback in SQL, for exports and statistics."""
+        decided_status = [*_status_for_credit_in("override_score"), *_status_for_credit_in("review_score")]
+        return self.annotate(
+            verdict_status=Case(*decided_status, default=F("status"), output_field=models.CharField()),
+            verdict_feedback=Case(
+                When(override_score__isnull=False, then=F("override_reason")),
+                When(review_score__isnull=False, then=F("review_comment")),
+                default=F("feedback"),
+                output_field=models.TextField(),
+            ),
+        )
 
 
 class Response(models.Model):
@@ -284,6 +316,8 @@ class Response(models.Model):
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["attempt", "part__question__order", "part__order"]
         constraints = [
@@ -308,6 +342,22 @@ class Response(models.Model):
         if self.review_score is not None:
             return self.review_score
         return self.score
+
+    @property
+    def counted_status(self) -> str:
+        """The status that counts: a teacher's override or confirmed score decides it (by
+        ResponseStatus.for_credit), else the grader's verdict does."""
+        decided = self.override_score if self.override_score is not None else self.review_score
+        return self.status if decided is None else ResponseStatus.for_credit(decided)
+
+    @property
+    def counted_feedback(self) -> str:
+        """What a teacher's decision says (an override's reason, a review's comment), else the grader's feedback."""
+        if self.override_score is not None:
+            return self.override_reason
+        if self.review_score is not None:
+            return self.review_comment
+        return self.feedback
 
     @property
     def awaiting_review(self) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import grader
 from quiz.markup import ConceptMark, concept_checklist
 from quiz.models import AnswerKind, Attempt, Part, Question, Response, ResponseStatus
-from quiz.services import part_key, status_for_score
+from quiz.services import part_key
 
 NUMBER_HINTS = {
     AnswerKind.INTEGER: "A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
@@ -52,12 +52,7 @@ class PartSheet:
     @property
     def status(self) -> str:
         """The status to show: once a teacher has scored the part, their score decides it."""
-        response = self.response
-        if response.awaiting_review:
-            return ResponseStatus.NEEDS_REVIEW
-        if response.override_score is not None or response.status == ResponseStatus.NEEDS_REVIEW:
-            return status_for_score(response.final_score or 0)
-        return response.status
+        return self.response.counted_status
 
     @property
     def status_label(self) -> str:

@@ -127,7 +127,7 @@ def statistics_rows(statistics: QuizStatistics) -> Iterator[list]:
             _rounded(item.facility),
             _rounded(item.discrimination),
             *(item.status_counts[status] for status in statuses),
-            "; ".join(f"{rate.key}: {rate.count} ({rate.share:.0%})" for rate in item.mistakes),
+            "; ".join(f"{rate.name}: {rate.count} ({rate.share:.0%})" for rate in item.mistakes),
             "; ".join(f"{answer} ({count})" for answer, count in item.wrong_answers),
         ]
 

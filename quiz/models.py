@@ -43,6 +43,11 @@ class Quiz(models.Model):
         help_text="Free-text scores stay provisional until a teacher confirms them; "
         "off: the rubric's suggestion is accepted as it is.",
     )
+    show_suggested_scores = models.BooleanField(
+        default=False,
+        help_text="Students see the rubric's suggested score of a written answer, marked as a suggestion, "
+        "before a teacher confirms it; off: they see “awaiting your teacher” and no number until then.",
+    )
     show_score = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
     show_feedback = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
     show_answers = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
@@ -130,7 +135,12 @@ class Part(models.Model):
     absolute_tolerance = models.FloatField(default=0)
     partial_credit = models.BooleanField(default=False, help_text="Credit per right element when the shape is right.")
     shape_feedback = models.TextField(blank=True, help_text="Feedback for an answer of the wrong shape.")
-    mistakes = models.JSONField(default=list, blank=True, help_text="Known mistakes: key, output, credit, feedback.")
+    mistakes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Known mistakes: key, output, credit, feedback; optionally a label, "
+        "a short plain name for the statistics (“forgot the biases”).",
+    )
     choices = models.JSONField(default=list, blank=True, help_text="For choice parts: key and label of each choice.")
     correct_choice = models.CharField(max_length=40, blank=True)
     rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
@@ -166,6 +176,16 @@ class Part(models.Model):
     @property
     def is_free_text(self) -> bool:
         return self.kind == AnswerKind.TEXT
+
+    @property
+    def is_numeric(self) -> bool:
+        """Answered with numbers (a value, a vector, a matrix, sizes), not words or a choice."""
+        return self.kind not in (AnswerKind.TEXT, AnswerKind.CHOICE)
+
+    def display_answer(self, text: str) -> str:
+        """An answer as people read it: a choice by its label, anything else as typed."""
+        labels = {choice["key"]: choice["label"] for choice in self.choices}
+        return labels.get(text, text)
 
     def spec_dict(self) -> dict:
         """The part as the grader reads it (the same shape as in the bank file)."""

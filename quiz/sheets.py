@@ -61,8 +61,7 @@ class PartSheet:
     @property
     def answer_display(self) -> str:
         """The answer as the student gave it; a choice by its label."""
-        labels = {choice["key"]: choice["label"] for choice in self.part.choices}
-        return labels.get(self.response.text, self.response.text)
+        return self.part.display_answer(self.response.text)
 
     @property
     def hint(self) -> str:
@@ -78,8 +77,19 @@ class PartSheet:
 
     @property
     def points_earned(self) -> Decimal | None:
+        """The points that count, or while a teacher has yet to decide, the points suggested."""
         score = self.response.final_score
         return None if score is None else Decimal(str(score)) * self.part.points
+
+    @property
+    def points_decided(self) -> Decimal:
+        """The points earned once they are no longer a suggestion; 0 while the part awaits a teacher."""
+        return Decimal(0) if self.response.awaiting_review else self.points_earned or Decimal(0)
+
+    @property
+    def points_pending(self) -> Decimal:
+        """The part's points while a teacher has yet to decide them."""
+        return self.part.points if self.response.awaiting_review else Decimal(0)
 
     @property
     def concepts_visible(self) -> bool:
@@ -111,7 +121,16 @@ class QuestionSheet:
 
     @property
     def points_earned(self) -> Decimal:
+        """The points that count, with the suggestions for parts a teacher has yet to decide."""
         return sum((sheet.points_earned or Decimal(0) for sheet in self.parts), Decimal(0))
+
+    @property
+    def points_decided(self) -> Decimal:
+        return sum((sheet.points_decided for sheet in self.parts), Decimal(0))
+
+    @property
+    def points_pending(self) -> Decimal:
+        return sum((sheet.points_pending for sheet in self.parts), Decimal(0))
 
     @property
     def answered(self) -> int:
@@ -130,6 +149,16 @@ class AttemptSheet:
     @property
     def awaiting_review(self) -> int:
         return sum(sheet.response.awaiting_review for question in self.questions for sheet in question.parts)
+
+    @property
+    def points_decided(self) -> Decimal:
+        """The total so far: every part's points but those a teacher has yet to decide."""
+        return sum((question.points_decided for question in self.questions), Decimal(0))
+
+    @property
+    def points_pending(self) -> Decimal:
+        """How many points a teacher has yet to decide."""
+        return sum((question.points_pending for question in self.questions), Decimal(0))
 
 
 def answer_message(part: Part, text: str) -> str | None:

@@ -283,6 +283,10 @@ class PartRow:
         return highlight_concepts(self.response.text, self.part.spec().rubric, self.response.concepts_found)
 
     @property
+    def answer_display(self) -> str:
+        return self.part.display_answer(self.response.text)
+
+    @property
     def concepts(self) -> list[ConceptMark]:
         return concept_checklist(self.part.spec().rubric, self.response.concepts_found)
 
@@ -296,7 +300,13 @@ def attempt_detail(attempt: Attempt) -> list[PartRow]:
         Prefetch("score_changes", queryset=ScoreChange.objects.select_related("changed_by"))
     )
     by_part = {response.part_id: response for response in responses}
-    return [PartRow(part, by_part.get(part.pk)) for part in parts]
+    rows = []
+    for part in parts:
+        response = by_part.get(part.pk)
+        if response is not None:
+            response.part = part  # the forms and badges read the part: no query per response
+        rows.append(PartRow(part, response))
+    return rows
 
 
 def attempt_events(attempt: Attempt) -> QuerySet[AttemptEvent]:

@@ -261,6 +261,16 @@ def next_pending(part: Part, *, after: int | None = None) -> Response | None:
     return responses.first()
 
 
+def next_part_to_review(part: Part) -> Part | None:
+    """The review queue's next part with answers waiting, after `part` in the queue's order and
+    going round to its start; None when no other part has any."""
+    parts = review_parts(part.question.quiz)
+    keys = [each.pk for each in parts]
+    here = keys.index(part.pk) if part.pk in keys else -1
+    following = parts[here + 1 :] + parts[: max(here, 0)]
+    return next((each for each in following if each.pending), None)
+
+
 # --- One attempt -------------------------------------------------------------------------------
 
 

@@ -184,14 +184,24 @@ def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @require_GET
 @teacher_required
 def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
-    """Open the next answer to this part that waits for review (after a skipped one, with ?after=)."""
+    """Open the next answer waiting for review: in this part (after a skipped one, with ?after=),
+    then in the queue's next part that has one."""
     part = _get_free_text_part(part_id)
     services.close_overdue_attempts(quiz=part.question.quiz)
     after = request.GET.get("after", "")
     response = selectors.next_pending(part, after=int(after) if after.isdecimal() else None)
     if response is None:
-        messages.success(request, f"Every answer to {part.label} is reviewed.")
-        return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+        following = selectors.next_part_to_review(part)
+        skipped = selectors.pending_responses(part).exists()
+        if skipped:
+            done = f"Only skipped answers to {part.label} are left."
+        else:
+            done = f"Every answer to {part.label} is reviewed."
+        if following is None:
+            messages.success(request, f"{done} No other answer waits for review.")
+            return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+        messages.success(request, f"{done} Next: {following.label}, {following.question.title}.")
+        response = selectors.next_pending(following)
     return redirect("teacher_review", response_id=response.pk)
 
 

@@ -215,3 +215,53 @@ def test_confirm_score_is_refused_for_a_numeric_part(teacher_client, two_pending
     numeric.refresh_from_db()
     assert numeric.review_score is None
 
+
+# --- Moving through the queue -------------------------------------------------------------------------
+
+
+def test_the_queue_names_each_parts_question(teacher_client, quiz, two_pending):
+    page = teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).content.decode()
+    assert 'Question 6b <span class="fw-normal text-body-secondary">· AlexNet and ResNet</span>' in page
+    review = teacher_client.get(reverse("teacher_review", args=[two_pending[0].pk])).content.decode()
+    assert "Question 6b <span class=\"fw-normal text-body-secondary\">· AlexNet and ResNet</span></h1>" in review
+
+
+@pytest.fixture
+def three_parts_pending(alice, bob, submitted_attempt):
+    """Alice answered 1, 6b and 10a, Bob 6b: four written answers over three parts."""
+    submitted_attempt(alice, {"q1a": "Weight sharing.", "q6b": "Skip connections.", "q10a": "Classify every pixel."})
+    submitted_attempt(bob, {"q6b": "Residual blocks."})
+    return {key: Part.objects.get(question__key=key[:-1], key=key[-1]) for key in ("q1a", "q6b", "q10a")}
+
+
+def test_save_and_next_continues_to_the_next_part_with_answers_waiting(teacher_client, quiz, three_parts_pending):
+    q6b = three_parts_pending["q6b"]
+    first = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]), follow=True)
+    responses = Response.objects.filter(part=q6b).order_by("attempt__submitted_at")
+    for response in responses:
+        reply = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "1"}, follow=True)
+    assert first.context["response"].part == q6b
+    assert reply.context["response"].part == three_parts_pending["q10a"]
+    assert "Every answer to Question 6b is reviewed. Next: Question 10a, Segmentation." in reply.content.decode()
+
+
+def test_save_and_next_goes_round_the_quiz_until_nothing_waits(teacher_client, quiz, three_parts_pending):
+    seen = []
+    page = teacher_client.get(reverse("teacher_review_next", args=[three_parts_pending["q6b"].pk]), follow=True)
+    while page.context.get("form") is not None and "part" in page.context:
+        response = page.context["response"]
+        seen.append(response.part.label)
+        page = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "1"}, follow=True)
+    assert seen == ["Question 6b", "Question 6b", "Question 10a", "Question 1"]
+    assert page.redirect_chain[-1][0] == reverse("teacher_review_queue", args=[quiz.pk])
+    assert "Every answer to Question 1 is reviewed. No other answer waits for review." in page.content.decode()
+
+
+def test_skipping_the_last_answer_of_a_part_moves_on_and_says_it_is_left(teacher_client, three_parts_pending):
+    q10a = three_parts_pending["q10a"]
+    [only] = Response.objects.filter(part=q10a, status="needs_review")
+    page = teacher_client.get(reverse("teacher_review_next", args=[q10a.pk]) + f"?after={only.pk}", follow=True)
+    assert page.context["response"].part == three_parts_pending["q1a"]
+    assert "Only skipped answers to Question 10a are left. Next: Question 1, CNN vs fully connected network." in (
+        page.content.decode()
+    )

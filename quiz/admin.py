@@ -59,7 +59,7 @@ class QuizAdmin(BankHistoryAdmin):
         ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
         (
             "What students see after submitting",
-            {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions")},
+            {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},
         ),
     )
 

@@ -42,6 +42,7 @@ QUIZ_SETTINGS = (
     "attempts_allowed",
     "randomize_numbers",
     "review_free_text",
+    "show_suggested_scores",
     "show_score",
     "show_feedback",
     "show_answers",

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from quiz.formatting import format_points
 from quiz.models import Attempt, Quiz, Response
 from quiz.statistics import QuizStatistics, quiz_parts
 
@@ -43,11 +44,8 @@ def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def _points(value) -> str:
-    """A score in points as a plain decimal string: 0.5, 1, 12.75; empty for none."""
-    if value is None:
-        return ""
-    number = Decimal(str(round(float(value), 4))).normalize()
-    return f"{number:f}"
+    """A score in points as every page writes it (0.5, 1, 12.75); empty for none."""
+    return "" if value is None else format_points(value)
 
 
 def _earned(credit: float | None, points: Decimal) -> str:
@@ -87,28 +85,34 @@ def gradebook_rows(quiz: Quiz) -> Iterator[list]:
 
 
 def response_rows(quiz: Quiz) -> Iterator[list]:
-    """A header, then one row per response: the answer as typed and how it was graded."""
+    """A header, then one row per response: the answer as typed and how it was graded; the status and
+    feedback are those after a teacher's decision (an override's reason, a review's comment), and
+    the grader's own follow as computed_status and computed_feedback."""
     parts = {part.id: part for part in quiz_parts(quiz)}
     yield [
         "attempt_id", "username", "attempt", "part", "answer", "status", "mistake",
         "score", "max_points", "computed_score", "override_score", "review_score", "feedback",
+        "computed_status", "computed_feedback",
     ]
     rows = (
         Response.objects.filter(attempt__quiz=quiz)
+        .with_counted_verdict()
         .order_by("attempt__student__username", "attempt__number", "part__question__order", "part__order")
         .values_list(
-            "attempt_id", "attempt__student__username", "attempt__number", "part_id", "text", "status", "mistake",
-            "score", "override_score", "review_score", "feedback",
+            "attempt_id", "attempt__student__username", "attempt__number", "part_id", "text", "verdict_status",
+            "mistake", "score", "override_score", "review_score", "verdict_feedback", "status", "feedback",
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    for attempt_id, username, number, part_id, text, status, mistake, score, override, review, feedback in rows:
+    for row in rows:
+        (attempt_id, username, number, part_id, text, status, mistake, score, override, review, feedback,
+         computed_status, computed_feedback) = row
         part = parts[part_id]
         final = next((value for value in (override, review, score) if value is not None), None)
         yield [
             attempt_id, username, number, part.label, text, status, mistake,
             _earned(final, part.points), _points(part.points),
-            _points(score), _points(override), _points(review), feedback,
+            _points(score), _points(override), _points(review), feedback, computed_status, computed_feedback,
         ]
 
 
@@ -123,7 +127,7 @@ def statistics_rows(statistics: QuizStatistics) -> Iterator[list]:
             _rounded(item.facility),
             _rounded(item.discrimination),
             *(item.status_counts[status] for status in statuses),
-            "; ".join(f"{rate.key}: {rate.count} ({rate.share:.0%})" for rate in item.mistakes),
+            "; ".join(f"{rate.name}: {rate.count} ({rate.share:.0%})" for rate in item.mistakes),
             "; ".join(f"{answer} ({count})" for answer, count in item.wrong_answers),
         ]
 

@@ -158,6 +158,12 @@ class ReviewForm(_PointsForm):
     )
 
 
+class ConfirmSuggestionForm(forms.Form):
+    """One click on “Confirm score”: the suggested credit the teacher was shown, confirmed as it is."""
+
+    suggested = forms.FloatField(min_value=0, max_value=1)
+
+
 class OverrideForm(_PointsForm):
     reason = forms.CharField(
         max_length=1000, label="Reason (the student sees it)", widget=forms.TextInput

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 import grader
@@ -47,6 +47,11 @@ class Quiz(models.Model):
         default=True,
         help_text="Free-text scores stay provisional until a teacher confirms them; "
         "off: the rubric's suggestion is accepted as it is.",
+    )
+    show_suggested_scores = models.BooleanField(
+        default=False,
+        help_text="Students see the rubric's suggested score of a written answer, marked as a suggestion, "
+        "before a teacher confirms it; off: they see “awaiting your teacher” and no number until then.",
     )
     show_score = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
     show_feedback = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
@@ -137,7 +142,12 @@ class Part(models.Model):
     absolute_tolerance = models.FloatField(default=0)
     partial_credit = models.BooleanField(default=False, help_text="Credit per right element when the shape is right.")
     shape_feedback = models.TextField(blank=True, help_text="Feedback for an answer of the wrong shape.")
-    mistakes = models.JSONField(default=list, blank=True, help_text="Known mistakes: key, output, credit, feedback.")
+    mistakes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Known mistakes: key, output, credit, feedback; optionally a label, "
+        "a short plain name for the statistics (“forgot the biases”).",
+    )
     choices = models.JSONField(default=list, blank=True, help_text="For choice parts: key and label of each choice.")
     correct_choice = models.CharField(max_length=40, blank=True)
     rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
@@ -174,6 +184,16 @@ class Part(models.Model):
     @property
     def is_free_text(self) -> bool:
         return self.kind == AnswerKind.TEXT
+
+    @property
+    def is_numeric(self) -> bool:
+        """Answered with numbers (a value, a vector, a matrix, sizes), not words or a choice."""
+        return self.kind not in (AnswerKind.TEXT, AnswerKind.CHOICE)
+
+    def display_answer(self, text: str) -> str:
+        """An answer as people read it: a choice by its label, anything else as typed."""
+        labels = {choice["key"]: choice["label"] for choice in self.choices}
+        return labels.get(text, text)
 
     def spec_dict(self) -> dict:
         """The part as the grader reads it (the same shape as in the bank file)."""
@@ -282,9 +302,41 @@ class ResponseStatus(models.TextChoices):
     INVALID = "invalid", "Could not be read"
     NEEDS_REVIEW = "needs_review", "Awaiting review"
 
+    @classmethod
+    def for_credit(cls, credit: float) -> str:
+        """The status a credit in [0, 1] earns: correct, partial or incorrect."""
+        if credit >= 1:
+            return cls.CORRECT
+        return cls.PARTIAL if credit > 0 else cls.INCORRECT
+
 
 def _credit_in_range(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 1})
+
+
+def _status_for_credit_in(field: str) -> list[When]:
+    """ResponseStatus.for_credit in SQL, for the credit in `field` when it is set."""
+    return [
+        When(**{f"{field}__gte": 1}, then=Value(ResponseStatus.CORRECT)),
+        When(**{f"{field}__gt": 0}, then=Value(ResponseStatus.PARTIAL)),
+        When(**{f"{field}__isnull": False}, then=Value(ResponseStatus.INCORRECT)),
+    ]
+
+
+class ResponseQuerySet(models.QuerySet):
+    def with_counted_verdict(self) -> ResponseQuerySet:
+        """Annotate `verdict_status` and `verdict_feedback`: Response.counted_status and
+        Response.counted_feedback in SQL, for exports and statistics."""
+        decided_status = [*_status_for_credit_in("override_score"), *_status_for_credit_in("review_score")]
+        return self.annotate(
+            verdict_status=Case(*decided_status, default=F("status"), output_field=models.CharField()),
+            verdict_feedback=Case(
+                When(override_score__isnull=False, then=F("override_reason")),
+                When(review_score__isnull=False, then=F("review_comment")),
+                default=F("feedback"),
+                output_field=models.TextField(),
+            ),
+        )
 
 
 class Response(models.Model):
@@ -325,6 +377,8 @@ class Response(models.Model):
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["attempt", "part__question__order", "part__order"]
         constraints = [
@@ -349,6 +403,22 @@ class Response(models.Model):
         if self.review_score is not None:
             return self.review_score
         return self.score
+
+    @property
+    def counted_status(self) -> str:
+        """The status that counts: a teacher's override or confirmed score decides it (by
+        ResponseStatus.for_credit), else the grader's verdict does."""
+        decided = self.override_score if self.override_score is not None else self.review_score
+        return self.status if decided is None else ResponseStatus.for_credit(decided)
+
+    @property
+    def counted_feedback(self) -> str:
+        """What a teacher's decision says (an override's reason, a review's comment), else the grader's feedback."""
+        if self.override_score is not None:
+            return self.override_reason
+        if self.review_score is not None:
+            return self.review_comment
+        return self.feedback
 
     @property
     def awaiting_review(self) -> bool:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 import grader
 from quiz import services
+from quiz.formatting import format_change, format_points
 from quiz.models import Attempt, AttemptEvent, AttemptState, Quiz, Response, ResponseStatus, ScoreChange
 from quiz.statistics import FINISHED_STATES, quiz_parts
 
@@ -77,7 +78,8 @@ class AttemptChange:
             f"{' (score kept: set by a teacher)' if part.kept else ''}"
             for part in self.parts
         )
-        line = f"{self.username} #{self.number}: {_fmt(self.old_total)} → {_fmt(self.new_total)} ({self.delta:+.3f})"
+        totals = f"{_fmt(self.old_total)} → {_fmt(self.new_total)} ({format_change(self.delta)})"
+        line = f"{self.username} #{self.number}: {totals}"
         return f"{line}; {parts}" if parts else line
 
 
@@ -308,4 +310,4 @@ def _same(a: float | None, b: float | None) -> bool:
 
 
 def _fmt(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    return "—" if value is None else format_points(value)

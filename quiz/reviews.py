@@ -8,12 +8,14 @@ teachers grading one attempt at once cannot leave its total or its state stale.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from quiz import services
+from quiz.formatting import count_points, format_points
 from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange
 
 
@@ -41,19 +43,38 @@ def _describe_change(response: Response, previous: float | None, new: float | No
     """“Question 6b: 0.5 → 0.75 of 1 point”, for the attempt's log."""
 
     def points(credit):
-        return "—" if credit is None else f"{credit * float(response.part.points):g}"
+        return "—" if credit is None else format_points(credit * float(response.part.points))
 
-    total = float(response.part.points)
-    return f"{response.part.label}: {points(previous)} → {points(new)} of {total:g} point{'s' if total != 1 else ''}"
+    return f"{response.part.label}: {points(previous)} → {points(new)} of {count_points(response.part.points)}"
 
 
 @transaction.atomic
 def confirm_review(*, response: Response, score: float, comment: str, teacher, now: datetime | None = None) -> Response:
     """Confirm (or revise) the score of a free-text answer; the rubric's suggestion stays as it was."""
     response = _lock_response(response)
+    return _record_review(response, _check_credit(score), comment, teacher, now or timezone.now())
+
+
+@transaction.atomic
+def confirm_suggestion(*, response: Response, suggested: float, teacher, now: datetime | None = None) -> Response:
+    """Confirm the rubric's suggested score of a free-text answer as it is, in one click.
+
+    `suggested` is the suggestion the teacher was shown: if a regrade changed it since, the
+    teacher is asked to look again rather than having a score they never saw confirmed."""
+    response = _lock_response(response)
+    current = response.score
+    if current is None or not math.isclose(current, suggested, abs_tol=1e-9):
+        now_suggested = "none" if current is None else count_points(current * float(response.part.points))
+        raise DecisionError(
+            f"{response.part.label}: the suggested score changed since the page was shown (now: {now_suggested}). "
+            "Check it and confirm again."
+        )
+    return _record_review(response, current, "", teacher, now or timezone.now())
+
+
+def _record_review(response: Response, score: float, comment: str, teacher, now: datetime) -> Response:
     if not response.part.is_free_text:
         raise DecisionError("Only free-text answers are reviewed; override this part's score instead.")
-    score, now = _check_credit(score), now or timezone.now()
     previous = response.review_score if response.review_score is not None else response.score
     response.review_score, response.review_comment = score, comment.strip()
     response.reviewed_by, response.reviewed_at = teacher, now

@@ -261,6 +261,16 @@ def next_pending(part: Part, *, after: int | None = None) -> Response | None:
     return responses.first()
 
 
+def next_part_to_review(part: Part) -> Part | None:
+    """The review queue's next part with answers waiting, after `part` in the queue's order and
+    going round to its start; None when no other part has any."""
+    parts = review_parts(part.question.quiz)
+    keys = [each.pk for each in parts]
+    here = keys.index(part.pk) if part.pk in keys else -1
+    following = parts[here + 1 :] + parts[: max(here, 0)]
+    return next((each for each in following if each.pending), None)
+
+
 # --- One attempt -------------------------------------------------------------------------------
 
 
@@ -283,6 +293,10 @@ class PartRow:
         return highlight_concepts(self.response.text, self.part.spec().rubric, self.response.concepts_found)
 
     @property
+    def answer_display(self) -> str:
+        return self.part.display_answer(self.response.text)
+
+    @property
     def concepts(self) -> list[ConceptMark]:
         return concept_checklist(self.part.spec().rubric, self.response.concepts_found)
 
@@ -296,7 +310,13 @@ def attempt_detail(attempt: Attempt) -> list[PartRow]:
         Prefetch("score_changes", queryset=ScoreChange.objects.select_related("changed_by"))
     )
     by_part = {response.part_id: response for response in responses}
-    return [PartRow(part, by_part.get(part.pk)) for part in parts]
+    rows = []
+    for part in parts:
+        response = by_part.get(part.pk)
+        if response is not None:
+            response.part = part  # the forms and badges read the part: no query per response
+        rows.append(PartRow(part, response))
+    return rows
 
 
 def attempt_events(attempt: Attempt) -> QuerySet[AttemptEvent]:

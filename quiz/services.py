@@ -351,9 +351,7 @@ def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -
 
 def status_for_score(score: float) -> str:
     """The status a credit in [0, 1] earns: correct, partial or incorrect."""
-    if score >= 1:
-        return ResponseStatus.CORRECT
-    return ResponseStatus.PARTIAL if score > 0 else ResponseStatus.INCORRECT
+    return ResponseStatus.for_credit(score)
 
 
 def recompute_total(attempt: Attempt) -> Attempt:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import grader
 from quiz.markup import ConceptMark, concept_checklist
 from quiz.models import AnswerKind, Attempt, Part, Question, Response, ResponseStatus
-from quiz.services import part_key, status_for_score
+from quiz.services import part_key
 
 NUMBER_HINTS = {
     AnswerKind.INTEGER: "A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
@@ -52,12 +52,7 @@ class PartSheet:
     @property
     def status(self) -> str:
         """The status to show: once a teacher has scored the part, their score decides it."""
-        response = self.response
-        if response.awaiting_review:
-            return ResponseStatus.NEEDS_REVIEW
-        if response.override_score is not None or response.status == ResponseStatus.NEEDS_REVIEW:
-            return status_for_score(response.final_score or 0)
-        return response.status
+        return self.response.counted_status
 
     @property
     def status_label(self) -> str:
@@ -66,8 +61,7 @@ class PartSheet:
     @property
     def answer_display(self) -> str:
         """The answer as the student gave it; a choice by its label."""
-        labels = {choice["key"]: choice["label"] for choice in self.part.choices}
-        return labels.get(self.response.text, self.response.text)
+        return self.part.display_answer(self.response.text)
 
     @property
     def hint(self) -> str:
@@ -83,8 +77,19 @@ class PartSheet:
 
     @property
     def points_earned(self) -> Decimal | None:
+        """The points that count, or while a teacher has yet to decide, the points suggested."""
         score = self.response.final_score
         return None if score is None else Decimal(str(score)) * self.part.points
+
+    @property
+    def points_decided(self) -> Decimal:
+        """The points earned once they are no longer a suggestion; 0 while the part awaits a teacher."""
+        return Decimal(0) if self.response.awaiting_review else self.points_earned or Decimal(0)
+
+    @property
+    def points_pending(self) -> Decimal:
+        """The part's points while a teacher has yet to decide them."""
+        return self.part.points if self.response.awaiting_review else Decimal(0)
 
     @property
     def concepts_visible(self) -> bool:
@@ -116,7 +121,16 @@ class QuestionSheet:
 
     @property
     def points_earned(self) -> Decimal:
+        """The points that count, with the suggestions for parts a teacher has yet to decide."""
         return sum((sheet.points_earned or Decimal(0) for sheet in self.parts), Decimal(0))
+
+    @property
+    def points_decided(self) -> Decimal:
+        return sum((sheet.points_decided for sheet in self.parts), Decimal(0))
+
+    @property
+    def points_pending(self) -> Decimal:
+        return sum((sheet.points_pending for sheet in self.parts), Decimal(0))
 
     @property
     def answered(self) -> int:
@@ -135,6 +149,16 @@ class AttemptSheet:
     @property
     def awaiting_review(self) -> int:
         return sum(sheet.response.awaiting_review for question in self.questions for sheet in question.parts)
+
+    @property
+    def points_decided(self) -> Decimal:
+        """The total so far: every part's points but those a teacher has yet to decide."""
+        return sum((question.points_decided for question in self.questions), Decimal(0))
+
+    @property
+    def points_pending(self) -> Decimal:
+        """How many points a teacher has yet to decide."""
+        return sum((question.points_pending for question in self.questions), Decimal(0))
 
 
 def answer_message(part: Part, text: str) -> str | None:

@@ -70,13 +70,36 @@ def top_answers(counter: Counter, limit: int = COMMON_ANSWERS) -> list[tuple[str
 @dataclass(frozen=True)
 class MistakeRate:
     key: str
+    name: str
     feedback: str
     count: int
     share: float
 
     @property
-    def label(self) -> str:
-        return self.key.replace("_", " ")
+    def explanation(self) -> str:
+        """The feedback students get for the mistake, unless the name already says it."""
+        return "" if self.name.startswith(_first_sentence(self.feedback)) else self.feedback
+
+
+def mistake_names(known: list[dict]) -> dict[str, str]:
+    """A plain name for each known mistake of a part, by key: its label if it has one, else its
+    feedback's first sentence (“Each filter also has a bias term”). Two mistakes left with one
+    name are told apart by their keys, in words."""
+    names = {
+        mistake["key"]: mistake.get("label") or _first_sentence(mistake.get("feedback", "")) or _words(mistake["key"])
+        for mistake in known
+    }
+    uses = Counter(names.values())
+    return {key: name if uses[name] == 1 else f"{name} ({_words(key)})" for key, name in names.items()}
+
+
+def _words(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _first_sentence(text: str) -> str:
+    sentence = text.strip().split(". ")[0]
+    return sentence.removesuffix(".")
 
 
 @dataclass(frozen=True)
@@ -162,26 +185,29 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
 
 
 def _verdict_rows(quiz: Quiz) -> Iterable[tuple]:
-    """(attempt, part, credit that counts, status, mistake, text if it is a wrong answer) per response;
+    """(attempt, part, credit and status that count, mistake, text if it is a wrong answer) per response;
     the text of right answers and essays is not fetched at all."""
-    wrong_answer = Q(status__in=WRONG_STATUSES) & ~Q(part__kind=AnswerKind.TEXT)
+    wrong_answer = Q(verdict_status__in=WRONG_STATUSES) & ~Q(part__kind=AnswerKind.TEXT)
     return (
         Response.objects.filter(attempt__quiz=quiz, attempt__state__in=FINISHED_STATES)
+        .with_counted_verdict()
         .annotate(
             credit=Coalesce("override_score", "review_score", "score"),
             wrong_text=Case(When(wrong_answer, then=F("text")), default=Value(""), output_field=CharField()),
         )
         .order_by()
-        .values_list("attempt_id", "part_id", "credit", "status", "mistake", "wrong_text")
+        .values_list("attempt_id", "part_id", "credit", "verdict_status", "mistake", "wrong_text")
         .iterator(chunk_size=5000)
     )
 
 
 def _mistake_rates(known: list[dict], counts: Counter, attempts: int) -> list[MistakeRate]:
     """Every known mistake of the part, also those nobody made, most frequent first."""
+    names = mistake_names(known)
     rates = [
         MistakeRate(
             key=mistake["key"],
+            name=names[mistake["key"]],
             feedback=mistake.get("feedback", ""),
             count=counts.get(mistake["key"], 0),
             share=counts.get(mistake["key"], 0) / attempts if attempts else 0.0,

@@ -16,8 +16,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from quiz import reviews, rosters, selectors, services
+from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
+    ConfirmSuggestionForm,
     GradebookFilterForm,
     OverrideForm,
     QuizAudienceForm,
@@ -152,7 +154,7 @@ def override(request: HttpRequest, response_id: int) -> HttpResponse:
     if form.is_valid() and _decide(request, reviews.override_score, response=response, score=form.credit,
                                    reason=form.cleaned_data["reason"], teacher=request.user):
         messages.success(request, f"{response.part.label}: score overridden.")
-        return redirect("teacher_attempt", attempt_id=response.attempt_id)
+        return _back_to_part(response)
     return _render_attempt(request, response.attempt, bound=form, status=400)
 
 
@@ -182,14 +184,24 @@ def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @require_GET
 @teacher_required
 def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
-    """Open the next answer to this part that waits for review (after a skipped one, with ?after=)."""
+    """Open the next answer waiting for review: in this part (after a skipped one, with ?after=),
+    then in the queue's next part that has one."""
     part = _get_free_text_part(part_id)
     services.close_overdue_attempts(quiz=part.question.quiz)
     after = request.GET.get("after", "")
     response = selectors.next_pending(part, after=int(after) if after.isdecimal() else None)
     if response is None:
-        messages.success(request, f"Every answer to {part.label} is reviewed.")
-        return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+        following = selectors.next_part_to_review(part)
+        skipped = selectors.pending_responses(part).exists()
+        if skipped:
+            done = f"Only skipped answers to {part.label} are left."
+        else:
+            done = f"Every answer to {part.label} is reviewed."
+        if following is None:
+            messages.success(request, f"{done} No other answer waits for review.")
+            return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+        messages.success(request, f"{done} Next: {following.label}, {following.question.title}.")
+        response = selectors.next_pending(following)
     return redirect("teacher_review", response_id=response.pk)
 
 
@@ -222,19 +234,39 @@ def _render_review(request: HttpRequest, response: Response, form: ReviewForm, s
 @require_POST
 @teacher_required
 def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
-    """Confirm or revise a free-text score, then open the next answer to the same part."""
+    """Confirm a free-text score (the suggestion as it is, or the points typed), then open the next answer waiting."""
     response = _get_response(response_id)
-    form = _review_form(response, request.POST, autofocus=True)
     from_attempt = request.POST.get("next") == "attempt"
+    if "suggested" in request.POST:
+        return _confirm_suggestion(request, response)
+    form = _review_form(response, request.POST, autofocus=True)
     if form.is_valid() and _decide(request, reviews.confirm_review, response=response, score=form.credit,
                                    comment=form.cleaned_data["comment"], teacher=request.user):
-        messages.success(request, f"{response.part.label}: {form.cleaned_data['points']:f} points saved.")
+        messages.success(request, f"{response.part.label}: {count_points(form.cleaned_data['points'])} saved.")
         if from_attempt:
-            return redirect("teacher_attempt", attempt_id=response.attempt_id)
+            return _back_to_part(response)
         return redirect("teacher_review_next", part_id=response.part_id)
     if from_attempt:
         return _render_attempt(request, response.attempt, bound=form, status=400)
     return _render_review(request, response, form, status=400)
+
+
+def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpResponse:
+    """“Confirm score” on the attempt page: the suggestion the teacher was shown becomes the score."""
+    form = ConfirmSuggestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The suggested score did not arrive intact; reload the page and confirm again.")
+    elif _decide(request, reviews.confirm_suggestion, response=response, suggested=form.cleaned_data["suggested"],
+                 teacher=request.user):
+        credit = form.cleaned_data["suggested"] * float(response.part.points)
+        messages.success(request, f"{response.part.label}: {count_points(credit)} confirmed.")
+        return _back_to_part(response)
+    return _render_attempt(request, response.attempt, status=400)
+
+
+def _back_to_part(response: Response) -> HttpResponse:
+    """The attempt page, scrolled to the part just decided."""
+    return redirect(reverse("teacher_attempt", args=[response.attempt_id]) + f"#part-{response.part_id}")
 
 
 # --- Access: groups and accommodations ---------------------------------------------------------------

@@ -9,6 +9,17 @@
     focused.select();
   }
 
+  // Opening “Change score…” or “Override score” puts the cursor in its points, the suggestion selected.
+  document.querySelectorAll("details.decision").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      var points = details.open && details.querySelector("input[name$='-points']");
+      if (points) {
+        points.focus();
+        points.select();
+      }
+    });
+  });
+
   // Ctrl+Enter (Cmd+Enter on a Mac) in a comment saves the form, as Enter does in the points field.
   document.addEventListener("keydown", function (event) {
     var target = event.target;

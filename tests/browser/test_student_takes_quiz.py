@@ -63,11 +63,11 @@ def test_a_student_answers_everything_reloads_and_submits(page, live_server, log
     expect(page.get_by_text("Every part has an answer.")).to_be_visible()
     page.get_by_role("button", name="Submit attempt").click()
 
-    expect(page.get_by_text("Provisional total")).to_be_visible()
+    expect(page.get_by_text("Total so far", exact=True)).to_be_visible()
     for key in SEED_ANSWERS:
         part = page.locator(f"#part-{key}")
         if key in FREE_TEXT_PARTS:
-            expect(part.locator(".status-badge")).to_have_text("Awaiting review")
+            expect(part.locator(".status-badge")).to_have_text("Awaiting your teacher")
         else:
             expect(part.locator(".status-badge")).to_have_text("Correct")
     attempt = Attempt.objects.get(student=alice)

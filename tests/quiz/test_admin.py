@@ -1,4 +1,7 @@
-"""The admin shows attempts and their logs but never changes them: that goes through the app, with a history."""
+"""The admin shows attempts and their logs but never changes them: that goes through the app, with a history.
+Quizzes' settings are edited there."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -38,3 +41,12 @@ def test_an_admin_cannot_delete_an_attempts_log(admin_client, graded):
     url = reverse("admin:quiz_attemptevent_delete", args=[event.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert AttemptEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_quiz_admin_offers_to_show_suggested_scores_off_by_default(admin_client, quiz):
+    page = admin_client.get(reverse("admin:quiz_quiz_change", args=[quiz.pk])).content.decode()
+    fieldset = page[page.index("What students see after submitting"):]
+    [checkbox] = re.findall(r'<input type="checkbox" name="show_suggested_scores"[^>]*>', fieldset)
+    assert "checked" not in checkbox
+    assert '<label class="vCheckboxLabel" for="id_show_suggested_scores">Show suggested scores</label>' in fieldset
+    assert quiz.show_suggested_scores is False

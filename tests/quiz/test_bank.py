@@ -347,3 +347,11 @@ def test_a_quiz_setting_the_file_cannot_hold_is_refused_naming_it(db, tmp_path):
     with pytest.raises(BankError, match="quiz: show_answers: Value 'sometimes' is not a valid choice"):
         load_question_bank(path)
     assert not Quiz.objects.exists()
+
+
+def test_suggested_scores_are_hidden_from_students_unless_the_bank_file_shows_them(db, tmp_path):
+    assert load_question_bank().quiz.show_suggested_scores is False
+    Quiz.objects.all().delete()
+    path = write_bank(tmp_path, lambda data: data["quiz"].update(show_suggested_scores=True))
+    load_question_bank(path)
+    assert Quiz.objects.get().show_suggested_scores is True

@@ -107,7 +107,7 @@ def test_statistics_export_one_row_per_part(quiz, two_attempts):
     assert len(rows) == 21
     q2a = next(row for row in rows if row["part"] == "Question 2a")
     assert (q2a["attempts"], q2a["facility"], q2a["correct"], q2a["incorrect"]) == ("2", "0.5", "1", "1")
-    assert q2a["mistakes"] == "no_bias: 1 (50%)"
+    assert q2a["mistakes"] == "Each filter also has a bias term: 1 (50%)"
     assert q2a["common_wrong_answers"].endswith("(1)")
 
 

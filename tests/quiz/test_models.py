@@ -1,10 +1,13 @@
-"""Database constraints: the invariants hold whatever code writes."""
+"""Database constraints, and the model's own rules: the invariants hold whatever code writes, and the
+verdict that counts reads the same from a Response and from SQL."""
+
+import itertools
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from quiz.models import Attempt, Part, Response
+from quiz.models import Attempt, Part, Response, ResponseStatus
 
 
 @pytest.fixture
@@ -60,3 +63,52 @@ def test_deleting_a_quiz_with_attempts_is_refused(attempt):
 def test_part_labels_name_the_question_and_part(quiz):
     assert Part.objects.get(question__key="q2", key="b").label == "Question 2b"
     assert Part.objects.get(question__key="q4", key="a").label == "Question 4"
+
+
+# --- The verdict that counts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("credit", "status"), [(1, "correct"), (0.999, "partial"), (0.01, "partial"), (0, "incorrect")]
+)
+def test_a_credit_earns_its_status(credit, status):
+    assert ResponseStatus.for_credit(credit) == status
+
+
+DECISIONS = list(
+    itertools.product(
+        ["needs_review", "invalid", "incorrect", "correct", "unanswered"],  # what the grader said
+        [None, 0.0, 0.4, 1.0],  # a confirmed review
+        [None, 0.0, 0.6, 1.0],  # an override
+    )
+)
+
+
+def test_the_status_and_feedback_that_count_read_the_same_in_python_and_sql(quiz, alice):
+    """A teacher's override decides first, then a confirmed review, then the grader's verdict."""
+    parts = list(Part.objects.all())
+    attempts = Attempt.objects.bulk_create(
+        Attempt(student=alice, quiz=quiz, number=number, state="graded", max_score=21)
+        for number in range(1, len(DECISIONS) // len(parts) + 2)
+    )
+    places = itertools.product(attempts, parts)
+    Response.objects.bulk_create(
+        Response(
+            attempt=attempt, part=part, status=status, feedback="Awaiting review by your teacher.",
+            review_score=review, review_comment="Well argued.", override_score=override, override_reason="Accepted.",
+        )
+        for (attempt, part), (status, review, override) in zip(places, DECISIONS, strict=False)
+    )
+    responses = list(Response.objects.with_counted_verdict())
+    assert len(responses) == len(DECISIONS)
+    for response in responses:
+        assert (response.verdict_status, response.verdict_feedback) == (
+            response.counted_status, response.counted_feedback
+        )
+        if response.override_score is not None:
+            expected = (ResponseStatus.for_credit(response.override_score), "Accepted.")
+        elif response.review_score is not None:
+            expected = (ResponseStatus.for_credit(response.review_score), "Well argued.")
+        else:
+            expected = (response.status, "Awaiting review by your teacher.")
+        assert (response.counted_status, response.counted_feedback) == expected

@@ -260,7 +260,7 @@ def test_the_command_prints_each_change_then_the_summary(quiz, graded):
 
     call_command("regrade", "cnn-fundamentals", "--dry-run", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("bob #1: 1.000 → 1.500 (+0.500); Question 2a Incorrect → Partially correct")
+    assert lines[0].startswith("bob #1: 1 → 1.5 (+0.5); Question 2a Incorrect → Partially correct")
     assert lines[-1] == "dry run: regraded 2 attempts; 1 parts changed; nothing saved"
 
     out = StringIO()

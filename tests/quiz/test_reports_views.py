@@ -80,7 +80,8 @@ def test_the_statistics_page_shows_each_part_with_its_mistakes_and_wrong_answers
     page = response.content.decode()
     assert "Item statistics" in page
     assert "Question 2a" in page and "Question 10b" in page
-    assert "50&nbsp;%</strong> no bias" in page
+    assert '50&nbsp;%</strong> <span class="mistake-name">Each filter also has a bias term</span>' in page
+    assert "no_bias" not in page and "no bias" not in page
     assert "902,700" in page
     assert 'class="stat-meter-fill" width="50"' in page
     assert "style=" not in page
@@ -187,3 +188,13 @@ def test_the_responses_download_neutralizes_a_formula(client, quiz, graded, tess
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     [row] = [row for row in rows if row["username"] == "bob" and row["part"] == "Question 2b"]
     assert row["answer"] == "'=2+3"
+
+
+def test_a_mistake_labelled_in_the_admin_is_listed_by_its_label_with_its_feedback(client, quiz, graded, tess):
+    part = Part.objects.get(question__key="q2", key="a")
+    part.mistakes = [dict(mistake, label="forgot the biases") for mistake in part.mistakes]
+    part.save()
+    client.force_login(tess)
+    page = client.get(_url("teacher_statistics", quiz)).content.decode()
+    assert '<span class="mistake-name">forgot the biases</span>' in page
+    assert "1 attempt · Each filter also has a bias term." in page

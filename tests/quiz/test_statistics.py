@@ -10,7 +10,7 @@ import pytest
 
 from quiz import reviews, services
 from quiz.models import Response
-from quiz.statistics import discrimination, facility, part_measures, quiz_statistics, top_answers
+from quiz.statistics import discrimination, facility, mistake_names, part_measures, quiz_statistics, top_answers
 
 # --- The arithmetic --------------------------------------------------------------------------
 
@@ -58,6 +58,21 @@ def test_top_answers_are_most_frequent_first_then_alphabetical():
     assert top_answers(counter, limit=3) == [("c", 5), ("a", 2), ("b", 2)]
 
 
+def test_a_mistake_is_named_in_plain_words_from_its_label_or_its_feedback():
+    known = [
+        {"key": "no_bias", "feedback": "Each filter also has a bias term. Count one per filter.", "label": ""},
+        {"key": "all_layers", "feedback": "Once a layer is computed, the one before it can be freed."},
+        {"key": "all_layers_with_input", "feedback": "Once a layer is computed, the one before it can be freed."},
+        {"key": "no_params", "feedback": "The weights must be in memory too.", "label": "forgot the weights"},
+    ]
+    assert mistake_names(known) == {
+        "no_bias": "Each filter also has a bias term",
+        "all_layers": "Once a layer is computed, the one before it can be freed (all layers)",
+        "all_layers_with_input": "Once a layer is computed, the one before it can be freed (all layers with input)",
+        "no_params": "forgot the weights",
+    }
+
+
 # --- On a small class ------------------------------------------------------------------------
 
 CLASS = [
@@ -91,6 +106,7 @@ def test_statistics_on_a_small_class_match_the_hand_computation(quiz, stats_clas
     assert q2a.status_counts["correct"] == 1 and q2a.status_counts["incorrect"] == 3
     [no_bias] = q2a.mistakes
     assert (no_bias.key, no_bias.count, no_bias.share) == ("no_bias", 2, 0.5)
+    assert (no_bias.name, no_bias.explanation) == ("Each filter also has a bias term", "")
     assert [count for _answer, count in q2a.wrong_answers] == [2, 1]
     assert q2a.wrong_answers[1][0] == "12"
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from quiz import services
+from quiz.formatting import format_points
 from quiz.models import AttemptState
 
 
@@ -108,3 +109,41 @@ def test_history_shows_only_the_students_own_attempts(alice_client, bob, quiz):
 
 def test_history_is_read_only(alice_client):
     assert alice_client.post(reverse("attempt_history")).status_code == 405
+
+
+def _awaiting_attempt(alice, quiz):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1)
+    services.save_response(attempt=attempt, part_key="q6b", text="Skip connections", sequence=1)
+    return services.submit_attempt(attempt=attempt)
+
+
+def test_an_attempt_awaiting_the_teacher_shows_no_total_yet(alice_client, alice, quiz):
+    attempt = _awaiting_attempt(alice, quiz)
+    assert attempt.state == AttemptState.NEEDS_REVIEW and attempt.score > 1  # the suggestion is in the stored total
+    for url in (reverse("student_dashboard"), reverse("attempt_history")):
+        html = alice_client.get(url).content.decode()
+        assert '<span class="badge text-bg-info">Awaiting your teacher</span>' in html
+        assert f">{format_points(attempt.score)}<" not in html and "/ 21" not in html
+
+
+def test_a_quiz_showing_suggestions_shows_the_provisional_total_marked_so(alice_client, alice, quiz):
+    quiz.show_suggested_scores = True
+    quiz.save()
+    attempt = _awaiting_attempt(alice, quiz)
+    for url in (reverse("student_dashboard"), reverse("attempt_history")):
+        html = alice_client.get(url).content.decode()
+        assert f'<span class="fw-semibold">{format_points(attempt.score)}</span> / 21 points' in html
+        assert "provisional: some answers await your teacher" in html
+
+
+def test_awaiting_attempts_add_no_queries_to_the_dashboard(alice_client, alice, quiz, django_assert_num_queries):
+    quiz.attempts_allowed = 3
+    quiz.save()
+    for _ in range(3):
+        _awaiting_attempt(alice, quiz)
+    # 1 session, 2 user, 3 the user's groups (student check), 4 overdue attempts to close,
+    # 5 quizzes open to the student, 6 their attempts, 7 their accommodations.
+    with django_assert_num_queries(7):
+        response = alice_client.get(reverse("student_dashboard"))
+    assert response.content.count(b"Awaiting your teacher") == 3

@@ -1,6 +1,7 @@
 """The result page: the total, and per part the answer, status, score, feedback, correct answer and worked solution,
 as far as the quiz's review settings allow."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz import reviews, services
+from quiz.formatting import format_points
 from quiz.models import Response
 from tests.conftest import SEED_ANSWERS
 
@@ -33,12 +35,40 @@ def part_html(html: str, key: str) -> str:
     return html[start:end if end > 0 else len(html)]
 
 
-def test_the_result_shows_the_total_as_provisional_while_free_text_awaits_review(alice_client, graded):
+def test_until_a_teacher_decides_the_total_leaves_written_answers_out_and_says_how_many_points_wait(
+    alice_client, graded
+):
+    html = result(alice_client, graded)
+    assert "Total so far" in html and "Provisional" not in html
+    # 12 numeric and choice parts right but one (2c: half credit); the nine written parts wait.
+    assert '<span id="total-score">11.5</span>' in html
+    assert '<div class="small fw-semibold" id="points-pending">9 points still to be decided</div>' in html
+    assert "9 answers, worth 9 points, are still to be decided by your teacher." in html
+    assert "The total so far leaves them out." in html
+    q6b = part_html(html, "q6b")
+    assert "Awaiting your teacher" in q6b
+    assert 'class="small fw-semibold part-score"' not in q6b and "suggested" not in q6b
+    assert "0 / 2 points, 2 awaiting your teacher" in html  # question 6: two written parts
+
+
+def test_a_quiz_may_show_the_suggested_scores_marked_as_suggestions(alice_client, graded, quiz):
+    quiz.show_suggested_scores = True
+    quiz.save()
     html = result(alice_client, graded)
     assert "Provisional total" in html
-    assert f'<span id="total-score">{graded.score:.2f}</span>'.replace(".00<", "<") in html
-    assert "9 written answers are awaiting review" in html
-    assert "Awaiting review" in part_html(html, "q6b")
+    assert f'<span id="total-score">{format_points(graded.score)}</span>' in html
+    assert "The total includes the scores suggested for them, which may still change." in html
+    q6b = graded.responses.get(part__question__key="q6", part__key="b")
+    assert f"{format_points(q6b.score)} / 1 point suggested" in part_html(html, "q6b")
+
+
+def test_once_every_part_is_decided_the_total_is_final(alice_client, graded, tess):
+    for response in graded.responses.filter(status="needs_review"):
+        reviews.confirm_review(response=response, score=1, comment="", teacher=tess)
+    html = result(alice_client, graded)
+    assert "Total so far" not in html and "Awaiting your teacher" not in html
+    assert '<span id="total-score">20.5</span>' in html
+    assert "Scored by your teacher: 1 of 1 point." in part_html(html, "q6b")
 
 
 def test_each_part_explains_its_score(alice_client, graded):
@@ -86,7 +116,48 @@ def test_a_quiz_that_accepts_suggestions_shows_free_text_as_graded(alice_client,
 def test_an_override_is_shown_with_the_teachers_reason(alice_client, graded, tess):
     q2a = graded.responses.get(part__question__key="q2", part__key="a")
     reviews.override_score(response=q2a, score=0.5, reason="Answer copied from a neighbour", teacher=tess)
-    assert "Adjusted by your teacher: Answer copied from a neighbour" in part_html(result(alice_client, graded), "q2a")
+    html = part_html(result(alice_client, graded), "q2a")
+    assert "Scored by your teacher: 0.5 of 1 point.</strong> Answer copied from a neighbour" in html
+    assert "Partially correct" in html
+
+
+def test_after_an_override_the_parsers_message_gives_way_to_the_teachers_decision(alice_client, alice, quiz, tess):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    services.save_response(attempt=attempt, part_key="q5a", text="3,780 1,220 and more", sequence=1)
+    attempt = services.submit_attempt(attempt=attempt)
+    q5 = attempt.responses.get(part__question__key="q5")
+    assert q5.status == "invalid" and q5.feedback
+    reviews.override_score(response=q5, score=1, reason="Right values, written with commas.", teacher=tess)
+
+    html = part_html(result(alice_client, attempt), "q5a")
+    assert q5.feedback not in html
+    assert "feedback-correct" not in html
+    assert '<div class="feedback feedback-teacher small mb-2 teacher-decision">' in html
+    assert "Scored by your teacher: 1 of 1 point.</strong> Right values, written with commas." in html
+    assert '<span class="badge status-badge status-correct">Correct</span>' in html
+
+
+def test_prose_is_shown_in_the_text_font_and_numbers_in_the_code_font(alice_client, graded):
+    html = result(alice_client, graded)
+    assert '<div class="student-answer">Skip connections</div>' in part_html(html, "q6b")
+    assert '<div class="student-answer">gets smaller</div>' in part_html(html, "q7c")
+    assert '<div class="student-answer answer-mono">903_400</div>' in part_html(html, "q2a")
+    assert 'class="answer-mono fw-semibold expected-answer">903,400<' in part_html(html, "q2a")
+    assert 'class="fw-semibold expected-answer">gets smaller<' in part_html(html, "q7c")
+
+
+def test_points_are_written_one_way_with_two_decimals_at_most(alice_client, alice, quiz):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    # Two of q3a's six elements right, with credit per element: a third of a point.
+    services.save_response(attempt=attempt, part_key="q3a", text="2, 2, 0, 0, 0, 0", sequence=1)
+    attempt = services.submit_attempt(attempt=attempt)
+    assert str(attempt.score) == "0.333"
+    html = result(alice_client, attempt)
+    assert "0.33 / 1 point" in part_html(html, "q3a")
+    assert '<span id="total-score">0.33</span>' in html
+    scores = re.findall(r'class="[^"]*(?:part-score|question-score|result-score)[^"]*">(.*?)</', html, re.DOTALL)
+    assert len(scores) == 21 + 10 + 1
+    assert not [score for score in scores if re.search(r"\d\.\d{3}|\b1 points", score)]
 
 
 def test_nothing_is_revealed_when_the_quiz_reveals_nothing(alice_client, graded, quiz):
@@ -157,3 +228,18 @@ def test_another_students_result_is_not_found(client, bob, graded):
 
 def test_the_result_is_read_only(alice_client, graded):
     assert alice_client.post(reverse("attempt_result", args=[graded.pk])).status_code == 405
+
+
+def test_the_result_runs_the_same_queries_however_many_decisions(
+    alice_client, graded, tess, django_assert_num_queries
+):
+    def queries() -> None:
+        # 1 session, 2 user, 3 user's groups, 4 the attempt with its quiz, 5 its responses,
+        # 6 the quiz's questions, 7 their parts, 8 the attempt's log with who did what.
+        with django_assert_num_queries(8):
+            result(alice_client, graded)
+
+    queries()
+    for response in graded.responses.filter(status="needs_review"):
+        reviews.confirm_review(response=response, score=0.5, comment="Partly there.", teacher=tess)
+    queries()

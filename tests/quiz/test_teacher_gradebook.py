@@ -36,6 +36,14 @@ def test_the_gradebook_lists_each_attempt_with_points_per_question(teacher_clien
     assert page.count('<td class="text-end">1</td>') == 2, "q2 and q4"
 
 
+def test_the_gradebook_offers_the_downloads(teacher_client, quiz):
+    page = teacher_client.get(reverse("teacher_gradebook", args=[quiz.pk])).content.decode()
+    for name, label in [("teacher_export_gradebook", "Gradebook CSV"), ("teacher_export_responses", "Responses CSV"),
+                        ("teacher_export_statistics", "Statistics CSV")]:
+        assert f'href="{reverse(name, args=[quiz.pk])}" download>{label}</a>' in page
+    assert reverse("teacher_regrade", args=[quiz.pk]) not in page
+
+
 def test_the_gradebook_keeps_filters_in_its_sort_links(teacher_client, quiz, alice, submitted_attempt):
     submitted_attempt(alice)
     page = teacher_client.get(reverse("teacher_gradebook", args=[quiz.pk]) + "?state=needs_review&sort=score")

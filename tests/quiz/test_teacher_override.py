@@ -1,11 +1,14 @@
 """Overriding a part's score and reopening an attempt from the teacher's attempt page."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from quiz import reviews, services
 from quiz.models import AttemptEvent, Response
 
 
@@ -21,10 +24,10 @@ def q2a_of(attempt) -> Response:
 def test_the_attempt_page_shows_answers_controls_and_the_event_log(teacher_client, attempt):
     page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
     assert "Alice" in page and "2.5" in page and "Needs review" in page
-    assert "Answer <code class=\"answer-mono\">903400</code>" in page
+    assert '<dt>Answer</dt><dd><span class="typed-answer answer-mono">903400</span></dd>' in page
     assert '<mark class="concept-found">Skip connections</mark>' in page
     assert page.count("Override score") == 21
-    assert "Confirm score" in page
+    assert page.count(">Confirm score</button>") == 1  # the one written answer
     assert "Reopen this attempt" in page
     assert 'class="table-responsive event-log"' in page and "Submitted" in page
 
@@ -35,16 +38,16 @@ def test_an_override_shows_who_when_why_and_the_previous_score(teacher_client, a
     response = teacher_client.post(
         reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-points": "0.5", f"{prefix}-reason": "Working copied."}
     )
-    assert response["Location"] == reverse("teacher_attempt", args=[attempt.pk])
+    assert response["Location"] == reverse("teacher_attempt", args=[attempt.pk]) + f"#part-{q2a.part_id}"
     page = teacher_client.get(response["Location"]).content.decode()
-    assert "Overridden by Tess" in page and "(was 1 points): Working copied." in page
+    assert "Overridden by Tess" in page and "(was 1 point): Working copied." in page
     assert "Override by Tess: 1 → 0.5 points · Working copied." in page
     attempt.refresh_from_db()
     assert str(attempt.score) == "2.000"
 
     client.force_login(alice)
     result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
-    assert "Adjusted by your teacher: Working copied." in result
+    assert "Scored by your teacher: 0.5 of 1 point.</strong> Working copied." in result
 
 
 @pytest.mark.parametrize(
@@ -68,8 +71,6 @@ def test_an_invalid_override_shows_the_attempt_again_with_the_form_open(teacher_
 
 
 def test_an_attempt_in_progress_cannot_be_overridden(teacher_client, quiz, bob):
-    from quiz import services
-
     attempt = services.start_attempt(student=bob, quiz=quiz)
     q2a = q2a_of(attempt)
     prefix = f"override-{q2a.pk}"
@@ -114,3 +115,27 @@ def test_reopening_twice_is_refused_with_the_reason(teacher_client, attempt):
     response = teacher_client.post(url, {"minutes": "5", "reason": "twice"})
     assert response.status_code == 400
     assert "still in progress" in response.content.decode()
+
+
+def test_a_matrix_typed_on_two_lines_keeps_its_rows(teacher_client, bob, submitted_attempt):
+    attempt = submitted_attempt(bob, {"q4a": "[5 6]\n[10 9]", "q7c": "smaller"})
+    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    # The typed text, line break included, in an element whose style keeps line breaks.
+    assert '<dd><span class="typed-answer answer-mono">[5 6]\n[10 9]</span></dd>' in page
+    css = (settings.BASE_DIR / "static" / "css" / "convquiz.css").read_text()
+    assert re.search(r"\.typed-answer \{[^}]*white-space: pre-wrap", css)
+    # A choice reads as its label, in the text font.
+    assert '<dd><span class="typed-answer">gets smaller</span></dd>' in page
+
+
+@pytest.mark.parametrize("decisions", [0, 8])
+def test_the_attempt_page_runs_the_same_queries_however_many_decisions(
+    teacher_client, attempt, tess, django_assert_num_queries, decisions
+):
+    for response in attempt.responses.all()[:decisions]:
+        reviews.override_score(response=response, score=0.5, reason="Checked by hand", teacher=tess)
+    # 1 session, 2 user, 3 user's groups, 4 the attempt with its student and quiz, 5 its responses with
+    # who decided, 6 their score histories, 7 the quiz's parts with their questions, 8 the questions' parts
+    # (for labels), 9 the student's accommodation (the reopen form's minutes), 10 the attempt's log.
+    with django_assert_num_queries(10):
+        assert teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).status_code == 200

@@ -1,5 +1,6 @@
 """The review queue: every answer to one part in a row, Save moves on, the last one finalizes totals."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -100,11 +101,11 @@ def test_a_confirmed_score_is_revised_from_the_attempt_page_and_its_history_show
     revised = teacher_client.post(
         save_url(response), {f"{prefix}-points": "1", f"{prefix}-comment": "Complete on rereading", "next": "attempt"}
     )
-    assert revised["Location"] == reverse("teacher_attempt", args=[response.attempt_id])
+    assert revised["Location"] == reverse("teacher_attempt", args=[response.attempt_id]) + f"#part-{response.part_id}"
     page = teacher_client.get(revised["Location"]).content.decode()
-    assert "Revise confirmed score" in page
+    assert "Change confirmed score…" in page
     assert "Score history (2)" in page
-    assert "Free-text review by Tess: 0.5 → 1 points · Complete on rereading" in page
+    assert "Free-text review by Tess: 0.5 → 1 point · Complete on rereading" in page
     assert "Free-text review by Tess: 0.5 → 0.5 points" in page
 
 
@@ -147,3 +148,120 @@ def test_a_review_page_runs_the_same_queries_for_5_and_50_attempts(
     # 5 its question's parts (for the label), 6 how many answers to the part are pending.
     with django_assert_num_queries(6):
         assert teacher_client.get(reverse("teacher_review", args=[first.pk])).status_code == 200
+
+
+# --- Confirming the suggestion in one click ---------------------------------------------------------
+
+
+def confirm(client, response: Response, suggested) -> object:
+    return client.post(save_url(response), {"suggested": str(suggested), "next": "attempt"})
+
+
+def test_confirm_score_confirms_the_exact_suggestion_and_returns_to_the_part(teacher_client, tess, two_pending):
+    first = two_pending[0]
+    Response.objects.filter(pk=first.pk).update(score=1 / 3)  # a suggestion no two-decimal field could hold
+    reply = confirm(teacher_client, first, repr(1 / 3))
+    assert reply["Location"] == reverse("teacher_attempt", args=[first.attempt_id]) + f"#part-{first.part_id}"
+    first.refresh_from_db()
+    assert (first.review_score, first.review_comment, first.reviewed_by) == (1 / 3, "", tess)
+    first.attempt.refresh_from_db()
+    assert (first.attempt.state, first.attempt.score) == (AttemptState.GRADED, Decimal("0.333"))
+    page = teacher_client.get(reply["Location"]).content.decode()
+    assert "Question 6b: 0.33 points confirmed." in page
+    assert '<span class="badge text-bg-success">Confirmed</span>' in page
+    assert "Confirmed: 0.33 points by Tess" in page
+    assert ">Confirm score</button>" not in page and "Change confirmed score…" in page
+
+
+def test_the_attempt_page_offers_confirm_score_and_a_separate_way_to_change_it(teacher_client, two_pending):
+    first = two_pending[0]
+    page = teacher_client.get(reverse("teacher_attempt", args=[first.attempt_id])).content.decode()
+    row = page[page.index(f'id="part-{first.part_id}"'):]
+    row = row[: row.index('class="list-group-item part-row"')]
+    assert f'<input type="hidden" name="suggested" value="{first.score!r}">' in row
+    assert f'aria-describedby="suggestion-{first.pk}">Confirm score</button>' in row
+    assert f'id="suggestion-{first.pk}">Suggested by the rubric: 0.5 points.</p>' in row
+    # Changing the score is its own step: a closed form behind “Change score…”.
+    assert re.search(r'<details class="decision">\s*<summary class="[^"]*">Change score…</summary>', row)
+    assert "0.5 / 1 <span class=\"fw-normal text-body-secondary\">suggested</span>" in row
+
+
+def test_a_suggestion_changed_since_the_page_was_shown_is_not_confirmed(teacher_client, two_pending):
+    first = two_pending[0]
+    shown = first.score
+    Response.objects.filter(pk=first.pk).update(score=1.0)  # a regrade in between
+    reply = confirm(teacher_client, first, shown)
+    assert reply.status_code == 400
+    assert "the suggested score changed since the page was shown (now: 1 point)" in reply.content.decode()
+    first.refresh_from_db()
+    assert first.review_score is None
+    assert not ScoreChange.objects.exists()
+
+
+@pytest.mark.parametrize("suggested", ["", "abc", "nan", "inf", "1.5", "-0.1"])
+def test_a_mangled_suggestion_is_refused_with_a_message(teacher_client, two_pending, suggested):
+    first = two_pending[0]
+    reply = confirm(teacher_client, first, suggested)
+    assert reply.status_code == 400
+    assert "did not arrive intact" in reply.content.decode()
+    assert not ScoreChange.objects.exists()
+
+
+def test_confirm_score_is_refused_for_a_numeric_part(teacher_client, two_pending):
+    numeric = Response.objects.get(attempt=two_pending[0].attempt, part__question__key="q2", part__key="a")
+    reply = confirm(teacher_client, numeric, numeric.score)
+    assert reply.status_code == 400
+    assert "override this part" in reply.content.decode()
+    numeric.refresh_from_db()
+    assert numeric.review_score is None
+
+
+# --- Moving through the queue -------------------------------------------------------------------------
+
+
+def test_the_queue_names_each_parts_question(teacher_client, quiz, two_pending):
+    page = teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).content.decode()
+    assert 'Question 6b <span class="fw-normal text-body-secondary">· AlexNet and ResNet</span>' in page
+    review = teacher_client.get(reverse("teacher_review", args=[two_pending[0].pk])).content.decode()
+    assert "Question 6b <span class=\"fw-normal text-body-secondary\">· AlexNet and ResNet</span></h1>" in review
+
+
+@pytest.fixture
+def three_parts_pending(alice, bob, submitted_attempt):
+    """Alice answered 1, 6b and 10a, Bob 6b: four written answers over three parts."""
+    submitted_attempt(alice, {"q1a": "Weight sharing.", "q6b": "Skip connections.", "q10a": "Classify every pixel."})
+    submitted_attempt(bob, {"q6b": "Residual blocks."})
+    return {key: Part.objects.get(question__key=key[:-1], key=key[-1]) for key in ("q1a", "q6b", "q10a")}
+
+
+def test_save_and_next_continues_to_the_next_part_with_answers_waiting(teacher_client, quiz, three_parts_pending):
+    q6b = three_parts_pending["q6b"]
+    first = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]), follow=True)
+    responses = Response.objects.filter(part=q6b).order_by("attempt__submitted_at")
+    for response in responses:
+        reply = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "1"}, follow=True)
+    assert first.context["response"].part == q6b
+    assert reply.context["response"].part == three_parts_pending["q10a"]
+    assert "Every answer to Question 6b is reviewed. Next: Question 10a, Segmentation." in reply.content.decode()
+
+
+def test_save_and_next_goes_round_the_quiz_until_nothing_waits(teacher_client, quiz, three_parts_pending):
+    seen = []
+    page = teacher_client.get(reverse("teacher_review_next", args=[three_parts_pending["q6b"].pk]), follow=True)
+    while page.context.get("form") is not None and "part" in page.context:
+        response = page.context["response"]
+        seen.append(response.part.label)
+        page = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "1"}, follow=True)
+    assert seen == ["Question 6b", "Question 6b", "Question 10a", "Question 1"]
+    assert page.redirect_chain[-1][0] == reverse("teacher_review_queue", args=[quiz.pk])
+    assert "Every answer to Question 1 is reviewed. No other answer waits for review." in page.content.decode()
+
+
+def test_skipping_the_last_answer_of_a_part_moves_on_and_says_it_is_left(teacher_client, three_parts_pending):
+    q10a = three_parts_pending["q10a"]
+    [only] = Response.objects.filter(part=q10a, status="needs_review")
+    page = teacher_client.get(reverse("teacher_review_next", args=[q10a.pk]) + f"?after={only.pk}", follow=True)
+    assert page.context["response"].part == three_parts_pending["q1a"]
+    assert "Only skipped answers to Question 10a are left. Next: Question 1, CNN vs fully connected network." in (
+        page.content.decode()
+    )

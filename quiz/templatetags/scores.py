@@ -1,0 +1,37 @@
+"""`{% load scores %}`: points as every page writes them (quiz.formatting); scores are stored as credits."""
+
+from django import template
+
+from quiz.formatting import count_points, format_change, format_points
+
+register = template.Library()
+
+
+@register.filter
+def points(value) -> str:
+    """{{ attempt.score|points }}: 2.5, 0.33, 21; “—” for none."""
+    return "—" if value is None or value == "" else format_points(value)
+
+
+@register.filter
+def points_change(value) -> str:
+    """{{ change.delta|points_change }}: +0.5, -1, 0."""
+    return format_change(value)
+
+
+@register.filter
+def point_count(value) -> str:
+    """{{ part.points|point_count }}: “1 point”, “2.5 points”; “—” for none."""
+    return "—" if value is None or value == "" else count_points(value)
+
+
+@register.filter
+def as_points(credit: float | None, part) -> str:
+    """A credit in [0, 1] as points of the part: {{ change.new_score|as_points:part }}."""
+    return points(None if credit is None else credit * float(part.points))
+
+
+@register.filter
+def as_point_count(credit: float | None, part) -> str:
+    """A credit in [0, 1] as points of the part with their unit: {{ response.score|as_point_count:part }}."""
+    return point_count(None if credit is None else credit * float(part.points))

@@ -1,0 +1,65 @@
+"""A student reads a result with a written answer still awaiting the teacher, then after the teacher's decision."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from quiz import reviews, services
+
+pytestmark = pytest.mark.browser
+
+
+def submitted_attempt(student, quiz, answers: dict[str, str]):
+    attempt = services.start_attempt(student=student, quiz=quiz)
+    for key, text in answers.items():
+        services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
+    return services.submit_attempt(attempt=attempt)
+
+
+ANSWERS = {"q2a": "903400", "q6b": "Skip connections let very deep networks train."}
+
+
+def test_a_written_answer_shows_no_number_until_the_teacher_decides(
+    page, live_server, login, screenshot, alice, tess, quiz
+):
+    attempt = submitted_attempt(alice, quiz, ANSWERS)
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/quizzes/")
+    expect(page.get_by_text("Awaiting your teacher")).to_be_visible()
+    page.get_by_role("link", name="Result of attempt 1").click()
+
+    expect(page.get_by_text("Total so far", exact=True)).to_be_visible()
+    expect(page.locator("#total-score")).to_have_text("1")
+    expect(page.locator("#points-pending")).to_have_text("1 point still to be decided")
+    written = page.locator("#part-q6b")
+    expect(written.locator(".status-badge")).to_have_text("Awaiting your teacher")
+    expect(written.locator(".part-score")).to_have_count(0)
+    expect(written).not_to_contain_text(re.compile(r"\b0\.5\b"))
+    expect(page.locator("#question-q6 .question-score")).to_have_text("0 / 2 points, 1 awaiting your teacher")
+    screenshot(page, "awaiting")
+
+    reviews.confirm_review(response=attempt.responses.get(part__question__key="q6", part__key="b"), score=1,
+                           comment="Both ideas, clearly put.", teacher=tess)
+    page.reload()
+    expect(page.get_by_text("Total", exact=True)).to_be_visible()
+    expect(page.locator("#total-score")).to_have_text("2")
+    expect(page.locator("#points-pending")).to_have_count(0)
+    expect(written.locator(".status-badge")).to_have_text("Correct")
+    expect(written.locator(".part-score")).to_have_text("1 / 1 point")
+    expect(written.locator(".teacher-decision")).to_have_text(
+        "Scored by your teacher: 1 of 1 point. Both ideas, clearly put."
+    )
+    screenshot(page, "decided")
+
+
+def test_a_quiz_may_show_the_suggestion_marked_as_one(page, live_server, login, alice, quiz):
+    quiz.show_suggested_scores = True
+    quiz.save()
+    attempt = submitted_attempt(alice, quiz, ANSWERS)
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/attempts/{attempt.pk}/result/")
+    expect(page.get_by_text("Provisional total")).to_be_visible()
+    expect(page.locator("#total-score")).to_have_text("1.5")
+    expect(page.locator("#part-q6b .part-score")).to_have_text("0.5 / 1 point suggested")
+    expect(page.locator("#part-q6b .status-badge")).to_have_text("Awaiting your teacher")

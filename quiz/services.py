@@ -150,8 +150,9 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
 def _create_attempt(
     student, quiz: Quiz, accommodation: Accommodation | None, ip: str | None, now: datetime
 ) -> Attempt:
-    # Only the parts' ids are needed here: their prompts, rubrics and choices stay in the database.
-    part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id"))
+    # The parts' specs (to draw numbers their mistakes can be told apart in), not their prompts.
+    spec_fields = ("key", "correct_choice", *Part.SPEC_FIELDS)
+    part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id", *spec_fields))
     questions = list(quiz.questions.prefetch_related(part_ids))
     seed = random_seed() if quiz.randomize_numbers else None
     last = Attempt.objects.filter(student=student, quiz=quiz).order_by("-number").values_list("number", flat=True)
@@ -179,7 +180,8 @@ def _params_for(question: Question, seed: int | None) -> dict:
     `show_question <key> --seed <attempt.seed>`."""
     if seed is None or not question.calculator:
         return question.params
-    return grader.draw_params(question.calculator, question.params, question.ranges, seed)
+    parts = [part.spec() for part in question.parts.all()]
+    return grader.draw_params(question.calculator, question.params, question.ranges, seed, parts)
 
 
 def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> datetime | None:

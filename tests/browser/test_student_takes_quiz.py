@@ -79,7 +79,7 @@ def test_an_unreadable_answer_is_flagged_before_submitting(page, live_server, lo
     login(page, live_server, "alice", "alice-password")
     page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start attempt 1").click()
-    answer(page, "q2b", "12,6")
+    answer(page, "q2b", "1.234,5")
     field = page.get_by_label("Question 2b", exact=True)
     message = page.locator("#message-q2b")
     expect(message).to_contain_text("use a decimal point")

@@ -16,6 +16,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 from grader import units
 from grader.spec import ChoiceSpec, PartSpec
@@ -87,7 +88,6 @@ _LOOKALIKES = str.maketrans(
 
 _DIGITS = re.compile(r"[0-9]+")
 _LETTERS = re.compile(r"[^\W\d]+")
-_SPACES = re.compile(r"\s+")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _SEPARATING_COMMA = re.compile(r",(?![0-9])|(?<![0-9]),")
 # A number, a single space at most, a word: no two parts can match the same characters.
@@ -99,8 +99,6 @@ _LATEX_SPECIAL = re.compile(r"[\\{}]")
 _WORKING_MARK = re.compile(r"[=≈~]")
 _WHITESPACE = re.compile(r"\s+")
 
-# Words that may stand before or after a value without changing it.
-_APPROXIMATELY = ("about", "approx", "approximately", "around", "roughly", "circa", "ca", "nearly", "almost")
 _COUNT_SUFFIXES = {"k": 1_000, "thousand": 1_000, "M": 1_000_000, "million": 1_000_000, "mio": 1_000_000}
 _TIMES_WORDS = ("x", "X")
 _PARENTHESES = {"[": "(", "]": ")", "⟨": "(", "⟩": ")"}
@@ -127,6 +125,7 @@ _LATEX_SYMBOLS = {
 _LATEX_FRACTIONS = ("frac", "dfrac", "tfrac")
 _LATEX_TEXT = ("text", "mathrm", "textrm", "mathit", "mathbf", "operatorname")
 _LATEX_ENVIRONMENT = ("begin", "end")
+_DROPPED = "\0"  # closes the brace group of an environment's name, which is dropped
 
 
 # Preparing the text ---------------------------------------------------------------------------
@@ -182,11 +181,11 @@ def _latex(text: str) -> str:
             closers.append(closing)
             if not skipping:
                 out.append(opening)
-            if closing == "\0":
+            if closing == _DROPPED:
                 skipping += 1
         elif character == "}":
             closing = closers.pop() if closers else "}"
-            if closing == "\0":
+            if closing == _DROPPED:
                 skipping -= 1
             elif not skipping:
                 out.append(closing)
@@ -222,7 +221,7 @@ def _latex_command(text: str, start: int, out: list[str], pending: list[tuple[st
     elif command in _LATEX_TEXT:
         pending.append((" ", " "))
     elif command in _LATEX_ENVIRONMENT:
-        pending.append(("", "\0"))
+        pending.append(("", _DROPPED))
     elif command in _LATEX_SYMBOLS:
         out.append(_LATEX_SYMBOLS[command])
     else:
@@ -341,7 +340,6 @@ class _Mode:
     words: bool = True  # words around the value are ignored
 
 
-_SCALAR = _Mode()
 _COUNT = _Mode(counts=True)
 
 
@@ -430,7 +428,7 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
     while position < end:
         character = text[position]
         if character.isspace():
-            space = _SPACES.match(text, position)
+            space = _WHITESPACE.match(text, position)
             position = space.end()
             gap = True
             continue
@@ -483,8 +481,10 @@ def _number(text: str, start: int, mode: _Mode, gap: bool) -> tuple[_Token, int]
             integer += text[position + 1 : position + 4]
             position += 4
     fraction = ""
+    pointed = False  # a decimal mark typed, even with no digits after it ("5.")
     mark = text[position] if position < end else ""
     if mark == "." or (mark == "," and mode.commas != "none" and text[position + 1 : position + 2].isdigit()):
+        pointed = True
         more = _DIGITS.match(text, position + 1)
         if mark == "," and (separator == "," or (mode.commas == "scalar" and more and len(more.group()) == 3)):
             raise _comma_error(text)
@@ -504,7 +504,7 @@ def _number(text: str, start: int, mode: _Mode, gap: bool) -> tuple[_Token, int]
     if position - start > _MAX_TOKEN:
         raise AnswerError(f"{quote(text)} has too many digits: give the value with at most 15 digits.")
     integer = integer or "0"
-    whole = not fraction and exponent == 0 and mark not in (".", ",")
+    whole = not pointed and exponent == 0
     if whole:
         value: Number = int(integer)
     else:
@@ -579,7 +579,7 @@ class _Parser:
                 node = _Node(self._bounded(node.value / right.value))
             elif node.literal and right.power_of_ten is not None:
                 # 9.034 × 10^5 is one number as typed (9.034e5, exactly): its resolution scales with it.
-                value = float(f"{node.value!r}e{right.power_of_ten}")
+                value = float(Decimal(repr(node.value)).scaleb(right.power_of_ten))
                 node = _Node(self._bounded(value), node.resolution * right.value, True)
             else:
                 node = _Node(self._bounded(node.value * right.value))

@@ -5,7 +5,7 @@ import math
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import AnswerError, ChoiceSpec, PartSpec, parsing
@@ -149,6 +149,8 @@ def test_an_ambiguous_comma_asks_for_a_decimal_point_and_is_never_read_silently(
         ("9.034*10**5", 903400),
         ("9.034e5", 903400),
         ("2.5×10⁻³", 0.0025),
+        ("0.00001×10^5", 1),
+        ("1e-5 × 10^3", 0.01),
         ("10⁶", 1_000_000),
         ("2^10", 1024),
         ("2**10", 1024),
@@ -733,10 +735,15 @@ def test_garbage_only_ever_raises_answer_error(parser, text):
         assert str(error)
 
 
-ANSWER_ALPHABET = st.sampled_from(list("0123456789.,;_ -+*/()[]eExX×−\n\t") + ["MB", "kB", "GiB", "B", "by", "array("])
+ANSWER_ALPHABET = st.sampled_from(
+    list("0123456789.,;_ -+*/()[]{}eExX×−\n\t^=≈~:&$…")
+    + ["MB", "kB", "GiB", "B", "M", "K", "by", "and", "or", "about", "array(", "tensor(", "dtype=", "×10^", "⁵", "⁻³"]
+    + ["\\frac{", "\\\\", "\\begin{bmatrix}", "\\end{bmatrix}", "\\cdot", "\\text{", "3 7/9", "3,78", "1,000"]
+)
 
 
 @given(st.text(max_size=200) | st.lists(ANSWER_ALPHABET, max_size=60).map("".join))
+@settings(max_examples=500)
 def test_any_text_only_ever_raises_answer_error(text):
     for parser in PARSERS:
         try:

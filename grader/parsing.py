@@ -90,6 +90,13 @@ _DIGITS = re.compile(r"[0-9]+")
 _LETTERS = re.compile(r"[^\W\d]+")
 _INTEGER = re.compile(r"[-+]?[0-9]+")
 _SEPARATING_COMMA = re.compile(r",(?![0-9])|(?<![0-9]),")
+_TIGHT_COMMA = re.compile(r"[0-9],[0-9]")
+_SPACED_COMMA = re.compile(r",\s")
+_AND_WORD = re.compile(r"\b(?:and|und|et)\b", re.IGNORECASE)
+_ROW_BREAK = re.compile(r"[;\n]")
+_GROUPING = re.compile(r"[\[\](),]")
+_WORKING = re.compile(r"[\[\]()=≈~:]")
+_DIMS_PIECE = re.compile(r"[0-9]+(?:\.[0-9]+)?|[^\W\d]+|\S")
 # A number, a single space at most, a word: no two parts can match the same characters.
 _SIMPLE_SIZE = re.compile(r"([-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?) ?([A-Za-z]*)")
 _SIMPLE_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
@@ -240,7 +247,7 @@ def _unwrap_printout(text: str) -> str:
         return text
     inner = text[opening + 1 : -1]
     depth = 0
-    for match in re.finditer(r"[\[\](),]", inner):
+    for match in _GROUPING.finditer(inner):
         character = match.group()
         if character in "[(":
             depth += 1
@@ -288,7 +295,7 @@ def _final_value(text: str) -> str:
     cut = -1
     depth = 0
     last = len(text.rstrip())
-    for match in re.finditer(r"[\[\]()=≈~:]", text):
+    for match in _WORKING.finditer(text):
         character = match.group()
         if character in "[(":
             depth += 1
@@ -497,7 +504,7 @@ def _number(text: str, start: int, mode: _Mode, gap: bool) -> tuple[_Token, int]
             raise _comma_error(text) if "," in (mark, following[:1]) else _unreadable_number(text)
     exponent = 0
     if position < end and text[position] in "eE":
-        found = re.match(r"[-+]?[0-9]+", text[position + 1 : position + 1 + _MAX_TOKEN])
+        found = _INTEGER.match(text[position + 1 : position + 1 + _MAX_TOKEN])
         if found:
             exponent = int(found.group())
             position += 1 + found.end()
@@ -838,7 +845,7 @@ def _rows(text: str, *, vector: bool) -> list[tuple[list[Number], list[float]]]:
     if _BRACKET.search(text):
         row_texts, separated = _bracketed_rows(text), False
     else:
-        row_texts = [row for row in re.split(r"[;\n]", text) if row.strip()]
+        row_texts = [row for row in _ROW_BREAK.split(text) if row.strip()]
         separated = len(row_texts) > 1
     if vector and separated and all(_one_value(row.strip()) for row in row_texts):
         # One value per line or between semicolons: a comma in each is a decimal mark.
@@ -931,13 +938,8 @@ def _row_items(row: str) -> tuple[list[str], _Mode]:
     row = row.strip()
     if "," not in row:
         return [item for item in row.split() if item.lower() not in _AND_WORDS], _ELEMENT
-    tight = spaced = 0
-    for match in re.finditer(",", row):
-        before, after = row[match.start() - 1 : match.start()], row[match.end() : match.end() + 1]
-        if before.isdigit() and after.isdigit():
-            tight += 1
-        elif not after or after.isspace():
-            spaced += 1
+    tight = _TIGHT_COMMA.search(row) is not None
+    spaced = _SPACED_COMMA.search(row) is not None or row.endswith(",")
     # `3,78, 1,22`: a comma between digits beside commas followed by a space is either.
     if tight and spaced:
         raise AnswerError(
@@ -949,11 +951,13 @@ def _row_items(row: str) -> tuple[list[str], _Mode]:
     pieces = row.split(",")
     if not pieces[-1].strip():
         pieces.pop()
+    if not _AND_WORD.search(row):
+        return [piece.strip() for piece in pieces], _ELEMENT
     items = []
     for piece in pieces:
         words = piece.split()
         if not any(word.lower() in _AND_WORDS for word in words):
-            items.append(piece)
+            items.append(piece.strip())
             continue
         # `2, 2 and 2`, `2, 2, and 2`: "and" separates values too.
         group: list[str] = []
@@ -1010,7 +1014,7 @@ def parse_dims(text: str) -> list[int]:
     text = _without_trailing_words(_without_explanation(_without_label(_latex(text))))
     if _closing_group(text) == 0:
         text = text[1:-1]
-    pieces = re.findall(r"[0-9]+(?:\.[0-9]+)?|[^\W\d]+|\S", text)
+    pieces = _DIMS_PIECE.findall(text)
     sizes: list[int] = []
     words_after = False
     expecting_size = True

@@ -94,6 +94,7 @@ _TIGHT_COMMA = re.compile(r"[0-9],[0-9]")
 _SPACED_COMMA = re.compile(r",\s")
 _AND_WORD = re.compile(r"\b(?:and|und|et)\b", re.IGNORECASE)
 _ROW_BREAK = re.compile(r"[;\n]")
+_WHOLE_NUMBERS = re.compile(r"[0-9 \t\n;+-]*")
 _GROUPING = re.compile(r"[\[\](),]")
 _WORKING = re.compile(r"[\[\]()=≈~:]")
 _DIMS_PIECE = re.compile(r"[0-9]+(?:\.[0-9]+)?|[^\W\d]+|\S")
@@ -103,6 +104,7 @@ _SIMPLE_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[
 _BRACKET = re.compile(r"[\[\]()]")
 _SEPARATORS_ONLY = re.compile(r"[\s,;]*")
 _LATEX_SPECIAL = re.compile(r"[\\{}]")
+_BRACES = str.maketrans("{}", "[]")
 _WORKING_MARK = re.compile(r"[=≈~]")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -166,8 +168,9 @@ def _latex(text: str) -> str:
     `\\text{MB}` → MB, `{2, 2}` → [2, 2]."""
     if "&" in text or "$" in text:
         text = text.replace("&", ",").replace("$", " ")
-    if not _LATEX_SPECIAL.search(text):
-        return text
+    if "\\" not in text:
+        # Braces alone are set braces: {2, 2, 2} is [2, 2, 2].
+        return text.translate(_BRACES) if "{" in text or "}" in text else text
     out: list[str] = []
     closers: list[str] = []  # what each open brace becomes when it closes
     pending: list[tuple[str, str]] = []  # how the next brace groups open and close (after \frac)
@@ -850,6 +853,10 @@ def _rows(text: str, *, vector: bool) -> list[tuple[list[Number], list[float]]]:
     if vector and separated and all(_one_value(row.strip()) for row in row_texts):
         # One value per line or between semicolons: a comma in each is a decimal mark.
         return [_row_values([row.strip() for row in row_texts], _DECIMAL_COMMA_ELEMENT)]
+    if _WHOLE_NUMBERS.fullmatch(text):
+        whole = _whole_rows(row_texts)
+        if whole is not None:
+            return whole
     rows = []
     count = 0
     for row_text in row_texts:
@@ -862,6 +869,20 @@ def _rows(text: str, *, vector: bool) -> list[tuple[list[Number], list[float]]]:
     if not rows:
         raise AnswerError("Type the values, separated by commas or spaces.")
     return rows
+
+
+def _whole_rows(row_texts: list[str]) -> list[tuple[list[Number], list[float]]] | None:
+    """Rows of whole numbers separated by spaces (`5 6; 10 9`), read at once; None if
+    anything in them needs the general reader (or a message)."""
+    try:
+        rows = [[int(item) for item in row.split()] for row in row_texts]
+    except ValueError:
+        return None
+    if not rows or sum(len(row) for row in rows) > MAX_ELEMENTS:
+        return None
+    if any(abs(v) > MAX_MAGNITUDE for row in rows for v in row):
+        return None
+    return [(row, [1.0] * len(row)) for row in rows]
 
 
 def _row_values(items: list[str], mode: _Mode, count: int = 0) -> tuple[list[Number], list[float]]:

@@ -34,7 +34,7 @@ NEEDS_REVIEW = "needs_review"
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
 _PRECISION_CREDIT = 0.5
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six")
+_NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six")
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,8 @@ def _precision_feedback(decimals: int, short: int, count: int) -> str:
 
 
 def _decimals(count: int) -> str:
+    if count == 0:
+        return "whole numbers"
     word = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
     return f"{word} decimal{'s' if count != 1 else ''}"
 

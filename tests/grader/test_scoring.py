@@ -311,6 +311,18 @@ def test_values_right_to_fewer_decimals_than_asked_earn_what_the_prompt_promises
     assert verdict.feedback.startswith(feedback)
 
 
+def test_a_whole_number_where_one_decimal_is_asked_earns_half_credit_and_says_so():
+    part = PartSpec(key="a", kind="number", output="average", absolute_tolerance=0.05)
+    computation = Computation(outputs={"average": 34 / 9})
+    verdict = grade_part(part, computation, "4")
+    assert (verdict.status, verdict.score) == ("partial", 0.5)
+    assert verdict.feedback == (
+        "Right to whole numbers only: the question asks for one decimal, so this earns half credit."
+    )
+    assert grade_part(part, computation, "3.8").status == "correct"
+    assert grade_part(part, computation, "3").score == 0
+
+
 def test_same_padding_as_pytorch_pads_is_its_own_mistake_never_a_flipped_kernel():
     computation = compute("conv1d", {"sequence": [1, 2, 3, 4, 5, 6, 7, 8], "kernel": [-1, 0, 1], "stride": 2})
     assert computation.outputs["same"] == [2, 2, 2, -7]

@@ -47,6 +47,7 @@ test: install lint
 # Benchmarks run on demand, never in the test suite; figures in docs/benchmarks.md.
 bench: install
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/parsing.py
 	$(BIN)/python bench/formulas.py
 	$(BIN)/python bench/batch.py $(BATCH_ARGS)
 

@@ -288,7 +288,9 @@ def _graded_responses(attempt, questions: list[QuestionData], rng: random.Random
         params = question.params
         computation = None
         if question.calculator:
-            params = grader.draw_params(question.calculator, question.params, question.ranges, attempt.seed)
+            params = grader.draw_params(
+                question.calculator, question.params, question.ranges, attempt.seed, question.specs
+            )
             computation = grader.compute(question.calculator, params)
         attempt.params[question.key] = params
         answers = {spec.key: answer_for(spec, computation, rng) for spec in question.specs}

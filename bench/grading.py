@@ -42,7 +42,9 @@ FREE_TEXT = [
     "I am not sure.",
     "",
 ]
-MALFORMED = ["12,6 MB", "abc", "[1, 2", "12.6 kg", "1/0", "2**10", "5 6\n10", "?", "7.5x7", "1e999"]
+MALFORMED = [
+    "1.234,5 MB", "abc", "[1, 2", "12.6 kg", "1/0", "902700 or 903400", "5 6\n10", "?", "7.5x7", "1e999", "3,78, 1,22",
+]
 
 
 def load_questions() -> list[dict]:
@@ -64,12 +66,15 @@ def right_answer(spec: grader.PartSpec, value, display: str, rng: random.Random)
     """The correct answer as students type it, in one of the accepted formats."""
     kind = spec.kind
     if kind == "integer":
-        return rng.choice([display, str(value), display.replace(",", " ")])
+        return rng.choice([display, str(value), display.replace(",", " "), f"{value} parameters", f"Total = {display}"])
     if kind == "quantity":
-        return rng.choice([display, display.replace(" ", ""), f"{value * 1e6:.0f} B", f"{value:.2f}"])
+        return rng.choice(
+            [display, display.replace(" ", ""), f"{value * 1e6:.0f} B", f"{value:.2f}", f"about {display}",
+             f"{value:.2f} MB".replace(".", ",")]
+        )
     if kind == "vector":
         texts = [f"{v:.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v) for v in value]
-        return rng.choice([", ".join(texts), "[" + " ".join(texts) + "]", display])
+        return rng.choice([", ".join(texts), "[" + " ".join(texts) + "]", display, " ".join(texts).replace(".", ",")])
     if kind == "matrix":
         rows = [" ".join(str(v) for v in row) for row in value]
         return rng.choice([display, "; ".join(rows), "\n".join(f"[{row}]" for row in rows)])
@@ -109,7 +114,7 @@ def prepare(questions: list[dict], attempts: int, seed: int) -> list[list[tuple]
             computation = None
             if question["calculator"]:
                 params = grader.draw_params(
-                    question["calculator"], params, question["ranges"], seed * 1_000_003 + number
+                    question["calculator"], params, question["ranges"], seed * 1_000_003 + number, question["parts"]
                 )
                 # Straight from the calculator, so that the grading below finds nothing cached.
                 computation = grader.CALCULATORS[question["calculator"]](params)

@@ -117,6 +117,7 @@ CONV_STACK_PARAMS = (
     "batch_size",
 )
 PADDINGS = ("same", "valid")
+_MB_PER_MIB = 10**6 / 2**20
 BYTES_PER_VALUE = (1, 2, 4, 8)
 
 
@@ -201,7 +202,11 @@ def conv_stack(params: dict) -> Computation:
         "training_bytes": training,
         "training_bytes_no_inputs": batch * hidden + parameter_bytes,
         "training_bytes_no_params": batch * (hidden + input_bytes),
+        "training_bytes_no_inputs_no_params": batch * hidden,
         "training_bytes_prediction_times_batch": batch * prediction,
+        # Divided by 2^20 but written as MB: the value that, read in MB, is the MiB figure.
+        "prediction_bytes_mib_as_mb": prediction * _MB_PER_MIB,
+        "training_bytes_mib_as_mb": training * _MB_PER_MIB,
     }
 
     image_kind = {1: "grayscale images", 3: "RGB images"}.get(int(channels[0]), f"{channels[0]}-channel images")
@@ -298,6 +303,11 @@ def _same_padding(length: int, kernel: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
+def _symmetric_padding(kernel: int) -> int:
+    """PyTorch-style padding: (k − 1) / 2 zeros on each side, whatever the stride."""
+    return (kernel - 1) // 2
+
+
 def _term(value: int | float) -> str:
     text = formatting.plain(value)
     return f"({text})" if value < 0 else text
@@ -314,7 +324,8 @@ def _output_lines(sequence: list, kernel: list, stride: int, result: list) -> li
 
 def conv1d(params: dict) -> Computation:
     """A 1-D convolution (cross-correlation, as deep-learning layers compute it) with "valid"
-    and "same" padding, and the true convolution (kernel flipped), the classic mistake."""
+    and "same" padding, and the classic mistakes: the true convolution (kernel flipped) and
+    "same" padded symmetrically as PyTorch does rather than as Keras does."""
     _check_conv1d(params)
     sequence, kernel, stride = params["sequence"], params["kernel"], params["stride"]
     x, k = _array(sequence), _array(kernel)
@@ -322,11 +333,14 @@ def conv1d(params: dict) -> Computation:
     padded = np.concatenate([np.zeros(left, x.dtype), x, np.zeros(right, x.dtype)])
     same = np.correlate(padded, k, "valid")[::stride].tolist()
     valid = np.correlate(x, k, "valid")[::stride].tolist()
+    sides = np.zeros(_symmetric_padding(len(kernel)), x.dtype)
+    symmetric = np.concatenate([sides, x, sides])
     outputs = {
         "valid": valid,
         "same": same,
         "valid_flipped": np.convolve(x, k, "valid")[::stride].tolist(),
         "same_flipped": np.convolve(padded, k, "valid")[::stride].tolist(),
+        "same_symmetric": np.correlate(symmetric, k, "valid")[::stride].tolist(),
     }
     n, m = len(sequence), len(kernel)
 
@@ -352,7 +366,7 @@ def conv1d(params: dict) -> Computation:
 # pool2d -------------------------------------------------------------------------------------
 
 _POOL2D = ("image", "pool_size", "stride")
-_POOLS = {"max": "max", "average": "mean", "min": "min"}
+_POOLS = {"max": "max", "average": "mean", "min": "min", "sum": "sum"}
 
 
 def _check_pool2d(params: dict) -> None:
@@ -363,7 +377,7 @@ def _check_pool2d(params: dict) -> None:
 
 
 def pool2d(params: dict) -> Computation:
-    """2-D max pooling without padding, with average and min pooling as the mistakes."""
+    """2-D max pooling without padding, with average, min and sum pooling as the mistakes."""
     _check_pool2d(params)
     image, size, stride = params["image"], params["pool_size"], params["stride"]
     pixels = np.array(image, dtype=np.float64 if any(isinstance(v, float) for row in image for v in row) else np.int64)
@@ -381,6 +395,7 @@ def pool2d(params: dict) -> Computation:
         "max": windows.max(axis=(2, 3)).tolist(),
         "average": windows.mean(axis=(2, 3)).tolist(),
         "min": windows.min(axis=(2, 3)).tolist(),
+        "sum": windows.sum(axis=(2, 3)).tolist(),
     }
     height, width = len(image), len(image[0])
 
@@ -478,7 +493,11 @@ def dense_to_conv(params: dict) -> Computation:
     outputs = {
         "filters": units,
         "filters_input_channels": channels,
+        "filters_flattened_inputs": height * width * channels,
         "kernel_size": [height, width],
+        "kernel_size_with_depth": [height, width, channels],
+        # One size for a square kernel; a non-square one has no one-size form (never matched).
+        "kernel_side": [height] if height == width else [],
         "padding": "valid",
     }
     working = {

@@ -25,6 +25,12 @@ def grouped(value: int | float, digits: int = 4) -> str:
     return _decimals(value, digits, grouping=True)
 
 
+def places(value: int | float, count: int, grouping: bool = False) -> str:
+    """A number rounded to `count` decimals, trailing zeros dropped: 3.7777 -> "3.78", 4.0 -> "4"."""
+    text = f"{value:,.{count}f}" if grouping else f"{value:.{count}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def dims(values: list) -> str:
     return "×".join(str(round(v)) if _is_whole(v) else plain(v) for v in values)
 

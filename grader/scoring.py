@@ -1,11 +1,17 @@
 """Grading: an answer's text and a part's spec in, a verdict out.
 
-A numeric answer is matched to the nearest candidate (the correct answer or a known
-mistake) within the part's tolerance; a tie goes to the correct answer. A mistake that
-lies within half the tolerance of the correct answer, or equals it, is dropped for that
-variant, so it never takes credit from a right answer. A vector or matrix of the right
-shape that matches nothing scores the share of its elements that are right, where the
-part allows partial credit.
+The candidate rule (the question bank's): an answer within the part's tolerance of the
+correct value is correct, unless it equals a known mistake's value to the precision the
+student typed while not being the correct value to that precision; then it is that
+mistake. Outside the tolerance, the nearest mistake within its own band wins (for vectors
+and matrices, also a mistake matched at the rounding the student evidently used). A
+mistake equal to the correct answer in a variant is not diagnosed there.
+
+Where a part asks for a number of decimals (an absolute tolerance), a value right to one
+decimal fewer earns half credit. A vector or matrix of the right shape that matches
+nothing scores the share of its elements that are right, where the part allows partial
+credit, unless a known wrong method matches more of its elements: then it is that
+mistake, so a coincidence never earns credit.
 """
 
 import math
@@ -15,7 +21,7 @@ from typing import Any
 
 from grader import formatting, rubric, units
 from grader.calculators import Computation, compute
-from grader.parsing import AnswerError, fold, read
+from grader.parsing import AnswerError, Reading, fold, read, read_answer
 from grader.spec import PartSpec
 
 CORRECT = "correct"
@@ -27,6 +33,8 @@ NEEDS_REVIEW = "needs_review"
 
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
+_PRECISION_CREDIT = 0.5
+_NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six")
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,9 @@ class _Key:
 
     value: Any
     display: str
-    candidates: tuple[_Candidate, ...]
+    correct: _Candidate | None  # None for choice and text parts
+    mistakes: tuple[_Candidate, ...]
+    decimals: int | None  # the decimals the part asks for, where it asks for decimals
 
 
 def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Verdict:
@@ -77,51 +87,126 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
     if text is None or not text.strip():
         return Verdict(0.0, UNANSWERED, None, "No answer.", key.display)
     try:
-        value = read(spec, text)
+        reading = read_answer(spec, text)
     except AnswerError as error:
         return Verdict(0.0, INVALID, None, str(error), key.display)
     if spec.kind == "text":
-        found, missed = rubric.match(spec.rubric, value)
+        found, missed = rubric.match(spec.rubric, reading.value)
         score = len(found) / len(spec.rubric)
         return Verdict(score, NEEDS_REVIEW, None, "Awaiting review by your teacher.", "", found, missed)
     if spec.kind == "choice":
-        if value == spec.correct_choice:
-            return Verdict(1.0, CORRECT, None, "Correct.", key.display)
-        return Verdict(0.0, INCORRECT, None, "That is not the right choice.", key.display)
-    return _grade_value(spec, key, value)
+        return _grade_choice(spec, key, reading.value)
+    verdict = _grade_value(spec, key, reading)
+    if reading.notes:
+        verdict = Verdict(
+            verdict.score, verdict.status, verdict.mistake, f"{verdict.feedback} {' '.join(reading.notes)}", key.display
+        )
+    return verdict
 
 
-def _grade_value(spec: PartSpec, key: _Key, value: Any) -> Verdict:
-    """Match a read answer to the nearest candidate of its shape. Tolerance per element: the
-    larger of relative_tolerance × |candidate| and absolute_tolerance; exact (up to float
-    noise of 1e-9) when both are 0."""
-    shape, values = _flatten(value)
+def _grade_choice(spec: PartSpec, key: _Key, chosen: str) -> Verdict:
+    why = next((choice.feedback for choice in spec.choices if choice.key == chosen), "")
+    if chosen == spec.correct_choice:
+        return Verdict(1.0, CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
+    return Verdict(0.0, INCORRECT, None, why or "That is not the right choice.", key.display)
+
+
+def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
+    """The candidate rule, then credit for precision and per element."""
+    shape, values = _flatten(reading.value)
+    typed = reading.resolution if len(reading.resolution) == len(values) else (0.0,) * len(values)
+    correct = key.correct
+    rounding = spec.kind in ("vector", "matrix")
+    if shape == correct.shape and _distance(values, correct.values, correct.bands) <= 1:
+        for mistake in key.mistakes:
+            if (
+                mistake.shape == shape
+                and _typed_as(values, typed, mistake.values)
+                and not _typed_as(values, typed, correct.values)
+            ):
+                return _mistake_verdict(mistake, key, 1.0)
+        return Verdict(1.0, CORRECT, None, "Correct.", key.display)
     best: _Candidate | None = None
     best_distance = math.inf
-    for candidate in key.candidates:
-        if candidate.shape != shape:
+    for mistake in key.mistakes:
+        if mistake.shape != shape:
             continue
-        distance = _distance(values, candidate)
-        # Strictly nearer only: the correct answer comes first and wins ties.
+        bands = _rounding_bands(mistake.bands, typed) if rounding else mistake.bands
+        distance = _distance(values, mistake.values, bands)
+        # Strictly nearer only: the first mistake listed wins a tie.
         if distance <= 1 and distance < best_distance:
-            best, best_distance = candidate, distance
+            best, best_distance = mistake, distance
     if best is not None:
-        if best.key is None:
-            return Verdict(1.0, CORRECT, None, "Correct.", key.display)
-        status = PARTIAL if best.credit > 0 else INCORRECT
-        return Verdict(best.credit, status, best.key, best.feedback, key.display)
-    correct = key.candidates[0]
+        return _mistake_verdict(best, key, 1.0)
     if shape != correct.shape:
         return Verdict(0.0, INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
     if spec.kind == "integer" and not float(values[0]).is_integer():
         return Verdict(0.0, INCORRECT, None, "Not the expected answer: the answer is a whole number.", key.display)
+    credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
+    short = credits.count(_PRECISION_CREDIT)
+    if short and all(credits):
+        score = sum(credits) / len(credits)
+        return Verdict(score, PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
     if spec.partial_credit and len(values) > 1:
-        right = sum(_within(x, c, band) for x, c, band in zip(values, correct.values, correct.bands, strict=True))
-        if right:
-            feedback = f"{right} of {len(values)} values are right."
-            return Verdict(right / len(values), PARTIAL, None, feedback, key.display)
-        return Verdict(0.0, INCORRECT, None, "None of the values is right.", key.display)
+        return _element_verdict(key, values, typed, credits, rounding)
     return Verdict(0.0, INCORRECT, None, "Not the expected answer.", key.display)
+
+
+def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: bool) -> Verdict:
+    """Credit per element for the right method with slips; a wrong method that matches
+    more elements than the right one is that mistake, whatever it happens to share."""
+    right = sum(1 for credit in credits if credit)
+    best, matched = None, 0
+    for mistake in key.mistakes:
+        if mistake.shape != key.correct.shape:
+            continue
+        bands = _rounding_bands(mistake.bands, typed) if rounding else mistake.bands
+        count = sum(_within(x, m, band) for x, m, band in zip(values, mistake.values, bands, strict=True))
+        if count > matched:
+            best, matched = mistake, count
+    if best is not None and matched > right:
+        return _mistake_verdict(best, key, matched / len(values))
+    if not right:
+        return Verdict(0.0, INCORRECT, None, "None of the values is right.", key.display)
+    full, short = credits.count(1.0), credits.count(_PRECISION_CREDIT)
+    feedback = f"{full} of {len(values)} values {'is' if full == 1 else 'are'} right"
+    if short:
+        only = _decimals(key.decimals - 1)
+        feedback += f" and {short} {'is' if short == 1 else 'are'} right to {only} only (half credit)"
+    return Verdict(sum(credits) / len(values), PARTIAL, None, f"{feedback}.", key.display)
+
+
+def _mistake_verdict(mistake: _Candidate, key: _Key, share: float) -> Verdict:
+    """A known mistake: its credit (scaled by the share of elements it explains), status and
+    feedback. Full credit is another accepted form of the answer."""
+    credit = mistake.credit * share
+    if mistake.credit >= 1 and share >= 1:
+        return Verdict(1.0, CORRECT, mistake.key, mistake.feedback, key.display)
+    status = PARTIAL if credit > 0 else INCORRECT
+    return Verdict(credit, status, mistake.key, mistake.feedback, key.display)
+
+
+def _element_credit(x: float, typed: float, c: float, band: float, decimals: int | None) -> float:
+    """1 within the tolerance; half for a value right to one decimal fewer than asked."""
+    if _within(x, c, band):
+        return 1.0
+    if decimals and math.isclose(typed, 10.0 ** (1 - decimals)) and _within(x, c, typed / 2):
+        return _PRECISION_CREDIT
+    return 0.0
+
+
+def _precision_feedback(decimals: int, short: int, count: int) -> str:
+    fewer, asked = _decimals(decimals - 1), _decimals(decimals)
+    if short == count:
+        return f"Right to {fewer} only: the question asks for {asked}, so this earns half credit."
+    return f"Right, but {short} of {count} values only to {fewer}, not {asked}: half credit for those."
+
+
+def _decimals(count: int) -> str:
+    if count == 0:
+        return "whole numbers"
+    word = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
+    return f"{word} decimal{'s' if count != 1 else ''}"
 
 
 def grade_question(calculator: str, params: dict, parts: list[PartSpec], answers: dict[str, str]) -> dict[str, Verdict]:
@@ -144,9 +229,36 @@ def check_answer(spec: PartSpec, text: str) -> str | None:
 
 def expected_answer(spec: PartSpec, computation: Computation | None) -> tuple[Any, str]:
     """The correct answer in the part's own unit (a number, list, table, choice key; None
-    for free text) and how it is shown."""
+    for free text) and how it is shown, with the precision the part asks for."""
     key = _key(spec, computation)
     return key.value, key.display
+
+
+def distinguishable(spec: PartSpec, computation: Computation) -> bool:
+    """Whether every known mistake of the part can be told apart from the correct answer,
+    and from every other mistake, at the precision the part asks for. A mistake equal to
+    the correct answer is not diagnosed, and so does not count."""
+    if not spec.is_numeric:
+        return True
+    key = _key(spec, computation)
+    candidates = [(candidate, _asked(spec, candidate, key.decimals)) for candidate in (key.correct, *key.mistakes)]
+    for index, (first, first_asked) in enumerate(candidates):
+        for second, second_asked in candidates[index + 1 :]:
+            if first.shape != second.shape:
+                continue
+            # Each value as the prompt asks for it: the coarser precision of the two.
+            asked = tuple(max(a, b) for a, b in zip(first_asked, second_asked, strict=True))
+            if _rounded(first, asked) == _rounded(second, asked):
+                return False
+    return True
+
+
+def _rounded(candidate: _Candidate, asked: tuple[float, ...]) -> tuple:
+    """The candidate's values rounded to `asked` (exact ones to float noise)."""
+    return tuple(
+        round(value / resolution) if resolution else round(value, 9)
+        for value, resolution in zip(candidate.values, asked, strict=True)
+    )
 
 
 def worked_solution(spec: PartSpec, computation: Computation | None) -> list[str]:
@@ -193,13 +305,13 @@ def _key(spec: PartSpec, computation: Computation | None) -> _Key:
     return _numeric_key(spec, _require(spec, computation))
 
 
-_TEXT_KEY = _Key(None, "", ())
+_TEXT_KEY = _Key(None, "", None, (), None)
 
 
 @lru_cache(maxsize=256)
 def _choice_key(spec: PartSpec) -> _Key:
     label = next(choice.label for choice in spec.choices if choice.key == spec.correct_choice)
-    return _Key(spec.correct_choice, label, ())
+    return _Key(spec.correct_choice, label, None, (), None)
 
 
 def _require(spec: PartSpec, computation: Computation | None) -> Computation:
@@ -210,18 +322,20 @@ def _require(spec: PartSpec, computation: Computation | None) -> Computation:
 
 @lru_cache(maxsize=4096)
 def _numeric_key(spec: PartSpec, computation: Computation) -> _Key:
-    """The correct answer, its display and the candidates that survive the near-coincidence rule."""
+    """The correct answer, its display and the mistakes that can be told from it."""
     value = _output(spec, computation, spec.output)
-    correct = _candidate(spec, None, 1.0, "", value)
-    candidates = [correct]
+    decimals = _asked_decimals(spec)
+    correct = _candidate(spec, None, 1.0, "", value, decimals)
+    mistakes = []
     for mistake in spec.mistakes:
         candidate = _candidate(
-            spec, mistake.key, mistake.credit, mistake.feedback, _output(spec, computation, mistake.output)
+            spec, mistake.key, mistake.credit, mistake.feedback, _output(spec, computation, mistake.output), decimals
         )
-        if candidate.shape == correct.shape and _distance(candidate.values, correct) < 0.5:
+        # A mistake equal to the answer in this variant (a symmetric kernel flipped) is no mistake here.
+        if candidate.shape == correct.shape and _equal(candidate.values, correct.values):
             continue
-        candidates.append(candidate)
-    return _Key(value, _display(spec, value, correct), tuple(candidates))
+        mistakes.append(candidate)
+    return _Key(value, _display(spec, value, correct, decimals), correct, tuple(mistakes), decimals)
 
 
 def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
@@ -235,11 +349,44 @@ def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
     return value
 
 
-def _candidate(spec: PartSpec, key: str | None, credit: float, feedback: str, value: Any) -> _Candidate:
+def _asked_decimals(spec: PartSpec) -> int | None:
+    """Decimals a part asks for when its tolerance is absolute: the fewest whose rounding
+    stays within it (0.01 → two decimals)."""
+    if spec.relative_tolerance or not spec.absolute_tolerance or spec.kind not in ("number", "vector", "matrix"):
+        return None
+    return max(0, math.ceil(-math.log10(2 * spec.absolute_tolerance) - 1e-9))
+
+
+def _candidate(spec: PartSpec, key: str | None, credit: float, feedback: str, value: Any, decimals) -> _Candidate:
     shape, values = _flatten(value)
     relative, absolute = spec.relative_tolerance, spec.absolute_tolerance
     bands = tuple(max(relative * abs(v), absolute) for v in values) if relative else (absolute,) * len(values)
     return _Candidate(key, credit, feedback, shape, values, bands)
+
+
+def _asked(spec: PartSpec, candidate: _Candidate, decimals: int | None) -> tuple[float, ...]:
+    """The resolution of each of the candidate's values at the precision the part asks for."""
+    return tuple(
+        _asked_resolution(spec, v, band, decimals) for v, band in zip(candidate.values, candidate.bands, strict=True)
+    )
+
+
+def _asked_resolution(spec: PartSpec, value: float, band: float, decimals: int | None) -> float:
+    """The resolution of a value at the precision the part asks for (and shows): 0 for an
+    exact part, 10^-decimals for decimals asked, else the significant figures that keep
+    rounding within half the tolerance (at least one decimal for a size)."""
+    if decimals is not None:
+        return 10.0**-decimals
+    if not band:
+        return 0.0
+    places = _places(value, band, spec.kind == "quantity")
+    return 10.0**-places
+
+
+def _places(value: float, band: float, one_decimal: bool) -> int:
+    digits = _digits(value, band)
+    magnitude = math.floor(math.log10(abs(value))) if value else 0
+    return max(1 if one_decimal else 0, digits - 1 - magnitude)
 
 
 def _flatten(value: Any) -> tuple[tuple[int, ...], tuple[float, ...]]:
@@ -250,17 +397,40 @@ def _flatten(value: Any) -> tuple[tuple[int, ...], tuple[float, ...]]:
     return (len(value),), tuple(value)
 
 
-def _distance(values: tuple[float, ...], candidate: _Candidate) -> float:
-    """The largest element difference in units of the candidate's tolerance: at most 1 is a
-    match. An exact part (no tolerance) gives 0 when equal and infinity otherwise."""
+def _columns(values, typed, candidate: _Candidate):
+    return zip(values, typed, candidate.values, candidate.bands, strict=True)
+
+
+def _distance(values: tuple[float, ...], targets: tuple[float, ...], bands: tuple[float, ...]) -> float:
+    """The largest element difference in units of the tolerance band: at most 1 is a
+    match. Where a band is 0 the element must be equal (up to float noise)."""
     largest = 0.0
-    for x, c, band in zip(values, candidate.values, candidate.bands, strict=True):
+    for x, c, band in zip(values, targets, bands, strict=True):
         difference = abs(x - c)
         if band:
             largest = max(largest, difference / band)
         elif difference > _EXACT * max(1.0, abs(c)):
             return math.inf
     return largest
+
+
+def _rounding_bands(bands: tuple[float, ...], typed: tuple[float, ...]) -> tuple[float, ...]:
+    """Each element's band widened to half the resolution the student typed it with: 3.11
+    matches 3.1111 (typed to two decimals)."""
+    return tuple(max(band, resolution / 2 * (1 + _EXACT)) for band, resolution in zip(bands, typed, strict=True))
+
+
+def _typed_as(values: tuple[float, ...], typed: tuple[float, ...], targets: tuple[float, ...]) -> bool:
+    """Whether the answer is `targets` to the precision each value was typed with."""
+    return all(
+        abs(x - t) <= resolution / 2 * (1 + _EXACT) + _EXACT * max(1.0, abs(t))
+        for x, resolution, t in zip(values, typed, targets, strict=True)
+    )
+
+
+def _equal(values: tuple[float, ...], targets: tuple[float, ...]) -> bool:
+    """Equal up to float noise."""
+    return all(abs(x - t) <= _EXACT * max(1.0, abs(t)) for x, t in zip(values, targets, strict=True))
 
 
 def _within(x: float, c: float, band: float) -> bool:
@@ -271,30 +441,41 @@ def _within(x: float, c: float, band: float) -> bool:
 # Displays -----------------------------------------------------------------------------------
 
 
-def _display(spec: PartSpec, value: Any, correct: _Candidate) -> str:
-    """The correct answer as students see it, precise enough to pass if typed back."""
+def _display(spec: PartSpec, value: Any, correct: _Candidate, decimals: int | None) -> str:
+    """The correct answer as students see it, with the precision the part asks for."""
     kind = spec.kind
     if kind == "integer":
         return formatting.integer(value)
-    if kind == "quantity":
-        return formatting.quantity(value, units.symbol(spec.unit), _digits(value, correct.bands[0]))
-    if kind == "number":
-        return formatting.grouped(value, _digits(value, correct.bands[0]) + 1)
     if kind == "dims":
         return formatting.dims(value)
-    shown = iter(
-        formatting.plain(v, max(4, _digits(v, band))) for v, band in zip(correct.values, correct.bands, strict=True)
-    )
+    if kind == "quantity":
+        return formatting.quantity(value, units.symbol(spec.unit), _digits(value, correct.bands[0]))
+    resolutions = _asked(spec, correct, decimals)
+    shown = [_shown(v, asked) for v, asked in zip(correct.values, resolutions, strict=True)]
+    if kind == "number":
+        return formatting.places(value, _places_of(resolutions[0]), grouping=True) if resolutions[0] else shown[0]
     if kind == "vector":
         return "[" + ", ".join(shown) + "]"
-    return "[" + ", ".join("[" + ", ".join(next(shown) for _ in row) + "]" for row in value) + "]"
+    columns = len(value[0])
+    rows = [shown[start : start + columns] for start in range(0, len(shown), columns)]
+    return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+
+
+def _shown(value: float, asked: float) -> str:
+    if not asked:
+        return formatting.plain(value, 10)
+    return formatting.places(value, _places_of(asked))
+
+
+def _places_of(resolution: float) -> int:
+    return max(0, round(-math.log10(resolution))) if resolution else 0
 
 
 def _digits(value: float, band: float) -> int:
     """Significant figures so that rounding stays within half the tolerance band."""
     if not value or not band:
         return 10
-    return max(3, math.ceil(1 - math.log10(band / abs(value))))
+    return max(3, math.ceil(1 - math.log10(band / abs(value)) - 1e-9))
 
 
 def _precise(spec: PartSpec, value: Any) -> str:

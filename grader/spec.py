@@ -35,7 +35,11 @@ _KNOWN_KEYS = {
 
 @dataclass(frozen=True)
 class MistakeSpec:
-    """A known wrong answer: another calculator output, with its own credit and feedback."""
+    """A known wrong answer: another calculator output, with its own credit and feedback.
+
+    A "mistake" with credit 1 is another accepted form of the answer (a kernel size given
+    with its depth): it grades correct, with its feedback saying why.
+    """
 
     key: str
     output: str
@@ -45,8 +49,11 @@ class MistakeSpec:
 
 @dataclass(frozen=True)
 class ChoiceSpec:
+    """One choice, with the one-line "why" shown when it is picked."""
+
     key: str
     label: str
+    feedback: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,11 @@ class PartSpec:
                 for where, item in _items(data, "mistakes")
             ),
             choices=tuple(
-                ChoiceSpec(key=_text(item, "key", where), label=_text(item, "label", where))
+                ChoiceSpec(
+                    key=_text(item, "key", where),
+                    label=_text(item, "label", where),
+                    feedback=_text(item, "feedback", where),
+                )
                 for where, item in _items(data, "choices")
             ),
             correct_choice=_text(data, "correct"),

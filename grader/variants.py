@@ -2,14 +2,19 @@
 
 A range is `[low, high]` (whole numbers, both included) or `{choices: [...]}`. A parameter
 without a range keeps the question's own value. The same seed always gives the same
-numbers, and every draw is valid for its calculator.
+numbers, and every draw is valid for its calculator. Given the question's parts, a draw
+in which a known mistake cannot be told from the correct answer (or from another
+mistake) at the precision a part asks for is drawn again.
 """
 
 import json
 import random
+from collections.abc import Sequence
 from typing import Any
 
-from grader.calculators import BYTES_PER_VALUE, CONV_STACK_PARAMS, PADDINGS, validate_params
+from grader.calculators import BYTES_PER_VALUE, CONV_STACK_PARAMS, PADDINGS, compute, validate_params
+from grader.scoring import distinguishable
+from grader.spec import PartSpec
 
 _MAX_VALUE = 1_000_000
 
@@ -53,7 +58,8 @@ RANGES: dict[str, dict[str, range | tuple]] = {
     },
 }
 
-# A conv stack whose "valid" kernel stops fitting is drawn again, at most this many times.
+# A draw that does not fit (a "valid" kernel, a mistake that cannot be told apart) is drawn
+# again, at most this many times.
 _TRIES = 100
 
 Draw = tuple[int, int] | list  # a (low, high) span or a list of choices
@@ -64,15 +70,27 @@ def validate_ranges(calculator: str, ranges: dict) -> None:
     _parse_ranges(calculator, ranges)
 
 
-def draw_params(calculator: str, base_params: dict, ranges: dict, seed: int) -> dict:
-    """A valid set of parameters drawn from `ranges` with `seed`; the rest from `base_params`."""
+def draw_params(
+    calculator: str, base_params: dict, ranges: dict, seed: int, parts: Sequence[PartSpec] = ()
+) -> dict:
+    """A valid set of parameters drawn from `ranges` with `seed`; the rest from `base_params`.
+
+    With the question's `parts`, every known mistake of every part can be told from the
+    correct answer at the precision the part asks for; if no draw of many allows that,
+    the question's own numbers are used."""
     parsed = _parse_ranges(calculator, ranges)
     validate_params(calculator, base_params)
     rng = random.Random(seed)
     base = json.loads(json.dumps(base_params))
-    params = _DRAWS[calculator](rng, base, parsed)
-    validate_params(calculator, params)
-    return params
+    for _ in range(_TRIES):
+        params = _DRAWS[calculator](rng, base, parsed)
+        validate_params(calculator, params)
+        if not parts:
+            return params
+        computation = compute(calculator, params)
+        if all(distinguishable(part, computation) for part in parts):
+            return params
+    return base
 
 
 def _parse_ranges(calculator: str, ranges: Any) -> dict[str, Draw]:

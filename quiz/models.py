@@ -421,8 +421,15 @@ class Response(models.Model):
         return self.feedback
 
     @property
+    def unreadable(self) -> bool:
+        """Submitted text the grader could not read: a teacher decides its score."""
+        return self.status == ResponseStatus.INVALID
+
+    @property
     def awaiting_review(self) -> bool:
-        return self.status == ResponseStatus.NEEDS_REVIEW and self.review_score is None and self.override_score is None
+        """A written answer, or one that could not be read, that no teacher has scored yet."""
+        waiting = self.status in (ResponseStatus.NEEDS_REVIEW, ResponseStatus.INVALID)
+        return waiting and self.review_score is None and self.override_score is None
 
 
 class ScoreChange(models.Model):

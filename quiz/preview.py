@@ -66,7 +66,8 @@ def make_variant(question: Question, *, seed: int | None = None, params: dict | 
     given numbers may be partial: the missing ones keep the question's own."""
     values = dict(question.params)
     if seed is not None and question.calculator:
-        values = grader.draw_params(question.calculator, question.params, question.ranges, seed)
+        parts = [part.spec() for part in question.parts.all()]
+        values = grader.draw_params(question.calculator, question.params, question.ranges, seed, parts)
     if params:
         unknown = sorted(set(params) - set(question.params))
         if unknown:

@@ -23,7 +23,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-import grader
 from quiz import services
 from quiz.formatting import format_change, format_points
 from quiz.models import Attempt, AttemptEvent, AttemptState, Quiz, Response, ResponseStatus, ScoreChange
@@ -196,8 +195,8 @@ def _regrade_attempt(
         question = group[0].part.question
         params = attempt.params.get(question.key, question.params)
         try:
-            verdicts = grader.grade_question(
-                question.calculator,
+            verdicts = services.grade_responses(
+                question,
                 params,
                 [specs[response.part_id] for response in group],
                 {response.part.key: response.text for response in group},
@@ -243,7 +242,7 @@ def _expected_total(responses: list[Response], review_free_text: bool) -> tuple[
         (Decimal(str(r.final_score)) * r.part.points for r in responses if r.final_score is not None), Decimal(0)
     )
     maximum = sum((r.part.points for r in responses), Decimal(0))
-    waiting = review_free_text and any(r.awaiting_review for r in responses)
+    waiting = any(r.awaiting_review and (review_free_text or r.unreadable) for r in responses)
     return total.quantize(Decimal("0.001")), maximum, AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
 
 

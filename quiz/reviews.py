@@ -50,7 +50,8 @@ def _describe_change(response: Response, previous: float | None, new: float | No
 
 @transaction.atomic
 def confirm_review(*, response: Response, score: float, comment: str, teacher, now: datetime | None = None) -> Response:
-    """Confirm (or revise) the score of a free-text answer; the rubric's suggestion stays as it was."""
+    """Confirm (or revise) the score of a free-text answer, or of an answer that could not be
+    read; the computed score stays as it was."""
     response = _lock_response(response)
     return _record_review(response, _check_credit(score), comment, teacher, now or timezone.now())
 
@@ -73,8 +74,10 @@ def confirm_suggestion(*, response: Response, suggested: float, teacher, now: da
 
 
 def _record_review(response: Response, score: float, comment: str, teacher, now: datetime) -> Response:
-    if not response.part.is_free_text:
-        raise DecisionError("Only free-text answers are reviewed; override this part's score instead.")
+    if not (response.part.is_free_text or response.unreadable):
+        raise DecisionError(
+            "Only written answers and answers that could not be read are reviewed; override this part's score instead."
+        )
     previous = response.review_score if response.review_score is not None else response.score
     response.review_score, response.review_comment = score, comment.strip()
     response.reviewed_by, response.reviewed_at = teacher, now

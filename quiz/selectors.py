@@ -17,10 +17,12 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -56,7 +58,7 @@ def _pending(prefix: str = "") -> Q:
     """Responses waiting for a teacher (as Response.awaiting_review says), from a model `prefix` away."""
     waiting = Q(
         **{
-            f"{prefix}status": ResponseStatus.NEEDS_REVIEW,
+            f"{prefix}status__in": (ResponseStatus.NEEDS_REVIEW, ResponseStatus.INVALID),
             f"{prefix}review_score__isnull": True,
             f"{prefix}override_score__isnull": True,
         }
@@ -230,9 +232,11 @@ def _points_by_question(attempt_ids: list[int]) -> dict[tuple[int, int], float]:
 
 
 def review_parts(quiz: Quiz) -> list[Part]:
-    """The quiz's free-text parts, each with how many answers wait for review and how many are confirmed."""
+    """The quiz's free-text parts, and every part with an answer that could not be read still
+    waiting for a teacher, each with how many answers wait for review and how many are confirmed."""
+    unreadable = Exists(Response.objects.filter(_pending(), part=OuterRef("pk"), status=ResponseStatus.INVALID))
     return list(
-        Part.objects.filter(question__quiz=quiz, kind=AnswerKind.TEXT)
+        Part.objects.filter(Q(kind=AnswerKind.TEXT) | unreadable, question__quiz=quiz)
         .select_related("question")
         .prefetch_related("question__parts")
         .annotate(

@@ -9,6 +9,7 @@ slip in between a submit and its grading, and two submits cannot both close it.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,7 +35,10 @@ from quiz.models import (
 )
 from quiz.preview import random_seed
 
+logger = logging.getLogger(__name__)
+
 MAX_ANSWER_LENGTH = 20_000
+UNGRADABLE_FEEDBACK = "This answer could not be read automatically; your teacher will grade it."
 MAX_SEQUENCE = 2**31 - 1  # the largest value a PositiveIntegerField holds on every database
 GRADED_FIELDS = [
     "score", "status", "mistake", "feedback", "expected", "concepts_found", "concepts_missed", "graded_at",
@@ -150,8 +154,9 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
 def _create_attempt(
     student, quiz: Quiz, accommodation: Accommodation | None, ip: str | None, now: datetime
 ) -> Attempt:
-    # Only the parts' ids are needed here: their prompts, rubrics and choices stay in the database.
-    part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id"))
+    # The parts' specs (to draw numbers their mistakes can be told apart in), not their prompts.
+    spec_fields = ("key", "correct_choice", *Part.SPEC_FIELDS)
+    part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id", *spec_fields))
     questions = list(quiz.questions.prefetch_related(part_ids))
     seed = random_seed() if quiz.randomize_numbers else None
     last = Attempt.objects.filter(student=student, quiz=quiz).order_by("-number").values_list("number", flat=True)
@@ -179,7 +184,8 @@ def _params_for(question: Question, seed: int | None) -> dict:
     `show_question <key> --seed <attempt.seed>`."""
     if seed is None or not question.calculator:
         return question.params
-    return grader.draw_params(question.calculator, question.params, question.ranges, seed)
+    parts = [part.spec() for part in question.parts.all()]
+    return grader.draw_params(question.calculator, question.params, question.ranges, seed, parts)
 
 
 def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> datetime | None:
@@ -318,8 +324,8 @@ def grade_attempt(attempt: Attempt) -> Attempt:
         question = group[0].part.question
         # A question added after the attempt started has no stored numbers: it gets its seed values.
         params = attempt.params.get(question.key, question.params)
-        verdicts = grader.grade_question(
-            question.calculator,
+        verdicts = grade_responses(
+            question,
             params,
             [response.part.spec() for response in group],
             {response.part.key: response.text for response in group},
@@ -331,6 +337,22 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     for response in responses:
         response.save(update_fields=GRADED_FIELDS)
     return recompute_total(attempt)
+
+
+def grade_responses(question: Question, params: dict, specs: list, answers: dict[str, str]) -> dict:
+    """The grader's verdict on each answer to one question (ValueError if its numbers are refused).
+
+    An answer the grader fails on is a fault in the grader, never the student's: it is
+    "could not be read" and goes to the teacher, and the rest of the attempt is graded."""
+    computation = grader.compute(question.calculator, params) if question.calculator else None
+    verdicts = {}
+    for spec in specs:
+        try:
+            verdicts[spec.key] = grader.grade_part(spec, computation, answers.get(spec.key, ""))
+        except Exception:  # any fault at all: one answer must never stop a submission
+            logger.exception("grading %s%s failed", question.key, spec.key)
+            verdicts[spec.key] = grader.Verdict(0.0, ResponseStatus.INVALID, None, UNGRADABLE_FEEDBACK, "")
+    return verdicts
 
 
 def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -> None:
@@ -362,7 +384,7 @@ def recompute_total(attempt: Attempt) -> Attempt:
     )
     attempt.max_score = sum((r.part.points for r in responses), Decimal(0))
     attempt.score = total.quantize(Decimal("0.001"))
-    waiting = attempt.quiz.review_free_text and any(r.awaiting_review for r in responses)
+    waiting = any(r.awaiting_review and (attempt.quiz.review_free_text or r.unreadable) for r in responses)
     attempt.state = AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
     attempt.save(update_fields=["score", "max_score", "state"])
     return attempt

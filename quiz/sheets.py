@@ -7,6 +7,7 @@ sheets, so a question looks the same wherever it appears.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +15,8 @@ import grader
 from quiz.markup import ConceptMark, concept_checklist
 from quiz.models import AnswerKind, Attempt, Part, Question, Response, ResponseStatus
 from quiz.services import part_key
+
+logger = logging.getLogger(__name__)
 
 NUMBER_HINTS = {
     AnswerKind.INTEGER: "A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
@@ -166,7 +169,13 @@ def answer_message(part: Part, text: str) -> str | None:
     if not text.strip():
         return None
     spec = part.spec()
-    return grader.check_answer(spec, text) if spec.is_numeric else None
+    if not spec.is_numeric:
+        return None
+    try:
+        return grader.check_answer(spec, text)
+    except Exception:  # any fault in the grader: the page still shows, and the teacher reads the answer
+        logger.exception("checking an answer to %s failed", part_key(part))
+        return "This answer cannot be checked as you type; your teacher will read it."
 
 
 def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:

@@ -8,6 +8,7 @@ streaming the responses so a large class does not sit in memory at once.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from django.db.models.functions import Coalesce
 
 import grader
 from quiz.models import AnswerKind, Attempt, AttemptState, Part, Quiz, Response, ResponseStatus
+
+logger = logging.getLogger(__name__)
 
 COMMON_ANSWERS = 5
 WRONG_STATUSES = (ResponseStatus.INCORRECT, ResponseStatus.PARTIAL, ResponseStatus.INVALID)
@@ -163,7 +166,7 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
         if mistake:
             mistakes[column][mistake] += 1
         if text and specs[column] is not None:
-            wrong[column][grader.normalize_answer(specs[column], text)] += 1
+            wrong[column][_normalized(specs[column], text)] += 1
     measures = part_measures(credits, [float(part.points) for part in parts])
     count = len(attempt_rows)
     results = []
@@ -182,6 +185,16 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
             )
         )
     return QuizStatistics(quiz=quiz, attempts=count, parts=results)
+
+
+def _normalized(spec: grader.PartSpec, text: str) -> str:
+    """The answer's canonical form; the text itself if the grader fails on it, so that one
+    answer never stops the statistics."""
+    try:
+        return grader.normalize_answer(spec, text)
+    except Exception:  # any fault in the grader
+        logger.exception("normalizing an answer to part %s failed", spec.key)
+        return text[:1000]
 
 
 def _verdict_rows(quiz: Quiz) -> Iterable[tuple]:

@@ -30,7 +30,7 @@ from quiz.forms import (
     RosterUploadForm,
 )
 from quiz.markup import concept_checklist, highlight_concepts
-from quiz.models import AnswerKind, Attempt, Part, Quiz, Response
+from quiz.models import Attempt, Part, Quiz, Response
 from quiz.roles import teacher_required
 
 # --- One helper per object: teachers see every quiz; anything else is a 404. ---------------------
@@ -53,9 +53,10 @@ def _get_response(response_id: int) -> Response:
     return response
 
 
-def _get_free_text_part(part_id: int) -> Part:
+def _get_reviewable_part(part_id: int) -> Part:
+    """Any part: free-text answers, and answers of any kind that could not be read, are reviewed."""
     parts = Part.objects.select_related("question__quiz").prefetch_related("question__parts")
-    return get_object_or_404(parts, pk=part_id, kind=AnswerKind.TEXT)
+    return get_object_or_404(parts, pk=part_id)
 
 
 def _get_student(user_id: int):
@@ -186,7 +187,7 @@ def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
 def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
     """Open the next answer waiting for review: in this part (after a skipped one, with ?after=),
     then in the queue's next part that has one."""
-    part = _get_free_text_part(part_id)
+    part = _get_reviewable_part(part_id)
     services.close_overdue_attempts(quiz=part.question.quiz)
     after = request.GET.get("after", "")
     response = selectors.next_pending(part, after=int(after) if after.isdecimal() else None)
@@ -208,9 +209,10 @@ def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
 @require_GET
 @teacher_required
 def review(request: HttpRequest, response_id: int) -> HttpResponse:
-    """One free-text answer with its rubric highlights and a score field pre-filled with the suggestion."""
+    """One free-text answer with its rubric highlights (or an answer that could not be read) and a
+    score field pre-filled with the suggestion."""
     response = _get_response(response_id)
-    if not response.part.is_free_text or response.attempt.is_open:
+    if not (response.part.is_free_text or response.unreadable) or response.attempt.is_open:
         return redirect("teacher_attempt", attempt_id=response.attempt_id)
     return _render_review(request, response, _review_form(response, autofocus=True))
 

@@ -31,7 +31,7 @@ def test_an_admin_previews_a_random_variant_and_tries_an_answer(page, live_serve
     expect(page.locator("#part-q2a .trial-result")).to_contain_text("Correct")
     expect(page.get_by_label("Question 2a", exact=True)).to_have_value(expected["parts"]["a"]["display"])
 
-    page.get_by_label("Question 2b", exact=True).fill("12,6")
+    page.get_by_label("Question 2b", exact=True).fill("1.234,5")
     page.locator("#part-q2b").get_by_role("button", name="Grade this answer").click()
     expect(page.locator("#part-q2b .trial-result")).to_contain_text("Could not be read")
     expect(page.locator("#part-q2b .trial-result")).to_contain_text(re.compile("decimal point"))

@@ -75,11 +75,30 @@ def test_a_student_answers_everything_reloads_and_submits(page, live_server, log
     screenshot(page, "result")
 
 
+def test_decimal_commas_read_and_an_ambiguous_list_says_in_one_sentence_what_to_change(
+    page, live_server, login, alice, quiz
+):
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start attempt 1").click()
+    field = page.get_by_label("Question 5", exact=True)
+    message = page.locator("#message-q5a")
+    answer(page, "q5a", "3,78, 1,22")
+    expect(message).to_have_text(
+        "`3,78, 1,22` is ambiguous: use a decimal point for decimals (3.78) and commas only between values."
+    )
+    expect(field).to_have_attribute("aria-invalid", "true")
+    for readable in ("3,78 1,22", "3,78; 1,22"):
+        answer(page, "q5a", readable)
+        expect(message).to_be_hidden()
+        expect(field).not_to_have_attribute("aria-invalid", "true")
+
+
 def test_an_unreadable_answer_is_flagged_before_submitting(page, live_server, login, screenshot, alice, quiz):
     login(page, live_server, "alice", "alice-password")
     page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start attempt 1").click()
-    answer(page, "q2b", "12,6")
+    answer(page, "q2b", "1.234,5")
     field = page.get_by_label("Question 2b", exact=True)
     message = page.locator("#message-q2b")
     expect(message).to_contain_text("use a decimal point")

@@ -114,3 +114,28 @@ def test_confirm_score_confirms_the_suggestion_in_one_click_and_changing_it_is_i
     expect(page.get_by_text("Question 6b: 1 point saved.")).to_be_visible()
     expect(page.locator(f"#part-{q6b.part_id}").get_by_text("Confirmed: 1 point by Tess")).to_be_visible()
     expect(page.locator(".total-score")).to_have_text("2 / 21")
+
+
+def test_an_answer_that_could_not_be_read_waits_in_the_queue_until_the_teacher_decides(
+    page, live_server, login, alice, tess, quiz
+):
+    attempt = submitted_attempt(alice, quiz, {"q2a": "903400", "q2b": "1.234,5 MB"})
+    assert attempt.state == AttemptState.NEEDS_REVIEW
+
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/attempts/{attempt.pk}/result/")
+    expect(page.locator("#part-q2b")).to_contain_text("Awaiting your teacher")
+
+    page.get_by_role("button", name="Log out").click()
+    login(page, live_server, "tess", "tess-password")
+    page.goto(f"{live_server.url}/teach/quizzes/{quiz.pk}/review/")
+    page.get_by_role("link", name="Review 1 pending").click()
+    expect(page.get_by_role("heading", name="Question 2b")).to_be_visible()
+    expect(page.get_by_text("1.234,5 MB")).to_be_visible()
+    page.get_by_label("Points (out of 1)").fill("0")
+    page.get_by_role("button", name="Save and next").click()
+    expect(page.get_by_text("Every answer to Question 2b is reviewed.")).to_be_visible()
+    expect(page.get_by_role("link", name="Review 1 pending")).to_have_count(0)
+
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.GRADED

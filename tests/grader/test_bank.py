@@ -60,6 +60,35 @@ def test_every_prompt_renders_without_leftover_names(question):
         assert not re.search(r"\{\w+\}", render_prompt(text, data.get("params") or {}, computation))
 
 
+NUMERIC_PARTS = [(q, p) for q, p in PARTS if spec(q, p).is_numeric]
+PRECISION_WORDS = ("exact", "decimal", "significant figures", "whole numbers")
+
+
+@pytest.mark.parametrize(("question", "part"), NUMERIC_PARTS)
+def test_every_numeric_prompt_says_how_precise_the_answer_must_be(question, part):
+    prompt = " ".join(part_data(question, part)["prompt"].split())
+    assert any(word in prompt for word in PRECISION_WORDS), prompt
+
+
+def test_the_sizes_ask_for_the_precision_their_display_shows():
+    for part in ("b", "c"):
+        prompt = " ".join(part_data("q2", part)["prompt"].split())
+        assert "in MB to one decimal place (to three significant figures below 10 MB)" in prompt
+
+
+@pytest.mark.parametrize(("question", "part"), [(q, p) for q, p in PARTS if spec(q, p).kind == "choice"])
+def test_every_choice_has_a_one_line_why(question, part):
+    for choice in spec(question, part).choices:
+        assert choice.feedback and "\n" not in choice.feedback, choice.key
+
+
+@pytest.mark.parametrize(("question", "part"), [(q, p) for q, p in PARTS if spec(q, p).kind == "quantity"])
+def test_every_size_in_bytes_models_mib_written_as_mb(question, part):
+    mistake = next(m for m in spec(question, part).mistakes if m.key == "mib_as_mb")
+    assert mistake.credit == 0.5
+    assert "1,048,576" in mistake.feedback and "1,000,000" in mistake.feedback
+
+
 # The seed's own answers (seed/cnn-theory-questions.md), as a student would type them.
 SEED_ANSWERS = [
     ("q2", "a", "903_400"),

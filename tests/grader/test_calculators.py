@@ -150,7 +150,15 @@ def test_global_pool_seed():
 
 def test_dense_to_conv_seed():
     outputs = compute("dense_to_conv", questions()["q8"]["params"]).outputs
-    assert outputs == {"filters": 200, "filters_input_channels": 512, "kernel_size": [7, 7], "padding": "valid"}
+    assert outputs == {
+        "filters": 200,
+        "filters_input_channels": 512,
+        "filters_flattened_inputs": 25_088,
+        "kernel_size": [7, 7],
+        "kernel_size_with_depth": [7, 7, 512],
+        "kernel_side": [7],
+        "padding": "valid",
+    }
 
 
 # Parameters ---------------------------------------------------------------------------------

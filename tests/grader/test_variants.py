@@ -1,7 +1,12 @@
-"""Randomized variants: drawn from the bank's ranges, the same for a seed, always gradable."""
+"""Randomized variants: drawn from the bank's ranges, the same for a seed, always gradable, and
+every known mistake told apart from the right answer in every variant."""
 
+import math
+from decimal import Decimal
+
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import (
@@ -13,15 +18,21 @@ from grader import (
     validate_ranges,
     worked_solution,
 )
+from grader.scoring import distinguishable
 from tests.grader.bank import questions, spec
 
 RANDOMIZED = [key for key, question in questions().items() if question.get("ranges")]
 SEEDS = st.integers(0, 2**63 - 1)
+MANY = settings(max_examples=200)
+
+
+def parts_of(question_key: str) -> list:
+    return [spec(question_key, part["key"]) for part in questions()[question_key]["parts"]]
 
 
 def draw(question_key: str, seed: int) -> dict:
     question = questions()[question_key]
-    return draw_params(question["calculator"], question["params"], question["ranges"], seed)
+    return draw_params(question["calculator"], question["params"], question["ranges"], seed, parts_of(question_key))
 
 
 def test_every_calculator_question_is_randomizable():
@@ -122,42 +133,137 @@ def test_every_variant_grades_its_own_expected_answer_correct(seed, question_key
         assert worked_solution(part_spec, computation)
 
 
-def flat(value) -> list:
-    if not isinstance(value, list):
-        return [value]
-    return [x for row in value for x in row] if value and isinstance(value[0], list) else value
+# Every numeric part and variant: the right answer in five notations, every mistake's value ---
 
 
-def near(value, answer, part_spec) -> bool:
-    """Within half the part's tolerance of the answer, or equal to it: dropped for the variant."""
-    values, answers = flat(value), flat(answer)
-    if len(values) != len(answers):
-        return False
-    return all(
-        abs(v - a) < 0.5 * max(part_spec.relative_tolerance * abs(a), part_spec.absolute_tolerance) or v == a
-        for v, a in zip(values, answers, strict=True)
-    )
+def exact(value) -> str:
+    """A number as a plain decimal, every digit kept (no exponent)."""
+    return format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
 
 
-@given(SEEDS, st.sampled_from(RANDOMIZED))
-def test_every_variants_mistakes_are_recognised_unless_dropped(seed, question_key):
+def superscript(value) -> str:
+    """9.034·10⁵ for 903400: a mantissa and a Unicode power of ten, exact."""
+    mantissa, exponent = f"{Decimal(repr(value) if isinstance(value, float) else value):E}".split("E")
+    powers = str(int(exponent)).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{mantissa.rstrip('0').rstrip('.')}·10{powers}"
+
+
+def rows(value) -> list:
+    return value if value and isinstance(value[0], list) else [value]
+
+
+def notations(part_spec, value, display: str, computation) -> list[str]:
+    """The correct answer as students write it: five notations or more for each kind."""
+    kind = part_spec.kind
+    if kind == "integer":
+        return [display, str(value), f"{value} parameters", f"Total = {display}", superscript(value),
+                f"{exact(value / 1000)}K"]
+    if kind == "quantity":
+        size = computation.outputs[part_spec.output]
+        number, unit = display.rsplit(" ", 1)
+        plain = number.replace(",", "")
+        decimal_comma = plain.replace(".", ",") if len(plain.partition(".")[2]) not in (0, 3) else plain
+        return [display, f"{size} B", f"{size:,} bytes", f"{superscript(size)} B", f"about {decimal_comma} {unit}",
+                f"{exact(size / 1000)} kB", f"{plain}{unit}."]
+    if kind == "dims":
+        height, width = value
+        return [display, f"{height}x{width}", f"({height}, {width})", f"{height}-by-{width}",
+                f"kernel_size=({height}, {width})", f"{height} × {width} (the whole feature map)"]
+    table = rows(value)
+    numbers = [[exact(v) for v in row] for row in table]
+    array = np.array(table) if kind == "matrix" else np.array(table[0])
+    latex = " \\\\ ".join(" & ".join(row) for row in numbers)
+    tuples = ", ".join("(" + ", ".join(row) + ")" for row in numbers)
+    texts = [
+        display,
+        "; ".join(" ".join(row) for row in numbers) if kind == "matrix" else "; ".join(numbers[0]),
+        str(array),
+        f"tensor({array.tolist()!r})",
+        f"\\begin{{bmatrix}} {latex} \\end{{bmatrix}}" if kind == "matrix" else "{" + ", ".join(numbers[0]) + "}",
+        f"({tuples})" if kind == "matrix" else "y = " + display,
+    ]
+    return texts
+
+
+def typed_mistakes(part_spec, computation):
+    """Each mistake the variant models (not equal to the answer) with its value as typed: every
+    digit, and rounded to the precision the part asks for."""
+    answer = computation.outputs[part_spec.output]
+    for mistake in part_spec.mistakes:
+        value = computation.outputs[mistake.output]
+        if value == answer or value == []:
+            continue
+        if part_spec.kind == "quantity":
+            # As the prompt asks: one decimal, three significant figures below 10 MB.
+            places = max(1, 2 - math.floor(math.log10(value / 1e6)))
+            yield mistake, [f"{value} B", f"{value / 1e6:.{places}f} MB"]
+        elif part_spec.kind == "dims":
+            yield mistake, ["×".join(map(str, value))]
+        elif part_spec.kind == "integer":
+            yield mistake, [str(value), f"{value:,}"]
+        else:
+            table = rows(value)
+            yield mistake, [str(value), "; ".join(" ".join(f"{v:.2f}" for v in row) for row in table)]
+
+
+@MANY
+@given(SEEDS)
+@pytest.mark.parametrize("question_key", RANDOMIZED)
+def test_every_variant_reads_the_right_answer_in_five_notations(question_key, seed):
     question = questions()[question_key]
     computation = compute(question["calculator"], draw(question_key, seed))
-    for part in question["parts"]:
-        part_spec = spec(question_key, part["key"])
-        answer = computation.outputs.get(part_spec.output)
-        for index, mistake in enumerate(part_spec.mistakes):
-            value = computation.outputs[mistake.output]
-            if near(value, answer, part_spec):
-                continue
-            text = f"{value} B" if part_spec.kind == "quantity" else str(value)
+    for part_spec in parts_of(question_key):
+        if not part_spec.is_numeric:
+            continue
+        value, display = expected_answer(part_spec, computation)
+        texts = notations(part_spec, value, display, computation)
+        assert len(set(texts)) >= 5
+        for text in texts:
             verdict = grade_part(part_spec, computation, text)
-            earlier = [
-                m for m in part_spec.mistakes[:index] if not near(computation.outputs[m.output], answer, part_spec)
-            ]
-            # Two mistakes may coincide in a variant; then the first listed wins.
-            coinciding = [m.key for m in earlier if computation.outputs[m.output] == value]
-            assert verdict.mistake == (coinciding[0] if coinciding else mistake.key), (part["key"], verdict)
+            assert (verdict.status, verdict.mistake) == ("correct", None), (part_spec.key, text, verdict)
+
+
+@MANY
+@given(SEEDS)
+@pytest.mark.parametrize("question_key", RANDOMIZED)
+def test_every_variants_mistakes_grade_as_themselves_and_never_as_correct(question_key, seed):
+    question = questions()[question_key]
+    computation = compute(question["calculator"], draw(question_key, seed))
+    for part_spec in parts_of(question_key):
+        if not part_spec.is_numeric:
+            continue
+        for mistake, texts in typed_mistakes(part_spec, computation):
+            for text in texts:
+                verdict = grade_part(part_spec, computation, text)
+                assert verdict.mistake == mistake.key, (part_spec.key, text, verdict)
+                status = "correct" if mistake.credit >= 1 else "partial" if mistake.credit else "incorrect"
+                assert verdict.status == status
+
+
+@MANY
+@given(SEEDS)
+@pytest.mark.parametrize("question_key", RANDOMIZED)
+def test_every_variant_tells_every_mistake_apart_at_the_precision_asked(question_key, seed):
+    computation = compute(questions()[question_key]["calculator"], draw(question_key, seed))
+    assert all(distinguishable(part_spec, computation) for part_spec in parts_of(question_key))
+
+
+def test_a_draw_whose_mistakes_cannot_be_told_apart_is_drawn_again():
+    question = questions()["q2"]
+    unchecked = draw_params("conv_stack", question["params"], question["ranges"], 3)
+    # One layer of 318 filters on 153×335 pixels: the parameters are 0.003 % of the training
+    # memory, so leaving them out is the right answer to one decimal.
+    assert not distinguishable(spec("q2", "c"), compute("conv_stack", unchecked))
+    checked = draw("q2", 3)
+    assert checked != unchecked
+    assert checked == draw("q2", 3)
+    assert all(distinguishable(part_spec, compute("conv_stack", checked)) for part_spec in parts_of("q2"))
+
+
+@pytest.mark.parametrize("question_key", RANDOMIZED)
+def test_the_questions_own_numbers_tell_every_mistake_apart(question_key):
+    computation = compute(questions()[question_key]["calculator"], questions()[question_key]["params"])
+    assert all(distinguishable(part_spec, computation) for part_spec in parts_of(question_key))
 
 
 def test_parameters_without_a_range_keep_the_questions_values():

@@ -176,7 +176,7 @@ def test_a_tried_answer_uses_the_random_variants_numbers(admin_client, quiz):
 
 
 def test_an_unreadable_answer_shows_the_parsers_message(admin_client, quiz):
-    page = _page(admin_client.post(_url(_question("q2")), {"part": "a", "answer-q2a": "12,6"}))
+    page = _page(admin_client.post(_url(_question("q2")), {"part": "a", "answer-q2a": "1.234,5"}))
     assert "status-invalid" in page
     assert "decimal point" in page
 

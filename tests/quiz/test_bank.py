@@ -58,7 +58,7 @@ def test_parts_keep_their_grading_details(quiz):
     q2b = Part.objects.get(question__quiz=quiz, question__key="q2", key="b")
     assert (q2b.kind, q2b.unit, q2b.output) == ("quantity", "MB", "prediction_bytes")
     assert q2b.relative_tolerance == pytest.approx(0.02)
-    assert [m["key"] for m in q2b.mistakes] == ["all_layers", "all_layers_with_input", "no_params"]
+    assert [m["key"] for m in q2b.mistakes] == ["all_layers", "all_layers_with_input", "no_params", "mib_as_mb"]
     q7c = Part.objects.get(question__quiz=quiz, question__key="q7", key="c")
     assert q7c.correct_choice == "smaller"
     q3 = Question.objects.get(quiz=quiz, key="q3")

@@ -61,8 +61,8 @@ def test_partial_params_keep_the_questions_own(quiz, capsys):
 
 
 def test_grade_answer_prints_one_json_object_per_answer(quiz, capsys):
-    results = json_lines(run(capsys, "grade_answer", "q2", "b", "12.6 MB", "14.1 MB", "12,6 MB"))
-    assert [r["answer"] for r in results] == ["12.6 MB", "14.1 MB", "12,6 MB"]
+    results = json_lines(run(capsys, "grade_answer", "q2", "b", "12.6 MB", "14.1 MB", "1.234,5 MB"))
+    assert [r["answer"] for r in results] == ["12.6 MB", "14.1 MB", "1.234,5 MB"]
     assert [r["status"] for r in results] == ["correct", "partial", "invalid"]
     assert results[1]["mistake"] == "all_layers" and results[1]["score"] == pytest.approx(0.5)
     assert "decimal point" in results[2]["feedback"]

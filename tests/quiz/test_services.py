@@ -169,7 +169,8 @@ def test_randomized_numbers_are_drawn_per_attempt_from_a_stored_seed(alice, quiz
     second = services.start_attempt(student=alice, quiz=quiz, now=START)
     q2 = quiz.questions.get(key="q2")
     assert first.seed is not None and second.seed is not None
-    assert first.params["q2"] == grader.draw_params(q2.calculator, q2.params, q2.ranges, first.seed)
+    parts = [part.spec() for part in q2.parts.all()]
+    assert first.params["q2"] == grader.draw_params(q2.calculator, q2.params, q2.ranges, first.seed, parts)
     assert first.params != second.params
     assert first.params["q1"] == {}
 

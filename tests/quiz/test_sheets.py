@@ -15,13 +15,13 @@ def test_the_sheet_fills_prompts_and_given_data_with_the_attempts_numbers(attemp
 
 
 def test_the_sheet_flags_an_unreadable_number_while_the_attempt_is_open(attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="12,6", sequence=1)
+    services.save_response(attempt=attempt, part_key="q2b", text="1.234,5", sequence=1)
     part = next(p for q in sheets.attempt_sheet(attempt) for p in q.parts if p.key == "q2b")
     assert "decimal point" in part.message
 
 
 def test_a_closed_attempt_shows_no_parser_messages(attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="12,6", sequence=1)
+    services.save_response(attempt=attempt, part_key="q2b", text="1.234,5", sequence=1)
     services.submit_attempt(attempt=attempt)
     part = next(p for q in sheets.attempt_sheet(attempt) for p in q.parts if p.key == "q2b")
     assert part.message is None

@@ -80,7 +80,7 @@ def test_saved_answers_are_shown_with_their_save_time_and_sequence(alice_client,
 
 
 def test_an_unreadable_number_is_flagged_with_the_parsers_message(alice_client, attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="12,6", sequence=1)
+    services.save_response(attempt=attempt, part_key="q2b", text="1.234,5", sequence=1)
     html = page(alice_client, attempt)
     assert re.search(r'id="answer-q2b"', html)
     assert 'aria-invalid="true"' in html

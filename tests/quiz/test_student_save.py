@@ -50,9 +50,9 @@ def test_an_empty_answer_clears_the_part(save, attempt):
 
 
 def test_an_unreadable_number_is_saved_and_flagged(save, attempt):
-    body = save(part="q2b", text="12,6").json()
+    body = save(part="q2b", text="1.234,5").json()
     assert "decimal point" in body["message"]
-    assert stored(attempt, "q2b").text == "12,6"
+    assert stored(attempt, "q2b").text == "1.234,5"
 
 
 def test_free_text_is_never_flagged(save):

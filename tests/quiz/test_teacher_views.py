@@ -111,10 +111,11 @@ def test_an_unknown_object_is_a_404(client, tess, name, argument):
     assert client.get(reverse(name, args=[argument])).status_code == 404
 
 
-def test_only_free_text_parts_have_a_review_queue(client, tess, quiz):
+def test_a_numeric_part_with_no_unreadable_answer_sends_the_teacher_back_to_the_queue(client, tess, quiz):
     client.force_login(tess)
     numeric = Part.objects.get(question__key="q2", key="a")
-    assert client.get(reverse("teacher_review_next", args=[numeric.pk])).status_code == 404
+    response = client.get(reverse("teacher_review_next", args=[numeric.pk]))
+    assert response["Location"] == reverse("teacher_review_queue", args=[quiz.pk])
 
 
 @pytest.mark.parametrize("user_fixture", ["tess", "admin_user"])

@@ -160,7 +160,8 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's hashed and compressed files, the ES modules importing each other by hashed names too.
+    "staticfiles": {"BACKEND": "config.static_storage.StaticFilesStorage"},
 }
 # Serve straight from the finders when nothing has been collected (tests, `make run`).
 WHITENOISE_USE_FINDERS = _strict_bool("WHITENOISE_USE_FINDERS", default=DEBUG)

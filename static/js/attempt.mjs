@@ -9,7 +9,7 @@
 
 import { AnswerField } from "./answer-field.mjs";
 import { startCountdown } from "./countdown.mjs";
-import { LocalJournal } from "./journal.mjs";
+import { LocalJournal, browserStorage } from "./journal.mjs";
 import { browserClock, getAnswers, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
 import { unsavedList } from "./unsaved.mjs";
@@ -207,8 +207,10 @@ const view = {
     }
   },
   closed: closedNow,
-  saved(key, known) {
+  known(key, known) {
     fields.get(key).setSequence(known.sequence);
+  },
+  saved(key, known) {
     if (channel) {
       channel.postMessage({ key: key, answer: { text: known.text, sequence: known.sequence, saved_at: known.savedAt, message: known.message } });
     }
@@ -229,7 +231,7 @@ const queue = new SaveQueue({
     savedAt: field.element.dataset.savedAt || null,
   })),
   send: (save) => postSave(urls.saveUrl, save),
-  journal: new LocalJournal(window.localStorage, urls.attempt),
+  journal: new LocalJournal(browserStorage(), urls.attempt),
   clock: browserClock,
   view: view,
   serverNow: Date.parse(urls.serverNow),

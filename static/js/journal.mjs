@@ -20,6 +20,15 @@ function valid(entry) {
   );
 }
 
+/** The browser's localStorage, or, where the browser refuses it (storage switched off), one that keeps nothing. */
+export function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch (error) {
+    return { length: 0, key: () => null, getItem: () => null, setItem: () => {}, removeItem: () => {} };
+  }
+}
+
 export class LocalJournal {
   /** `storage` is window.localStorage, or anything with its methods (tests). */
   constructor(storage, attemptId) {

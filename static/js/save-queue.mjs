@@ -202,7 +202,7 @@ export class SaveQueue {
       return;
     }
     const before = part.known.text;
-    part.known = { text: answer.text, sequence: answer.sequence, savedAt: answer.saved_at || null };
+    this.learn(part, { text: answer.text, sequence: answer.sequence, savedAt: answer.saved_at || null });
     if (part.pending || part.inflight || part.refused) {
       // The student's own unsent edit stays on screen; the server orders the two when it arrives.
       return;
@@ -330,7 +330,7 @@ export class SaveQueue {
 
   saved(part, edit, body) {
     const expected = Math.min(edit.base + 1, MAX_SEQUENCE);
-    part.known = { text: edit.text, sequence: body.sequence, savedAt: body.saved_at || null };
+    this.learn(part, { text: edit.text, sequence: body.sequence, savedAt: body.saved_at || null });
     this.resolveBase(part, body.sequence);
     this.journal.drop(part.key, this.entryOf(part, edit));
     this.notify("saved", part.key, { ...part.known, message: body.message || null });
@@ -350,7 +350,7 @@ export class SaveQueue {
     this.journal.drop(part.key, this.entryOf(part, edit));
     this.resolveBase(part, edit.base);
     if (stored) {
-      part.known = { text: stored.text, sequence: stored.sequence, savedAt: stored.saved_at || null };
+      this.learn(part, { text: stored.text, sequence: stored.sequence, savedAt: stored.saved_at || null });
     }
     if (part.pending) {
       // The student kept typing here after this edit: that newer edit goes next.
@@ -416,6 +416,12 @@ export class SaveQueue {
       }
       this.notify("connection", null);
     }
+  }
+
+  /** The server's answer to a part, as this page now knows it. */
+  learn(part, known) {
+    part.known = known;
+    this.notify("known", part.key, known);
   }
 
   /** The edit typed over the one just answered now knows which stored answer it replaces. */

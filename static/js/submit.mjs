@@ -6,7 +6,7 @@
  * out if they cannot be sent.
  */
 
-import { LocalJournal } from "./journal.mjs";
+import { LocalJournal, browserStorage } from "./journal.mjs";
 import { browserClock, getAnswers, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
 import { unsavedList } from "./unsaved.mjs";
@@ -68,7 +68,7 @@ async function start(entries) {
         : { key: entry.key, text: null, sequence: entry.base, savedAt: null },
     ),
     send: (save) => postSave(urls.saveUrl, save),
-    journal: new LocalJournal(window.localStorage, urls.attempt),
+    journal: new LocalJournal(browserStorage(), urls.attempt),
     clock: browserClock,
     view: {
       partStatus: () => render(),
@@ -98,7 +98,7 @@ async function start(entries) {
   });
 }
 
-const entries = new LocalJournal(window.localStorage, urls.attempt).entries();
+const entries = new LocalJournal(browserStorage(), urls.attempt).entries();
 if (entries.length) {
   start(entries);
 }

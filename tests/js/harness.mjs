@@ -134,7 +134,7 @@ export function recordingView() {
     (calls[name] = calls[name] || []).push(args);
   };
   const view = {};
-  for (const name of ["partStatus", "showText", "parserMessage", "connection", "closed", "saved", "otherWriter", "error"]) {
+  for (const name of ["partStatus", "showText", "parserMessage", "connection", "closed", "known", "saved", "otherWriter", "error"]) {
     view[name] = record(name);
   }
   view.calls = calls;

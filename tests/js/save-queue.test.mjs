@@ -282,6 +282,7 @@ describe("409 stale", () => {
     await clock.advance(PAUSE_MS);
     await server.reply(409, stale);
     assert.deepEqual(view.last("showText"), ["q8b", "512"]);
+    assert.deepEqual(view.last("known"), ["q8b", { text: "512", sequence: 2, savedAt: "2026-11-25T14:05:01+00:00" }]);
     assert.deepEqual(view.statusOf("q8b"), { kind: "replaced", previous: "25088", savedAt: "2026-11-25T14:05:01+00:00" });
     assert.deepEqual(journal.entries(), []);
     assert.equal(view.count("otherWriter"), 1);

@@ -82,6 +82,25 @@ def test_when_time_runs_out_the_answers_shown_from_the_browser_are_submitted(att
     assert (q8b.text, q8b.status) == ("200", "correct")
 
 
+def test_when_time_runs_out_answers_that_cannot_be_sent_are_named_before_the_result(
+    attempt_page, page_errors, settings, alice
+):
+    settings.ATTEMPT_GRACE_SECONDS = 8
+    page_errors.expect(r"ERR_FAILED")
+    attempt_page.route(SAVES, lambda route: route.abort())
+    Attempt.objects.filter(student=alice).update(deadline=timezone.now() + timedelta(seconds=5))
+    attempt_page.reload()
+    attempt_page.get_by_label("Question 8b", exact=True).fill("200")
+
+    warning = attempt_page.get_by_role("alert")
+    expect(warning).to_contain_text("Time is up. These answers could not be saved", timeout=30_000)
+    expect(warning.get_by_role("listitem")).to_have_text("Question 8b: not sent yet: the connection is lost")
+    expect(attempt_page.get_by_label("Question 8b", exact=True)).not_to_be_editable()
+    warning.get_by_role("button", name="See your result").click()
+    expect(attempt_page.get_by_text("submitted automatically when time ran out")).to_be_visible()
+    assert stored(alice, "q8", "b") == ""
+
+
 def test_finishing_while_answers_cannot_be_sent_names_them_and_the_submit_page_sends_them(
     attempt_page, page_errors, alice
 ):

@@ -41,7 +41,9 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 
+# The attempt page's save queue under Node's own test runner, then everything else.
 test: install lint
+	node --test tests/js/*.test.mjs
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # Benchmarks run on demand, never in the test suite; figures in docs/benchmarks.md.

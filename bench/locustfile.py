@@ -137,7 +137,8 @@ class Answers:
         self.rng = rng
         self.parts = list(PLAN["answers"])
         self.position = 0
-        self.sequences: Counter = Counter()
+        self.acknowledged: Counter = Counter()
+        """Each part's sequence in the last reply: the next save is typed over that answer."""
         self.queue: list[tuple[str, str]] = []
 
     def next_save(self) -> tuple[str, str, int]:
@@ -145,8 +146,7 @@ class Answers:
         if not self.queue:
             self.queue = self._drafts(self._next_part())
         part, text = self.queue.pop(0)
-        self.sequences[part] += 1
-        return part, text, self.sequences[part]
+        return part, text, self.acknowledged[part] + 1
 
     def _next_part(self) -> str:
         if self.position and self.rng.random() < 0.1:
@@ -211,16 +211,19 @@ class Student(FastHttpUser):
 
     def save(self, attempt_id: int, answers: Answers, name: str = "save") -> None:
         part, text, sequence = answers.next_save()
-        body = urlencode({"part": part, "text": text, "sequence": sequence})
+        # As the page does: the stored answer this text was typed over, and when it was typed (now).
+        fields = {"part": part, "text": text, "sequence": sequence, "edited_at": int(time.time() * 1000)}
         headers = {**FORM, "X-CSRFToken": self.csrf_token()}
         with self.client.post(
-            f"/attempts/{attempt_id}/save/", name=name, data=body, headers=headers, catch_response=True
+            f"/attempts/{attempt_id}/save/", name=name, data=urlencode(fields), headers=headers, catch_response=True
         ) as response:
             reply = _json(response)
-            if response.status_code != 200 or not reply.get("ok") or reply.get("sequence") != sequence:
+            # A save whose reply was lost may have landed: then this one is stored a sequence later.
+            if response.status_code != 200 or not reply.get("ok") or reply.get("sequence", 0) < sequence:
                 response.failure(f"{_outcome(response)}: {reply.get('error') or (response.text or '')[:80]!r}")
                 return
-        RESULTS.acknowledged[attempt_id][part] = (sequence, text)
+        answers.acknowledged[part] = reply["sequence"]
+        RESULTS.acknowledged[attempt_id][part] = (reply["sequence"], text)
 
 
 def _outcome(response) -> str:

@@ -350,8 +350,11 @@ class Response(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="responses")
     text = models.TextField(blank=True, help_text="Exactly as typed.")
-    sequence = models.PositiveIntegerField(default=0, help_text="The page's save counter; older saves are refused.")
+    sequence = models.PositiveIntegerField(default=0, help_text="Accepted saves of this answer: one more with each.")
     saved_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the student typed the saved text; the newest edit wins across windows."
+    )
 
     score = models.FloatField(null=True, blank=True, help_text="The computed credit (or the rubric's suggestion).")
     status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.UNANSWERED)

@@ -54,11 +54,13 @@ class AttemptClosed(Exception):
 
 
 class StaleSave(Exception):
-    """A save older than the one stored; `stored_sequence` is the newer one the server keeps."""
+    """A save typed before the answer stored now, which came from another window or device.
 
-    def __init__(self, message: str, stored_sequence: int):
+    `stored` is that newer answer, so the page can show it instead."""
+
+    def __init__(self, message: str, stored: Response):
         super().__init__(message)
-        self.stored_sequence = stored_sequence
+        self.stored = stored
 
 
 class InvalidSave(ValueError):
@@ -197,27 +199,45 @@ def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) ->
 
 
 def save_response(
-    *, attempt: Attempt, part_key: str, text: str, sequence: int, ip: str | None = None, now: datetime | None = None
+    *,
+    attempt: Attempt,
+    part_key: str,
+    text: str,
+    sequence: int,
+    edited_at: datetime | None = None,
+    ip: str | None = None,
+    now: datetime | None = None,
 ) -> Response:
-    """Store one answer exactly as typed, unless a newer one (a higher sequence) is already stored.
+    """Store one answer exactly as typed if it is the student's newest edit of the part.
 
-    Saving the same sequence with the same text again is a retry and succeeds without a
-    second log entry. An overdue attempt is submitted first, and the save refused.
+    `sequence` is one more than the sequence of the stored answer the text was typed over
+    (the page's `data-sequence`, or the last save's reply), so each accepted save adds one.
+    A save typed over an older answer (another window or device saved since) wins only if
+    it was typed after the stored answer: `edited_at` says when, on the server's clock;
+    without it, the save never replaces what it did not see. Saving the stored text again
+    changes nothing (a retry). An overdue attempt is submitted first, and the save refused.
     """
     now = now or timezone.now()
     if len(text) > MAX_ANSWER_LENGTH:
-        raise InvalidSave(f"An answer can hold at most {MAX_ANSWER_LENGTH:,} characters.")
+        raise InvalidSave(
+            f"This answer is {len(text):,} characters long; at most {MAX_ANSWER_LENGTH:,} can be saved. Shorten it."
+        )
     if "\x00" in text:
-        raise InvalidSave("The answer holds a NUL character.")
+        raise InvalidSave(
+            "This answer holds a NUL character (an invisible control character, usually pasted); "
+            "delete the pasted text and type it again."
+        )
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise InvalidSave(f"The sequence number must lie between 1 and {MAX_SEQUENCE}.")
     if finalize_if_overdue(attempt, now):
         raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
-    return _store(attempt, part_key, text, sequence, _valid_ip(ip), now)
+    return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
 
 
 @transaction.atomic
-def _store(attempt: Attempt, key: str, text: str, sequence: int, ip: str | None, now: datetime) -> Response:
+def _store(
+    attempt: Attempt, key: str, text: str, sequence: int, edited_at: datetime | None, ip: str | None, now: datetime
+) -> Response:
     # The attempt's row lock orders this save against a submit, which takes the same lock:
     # either the save lands before the responses are graded, or it finds the attempt closed.
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
@@ -233,19 +253,33 @@ def _store(attempt: Attempt, key: str, text: str, sequence: int, ip: str | None,
     )
     if response is None:
         raise InvalidSave(f"This attempt has no part {key!r}.")
-    if sequence == response.sequence and text == response.text:
-        return response
-    if sequence <= response.sequence:
-        raise StaleSave(
-            f"A newer answer to {response.part.label} is already saved (save {response.sequence}).",
-            response.sequence,
+    stored = response.sequence
+    if sequence > stored + 1:
+        # Sequences only ever grow by one: a jump would freeze the part at the largest number.
+        raise InvalidSave(
+            f"Save {sequence} of {response.part.label} is ahead of the saved one ({stored}); reload the page."
         )
-    response.text, response.sequence, response.saved_at = text, sequence, now
-    response.save(update_fields=["text", "sequence", "saved_at"])
-    _log(
-        attempt, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=sequence,
-        detail=f"{len(text)} characters",
-    )
+    edited = min(edited_at or now, now)
+    # Answers stored before edit times were kept have only their save time.
+    typed = response.edited_at or response.saved_at
+    over_another = sequence <= stored
+    if over_another:
+        if text == response.text:
+            return response
+        if edited_at is None or (typed is not None and edited <= typed):
+            raise StaleSave(
+                f"{response.part.label} was changed in another window or device after this answer was typed; "
+                "that newer answer is kept.",
+                response,
+            )
+    # A save over the stored answer was typed after it, whatever the page's clock says.
+    response.edited_at = max(edited, typed) if typed else edited
+    response.text, response.sequence, response.saved_at = text, min(stored + 1, MAX_SEQUENCE), now
+    response.save(update_fields=["text", "sequence", "saved_at", "edited_at"])
+    detail = f"{len(text)} characters"
+    if over_another:
+        detail += f"; typed after save {stored}, which came from another window or device"
+    _log(attempt, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=response.sequence, detail=detail)
     return response
 
 
@@ -262,8 +296,9 @@ def save_answers(
 ) -> BulkSave:
     """Save every changed answer of a page posted without JavaScript.
 
-    `answers` maps a part key to the text and the sequence the page was rendered with;
-    a part changed since then (in another window) keeps its newer answer. A part the
+    `answers` maps a part key to the text and the sequence the page was rendered with.
+    The form does not say when each answer was typed, so a part changed since the page was
+    rendered (in another window) keeps its newer answer and is reported. A part the
     attempt does not have refuses the whole save (InvalidSave) before anything is stored.
     """
     now = now or timezone.now()
@@ -279,7 +314,9 @@ def save_answers(
         if response is None or response.text == text:
             continue
         try:
-            save_response(attempt=attempt, part_key=key, text=text, sequence=known_sequence + 1, ip=ip, now=now)
+            save_response(
+                attempt=attempt, part_key=key, text=text, sequence=min(known_sequence + 1, MAX_SEQUENCE), ip=ip, now=now
+            )
         except (StaleSave, InvalidSave) as error:
             result.refused[response.part.label] = str(error)
         else:

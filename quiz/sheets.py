@@ -243,3 +243,10 @@ def given_data(name: str, value) -> GivenData:
 def unanswered_parts(attempt: Attempt) -> list[Part]:
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
     return [response.part for response in responses if not response.text.strip()]
+
+
+def unreadable_parts(attempt: Attempt) -> list[tuple[Part, str]]:
+    """Answered parts whose text the grader cannot read, each with the grader's reason."""
+    responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
+    found = ((response.part, answer_message(response.part, response.text)) for response in responses)
+    return [(part, message) for part, message in found if message]

@@ -8,7 +8,7 @@ from django.template import loader
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """A request Django cannot read (too large, too many fields); the attempt page's saves get JSON."""
     message = "The request could not be read: it was too large or malformed. Nothing was saved."
-    if request.headers.get("HX-Request"):
+    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
         return JsonResponse({"ok": False, "error": "invalid", "message": message}, status=400)
     return render(request, "errors/400.html", {"message": message}, status=400)
 

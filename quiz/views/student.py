@@ -1,18 +1,23 @@
 """The pages a student takes a quiz in: dashboard, start, attempt, submit, result, history.
 
-The save endpoint speaks the save contract (docs/save-contract.md): JSON replies with a
-status code per outcome, 401 instead of a login redirect, so the attempt page can keep
-unsent answers and send them again.
+The save endpoint and the answers read speak the save contract (docs/save-contract.md):
+JSON replies with a status code per outcome, 401 instead of a login redirect, so the
+attempt page can keep unsent answers and send them again. The pages an attempt is
+changed from are never cached: the back button must not bring back an editable attempt.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quiz import services, sheets
@@ -57,34 +62,59 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 @student_required
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, attempt_id)
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
     sheet = sheets.attempt_sheet(attempt)
-    return render(request, "student/attempt.html", {"attempt": attempt, "sheet": sheet, "now": timezone.now()})
+    context = {
+        "attempt": attempt,
+        "sheet": sheet,
+        "now": timezone.now(),
+        "grace": settings.ATTEMPT_GRACE_SECONDS,
+        "answer_limit": services.MAX_ANSWER_LENGTH,
+    }
+    return render(request, "student/attempt.html", context)
+
+
+LAST_MILLISECOND = 253_402_300_799_999
+"""The last millisecond of the year 9999, the latest moment a datetime holds."""
 
 
 class SaveForm(forms.Form):
-    """One save of the save contract: the part's key, the text as typed, the page's sequence number."""
+    """One save of the save contract, but its text: the part's key, its sequence, when it was typed.
+
+    The text goes to `services.save_response` untouched, which says why it refuses one."""
 
     part = forms.CharField(max_length=100)
-    text = forms.CharField(strip=False, required=False, max_length=services.MAX_ANSWER_LENGTH)
     sequence = forms.IntegerField(min_value=1, max_value=services.MAX_SEQUENCE)
+    edited_at = forms.IntegerField(min_value=0, max_value=LAST_MILLISECOND, required=False)
+
+    def clean_edited_at(self) -> datetime | None:
+        milliseconds = self.cleaned_data["edited_at"]
+        return None if milliseconds is None else datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
 
 
 def _refuse(status: int, error: str, message: str, **extra) -> JsonResponse:
     return JsonResponse({"ok": False, "error": error, "message": message, **extra}, status=status)
 
 
-@require_POST
-def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    """Save one part's answer as the student types (the save contract)."""
+def _json_refusal(request: HttpRequest) -> JsonResponse | None:
+    """The save contract's refusal for a visitor who may not touch students' attempts, if any."""
     if not request.user.is_authenticated:
         return _refuse(401, "login", "Your session has expired. Log in again; your answers are kept in this browser.")
     if not is_student(request.user):
         return _refuse(403, "forbidden", "Only students save answers.")
+    return None
+
+
+@require_POST
+def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Save one part's answer as the student types (the save contract)."""
+    if refusal := _json_refusal(request):
+        return refusal
     try:
         attempt = _get_attempt_for_user(request, attempt_id)
     except Http404:
@@ -96,27 +126,63 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     data = form.cleaned_data
     try:
         response = services.save_response(
-            attempt=attempt, part_key=data["part"], text=data["text"], sequence=data["sequence"], ip=client_ip(request)
+            attempt=attempt,
+            part_key=data["part"],
+            text=request.POST.get("text", ""),
+            sequence=data["sequence"],
+            edited_at=data["edited_at"],
+            ip=client_ip(request),
         )
     except services.InvalidSave as error:
         return _refuse(400, "invalid", str(error))
     except services.AttemptClosed as error:
         return _refuse(409, "closed", str(error), result_url=reverse("attempt_result", args=[attempt.pk]))
     except services.StaleSave as error:
-        return _refuse(409, "stale", str(error), sequence=error.stored_sequence)
-    return JsonResponse(_saved_reply(response))
+        stored = _saved_answer(error.stored)
+        return _refuse(409, "stale", str(error), sequence=stored["sequence"], stored=stored)
+    return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
+
+
+def _saved_answer(response) -> dict:
+    """A stored answer as the page shows it: its text, sequence, save time and the parser's message."""
+    return {
+        "text": response.text,
+        "sequence": response.sequence,
+        "saved_at": timezone.localtime(response.saved_at).isoformat() if response.saved_at else None,
+        "message": sheets.answer_message(response.part, response.text),
+    }
 
 
 def _saved_reply(response) -> dict:
+    """What a successful save replies besides `ok` and `part` (no text: the page sent it)."""
     saved_at = timezone.localtime(response.saved_at)
     return {
-        "ok": True,
-        "part": services.part_key(response.part),
         "sequence": response.sequence,
         "saved_at": saved_at.isoformat(),
         "saved_at_display": f"{saved_at:%H:%M:%S}",
         "message": sheets.answer_message(response.part, response.text),
     }
+
+
+@require_GET
+@never_cache
+def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """The answers the server holds, for a page that may be showing older ones (another window saved)."""
+    if refusal := _json_refusal(request):
+        return refusal
+    try:
+        attempt = _get_attempt_for_user(request, attempt_id)
+    except Http404:
+        return _refuse(404, "not_found", "There is no such attempt of yours.")
+    now = timezone.now().isoformat()
+    if not attempt.is_open:
+        return JsonResponse({"open": False, "now": now, "result_url": reverse("attempt_result", args=[attempt.pk])})
+    responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
+    answers = {
+        services.part_key(response.part): {**_saved_answer(response), "label": response.part.label}
+        for response in responses.order_by()
+    }
+    return JsonResponse({"open": True, "now": now, "answers": answers})
 
 
 @require_POST
@@ -162,9 +228,10 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @student_required
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """GET asks for confirmation, listing unanswered parts; POST submits (once, however often it is sent)."""
+    """GET asks for confirmation, listing unanswered and unreadable parts; POST submits (once, however often)."""
     attempt = _get_attempt_for_user(request, attempt_id)
     if request.method == "POST":
         now = timezone.now()
@@ -173,8 +240,12 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("attempt_result", attempt_id=attempt.pk)
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
-    unanswered = sheets.unanswered_parts(attempt)
-    return render(request, "student/submit.html", {"attempt": attempt, "unanswered": unanswered})
+    context = {
+        "attempt": attempt,
+        "unanswered": sheets.unanswered_parts(attempt),
+        "unreadable": sheets.unreadable_parts(attempt),
+    }
+    return render(request, "student/submit.html", context)
 
 
 @require_GET

@@ -45,7 +45,7 @@ def test_the_students_pages_satisfy_the_policy(page, live_server, login, page_er
         reverse("password_change"),
         reverse("attempt", args=[current.pk]),
     ])
-    # The attempt page at work: a save through htmx, its status, the countdown.
+    # The attempt page at work: a save through its modules, its status, the countdown.
     expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
     page.get_by_label("Question 2a", exact=True).fill("903400")
     expect(page.locator("#status-q2a")).to_contain_text("Saved")

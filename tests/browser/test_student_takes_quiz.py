@@ -109,13 +109,29 @@ def test_an_unreadable_answer_is_flagged_before_submitting(page, live_server, lo
     expect(field).not_to_have_attribute("aria-invalid", "true")
 
 
-def test_the_attempt_page_works_on_a_phone(page, live_server, login, screenshot, alice, quiz):
+def test_on_a_phone_the_bar_at_the_bottom_shows_the_time_and_opens_the_question_navigator(
+    page, live_server, login, screenshot, alice, quiz
+):
     page.set_viewport_size({"width": 375, "height": 740})
     login(page, live_server, "alice", "alice-password")
     page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
     page.get_by_role("button", name="Start attempt 1").click()
-    expect(page.locator("#timer-value")).to_have_text(re.compile(r"^\d+:\d\d$"))
-    page.get_by_role("link", name=re.compile("^Question 8:")).click()
+    answer(page, "q1a", "Weights are shared across the image.")
+    bar = page.locator("#timer")
+    expect(bar.get_by_role("timer")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    questions = bar.get_by_role("button", name=re.compile(r"^Questions"))
+    expect(questions).to_have_text(re.compile(r"Questions\s+1/10"))
+    box = bar.bounding_box()
+    assert abs(box["y"] + box["height"] - 740) < 1, "the bar sits at the bottom of the screen"
+    question_8 = page.get_by_role("link", name=re.compile("^Question 8:"))
+    expect(question_8).to_be_hidden()
+
+    questions.click()
+    expect(question_8).to_be_visible()
+    screenshot(page, "navigator")
+    question_8.click()
+    expect(question_8).to_be_hidden()
+    expect(page.get_by_label("Question 8b", exact=True)).to_be_in_viewport()
     answer(page, "q8b", "200")
     expect_saved(page, ["q8b"])
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

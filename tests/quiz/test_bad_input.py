@@ -181,7 +181,8 @@ def test_a_request_too_large_to_read_is_a_400_with_a_message(alice, attempt, set
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     client.get(reverse("attempt", args=[attempt.pk]))
-    headers = {"X-CSRFToken": client.cookies["csrftoken"].value} | ({"HX-Request": "true"} if from_the_page else {})
+    page = {"Accept": "application/json"} if from_the_page else {}
+    headers = {"X-CSRFToken": client.cookies["csrftoken"].value} | page
     data = urlencode({"part": "q1a", "text": "x" * 20_000, "sequence": 1})
     url = reverse("attempt_save", args=[attempt.pk])
     response = client.post(url, data, content_type="application/x-www-form-urlencoded", headers=headers)

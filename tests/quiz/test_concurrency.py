@@ -5,7 +5,8 @@ What guards what (quiz/services.py, quiz/models.py):
   `submit_attempt` takes, after which a second submit finds the attempt closed;
 - a save against a submit: `save_response` takes the same attempt lock, so a save lands
   before the grading or gets `409 closed`;
-- newest save wins: the sequence comparison happens under that lock (and the response's);
+- the newest edit wins, from any tab: the comparison of sequences and edit times happens
+  under that lock;
 - the attempt limit: the constraints `unique_attempt_number` and `one_attempt_in_progress`,
   so the loser of two simultaneous starts resumes the winner's attempt.
 
@@ -88,8 +89,11 @@ def together(*calls: Callable):
     return results
 
 
-def save(client: Client, attempt: Attempt, part: str, text: str, sequence: int):
-    return client.post(reverse("attempt_save", args=[attempt.pk]), {"part": part, "text": text, "sequence": sequence})
+def save(client: Client, attempt: Attempt, part: str, text: str, sequence: int, edited_at: int | None = None):
+    data = {"part": part, "text": text, "sequence": sequence}
+    if edited_at is not None:
+        data["edited_at"] = edited_at
+    return client.post(reverse("attempt_save", args=[attempt.pk]), data)
 
 
 def stored(attempt: Attempt, key: str) -> Response:
@@ -174,28 +178,58 @@ def test_two_tabs_saving_different_parts_keep_both(quiz, alice):
     assert [stored(attempt, key).text for key in ("q2a", "q2b", "q8b")] == ["q2a 20", "q2b 20", "q8b 20"]
 
 
-def test_saves_arriving_out_of_order_keep_the_newest(quiz, alice):
+def test_two_tabs_typing_in_the_same_part_keep_the_newest_edit(quiz, alice):
+    """Each tab saves what it typed over the answer it last knew, saying when it was typed, as the page does."""
     attempt = services.start_attempt(student=alice, quiz=quiz)
-    clients = [client_for(alice) for _ in range(8)]
-    for round_start in (1, 9, 17):
-        sequences = list(range(round_start, round_start + 8))
-        random.shuffle(sequences)
+    clock = threading.Lock()
+    last_edit = [0]
+    edits: dict[str, int] = {}
 
-        calls = [
-            lambda c=c, s=s: (s, save(c, attempt, "q2a", f"answer {s}", s))
-            for c, s in zip(clients, sequences, strict=True)
-        ]
-        replies = together(*calls)
+    def edit_time() -> int:
+        # Keystrokes in two tabs never share a millisecond: which one is newer is always defined.
+        with clock:
+            last_edit[0] = max(int(time.time() * 1000), last_edit[0] + 1)
+            return last_edit[0]
 
-        newest = max(sequences)
-        response = stored(attempt, "q2a")
-        assert (response.sequence, response.text) == (newest, f"answer {newest}")
-        for sequence, reply in replies:
-            assert reply.status_code in (200, 409), reply.content
-            if reply.status_code == 409:
-                assert reply.json()["error"] == "stale"
-                assert reply.json()["sequence"] > sequence
-        assert dict(replies)[newest].status_code == 200
+    def typing(tab: str):
+        client, known, replies = client_for(alice), 0, []
+        for n in range(1, 26):
+            text, edited_at = f"{tab}{n}", edit_time()
+            edits[text] = edited_at
+            time.sleep(random.uniform(0, 0.01))
+            reply = save(client, attempt, "q2a", text, known + 1, edited_at=edited_at)
+            replies.append(reply.status_code)
+            body = reply.json()
+            known = body["sequence"] if reply.status_code == 200 else body["stored"]["sequence"]
+        return replies
+
+    codes = together(lambda: typing("A"), lambda: typing("B"))
+
+    assert set(codes[0] + codes[1]) <= {200, 409}
+    newest = max(edits, key=edits.get)
+    response = stored(attempt, "q2a")
+    assert response.text == newest
+    assert int(response.edited_at.timestamp() * 1000) == edits[newest]
+    # Every text differs, so every acknowledged save was a change, and added one.
+    assert response.sequence == codes[0].count(200) + codes[1].count(200)
+
+
+def test_a_tab_that_learned_of_a_newer_answer_does_not_overwrite_it_with_its_older_edit(quiz, alice):
+    """Tab A typed 25088 while its saves were failing; tab B typed 512 later and saved; A's save arrives last."""
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    tab_a, tab_b = client_for(alice), client_for(alice)
+    typed_in_a = int(time.time() * 1000)
+    typed_in_b = typed_in_a + 2_000
+
+    replies = together(
+        lambda: save(tab_b, attempt, "q8b", "512", 1, edited_at=typed_in_b),
+        lambda: (time.sleep(0.05), save(tab_a, attempt, "q8b", "25088", 1, edited_at=typed_in_a))[1],
+    )
+
+    assert replies[0].status_code == 200
+    assert replies[1].status_code == 409
+    assert replies[1].json()["stored"]["text"] == "512"
+    assert stored(attempt, "q8b").text == "512"
 
 
 # --- Starting ----------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ MATRIX: dict[str, Row] = {
     "attempt_history":                     T("GET",   LOGIN,       200,         200,         403,         403),
     "attempt":                             T("GET",   LOGIN,       200,         404,         403,         403),
     "attempt_save":                        T("POST",  401,         400,         404,         403,         403),
+    "attempt_answers":                     T("GET",   401,         200,         404,         403,         403),
     "attempt_save_all":                    T("POST",  LOGIN,       ATTEMPT,     404,         403,         403),
     "attempt_submit":                      T("GET",   LOGIN,       200,         404,         403,         403),
     "attempt_result":                      T("GET",   LOGIN,       200,         404,         403,         403),
@@ -255,6 +256,7 @@ def test_no_admin_page_opens_for_anyone_but_staff(db, world):
 STUDENT_ATTEMPT_URLS = [
     ("attempt", "GET"),
     ("attempt_save", "POST"),
+    ("attempt_answers", "GET"),
     ("attempt_save_all", "POST"),
     ("attempt_submit", "GET"),
     ("attempt_submit", "POST"),

@@ -189,20 +189,83 @@ def test_a_save_stores_the_text_exactly_as_typed(attempt):
     assert (event.part_key, event.sequence, event.ip_address, event.at) == ("q3a", 1, "10.0.0.7", START)
 
 
-def test_an_older_save_never_overwrites_a_newer_one(attempt):
-    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=5, now=START)
+def q2a(attempt) -> Response:
+    return Response.objects.get(attempt=attempt, part__question__key="q2", part__key="a")
+
+
+def test_each_accepted_save_adds_one_to_the_sequence(attempt):
+    for sequence, text in enumerate(["9", "90", "903400"], start=1):
+        saved = services.save_response(attempt=attempt, part_key="q2a", text=text, sequence=sequence, now=START)
+        assert saved.sequence == sequence
+    assert (q2a(attempt).text, q2a(attempt).sequence) == ("903400", 3)
+
+
+def test_a_save_typed_before_an_answer_saved_elsewhere_is_refused_with_that_answer(attempt):
+    typed_here = START + timedelta(seconds=10)
+    services.save_response(
+        attempt=attempt, part_key="q2a", text="903400", sequence=1, edited_at=START + timedelta(seconds=20), now=START
+    )
     with pytest.raises(services.StaleSave) as refused:
-        services.save_response(attempt=attempt, part_key="q2a", text="9034", sequence=4, now=START)
-    assert refused.value.stored_sequence == 5
+        services.save_response(
+            attempt=attempt, part_key="q2a", text="9034", sequence=1, edited_at=typed_here, now=START
+        )
+    assert (refused.value.stored.text, refused.value.stored.sequence) == ("903400", 1)
     with pytest.raises(services.StaleSave):
-        services.save_response(attempt=attempt, part_key="q2a", text="different", sequence=5, now=START)
-    assert Response.objects.get(attempt=attempt, part__question__key="q2", part__key="a").text == "903400"
+        services.save_response(attempt=attempt, part_key="q2a", text="9034", sequence=1, now=START)
+    assert q2a(attempt).text == "903400"
+
+
+def test_a_save_typed_after_an_answer_saved_elsewhere_wins(attempt):
+    # Two windows opened before either saved: both type over the empty answer (sequence 0).
+    services.save_response(
+        attempt=attempt, part_key="q8b", text="25088", sequence=1, edited_at=START + timedelta(seconds=5), now=START
+    )
+    later = START + timedelta(seconds=9)
+    response = services.save_response(
+        attempt=attempt, part_key="q8b", text="512", sequence=1, edited_at=later, now=START + timedelta(seconds=10)
+    )
+    assert (response.text, response.sequence, response.edited_at) == ("512", 2, later)
+    event = attempt.events.filter(kind=AttemptEvent.Kind.SAVED).last()
+    assert "another window" in event.detail
+
+
+def test_an_edit_time_in_the_future_counts_as_now(attempt):
+    future = START + timedelta(days=1)
+    response = services.save_response(
+        attempt=attempt, part_key="q2a", text="1", sequence=1, edited_at=future, now=START
+    )
+    assert response.edited_at == START
+
+
+def test_a_save_typed_over_the_stored_answer_keeps_edit_times_in_order(attempt):
+    services.save_response(attempt=attempt, part_key="q2a", text="1", sequence=1, now=START)
+    early = START - timedelta(minutes=5)  # a page whose clock estimate was off
+    response = services.save_response(attempt=attempt, part_key="q2a", text="2", sequence=2, edited_at=early, now=START)
+    assert response.edited_at == START
+
+
+def test_a_sequence_ahead_of_the_stored_one_is_refused(attempt):
+    with pytest.raises(services.InvalidSave, match="ahead"):
+        services.save_response(attempt=attempt, part_key="q2a", text="1", sequence=2, now=START)
+    with pytest.raises(services.InvalidSave, match="ahead"):
+        services.save_response(attempt=attempt, part_key="q2a", text="1", sequence=services.MAX_SEQUENCE, now=START)
+    assert q2a(attempt).sequence == 0
+
+
+def test_a_part_at_the_largest_sequence_can_still_change(attempt):
+    Response.objects.filter(pk=q2a(attempt).pk).update(sequence=services.MAX_SEQUENCE, saved_at=START, edited_at=START)
+    later = START + timedelta(seconds=1)
+    response = services.save_response(
+        attempt=attempt, part_key="q2a", text="2", sequence=services.MAX_SEQUENCE, edited_at=later, now=later
+    )
+    assert (response.text, response.sequence) == ("2", services.MAX_SEQUENCE)
 
 
 def test_repeating_a_save_is_a_harmless_retry(attempt):
-    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=3, now=START)
-    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=3, now=START)
+    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1, now=START)
+    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1, now=START)
     assert attempt.events.filter(kind=AttemptEvent.Kind.SAVED).count() == 1
+    assert q2a(attempt).sequence == 1
 
 
 @pytest.mark.parametrize(
@@ -257,14 +320,15 @@ def test_a_save_after_the_grace_period_submits_the_attempt_and_is_refused(attemp
 
 
 def test_a_whole_page_save_keeps_answers_changed_elsewhere(attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="14 MB", sequence=4, now=START)
+    services.save_response(attempt=attempt, part_key="q2b", text="12 MB", sequence=1, now=START)
+    services.save_response(attempt=attempt, part_key="q2b", text="14 MB", sequence=2, now=START)
     result = services.save_answers(
-        attempt=attempt, answers={"q2a": ("903400", 0), "q2b": ("12.6 MB", 2), "q2c": ("", 0)}, now=START
+        attempt=attempt, answers={"q2a": ("903400", 0), "q2b": ("12.6 MB", 1), "q2c": ("", 0)}, now=START
     )
     assert result.saved == ["Question 2a"]
     assert list(result.refused) == ["Question 2b"]
     assert attempt.responses.get(part__question__key="q2", part__key="b").text == "14 MB"
-    assert attempt.events.filter(kind=AttemptEvent.Kind.SAVED).count() == 2
+    assert attempt.events.filter(kind=AttemptEvent.Kind.SAVED).count() == 3
 
 
 # --- Submitting and grading -------------------------------------------------------------------

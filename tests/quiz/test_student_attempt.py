@@ -44,7 +44,7 @@ def test_each_kind_of_answer_gets_its_own_input(alice_client, attempt):
     assert re.search(r'<textarea[^>]*answer-matrix[^>]*id="answer-q4a"', html)
     assert re.search(r'<textarea[^>]*id="answer-q1a"', html)
     assert re.search(r'<input type="text"[^>]*id="answer-q3a"', html)
-    assert re.search(r'id="answer-q2b"[^>]*>\s*<span class="input-group-text">MB</span>', html)
+    assert re.search(r'id="answer-q2b"[^>]*>\s*<span class="input-group-text answer-unit"[^>]*>MB</span>', html)
     assert "Values separated by commas or spaces" in html
 
 
@@ -68,12 +68,13 @@ def test_randomized_numbers_are_the_attempts_own(alice_client, alice, quiz):
 
 
 def test_saved_answers_are_shown_with_their_save_time_and_sequence(alice_client, attempt):
-    services.save_response(attempt=attempt, part_key="q2a", text="903 400", sequence=4)
+    services.save_response(attempt=attempt, part_key="q2a", text="903", sequence=1)
+    services.save_response(attempt=attempt, part_key="q2a", text="903 400", sequence=2)
     services.save_response(attempt=attempt, part_key="q7c", text="smaller", sequence=1)
     services.save_response(attempt=attempt, part_key="q4a", text="\n5 6\n10 9", sequence=1)
     html = page(alice_client, attempt)
     assert 'value="903 400"' in html
-    assert re.search(r'data-part="q2a"[^>]*data-sequence="4"', html)
+    assert re.search(r'data-part="q2a"[^>]*data-sequence="2"\s+data-saved-at="[^"]+"', html)
     assert 'value="smaller" checked' in html
     assert re.search(r'id="answer-q4a"[^>]*>\n\n5 6\n10 9</textarea>', html)
     assert "Saved <time" in html
@@ -100,6 +101,17 @@ def test_the_timer_counts_down_to_the_servers_deadline(alice_client, attempt):
     html = page(alice_client, attempt)
     assert f'data-deadline="{attempt.deadline.isoformat()}"' in html
     assert "data-server-now=" in html
+
+
+def test_no_answer_box_cuts_what_is_typed_or_pasted(alice_client, attempt):
+    html = page(alice_client, attempt)
+    assert "maxlength" not in html
+    assert html.count('data-max-length="20000"') == 10  # every text box: nine free-text parts and the matrix
+    assert html.count('class="answer-counter small"') == 10
+
+
+def test_the_page_loads_its_script_as_a_module(alice_client, attempt):
+    assert re.search(r'<script type="module" src="/static/js/attempt\.mjs">', page(alice_client, attempt))
 
 
 def test_the_page_keeps_to_the_content_security_policy(alice_client, attempt):

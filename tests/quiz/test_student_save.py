@@ -1,6 +1,6 @@
 """The save contract (docs/save-contract.md): one part per POST, sequence numbers, a status code per outcome."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -15,8 +15,10 @@ from quiz.models import AttemptEvent, Response
 
 @pytest.fixture
 def save(alice_client, attempt):
-    def post(part="q2a", text="903400", sequence=1, client=alice_client, **extra):
+    def post(part="q2a", text="903400", sequence=1, client=alice_client, edited_at=None, **extra):
         data = {"part": part, "text": text, "sequence": sequence}
+        if edited_at is not None:
+            data["edited_at"] = edited_at
         return client.post(reverse("attempt_save", args=[attempt.pk]), data, **extra)
 
     return post
@@ -66,21 +68,75 @@ def test_a_save_is_eight_queries_in_one_transaction(save, django_assert_num_quer
         assert save().status_code == 200
 
 
-def test_an_older_save_is_refused_as_stale(save, attempt):
-    save(text="903400", sequence=5)
-    response = save(text="9034", sequence=4)
+def milliseconds(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def test_a_save_typed_before_the_answer_another_window_saved_is_refused_with_that_answer(save, attempt):
+    now = datetime.now(UTC)
+    save(text="903400", sequence=1, edited_at=milliseconds(now - timedelta(seconds=5)))
+    response = save(text="9034", sequence=1, edited_at=milliseconds(now - timedelta(seconds=20)))
     assert response.status_code == 409
-    assert response.json()["error"] == "stale"
-    assert response.json()["sequence"] == 5
+    body = response.json()
+    assert (body["error"], body["sequence"]) == ("stale", 1)
+    assert "another window or device" in body["message"]
+    stored_answer = body["stored"]
+    assert (stored_answer["text"], stored_answer["sequence"], stored_answer["message"]) == ("903400", 1, None)
+    assert stored_answer["saved_at"].startswith(stored(attempt).saved_at.isoformat()[:19])
     assert stored(attempt).text == "903400"
 
 
-def test_the_same_save_again_is_an_idempotent_retry(save, attempt):
-    save(text="903400", sequence=2)
-    response = save(text="903400", sequence=2)
+def test_the_newest_edit_wins_whichever_window_it_comes_from(save, attempt):
+    """Two tabs opened before either saved: tab A saves 25088, then tab B types 512 over the same empty answer."""
+    typed_in_a = datetime.now(UTC) - timedelta(seconds=10)
+    assert save(part="q8b", text="25088", sequence=1, edited_at=milliseconds(typed_in_a)).json()["sequence"] == 1
+    response = save(part="q8b", text="512", sequence=1, edited_at=milliseconds(typed_in_a + timedelta(seconds=3)))
     assert response.status_code == 200
-    assert response.json()["sequence"] == 2
+    assert response.json()["sequence"] == 2, "the page learns that another window had saved"
+    assert (stored(attempt, "q8b").text, stored(attempt, "q8b").sequence) == ("512", 2)
+
+
+def test_a_save_that_does_not_say_when_it_was_typed_never_replaces_an_answer_it_did_not_see(save, attempt):
+    save(text="903400", sequence=1)
+    response = save(text="9034", sequence=1)
+    assert response.status_code == 409
+    assert response.json()["stored"]["text"] == "903400"
+
+
+def test_the_same_save_again_is_an_idempotent_retry(save, attempt):
+    save(text="903400", sequence=1)
+    response = save(text="903400", sequence=1)
+    assert response.status_code == 200
+    assert response.json()["sequence"] == 1
     assert attempt.events.filter(kind=AttemptEvent.Kind.SAVED).count() == 1
+
+
+def test_a_sequence_ahead_of_the_stored_one_is_a_400_and_changes_nothing(save, attempt):
+    """Sequences grow by one per save, so no client can push a part to the largest number and freeze it."""
+    response = save(sequence=2**31 - 1)
+    assert response.status_code == 400
+    assert "ahead of the saved one" in response.json()["message"]
+    assert stored(attempt).sequence == 0
+    assert save(sequence=1).status_code == 200
+
+
+@pytest.mark.parametrize("edited_at", ["soon", "-1", "1.5", str(10**16)])
+def test_a_malformed_edit_time_is_a_400(save, attempt, edited_at):
+    response = save(edited_at=edited_at)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("edited_at:")
+    assert stored(attempt).text == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("x" * 20_001, "This answer is 20,001 characters long; at most 20,000 can be saved."), ("9\x00", "NUL character")],
+)
+def test_an_answer_that_cannot_be_saved_says_why_in_words_for_the_student(save, attempt, text, message):
+    response = save(part="q9a", text=text)
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+    assert stored(attempt, "q9a").text == ""
 
 
 @pytest.mark.parametrize(
@@ -171,20 +227,21 @@ def test_no_input_gives_a_server_error(alice_client, attempt, part, text, sequen
 
 
 def test_the_whole_page_save_stores_every_changed_answer(alice_client, attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="12.6 MB", sequence=3)
+    services.save_response(attempt=attempt, part_key="q2b", text="12.6 MB", sequence=1)
     response = alice_client.post(
         reverse("attempt_save_all", args=[attempt.pk]),
-        {"answer-q2a": "903400", "sequence-q2a": "0", "answer-q2b": "12.6 MB", "sequence-q2b": "3",
+        {"answer-q2a": "903400", "sequence-q2a": "0", "answer-q2b": "12.6 MB", "sequence-q2b": "1",
          "answer-q4a": "5 6\r\n10 9", "sequence-q4a": "0", "answer-q7c": "smaller", "sequence-q7c": "0", "save": ""},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("attempt", args=[attempt.pk])
     assert "Saved Question 2a, Question 4, Question 7c at" in response.content.decode()
     assert stored(attempt, "q4a").text == "5 6\n10 9"
-    assert stored(attempt, "q2b").sequence == 3
+    assert stored(attempt, "q2b").sequence == 1
 
 
 def test_the_whole_page_save_keeps_an_answer_changed_in_another_window(alice_client, attempt):
+    services.save_response(attempt=attempt, part_key="q2a", text="9027", sequence=1)
     services.save_response(attempt=attempt, part_key="q2a", text="902700", sequence=2)
     response = alice_client.post(
         reverse("attempt_save_all", args=[attempt.pk]), {"answer-q2a": "903400", "sequence-q2a": "1"}, follow=True
@@ -217,3 +274,66 @@ def test_the_whole_page_save_of_another_student_is_not_found(client, bob, attemp
 
 def test_the_whole_page_save_is_a_post(alice_client, attempt):
     assert alice_client.get(reverse("attempt_save_all", args=[attempt.pk])).status_code == 405
+
+
+# --- The answers the server holds (a page checking it is current) ----------------------------------------
+
+
+def test_the_answers_read_gives_every_part_as_the_server_holds_it(alice_client, attempt):
+    services.save_response(attempt=attempt, part_key="q2b", text="12,6", sequence=1)
+    response = alice_client.get(reverse("attempt_answers", args=[attempt.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    body = response.json()
+    assert body["open"] is True
+    assert len(body["answers"]) == 21
+    q2b = body["answers"]["q2b"]
+    assert (q2b["text"], q2b["sequence"], q2b["label"]) == ("12,6", 1, "Question 2b")
+    assert "decimal point" in q2b["message"]
+    assert q2b["saved_at"].startswith(stored(attempt, "q2b").saved_at.isoformat()[:19])
+    blank = {"text": "", "sequence": 0, "saved_at": None, "message": None, "label": "Question 1"}
+    assert body["answers"]["q1a"] == blank
+
+
+def test_the_answers_read_reveals_no_verdict(alice_client, attempt):
+    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1)
+    services.submit_attempt(attempt=attempt)
+    attempt.refresh_from_db()
+    attempt.state = "in_progress"  # reopened by a teacher: the verdicts stay on the rows
+    attempt.deadline = None
+    attempt.save()
+    answer = alice_client.get(reverse("attempt_answers", args=[attempt.pk])).json()["answers"]["q2a"]
+    assert set(answer) == {"text", "sequence", "saved_at", "message", "label"}
+
+
+def test_the_answers_read_of_a_submitted_attempt_points_to_the_result(alice_client, attempt):
+    services.submit_attempt(attempt=attempt)
+    body = alice_client.get(reverse("attempt_answers", args=[attempt.pk])).json()
+    assert body["open"] is False
+    assert body["result_url"] == reverse("attempt_result", args=[attempt.pk])
+    assert "answers" not in body
+
+
+def test_the_answers_read_submits_an_overdue_attempt_first(alice_client, attempt):
+    with time_machine.travel(attempt.deadline + timedelta(seconds=31), tick=False):
+        body = alice_client.get(reverse("attempt_answers", args=[attempt.pk])).json()
+    assert body["open"] is False
+    attempt.refresh_from_db()
+    assert attempt.auto_submitted
+
+
+def test_the_answers_read_refuses_like_a_save(client, attempt, bob, tess):
+    url = reverse("attempt_answers", args=[attempt.pk])
+    assert client.get(url).status_code == 401
+    client.force_login(tess)
+    assert client.get(url).status_code == 403
+    client.force_login(bob)
+    response = client.get(url)
+    assert (response.status_code, response.json()["error"]) == (404, "not_found")
+    assert client.post(url).status_code == 405
+
+
+def test_the_answers_read_is_six_queries(alice_client, attempt, django_assert_num_queries):
+    # 1 session, 2 user, 3 the user's groups, 4 the attempt, 5 the responses with their parts, 6 the parts' siblings.
+    with django_assert_num_queries(6):
+        alice_client.get(reverse("attempt_answers", args=[attempt.pk]))

@@ -1,11 +1,13 @@
-"""Submitting: a confirmation listing unanswered parts, and exactly one submission however often it is sent."""
+"""Submitting: a confirmation listing unanswered and unreadable parts, and one submission however often it is sent."""
 
+import re
 from datetime import timedelta
 
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
-from quiz import services
+from quiz import services, sheets
 from quiz.models import AttemptEvent, AttemptState
 
 
@@ -18,6 +20,24 @@ def test_the_confirmation_lists_the_unanswered_parts(alice_client, attempt):
     assert "20 parts still without an answer" in html
     assert f'{reverse("attempt", args=[attempt.pk])}#part-q2b">Question 2b</a>' in html
     assert ">Question 2a</a>" not in html
+
+
+def test_the_confirmation_lists_unreadable_answers_with_the_graders_reason(alice_client, attempt):
+    services.save_response(attempt=attempt, part_key="q5a", text="[3.78 1.22", sequence=1)
+    services.save_response(attempt=attempt, part_key="q2b", text="12.6 MB", sequence=1)
+    services.save_response(attempt=attempt, part_key="q9a", text="((( free text is never unreadable", sequence=1)
+    html = alice_client.get(reverse("attempt_submit", args=[attempt.pk])).content.decode()
+    unreadable = re.search(r'<ul class="mb-0 unreadable-list">(.*?)</ul>', html, re.S).group(1)
+    reason = sheets.answer_message(attempt.responses.get(part__question__key="q5").part, "[3.78 1.22")
+    assert reason
+    assert f'<a href="{reverse("attempt", args=[attempt.pk])}#part-q5a">Question 5</a>: {escape(reason)}' in unreadable
+    assert unreadable.count("<li>") == 1
+    assert "1 answer cannot be read and would score 0" in html
+
+
+def test_the_confirmation_and_the_attempt_page_are_never_cached(alice_client, attempt):
+    for name in ("attempt", "attempt_submit"):
+        assert "no-store" in alice_client.get(reverse(name, args=[attempt.pk]))["Cache-Control"]
 
 
 def test_the_confirmation_says_when_everything_is_answered(alice_client, attempt):

@@ -1,0 +1,394 @@
+/* The attempt page: answers saved as the student types, kept in the browser until the
+ * server has them, the countdown, and a submit that waits for the last answers.
+ *
+ * The rules of saving live in save-queue.mjs; this module connects them to the page:
+ * the inputs, what each part's status line and the alert say, the network (save-client.mjs),
+ * the journal in localStorage (journal.mjs), and other windows of the same attempt, which
+ * may have saved newer answers (a message between tabs, or the server's answers on focus).
+ */
+
+import { AnswerField } from "./answer-field.mjs";
+import { startCountdown } from "./countdown.mjs";
+import { LocalJournal, browserStorage } from "./journal.mjs";
+import { browserClock, getAnswers, postSave } from "./save-client.mjs";
+import { SaveQueue } from "./save-queue.mjs";
+import { unsavedList } from "./unsaved.mjs";
+
+const form = document.getElementById("attempt-form");
+const alertBox = document.getElementById("save-alert");
+const announcer = document.getElementById("save-announcer");
+const fields = new Map(Array.from(form.querySelectorAll(".part-answer"), (element) => [element.dataset.part, new AnswerField(element)]));
+const urls = form.dataset;
+/* A window that has not asked for the server's answers for this long asks again when the student
+ * goes to an answer: another window or device may have saved a newer one meanwhile. */
+const SYNC_AFTER_MS = 5000;
+
+// --- Small helpers for what the page shows -------------------------------------------------------
+
+function text(value) {
+  return document.createTextNode(value);
+}
+
+function element(tag, className, children) {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  node.append(...(children || []));
+  return node;
+}
+
+function link(href, label, newTab) {
+  const anchor = element("a", "alert-link", [text(label)]);
+  anchor.href = href;
+  if (newTab) {
+    anchor.target = "_blank";
+    anchor.rel = "noopener";
+  }
+  return anchor;
+}
+
+/** A time from the server, in the student's own zone (local-time.js), like every time on the page. */
+function clockTime(iso) {
+  if (!iso) {
+    return "";
+  }
+  const formatted = window.ConvQuizTime ? window.ConvQuizTime.format(iso, "H:i:s") : null;
+  return formatted || iso;
+}
+
+function announce(message) {
+  announcer.textContent = message;
+}
+
+function showAlert(tone, nodes) {
+  alertBox.className = "alert alert-" + tone;
+  alertBox.replaceChildren(...nodes);
+  alertBox.hidden = false;
+}
+
+function hideAlert() {
+  alertBox.hidden = true;
+  alertBox.replaceChildren();
+}
+
+// --- Each part's status line ---------------------------------------------------------------------
+
+const KEPT = "kept in this browser and sent again automatically.";
+
+function statusLine(status) {
+  switch (status.kind) {
+    case "saved":
+      return ["saved", [text("Saved " + clockTime(status.savedAt))]];
+    case "waiting":
+      return ["unsaved", [text("Saving soon…")]];
+    case "saving":
+      return ["saving", [text(status.restored ? "Restored from this browser; sending…" : "Saving…")]];
+    case "restored":
+      return ["unsaved", [text("Restored from this browser; sending…")]];
+    case "unsent":
+      return ["failed", [text(status.failure.kind === "login" ? "Not saved yet: log in again; " + KEPT : "Not saved yet: " + KEPT)]];
+    case "refused":
+      return ["failed", [text("Not saved: " + (status.message || "the server refused this answer."))]];
+    case "replaced": {
+      const at = status.savedAt ? " at " + clockTime(status.savedAt) : "";
+      const previous = element("details", "replaced-answer", [
+        element("summary", null, [text("The answer this page had")]),
+        element("div", "answer-text answer-mono", [text(status.previous || "(empty)")]),
+      ]);
+      return ["warning", [text("A newer answer from another window or device (saved" + at + ") replaced this page's; it is shown above. "), previous]];
+    }
+    case "updated":
+      return ["info", [text("Updated from another window or device" + (status.savedAt ? " (saved " + clockTime(status.savedAt) + ")" : "") + ".")]];
+    default:
+      return [null, []];
+  }
+}
+
+// --- The question navigator ----------------------------------------------------------------------
+
+function updateNav(questionKey) {
+  const nav = document.getElementById("nav-" + questionKey);
+  if (nav) {
+    const parts = Array.from(fields.values()).filter((field) => field.question === questionKey);
+    const answered = parts.filter((field) => field.answered).length;
+    nav.classList.toggle("is-answered", answered === parts.length);
+    nav.classList.toggle("is-partial", answered > 0 && answered < parts.length);
+    nav.setAttribute("aria-label", "Question " + nav.textContent.trim() + ": " + answered + " of " + parts.length + " answered");
+  }
+  const badge = document.getElementById("bar-answered");
+  if (badge) {
+    const links = document.querySelectorAll(".question-link");
+    badge.textContent = document.querySelectorAll(".question-link.is-answered").length + "/" + links.length;
+  }
+}
+
+// --- When saving fails, and when the attempt closes ----------------------------------------------
+
+function showFailure(failure) {
+  if (failure.kind === "login") {
+    showAlert("danger", [
+      text("Your session has expired. "),
+      link(urls.loginUrl, "Log in again", true),
+      text(" (in a new tab); your unsaved answers are kept in this browser and sent as soon as you are logged in."),
+    ]);
+  } else {
+    const reason = failure.kind === "offline" ? "The connection to the server is lost." :
+      failure.message || "The server could not save your answer (error " + failure.status + ").";
+    showAlert("warning", [text(reason + " Keep working: your answers are kept in this browser and sent again automatically.")]);
+  }
+  announce("Your answers are not being saved right now.");
+}
+
+function closedNow(info) {
+  form.querySelectorAll("input, textarea, button").forEach((input) => {
+    input.disabled = true;
+  });
+  showAlert("info", [text((info.message || "This attempt has been submitted.") + " "), link(info.resultUrl || urls.resultUrl, "See your result", false)]);
+  if (channel) {
+    channel.postMessage({ closed: true, result_url: info.resultUrl || urls.resultUrl });
+  }
+}
+
+function unsavedParts(unsaved) {
+  const labelOf = (key) => (fields.has(key) ? fields.get(key).label : key);
+  return unsavedList(unsaved, labelOf, (key) => "#part-" + key);
+}
+
+// --- Other windows of this attempt ---------------------------------------------------------------
+
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("convquiz:attempt:" + urls.attempt) : null;
+let syncing = null;
+let lastSync = Date.now();
+
+/** Ask the server which answers it holds; apply newer ones (or learn the attempt was submitted). */
+function sync() {
+  if (!syncing) {
+    lastSync = Date.now();
+    syncing = getAnswers(urls.answersUrl).then((reply) => {
+      const body = reply.body;
+      if (reply.status !== 200 || !body) {
+        return null;
+      }
+      if (!body.open) {
+        queue.close({ message: "This attempt has been submitted.", result_url: body.result_url });
+      } else {
+        Object.entries(body.answers).forEach(([key, answer]) => queue.applyServer(key, answer));
+      }
+      return body;
+    }).finally(() => {
+      syncing = null;
+    });
+  }
+  return syncing;
+}
+
+// --- The queue ----------------------------------------------------------------------------------
+
+const view = {
+  partStatus(key, status) {
+    const [tone, nodes] = statusLine(status);
+    fields.get(key).setStatus(tone, nodes);
+  },
+  showText(key, value) {
+    const field = fields.get(key);
+    field.text = value;
+    updateNav(field.question);
+  },
+  parserMessage(key, message) {
+    fields.get(key).setMessage(message);
+  },
+  connection(failure) {
+    if (failure) {
+      showFailure(failure);
+    } else {
+      hideAlert();
+      announce("Connection restored.");
+    }
+  },
+  closed: closedNow,
+  known(key, known) {
+    fields.get(key).setSequence(known.sequence);
+  },
+  saved(key, known) {
+    if (channel) {
+      channel.postMessage({ key: key, answer: { text: known.text, sequence: known.sequence, saved_at: known.savedAt, message: known.message } });
+    }
+  },
+  otherWriter() {
+    sync();
+  },
+  error(error) {
+    console.error(error);
+  },
+};
+
+const queue = new SaveQueue({
+  parts: Array.from(fields.values(), (field) => ({
+    key: field.key,
+    text: field.renderedText,
+    sequence: parseInt(field.element.dataset.sequence, 10) || 0,
+    savedAt: field.element.dataset.savedAt || null,
+  })),
+  send: (save) => postSave(urls.saveUrl, save),
+  journal: new LocalJournal(browserStorage(), urls.attempt),
+  clock: browserClock,
+  view: view,
+  serverNow: Date.parse(urls.serverNow),
+});
+
+fields.forEach((field) => {
+  // A browser that kept a field's text across a reload shows what the server has instead.
+  if (field.text !== field.renderedText) {
+    field.text = field.renderedText;
+  }
+  field.refresh();
+});
+queue.restore();
+new Set(Array.from(fields.values(), (field) => field.question)).forEach(updateNav);
+
+function onEdit(event) {
+  const partElement = event.target.closest(".part-answer");
+  const field = partElement && fields.get(partElement.dataset.part);
+  if (!field || queue.closed) {
+    return;
+  }
+  field.refresh();
+  queue.edit(field.key, field.text);
+  updateNav(field.question);
+}
+
+form.addEventListener("input", onEdit);
+form.addEventListener("change", onEdit);
+function syncIfStale(event) {
+  if (event.target.closest(".part-answer") && Date.now() - lastSync > SYNC_AFTER_MS) {
+    sync();
+  }
+}
+form.addEventListener("focusin", syncIfStale);
+form.addEventListener("pointerdown", syncIfStale);
+window.addEventListener("online", () => queue.resume());
+window.addEventListener("focus", () => {
+  queue.resume();
+  sync();
+});
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") {
+    queue.resume();
+    sync();
+  }
+});
+window.addEventListener("pageshow", (event) => {
+  if (!event.persisted) {
+    return;
+  }
+  // Back from another page through the browser's cache: this copy may be long out of date.
+  sync().then((body) => {
+    if (body && !body.open) {
+      window.location.replace(body.result_url);
+    }
+  });
+  queue.resume();
+});
+if (channel) {
+  channel.addEventListener("message", (event) => {
+    const data = event.data || {};
+    if (data.closed) {
+      queue.close({ message: "This attempt has been submitted in another window.", result_url: data.result_url });
+    } else if (data.key && data.answer) {
+      queue.applyServer(data.key, data.answer);
+    }
+  });
+}
+
+// --- The Save and Finish buttons ------------------------------------------------------------------
+
+const SETTLE_MS = 10000;
+const saveButton = document.getElementById("save-button");
+const finishButton = document.getElementById("finish-button");
+
+saveButton.addEventListener("click", async (event) => {
+  // Every answer is already on its way: send what is left without reloading the page.
+  event.preventDefault();
+  saveButton.disabled = true;
+  const unsaved = await queue.settle(SETTLE_MS);
+  saveButton.disabled = false;
+  if (!unsaved.length && !queue.closed) {
+    announce("All your answers are saved.");
+    saveButton.textContent = "All answers saved";
+    setTimeout(() => {
+      saveButton.textContent = "Save answers";
+    }, 2000);
+  } else if (unsaved.length && !queue.closed) {
+    showAlert("warning", [text("Not every answer is saved yet:"), unsavedParts(unsaved)]);
+  }
+});
+
+finishButton.addEventListener("click", async (event) => {
+  // The confirmation lists what the server holds: send the last answers first.
+  event.preventDefault();
+  finishButton.disabled = true;
+  announce("Saving your answers before you submit…");
+  const unsaved = await queue.settle(SETTLE_MS);
+  finishButton.disabled = false;
+  if (queue.closed) {
+    return;
+  }
+  if (!unsaved.length) {
+    window.location.assign(urls.submitUrl);
+    return;
+  }
+  showAlert("warning", [
+    text("Before you submit: these answers are not saved, so submitting now would leave them out."),
+    unsavedParts(unsaved),
+    text("They are sent again automatically. "),
+    link(urls.submitUrl, "Go to the submit page anyway", false),
+  ]);
+  alertBox.scrollIntoView({ block: "nearest" });
+});
+
+// On a phone the question navigator is a panel over the page: close it on the way to a question.
+const panel = document.getElementById("question-panel");
+panel.addEventListener("click", (event) => {
+  if (event.target.closest(".question-link") && window.bootstrap && panel.classList.contains("show")) {
+    window.bootstrap.Offcanvas.getOrCreateInstance(panel).hide();
+  }
+});
+
+// --- Time running out ---------------------------------------------------------------------------
+
+const timerCard = document.getElementById("timer");
+if (timerCard && timerCard.dataset.deadline) {
+  const deadline = Date.parse(timerCard.dataset.deadline);
+  const graceEnd = deadline + (parseInt(urls.graceSeconds, 10) || 0) * 1000;
+  const countdown = startCountdown({
+    card: timerCard,
+    deadline: deadline,
+    serverNow: () => queue.serverNow(),
+    onTimeUp: async () => {
+      countdown.announce("Time is up. Your answers are being submitted.");
+      fields.forEach((field) => field.lock());
+      // The server still takes saves for the grace period: use it for the last ones, keeping a margin.
+      const unsaved = await queue.settle(Math.max(SETTLE_MS, graceEnd - queue.serverNow() - 5000));
+      if (queue.closed) {
+        return;
+      }
+      if (!unsaved.length) {
+        document.getElementById("time-up-form").submit();
+        return;
+      }
+      const submit = element("button", "btn btn-primary btn-sm ms-1", [text("See your result")]);
+      submit.type = "submit";
+      submit.setAttribute("form", "time-up-form");
+      showAlert("danger", [
+        text("Time is up. These answers could not be saved, so they are not part of your submission:"),
+        unsavedParts(unsaved),
+        text("Your attempt is submitted with the answers saved before."),
+        submit,
+      ]);
+    },
+  });
+}
+
+// Typing before this point would not be saved; tests (and styles) can wait for it.
+form.dataset.ready = "true";

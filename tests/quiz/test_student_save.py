@@ -280,7 +280,7 @@ def test_the_whole_page_save_is_a_post(alice_client, attempt):
 
 
 def test_the_answers_read_gives_every_part_as_the_server_holds_it(alice_client, attempt):
-    services.save_response(attempt=attempt, part_key="q2b", text="12,6", sequence=1)
+    services.save_response(attempt=attempt, part_key="q2b", text="1.234,5 MB", sequence=1)
     response = alice_client.get(reverse("attempt_answers", args=[attempt.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -288,7 +288,7 @@ def test_the_answers_read_gives_every_part_as_the_server_holds_it(alice_client, 
     assert body["open"] is True
     assert len(body["answers"]) == 21
     q2b = body["answers"]["q2b"]
-    assert (q2b["text"], q2b["sequence"], q2b["label"]) == ("12,6", 1, "Question 2b")
+    assert (q2b["text"], q2b["sequence"], q2b["label"]) == ("1.234,5 MB", 1, "Question 2b")
     assert "decimal point" in q2b["message"]
     assert q2b["saved_at"].startswith(stored(attempt, "q2b").saved_at.isoformat()[:19])
     blank = {"text": "", "sequence": 0, "saved_at": None, "message": None, "label": "Question 1"}

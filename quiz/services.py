@@ -21,6 +21,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 import grader
+from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
     Attempt,
@@ -367,6 +368,7 @@ def recompute_total(attempt: Attempt) -> Attempt:
     waiting = attempt.quiz.review_free_text and any(r.awaiting_review for r in responses)
     attempt.state = AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
     attempt.save(update_fields=["score", "max_score", "state"])
+    lms_outbox.queue_scores([attempt])
     return attempt
 
 

@@ -9,6 +9,7 @@ import pytest
 from lti_tool.models import Key
 
 from tests.lti.platform import ADMINISTRATOR, INSTRUCTOR, LEARNER, Person, Platform, lms  # noqa: F401
+from tests.quiz.conftest import submitted_attempt, teacher_client  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -319,7 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _auto_post(self, action: str, form: dict) -> None:
         fields = "".join(
-            f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">' for name, value in form.items()
+            f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
+            for name, value in form.items()
         )
         self._reply(200, AUTO_POST.format(action=html.escape(action), fields=fields))
 

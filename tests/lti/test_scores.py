@@ -123,7 +123,9 @@ def test_the_same_grade_is_never_queued_twice(platform, ada, launched, quiz, dja
     assert len(platform.scores_for(ada)) == 1
 
 
-def test_a_student_whose_link_takes_no_grades_queues_nothing(client, platform, ada, quiz, django_capture_on_commit_callbacks):
+def test_a_student_whose_link_takes_no_grades_queues_nothing(
+    client, platform, ada, quiz, django_capture_on_commit_callbacks
+):
     launch(client, platform, platform.plan(ada, custom=QUIZ, grades=False))
     student = get_user_model().objects.get(username__startswith="lti-")
     submit(student, quiz, capture=django_capture_on_commit_callbacks)
@@ -146,7 +148,9 @@ def test_work_finished_before_the_launch_reaches_the_lms_at_the_launch(
 # --- Failures, retries, the command -------------------------------------------------------------------------
 
 
-def test_a_failed_send_waits_then_the_command_sends_it(platform, ada, launched, quiz, django_capture_on_commit_callbacks, capsys):
+def test_a_failed_send_waits_then_the_command_sends_it(
+    platform, ada, launched, quiz, django_capture_on_commit_callbacks, capsys
+):
     platform.score_failures = 1
     submit(launched, quiz, capture=django_capture_on_commit_callbacks)
     row = OutgoingScore.objects.get()

@@ -10,6 +10,7 @@ OIDC_TEACHER_CLAIM holds one of OIDC_TEACHER_VALUES is a teacher, anyone else a 
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -17,6 +18,8 @@ from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from quiz.roles import STUDENTS, TEACHERS
+
+logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -35,6 +38,14 @@ def is_teacher(claims: dict) -> bool:
 
 class SsoBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, with users found by subject and roles from the provider's claims."""
+
+    def authenticate(self, request, **kwargs):
+        """A token or user info that fails a check signs nobody in: the login page then says so."""
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as error:
+            logger.warning("Single sign-on refused: %s", error)
+            return None
 
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)

@@ -87,6 +87,7 @@ class Platform:
         self.planned: dict[str, PlannedLaunch] = {}
         self.scores: list[dict] = []
         self.score_failures = 0
+        self.score_delay = 0.0  # seconds each score takes to record: widens the window for races
         self.tokens: set[str] = set()
         self.token_requests = 0
         self.members: list[dict] = []
@@ -346,6 +347,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._json(415, {"error": "unsupported media type"})
             length = int(self.headers.get("Content-Length", 0))
             score = json.loads(self.rfile.read(length))
+            time.sleep(platform.score_delay)
             with platform.lock:
                 if platform.score_failures > 0:
                     platform.score_failures -= 1

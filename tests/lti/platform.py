@@ -96,7 +96,7 @@ class Platform:
         self.endpoints: dict = {}
         self.tool_url = ""
         self.lock = threading.Lock()
-        self.server = _bind(_Handler)
+        self.server = _bind(_Handler, host)
         self.server.platform = self
         self.url = f"http://{host}:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="test-lms")
@@ -244,18 +244,18 @@ class Platform:
         raise AssertionError(f"expected {count} scores for {person.sub}, got {self.scores_for(person)}")
 
 
-def _bind(handler) -> ThreadingHTTPServer:
+def _bind(handler, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A server on loopback: on a port of TEST_SERVER_PORTS (e.g. 8850-8899) when set, else any free one."""
     ports = os.environ.get("TEST_SERVER_PORTS", "")
     if ports:
         first, last = (int(port) for port in ports.split("-"))
         for port in range(first, last + 1):
             try:
-                return ThreadingHTTPServer(("127.0.0.1", port), handler)
+                return ThreadingHTTPServer((host, port), handler)
             except OSError:
                 continue
         raise RuntimeError(f"no free port in {ports}")
-    return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    return ThreadingHTTPServer((host, 0), handler)
 
 
 AUTO_POST = """<!doctype html><html><body><form id="f" method="post" action="{action}">{fields}
@@ -298,6 +298,8 @@ class _Handler(BaseHTTPRequestHandler):
         platform = self.platform
         if parts.path == "/jwks":
             return self._json(200, {"keys": [platform.public_key]})
+        if parts.path == "/favicon.ico":
+            return self._reply(204, "")
         if parts.path.startswith("/course/"):
             hint = parts.path.removeprefix("/course/")
             if hint not in platform.planned:

@@ -104,6 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
         provider = self.provider
         if parts.path == "/jwks":
             return self._reply(200, json.dumps({"keys": [provider.public_key]}), "application/json")
+        if parts.path == "/favicon.ico":
+            return self._reply(204, "")
         if parts.path == "/authorize":
             request_id = uuid.uuid4().hex
             provider.requests[request_id] = query

@@ -20,9 +20,7 @@ class RegistrationAdmin(LtiRegistrationAdmin):
 
     @admin.display(description="ConvQuiz's URLs for this LMS")
     def tool_endpoints(self, registration: LtiRegistration) -> str:
-        if registration.pk is None:
-            return "Shown once the registration is saved."
-        paths = tool.endpoints(registration).__dict__.items()
+        paths = tool.endpoints().__dict__.items()
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd><code>{}</code></dd>", paths))
 
     def save_model(self, request, obj, form, change):

@@ -123,9 +123,11 @@ class ToolConfig(DjangoToolConfig):
 
     def find_registration_by_params(self, iss, client_id, *args, **kwargs):
         signing_key()
-        if client_id is None and self.registration_uuid is not None:
-            # Some platforms leave client_id out of the login request; the login URL names the registration.
-            return self.find_registration_by_issuer(iss)
+        if client_id is None:
+            # A platform may leave client_id out of the login request: then its issuer must name one registration.
+            registrations = list(LtiRegistration.objects.active().filter(issuer=iss)[:2])
+            self.registration = registrations[0] if len(registrations) == 1 else None
+            return self.registration.to_registration() if self.registration else None
         return super().find_registration_by_params(iss, client_id, *args, **kwargs)
 
     def find_deployment(self, iss, deployment_id):
@@ -176,8 +178,8 @@ class SessionService(DjangoSessionService):
         return self.data_storage.take_value(self._get_key("nonce", nonce))
 
 
-def oidc_login(request, registration_uuid) -> DjangoOIDCLogin:
-    return DjangoOIDCLogin(request, ToolConfig(registration_uuid), launch_data_storage=LaunchStorage())
+def oidc_login(request) -> DjangoOIDCLogin:
+    return DjangoOIDCLogin(request, ToolConfig(), launch_data_storage=LaunchStorage())
 
 
 class Launch(DjangoMessageLaunch):
@@ -271,11 +273,12 @@ class Endpoints:
     deep_linking_url: str
 
 
-def endpoints(registration: LtiRegistration) -> Endpoints:
+def endpoints() -> Endpoints:
+    """The same for every platform: a login or launch names its platform by issuer and client ID."""
     from django.urls import reverse
 
     return Endpoints(
-        login_url=reverse("lti_login", args=[registration.uuid]),
+        login_url=reverse("lti_login"),
         launch_url=reverse("lti_launch"),
         jwks_url=reverse("lti_jwks"),
         deep_linking_url=reverse("lti_deep_linking"),

@@ -3,7 +3,7 @@ from django.urls import path
 from quiz.lti import views
 
 urlpatterns = [
-    path("lti/<uuid:registration_uuid>/login/", views.login_initiation, name="lti_login"),
+    path("lti/login/", views.login_initiation, name="lti_login"),
     path("lti/launch/", views.launch, name="lti_launch"),
     path("lti/deep-linking/", views.launch, name="lti_deep_linking"),
     path("lti/deep-linking/choose/", views.choose_quiz, name="lti_choose_quiz"),

@@ -41,7 +41,7 @@ def refused(request: HttpRequest, refusal: LaunchRefused) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def login_initiation(request: HttpRequest, registration_uuid) -> HttpResponse:
+def login_initiation(request: HttpRequest) -> HttpResponse:
     """OIDC third-party-initiated login: remember a state and a nonce, and send the browser to the platform."""
     params = request.POST if request.method == "POST" else request.GET
     target = _launch_endpoint(request, params.get("target_link_uri", ""))
@@ -51,7 +51,7 @@ def login_initiation(request: HttpRequest, registration_uuid) -> HttpResponse:
             f"{params.get('target_link_uri', '')!r}.",
         ))
     try:
-        return oidc_login(request, registration_uuid).redirect(target)
+        return oidc_login(request).redirect(target)
     except OIDCException as error:
         facts = {"issuer": params.get("iss", ""), "client ID": params.get("client_id", "")}
         refusal = Refusal.MESSAGE if "login hint" in str(error) else Refusal.UNKNOWN_PLATFORM

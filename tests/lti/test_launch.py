@@ -167,6 +167,13 @@ def test_the_login_accepts_a_post_as_well(client, platform, ada):
     assert reply.status_code == 302 and reply["Location"].startswith(f"{platform.url}/auth?")
 
 
+def test_a_login_without_client_id_finds_the_issuers_one_registration(client, platform, ada):
+    query = platform.login_query(platform.plan(ada, custom=QUIZ))
+    del query["client_id"]
+    reply = client.get(platform.endpoints["login_url"], query)
+    assert reply.status_code == 302 and f"client_id={platform.client_id}" in reply["Location"]
+
+
 def test_a_launch_without_the_login_is_refused(client, platform, ada):
     hint = platform.plan(ada, custom=QUIZ)
     form = platform.authorize(start_login(Client(), platform, hint))

@@ -35,7 +35,7 @@ def test_the_command_prints_one_json_object_of_site_relative_paths(lms, capsys):
     endpoints = json.loads(out)
     registration = LtiRegistration.objects.get()
     assert endpoints == {
-        "login_url": f"/lti/{registration.uuid}/login/",
+        "login_url": "/lti/login/",
         "launch_url": "/lti/launch/",
         "jwks_url": "/lti/jwks.json",
         "deep_linking_url": "/lti/deep-linking/",
@@ -151,5 +151,5 @@ def test_the_admin_registers_a_platform_and_shows_the_urls_to_give_the_lms(admin
     assert registration.deployments.get().deployment_id == "d-1"
     assert Key.objects.active().count() == 1
     page = client.get(reverse("admin:lti_tool_ltiregistration_change", args=[registration.pk])).content.decode()
-    assert f"/lti/{registration.uuid}/login/" in page
+    assert "/lti/login/" in page
     assert "/lti/launch/" in page and "/lti/jwks.json" in page and "/lti/deep-linking/" in page

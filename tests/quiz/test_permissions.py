@@ -11,7 +11,6 @@ Arguments are real objects: Alice's attempts and responses, her quiz, Alice hers
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlparse
@@ -183,7 +182,6 @@ def url_kwargs(name: str, pattern: URLPattern, world) -> dict:
         "part_id": world.free_text.part_id,
         "response_id": world.free_text.pk,
         "user_id": world.alice.pk,
-        "registration_uuid": uuid.UUID(int=0),
         "object_id": {
             "admin:quiz_question_preview": world.free_text.part.question_id,
             "admin:quiz_attempt_change": world.submitted.pk,

@@ -22,11 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            registration = register_platform(
+            register_platform(
                 issuer=options["issuer"], client_id=options["client_id"], deployment_id=options["deployment_id"],
                 auth_login_url=options["auth_login_url"], access_token_url=options["access_token_url"],
                 keyset_url=options["keyset_url"],
             )
         except RegistrationError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(json.dumps(endpoints(registration).__dict__))
+        self.stdout.write(json.dumps(endpoints().__dict__))

@@ -235,6 +235,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "quiz.lti.middleware.LtiCookieMiddleware"
 )
 MIDDLEWARE.append("quiz.lti.middleware.LtiFrameMiddleware")
+# Where an LMS serves its pages, when that is not its issuer's or its login URL's origin (Canvas:
+# https://school.instructure.com): its frames may show ConvQuiz's refusal pages too.
+LTI_FRAME_ORIGINS = _read("LTI_FRAME_ORIGINS", env.list, default=[])
 # Seconds to wait for an LMS (keyset, access token, scores, members) before giving up for now.
 LTI_HTTP_TIMEOUT = _read("LTI_HTTP_TIMEOUT", env.int, default=10)
 # Seconds a platform's public keyset is reused before it is fetched again.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -141,6 +142,7 @@ def frame_ancestors(launch: Launch) -> list[str]:
         (body.get(DEEP_LINKING_SETTINGS) or {}).get("deep_link_return_url"),
         (body.get(TOOL_PLATFORM) or {}).get("url"),
     ]
+    urls += settings.LTI_FRAME_ORIGINS
     origins = platform_origins(launch.registration) | {origin(url) for url in urls if isinstance(url, str)}
     return sorted(filter(None, origins))
 

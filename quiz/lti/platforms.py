@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -70,8 +71,8 @@ def origin(url: str | None) -> str:
 
 
 def registered_origins() -> set[str]:
-    """The origins of every active platform, which may frame ConvQuiz's LTI pages."""
-    origins: set[str] = set()
+    """The origins of every active platform (and LTI_FRAME_ORIGINS), which may frame ConvQuiz's LTI pages."""
+    origins = {origin(url) for url in settings.LTI_FRAME_ORIGINS} - {""}
     for registration in LtiRegistration.objects.active():
         origins |= platform_origins(registration)
     return origins

@@ -198,6 +198,17 @@ def test_a_launched_session_may_be_framed_by_the_platform_only(client, platform,
     assert page["X-Frame-Options"] == "DENY"
 
 
+def test_a_refusal_page_may_be_framed_by_the_registered_platforms_and_the_configured_origins(
+    client, platform, ada, settings
+):
+    settings.LTI_FRAME_ORIGINS = ["https://school.instructure.com"]
+    reply = launch(client, platform, platform.plan(ada, custom=QUIZ, spoil="expired"))
+    assert reply.status_code == 403
+    ancestors = directives(reply["Content-Security-Policy"])["frame-ancestors"]
+    assert ancestors == f"{platform.url} https://school.instructure.com"
+    assert "X-Frame-Options" not in reply
+
+
 def test_over_https_a_launched_sessions_cookies_are_same_site_none_and_others_stay_lax(client, platform, ada, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     platform.tool_url = "https://testserver"

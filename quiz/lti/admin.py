@@ -1,14 +1,21 @@
 """The admin's LMS pages: registrations with the values to paste into the LMS, the tool's keys, links, scores."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html, format_html_join
-from lti_tool.admin import LtiRegistrationAdmin
+from lti_tool.admin import LtiDeploymentInline, LtiRegistrationAdmin
 from lti_tool.models import Key, LtiRegistration
 
 from quiz.lti import tool
 from quiz.lti.models import OutgoingScore, QuizLink
 
 admin.site.unregister(LtiRegistration)
+# An address typed without a scheme is an LMS's HTTPS address (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class DeploymentInline(LtiDeploymentInline):
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(LtiRegistration)
@@ -16,6 +23,8 @@ class RegistrationAdmin(LtiRegistrationAdmin):
     """django-lti's registration with its deployments, plus the tool's URLs to give the LMS."""
 
     readonly_fields = ["tool_endpoints"]
+    formfield_overrides = HTTPS_URLS
+    inlines = [DeploymentInline]
     fieldsets = [(None, {"fields": ["tool_endpoints"]}), *LtiRegistrationAdmin.fieldsets]
 
     @admin.display(description="ConvQuiz's URLs for this LMS")

@@ -198,7 +198,8 @@ class Launch(DjangoMessageLaunch):
 
     @property
     def body(self) -> dict:
-        return self._jwt.get("body", {})
+        body = self._jwt.get("body")
+        return body if isinstance(body, dict) else {}
 
     @property
     def registration(self) -> LtiRegistration:
@@ -235,7 +236,10 @@ class Launch(DjangoMessageLaunch):
         return self._step(Refusal.STATE_MISMATCH, super().validate_state)
 
     def validate_jwt_format(self):
-        return self._step(Refusal.MALFORMED, super().validate_jwt_format)
+        self._step(Refusal.MALFORMED, super().validate_jwt_format)
+        if not (isinstance(self._jwt.get("header"), dict) and isinstance(self._jwt.get("body"), dict)):
+            raise LaunchRefused(Refusal.MALFORMED, "The id_token's header and body must be JSON objects.")
+        return self
 
     def validate_nonce(self):
         return self._step(Refusal.NONCE, super().validate_nonce)

@@ -112,6 +112,8 @@ ADVICE = {
     "deployment": "add the deployment ID to the platform's registration",
     "no_state": "came without the state ConvQuiz gave at login",
     "other_state": "does not match a login started in this browser",
+    "version": "Incorrect version, expected 1.3.0",
+    "message_type": "Unrecognized message type",
     "replay": "already used (its nonce was seen before)",
 }
 

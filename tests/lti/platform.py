@@ -34,7 +34,10 @@ LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 ADMINISTRATOR = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
 
-SPOILS = ("signature", "unknown_issuer", "unknown_client", "expired", "deployment", "no_state", "other_state")
+SPOILS = (
+    "signature", "unknown_issuer", "unknown_client", "expired", "deployment", "no_state", "other_state", "version",
+    "message_type",
+)
 """What the authorization endpoint can spoil in its answer, one refused launch each."""
 
 
@@ -179,8 +182,8 @@ class Platform:
             "exp": now - 300 if spoil == "expired" else now + 300,
             "given_name": person.given_name, "family_name": person.family_name, "name": person.name,
             "email": person.email,
-            LTI + "message_type": launch.message,
-            LTI + "version": "1.3.0",
+            LTI + "message_type": "LtiUnheardOfRequest" if spoil == "message_type" else launch.message,
+            LTI + "version": "1.1.0" if spoil == "version" else "1.3.0",
             LTI + "deployment_id": "not-registered" if spoil == "deployment" else self.deployment_id,
             LTI + "target_link_uri": launch.target,
             LTI + "roles": person.roles,

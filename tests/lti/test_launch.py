@@ -122,6 +122,8 @@ REFUSALS = {
     "deployment": (403, "add the deployment ID to the platform's registration"),
     "no_state": (400, "came without the state ConvQuiz gave at login"),
     "other_state": (403, "state does not match a login started in this browser"),
+    "version": (400, "Incorrect version, expected 1.3.0"),
+    "message_type": (400, "Unrecognized message type"),
 }
 
 
@@ -144,6 +146,16 @@ def test_a_replayed_launch_is_refused_and_signs_out_whoever_was_in(client, platf
     assert replay.status_code == 403
     assert "already used (its nonce was seen before)" in text(replay)
     assert signed_in(client) is None
+
+
+def test_a_token_that_is_no_jwt_or_whose_body_is_no_object_is_refused_as_malformed(client, platform, ada):
+    import base64
+
+    form = platform.authorize(start_login(client, platform, platform.plan(ada, custom=QUIZ)))
+    for token in ("not-a-jwt", ".".join(base64.urlsafe_b64encode(part).decode() for part in (b"{}", b"[1]", b"x"))):
+        reply = client.post(reverse("lti_launch"), {**form, "id_token": token})
+        assert reply.status_code == 400
+        assert "sent no usable id_token" in text(reply)
 
 
 def test_a_login_from_an_unknown_platform_is_refused(client, platform, ada):

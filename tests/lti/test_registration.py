@@ -116,10 +116,11 @@ def test_rotating_keeps_the_old_key_published_until_removed(client, lms, capsys)
     assert {key["kid"] for key in client.get(reverse("lti_jwks")).json()["keys"]} == {old, new}
 
     with pytest.raises(CommandError, match="is the key ConvQuiz signs with"):
-        call_command("rotate_lti_key", "--remove", new)
+        call_command("rotate_lti_key", f"--remove={new}")
     with pytest.raises(CommandError, match="No published key has the kid 'nope'"):
-        call_command("rotate_lti_key", "--remove", "nope")
-    call_command("rotate_lti_key", "--remove", old)
+        call_command("rotate_lti_key", "--remove=nope")
+    # A kid may start with a minus, which argparse would take for an option without the "=".
+    call_command("rotate_lti_key", f"--remove={old}")
     assert capsys.readouterr().out.strip() == f"key {old} is no longer published"
     assert [key["kid"] for key in client.get(reverse("lti_jwks")).json()["keys"]] == [new]
 

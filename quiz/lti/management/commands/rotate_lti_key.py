@@ -6,11 +6,14 @@ from quiz.lti.tool import remove_key, rotate_key
 class Command(BaseCommand):
     help = (
         "Makes a new signing key for ConvQuiz; the older keys stay published at the JWKS URL until removed with "
-        "--remove KID."
+        "--remove=KID."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--remove", metavar="KID", help="stop publishing this key instead (never the signing key)")
+        parser.add_argument(
+            "--remove", metavar="KID",
+            help="stop publishing this key instead (never the signing key); --remove=KID for a kid starting with -",
+        )
 
     def handle(self, *args, **options):
         if options["remove"]:

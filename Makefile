@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python bench/parsing.py
 	$(BIN)/python bench/formulas.py
 	$(BIN)/python bench/batch.py $(BATCH_ARGS)
+	$(BIN)/python bench/lti.py
 
 # About 7 minutes; a smoke run: make bench-load LOAD_ARGS="--students 50 --scale 0.2"
 bench-load: install

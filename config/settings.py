@@ -245,3 +245,48 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, default="WARNING")},
 }
+
+# --- LMS: LTI 1.3 Advantage (quiz/lti, docs/lti.md) --------------------------------------------
+INSTALLED_APPS += ["lti_tool", "quiz.lti"]
+# A session begun by a launch lives in the LMS's iframe. Its cookies become SameSite=None over
+# HTTPS (this middleware sits outside SessionMiddleware, so it sees the cookies set there), and
+# its pages may be framed by the launching platform (this one sits inside CSPMiddleware, so the
+# policy written there reads the change). Every other session keeps the rules above.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "quiz.lti.middleware.LtiCookieMiddleware"
+)
+MIDDLEWARE.append("quiz.lti.middleware.LtiFrameMiddleware")
+# Where an LMS serves its pages, when that is not its issuer's or its login URL's origin (Canvas:
+# https://school.instructure.com): its frames may show ConvQuiz's refusal pages too.
+LTI_FRAME_ORIGINS = _read("LTI_FRAME_ORIGINS", env.list, default=[])
+# Seconds to wait for an LMS (keyset, access token, scores, members) before giving up for now.
+LTI_HTTP_TIMEOUT = _read("LTI_HTTP_TIMEOUT", env.int, default=10)
+# Seconds a platform's public keyset is reused before it is fetched again.
+LTI_KEYSET_CACHE_SECONDS = _read("LTI_KEYSET_CACHE_SECONDS", env.int, default=300)
+# Scores go to the LMS from a thread after the transaction commits, so no request waits for the
+# LMS; false sends them in the request itself. Either way `send_lti_scores --due` retries.
+LTI_SEND_IN_BACKGROUND = _strict_bool("LTI_SEND_IN_BACKGROUND", default=True)
+
+# --- Single sign-on: OpenID Connect with the institution's identity provider (quiz/sso) -----------
+# Off unless OIDC_RP_CLIENT_ID is set; then every endpoint below is required. Local passwords
+# keep working for the embedded default accounts and for admins.
+OIDC_RP_CLIENT_ID = _read("OIDC_RP_CLIENT_ID", env.str, default="")
+if OIDC_RP_CLIENT_ID:
+    OIDC_RP_CLIENT_SECRET = _read("OIDC_RP_CLIENT_SECRET", env.str)
+    OIDC_OP_AUTHORIZATION_ENDPOINT = _read("OIDC_OP_AUTHORIZATION_ENDPOINT", env.url).geturl()
+    OIDC_OP_TOKEN_ENDPOINT = _read("OIDC_OP_TOKEN_ENDPOINT", env.url).geturl()
+    OIDC_OP_USER_ENDPOINT = _read("OIDC_OP_USER_ENDPOINT", env.url).geturl()
+    OIDC_OP_JWKS_ENDPOINT = _read("OIDC_OP_JWKS_ENDPOINT", env.url).geturl()
+    AUTHENTICATION_BACKENDS += ["quiz.sso.SsoBackend"]
+OIDC_OP_ISSUER = _read("OIDC_OP_ISSUER", env.str, default="")
+OIDC_PROVIDER_NAME = _read("OIDC_PROVIDER_NAME", env.str, default="your institution")
+OIDC_RP_SIGN_ALGO = _read("OIDC_RP_SIGN_ALGO", env.str, default="RS256")
+OIDC_RP_SCOPES = _read("OIDC_RP_SCOPES", env.str, default="openid email profile")
+# Who becomes a teacher: a user whose claim OIDC_TEACHER_CLAIM (a string or a list, e.g. the
+# provider's groups) holds one of OIDC_TEACHER_VALUES; everyone else signs in as a student.
+OIDC_TEACHER_CLAIM = _read("OIDC_TEACHER_CLAIM", env.str, default="groups")
+OIDC_TEACHER_VALUES = _read("OIDC_TEACHER_VALUES", env.list, default=[])
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = LTI_HTTP_TIMEOUT
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"

@@ -11,3 +11,9 @@ urlpatterns = [
     path("accounts/", include("quiz.urls_accounts")),
     path("", include("quiz.urls")),
 ]
+
+# LMS (LTI 1.3) and single sign-on (OpenID Connect).
+urlpatterns += [
+    path("", include("quiz.lti.urls")),
+    path("sso/", include("quiz.sso.urls")),
+]

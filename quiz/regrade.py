@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from quiz import services
 from quiz.formatting import format_change, format_points
+from quiz.lti import outbox as lms_outbox
 from quiz.models import Attempt, AttemptEvent, AttemptState, Quiz, Response, ResponseStatus, ScoreChange
 from quiz.statistics import FINISHED_STATES, quiz_parts
 
@@ -270,6 +271,7 @@ def _save(pending: list[_Pending], actor, now: datetime) -> None:
         for item in pending
     ]
     AttemptEvent.objects.bulk_create(events, batch_size=CHUNK_SIZE)
+    lms_outbox.queue_scores(item.attempt for item in pending)
 
 
 def _update_grouped(model, objects: list, fields: list[str]) -> None:

@@ -22,6 +22,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 import grader
+from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
     Attempt,
@@ -424,6 +425,7 @@ def recompute_total(attempt: Attempt) -> Attempt:
     waiting = any(r.awaiting_review and (attempt.quiz.review_free_text or r.unreadable) for r in responses)
     attempt.state = AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
     attempt.save(update_fields=["score", "max_score", "state"])
+    lms_outbox.queue_scores([attempt])
     return attempt
 
 

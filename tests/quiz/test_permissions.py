@@ -91,6 +91,15 @@ MATRIX: dict[str, Row] = {
     "teacher_export_gradebook":            T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher_export_responses":            T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher_export_statistics":           T("GET",   LOGIN,       403,         403,         200,         200),
+    "lti_login":                           T("GET",   400,         400,         400,         400,         400),
+    "lti_launch":                          T("POST",  400,         400,         400,         400,         400),
+    "lti_deep_linking":                    T("POST",  400,         400,         400,         400,         400),
+    "lti_choose_quiz":                     T("GET",   LOGIN,       403,         403,         403,         403),
+    "lti_jwks":                            T("GET",   200,         200,         200,         200,         200),
+    "lti_quiz_links":                      T("GET",   LOGIN,       403,         403,         200,         200),
+    "lti_pull_members":                    T("POST",  LOGIN,       403,         403,         400,         400),
+    "sso_login":                           T("GET",   404,         404,         404,         404,         404),
+    "sso_callback":                        T("GET",   404,         404,         404,         404,         404),
     "admin:index":                         T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
     "admin:login":                         T("GET",   200,         200,         200,         200,         ADMIN_HOME),
     "admin:quiz_question_preview":         T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
@@ -102,7 +111,7 @@ MATRIX: dict[str, Row] = {
 # The admin's own pages for each registered model, and its fixed pages: covered by one rule.
 ADMIN_STANDARD = re.compile(
     r"admin:(index|login|logout|password_change|password_change_done|autocomplete|jsi18n|view_on_site|app_list"
-    r"|auth_user_password_change|[a-z]+_[a-z]+_(changelist|add|history|delete|change))"
+    r"|auth_user_password_change|[a-z_]+_[a-z]+_(changelist|add|history|delete|change))"
 )
 
 
@@ -243,7 +252,9 @@ def test_no_admin_page_opens_for_anyone_but_staff(db, world):
     for name in pages:
         url = reverse(name)
         got = {role: outcome(request_as(world, role, "GET", url)) for role in ROLES}
-        by_hand = name.startswith(("admin:axes_", "admin:quiz_attempt"))
+        by_hand = name.startswith(
+            ("admin:axes_", "admin:quiz_attempt", "admin:lti_quizlink", "admin:lti_outgoingscore", "admin:lti_tool_key")
+        )
         admin = 403 if by_hand and name.endswith("_add") else 200
         if got != {"anonymous": ADMIN, "alice": ADMIN, "bob": ADMIN, "tess": ADMIN,
                    "admin": admin}:

@@ -1,0 +1,1 @@
+from tests.sso.identity_provider import idp  # noqa: F401

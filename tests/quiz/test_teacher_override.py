@@ -136,6 +136,7 @@ def test_the_attempt_page_runs_the_same_queries_however_many_decisions(
         reviews.override_score(response=response, score=0.5, reason="Checked by hand", teacher=tess)
     # 1 session, 2 user, 3 user's groups, 4 the attempt with its student and quiz, 5 its responses with
     # who decided, 6 their score histories, 7 the quiz's parts with their questions, 8 the questions' parts
-    # (for labels), 9 the student's accommodation (the reopen form's minutes), 10 the attempt's log.
-    with django_assert_num_queries(10):
+    # (for labels), 9 the student's accommodation (the reopen form's minutes), 10 the attempt's log,
+    # 11 the grades sent to the LMS for this attempt.
+    with django_assert_num_queries(11):
         assert teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).status_code == 200

@@ -39,9 +39,9 @@ from grader import meaning
 from grader.spec import ConceptSpec
 
 # Thresholds on cosine similarity, tuned on the labelled answers' tuning half (docs/benchmarks.md).
-MEANING_THRESHOLD = 0.65
+MEANING_THRESHOLD = 0.7
 """A statement this close to a concept's example states the concept (PLAIN_WEIGHT's mix)."""
-PLAIN_WEIGHT = 0.5
+PLAIN_WEIGHT = 0.4
 """How much plain cosine similarity counts, against similarity beyond the question's topic."""
 OFF_TOPIC_THRESHOLD = 0.30
 """An answer none of whose statements comes this close to anything in the rubric is off-topic."""
@@ -51,8 +51,6 @@ LOW_CONFIDENCE = 0.7
 """Suggestions whose weakest decision is less sure than this are flagged for the teacher."""
 VETO_MARGIN = 0.05
 """How much nearer a contradiction than any example a statement must be to earn nothing."""
-PHRASE_VETO_THRESHOLD = 0.75
-"""A phrase is strong evidence: only a statement this close to a contradiction cancels it."""
 PHRASE_CONFIDENCE = 0.95
 KEYWORD_LIST_SHARE = 0.5
 
@@ -88,6 +86,11 @@ _NEGATIONS = """no not never without nor neither nothing cannot can't don't does
     niet geen zonder nicht kein keine ohne"""
 # "not only", "not just": not a negation.
 _NOT_NEGATING_AFTER_NOT = "only just merely simply"
+# Words that make a sentence of a few words: pronouns, articles, auxiliary verbs (with the
+# commonest of the other languages students write in).
+_SENTENCE_WORDS = """it its they them this that these those there we you he she i the a an is are was
+    were be been has have had does do did can could will would should must may might
+    de het een dit dat zijn wordt worden der das ist sind ein eine"""
 # Words that carry grammar rather than content: an answer without them is a list of keywords
 # (with the commonest of the other languages students write in).
 _FUNCTION_WORDS = """a an the this that these those it its they them their there here he she we you
@@ -191,6 +194,7 @@ _CLAUSE_STARTS = _folded(_CLAUSE_WORDS)
 _NEGATING = _folded(_NEGATIONS)
 _NOT_NEGATING_AFTER = _folded(_NOT_NEGATING_AFTER_NOT)
 _FUNCTION = _folded(_FUNCTION_WORDS)
+_SENTENCE_MARKERS = _folded(_SENTENCE_WORDS)
 
 
 @dataclass(frozen=True)
@@ -362,15 +366,15 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def is_keyword_list(text: str) -> bool:
     """Whether the answer is bare keywords rather than sentences: items of at most four
-    words (split at commas, semicolons, line breaks, arrows and "and") with next to no
-    function words, or a long run of words with almost none."""
+    words (split at commas, semicolons, line breaks, arrows and "and") without a pronoun,
+    an article or an auxiliary verb, or a long run of words with next to no function words."""
     folded = words(text)
     if not folded:
         return False
-    function = sum(word in _FUNCTION for word in folded) / len(folded)
     items = [item for item in (words(piece) for piece in _LIST_SEPARATOR.split(text)) if item]
-    if max(map(len, items)) <= 4 and function < 0.3:
+    if max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
         return True
+    function = sum(word in _FUNCTION for word in folded) / len(folded)
     return len(folded) >= 7 and function < 0.1
 
 
@@ -382,10 +386,11 @@ class _Statements:
     """A rubric's examples and contradictions, embedded once per rubric."""
 
     vectors: np.ndarray
-    centroid: np.ndarray
-    """The mean of the rubric's statements: what they all share, the question's topic."""
+    topics: np.ndarray
+    """Per concept, the mean of the other concepts' examples: the question's topic as the
+    rest of the rubric states it (zero for a rubric of one concept)."""
     centered: np.ndarray
-    """The statements less the centroid, as unit vectors: what each says beyond the topic."""
+    """Each statement less its concept's topic, as a unit vector: what it says beyond it."""
     concept: np.ndarray
     """Which concept (its index in the rubric) each row belongs to."""
     negations: np.ndarray
@@ -411,12 +416,17 @@ def _rubric_statements(rubric: tuple[ConceptSpec, ...]) -> _Statements:
             parity.append(_count_negations(words(text)) % 2)
             contradiction.append(True)
     vectors = meaning.embed(texts)
-    centroid = vectors.mean(axis=0)
+    concepts = np.array(concept, dtype=np.int16)
+    examples = ~np.array(contradiction, dtype=bool)
+    means = np.array([vectors[(concepts == index) & examples].mean(axis=0) for index in range(len(rubric))])
+    topics = np.zeros_like(means)
+    if len(rubric) > 1:
+        topics = (means.sum(axis=0) - means) / (len(rubric) - 1)
     return _Statements(
         vectors,
-        centroid,
-        _unit(vectors - centroid),
-        np.array(concept, dtype=np.int16),
+        topics,
+        _unit(vectors - topics[concepts]),
+        concepts,
         np.array(parity, dtype=np.int8),
         np.array(contradiction, dtype=bool),
     )
@@ -444,11 +454,11 @@ class _Closeness:
         same = self.same[statement, concept]
         return bool(same >= MEANING_THRESHOLD and same > self.contradicted[statement, concept])
 
-    def vetoes(self, statement: int, concept: int, threshold: float = MEANING_THRESHOLD) -> bool:
-        """The statement is nearer a contradiction of the concept than any of its examples."""
+    def vetoes(self, statement: int, concept: int) -> bool:
+        """The statement is clearly nearer a contradiction of the concept than any of its examples."""
         contradicted = self.contradicted[statement, concept]
         best = max(self.same[statement, concept], self.opposite[statement, concept])
-        return bool(contradicted >= threshold and contradicted > best + VETO_MARGIN)
+        return bool(contradicted >= MEANING_THRESHOLD and contradicted > best + VETO_MARGIN)
 
 
 def _closeness(rubric: tuple[ConceptSpec, ...], answer: _Answer) -> _Closeness:
@@ -461,10 +471,13 @@ def _closeness(rubric: tuple[ConceptSpec, ...], answer: _Answer) -> _Closeness:
         vectors = meaning.embed([answer.statement_text(answer.statements[n]) for n in embedded])
         plain = vectors @ statements.vectors.T
         topical = float(plain.max())
-        # Two statements on one question share its topic ("instance segmentation is faster"
-        # is close to "instance segmentation separates objects"): compare what each says
-        # beyond the topic too, and weigh the two.
-        beyond = _unit(vectors - statements.centroid) @ statements.centered.T
+        # Statements on one question share its topic ("instance segmentation is faster" is
+        # close to "instance segmentation separates objects"): compare what each says beyond
+        # what the rubric's other concepts say too, and weigh the two.
+        beyond = np.empty_like(plain)
+        for index, topic in enumerate(statements.topics):
+            columns = statements.concept == index
+            beyond[:, columns] = _unit(vectors - topic) @ statements.centered[columns].T
         similarity[embedded] = PLAIN_WEIGHT * plain + (1 - PLAIN_WEIGHT) * beyond
     parity = np.array([statement.negations % 2 for statement in answer.statements], dtype=np.int8)
     count = len(rubric)
@@ -578,7 +591,7 @@ def _phrase_holds(index: int, answer: _Answer, closeness: _Closeness | None, fir
     holding = answer.holding(first, last)
     if not any((answer.statements[n].negations - own) % 2 == 0 for n in holding):
         return False
-    return closeness is None or not any(closeness.vetoes(n, index, PHRASE_VETO_THRESHOLD) for n in holding)
+    return closeness is None or not any(closeness.vetoes(n, index) for n in holding)
 
 
 def _sureness(similarity: float) -> float:

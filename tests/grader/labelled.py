@@ -25,9 +25,14 @@ class LabelledAnswer:
     text: str
 
     @property
+    def second_round(self) -> bool:
+        """Written after the rubric and thresholds were fixed (see the file's comments)."""
+        return "-r2-" in self.id
+
+    @property
     def held_out(self) -> bool:
-        """A third of the set, by a hash of the id, never used for tuning."""
-        return zlib.crc32(self.id.encode()) % 3 == 0
+        """Never used for tuning: a third of the first round (by a hash of the id) and the second round."""
+        return self.second_round or zlib.crc32(self.id.encode()) % 3 == 0
 
     def suggest(self):
         question, part = self.part[:-1], self.part[-1]

@@ -5,8 +5,19 @@ in [0, 1], a status, feedback and worked solutions out.
 """
 
 from grader.calculators import CALCULATORS, Computation, compute, validate_params
+from grader.grouping import AnswerGroup, group_answers
+from grader.meaning import ModelUnavailable
 from grader.parsing import AnswerError
 from grader.prompts import render_prompt
+from grader.rubric import (
+    FLAG_KEYWORD_LIST,
+    FLAG_LOW_CONFIDENCE,
+    FLAG_NEGATED,
+    FLAG_OFF_TOPIC,
+    FLAG_PHRASES_ONLY,
+    ConceptResult,
+    concept_spans,
+)
 from grader.scoring import (
     Verdict,
     check_answer,
@@ -21,19 +32,29 @@ from grader.variants import draw_params, validate_ranges
 
 __all__ = [
     "CALCULATORS",
+    "FLAG_KEYWORD_LIST",
+    "FLAG_LOW_CONFIDENCE",
+    "FLAG_NEGATED",
+    "FLAG_OFF_TOPIC",
+    "FLAG_PHRASES_ONLY",
     "AnswerError",
+    "AnswerGroup",
     "ChoiceSpec",
     "Computation",
+    "ConceptResult",
     "ConceptSpec",
     "MistakeSpec",
+    "ModelUnavailable",
     "PartSpec",
     "Verdict",
     "check_answer",
     "compute",
+    "concept_spans",
     "draw_params",
     "expected_answer",
     "grade_part",
     "grade_question",
+    "group_answers",
     "normalize_answer",
     "render_prompt",
     "validate_params",

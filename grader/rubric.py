@@ -233,6 +233,29 @@ def phrase_spans(text: str, phrases: tuple[str, ...] | list[str]) -> list[tuple[
     return _merged(hits)
 
 
+def concept_spans(
+    rubric: tuple[ConceptSpec, ...], text: str, keys: tuple[str, ...] | list[str]
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Where the suggestion found the given concepts in the text, as (start, end, concept
+    keys) in order, overlapping spans merged: what a teacher's page highlights."""
+    wanted = set(keys)
+    located = [
+        (start, end, result.key)
+        for result in suggest(rubric, text).concepts
+        if result.key in wanted
+        for start, end in result.spans
+    ]
+    merged: list[tuple[int, int, tuple[str, ...]]] = []
+    for start, end, key in sorted(located):
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_keys = merged[-1]
+            keys_here = last_keys if key in last_keys else (*last_keys, key)
+            merged[-1] = (last_start, max(end, last_end), keys_here)
+        else:
+            merged.append((start, end, (key,)))
+    return merged
+
+
 # Reading an answer ----------------------------------------------------------------------------
 
 
@@ -276,7 +299,7 @@ class _Answer:
         hits = []
         for found in pattern.finditer(self.joined):
             first = bisect.bisect_left(self.offsets, found.start())
-            last = bisect.bisect_right(self.offsets, found.end() - 1) - 1
+            last = bisect.bisect_right(self.offsets, found.end(1) - 1) - 1
             hits.append((first, last))
         return hits
 
@@ -351,7 +374,8 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
     runs = sorted({" ".join(words(phrase)) for phrase in phrases} - {""}, key=len, reverse=True)
     if not runs:
         return None
-    return re.compile("(?<= )(?:" + "|".join(re.escape(run) for run in runs) + ")(?= )")
+    # A lookahead, so that overlapping occurrences ("residual skip" and "skip connection") are all found.
+    return re.compile("(?<= )(?=(" + "|".join(re.escape(run) for run in runs) + ") )")
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -375,7 +399,7 @@ def is_keyword_list(text: str) -> bool:
     if max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
         return True
     function = sum(word in _FUNCTION for word in folded) / len(folded)
-    return len(folded) >= 7 and function < 0.1
+    return len(folded) >= 7 and function <= 0.1
 
 
 # The rubric's side ------------------------------------------------------------------------------

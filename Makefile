@@ -32,6 +32,7 @@ test: install lint
 # Benchmarks run on demand, never in the test suite; figures in docs/benchmarks.md.
 bench: install
 	$(BIN)/python bench/grading.py
+	$(BIN)/python bench/written_answers.py $(WRITTEN_ARGS)
 	$(BIN)/python bench/batch.py $(BATCH_ARGS)
 
 # About 7 minutes; a smoke run: make bench-load LOAD_ARGS="--students 50 --scale 0.2"

@@ -239,6 +239,8 @@ def concept_spans(
     """Where the suggestion found the given concepts in the text, as (start, end, concept
     keys) in order, overlapping spans merged: what a teacher's page highlights."""
     wanted = set(keys)
+    if not wanted:
+        return []
     located = [
         (start, end, result.key)
         for result in suggest(rubric, text).concepts
@@ -551,7 +553,7 @@ def suggest(rubric: tuple[ConceptSpec, ...], text: str) -> Suggestion:
     score = 0.0 if off_topic else _score(rubric, results)
     if bare_list and any(not concept.bonus and not concept.naming_suffices for concept in rubric):
         score = min(score, KEYWORD_LIST_SHARE)
-    confidence = min(result.confidence for result in results)
+    confidence = min((result.confidence for result in results), default=1.0)
     if closeness is None:
         confidence = min(confidence, 0.5)
     if confidence < LOW_CONFIDENCE or off_topic:

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import grade_part, group_answers, meaning  # noqa: E402
+from grader import grade_part, group_answers, meaning, rubric  # noqa: E402
 from tests.grader.bank import spec  # noqa: E402
 from tests.grader.labelled import FAR_OFF, agreement, labelled_answers  # noqa: E402
 
@@ -92,6 +92,7 @@ def speed() -> tuple[list[float], list[float]]:
     for answer in answers:  # the model, every rubric's examples and the code paths, warmed
         answer.suggest()
     meaning._cache.clear()
+    rubric.suggest.cache_clear()
     specs = {answer.part: spec(answer.part[:-1], answer.part[-1]) for answer in answers}
     timings, cpu_timings = [], []
     for answer in answers:

@@ -527,6 +527,9 @@ def _closeness(rubric: tuple[ConceptSpec, ...], answer: _Answer) -> _Closeness:
 # The suggestion -----------------------------------------------------------------------------------
 
 
+# The same answer comes back often: a regrade, a teacher's page, "Skip connections" typed by
+# half the class. A suggestion depends on nothing but the rubric and the text.
+@lru_cache(maxsize=4096)
 def suggest(rubric: tuple[ConceptSpec, ...], text: str) -> Suggestion:
     """The suggested score for `text` against the rubric, with every concept's decision."""
     answer = _Answer.read(text)

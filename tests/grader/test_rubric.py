@@ -155,6 +155,9 @@ def phrases_only(monkeypatch):
         raise meaning.ModelUnavailable("switched off for this test")
 
     monkeypatch.setattr(meaning, "embed", unavailable)
+    rubric.suggest.cache_clear()
+    yield
+    rubric.suggest.cache_clear()
 
 
 POINTS = PartSpec(

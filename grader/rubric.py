@@ -18,7 +18,8 @@ segmentation does not distinguish objects").
 
 The suggestion is out of the core concepts' points; bonus concepts add to it, up to the
 part's points, once some core concept is found. A bare list of keywords (no sentences)
-earns half of each concept's points, unless the concept only needs naming. An answer with
+earns half of each concept's points unless the concept only needs naming, and at most half
+in all where a core concept needs explaining. An answer with
 no statement near anything in the rubric is off-topic: 0, flagged. Each concept comes with
 where it was found (character spans of the answer, for highlighting) and a confidence;
 a suggestion whose weakest decision is uncertain is flagged for the teacher. A teacher
@@ -38,7 +39,7 @@ import numpy as np
 from grader import meaning
 from grader.spec import ConceptSpec
 
-# Thresholds on cosine similarity, tuned on the labelled answers' tuning half (docs/benchmarks.md).
+# Thresholds on cosine similarity, chosen on the tuning part of the labelled answers (docs/benchmarks.md).
 MEANING_THRESHOLD = 0.7
 """A statement this close to a concept's example states the concept (PLAIN_WEIGHT's mix)."""
 PLAIN_WEIGHT = 0.4
@@ -104,6 +105,7 @@ _FUNCTION_WORDS = """a an the this that these those it its they them their there
     de het een van en in op met door je dat die dit zijn wordt worden bij te dan als maar ook dus
     daardoor elke iedere er om aan naar voor
     der das und ist sind mit von zu ein eine einen auch durch"""
+
 
 @dataclass(frozen=True)
 class ConceptResult:

@@ -14,8 +14,19 @@ from grader.formulas import (
     same_at_part_precision,
     validate_formula_question,
 )
+from grader.grouping import AnswerGroup, group_answers
+from grader.meaning import ModelUnavailable
 from grader.parsing import AnswerError
 from grader.prompts import render_prompt
+from grader.rubric import (
+    FLAG_KEYWORD_LIST,
+    FLAG_LOW_CONFIDENCE,
+    FLAG_NEGATED,
+    FLAG_OFF_TOPIC,
+    FLAG_PHRASES_ONLY,
+    ConceptResult,
+    concept_spans,
+)
 from grader.scoring import (
     Verdict,
     check_answer,
@@ -30,23 +41,33 @@ from grader.variants import draw_params, validate_ranges
 
 __all__ = [
     "CALCULATORS",
+    "FLAG_KEYWORD_LIST",
+    "FLAG_LOW_CONFIDENCE",
+    "FLAG_NEGATED",
+    "FLAG_OFF_TOPIC",
+    "FLAG_PHRASES_ONLY",
     "AnswerError",
+    "AnswerGroup",
     "ChoiceSpec",
     "Computation",
+    "ConceptResult",
     "ConceptSpec",
     "FormulaError",
     "FormulaQuestion",
     "MistakeSpec",
+    "ModelUnavailable",
     "PartSpec",
     "Verdict",
     "check_answer",
     "compute",
     "compute_formulas",
+    "concept_spans",
     "draw_formula_params",
     "draw_params",
     "expected_answer",
     "grade_part",
     "grade_question",
+    "group_answers",
     "indistinguishable_mistakes",
     "normalize_answer",
     "render_prompt",

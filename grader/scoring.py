@@ -49,11 +49,19 @@ class Verdict:
     expected: str
     concepts_found: tuple[str, ...] = ()
     concepts_missed: tuple[str, ...] = ()
+    concepts: tuple[rubric.ConceptResult, ...] = ()
+    """For free text: every rubric concept's decision, with where it was found and how surely."""
+    confidence: float | None = None
+    """For free text: how sure the suggestion is (its least sure decision), from 0.5 to 1."""
+    flags: tuple[str, ...] = ()
+    """For free text: what the teacher should look at (rubric.FLAG_*)."""
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["concepts_found"] = list(self.concepts_found)
         data["concepts_missed"] = list(self.concepts_missed)
+        data["concepts"] = [result.as_dict() for result in self.concepts]
+        data["flags"] = list(self.flags)
         return data
 
 
@@ -91,9 +99,20 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
     except AnswerError as error:
         return Verdict(0.0, INVALID, None, str(error), key.display)
     if spec.kind == "text":
-        found, missed = rubric.match(spec.rubric, reading.value)
-        score = len(found) / len(spec.rubric)
-        return Verdict(score, NEEDS_REVIEW, None, "Awaiting review by your teacher.", "", found, missed)
+        # The text as typed (read() only checked its limits): the spans point into what is stored.
+        suggestion = rubric.suggest(spec.rubric, text)
+        return Verdict(
+            suggestion.score,
+            NEEDS_REVIEW,
+            None,
+            "Awaiting review by your teacher.",
+            "",
+            suggestion.found,
+            suggestion.missed,
+            suggestion.concepts,
+            suggestion.confidence,
+            suggestion.flags,
+        )
     if spec.kind == "choice":
         return _grade_choice(spec, key, reading.value)
     verdict = _grade_value(spec, key, reading)

@@ -58,11 +58,25 @@ class ChoiceSpec:
 
 @dataclass(frozen=True)
 class ConceptSpec:
-    """One rubric concept, recognised when any of its phrases occurs in a free-text answer."""
+    """One rubric item of a free-text part.
+
+    It is recognised by its phrases (contiguous runs of words) or by meaning: an answer's
+    sentence close to one of its examples (the label is always one), and closer to them than
+    to its contradictions (statements that sound alike but deny or reverse it). Core items
+    make up the suggested score; bonus items add to it, up to the part's points. A bare list
+    of keywords earns half an item's points, unless naming the item is all the question asks.
+    `feedback` is what the student reads about the item once a teacher has confirmed the part.
+    """
 
     key: str
     label: str
-    phrases: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+    points: float = 1.0
+    bonus: bool = False
+    feedback: str = ""
+    examples: tuple[str, ...] = ()
+    contradictions: tuple[str, ...] = ()
+    naming_suffices: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,14 +144,7 @@ class PartSpec:
                 for where, item in _items(data, "choices")
             ),
             correct_choice=_text(data, "correct"),
-            rubric=tuple(
-                ConceptSpec(
-                    key=_text(item, "key", where),
-                    label=_text(item, "label", where),
-                    phrases=_phrases(item, where),
-                )
-                for where, item in _items(data, "rubric")
-            ),
+            rubric=tuple(_concept(item, where) for where, item in _items(data, "rubric")),
         )
 
 
@@ -234,13 +241,21 @@ def _check_rubric(spec: PartSpec) -> None:
         raise ValueError("rubric: a text part needs at least one concept")
     seen: set[str] = set()
     for index, concept in enumerate(spec.rubric):
+        where = f"rubric[{index}]"
         if not concept.key:
-            raise ValueError(f"rubric[{index}].key: required")
+            raise ValueError(f"{where}.key: required")
         if concept.key in seen:
-            raise ValueError(f"rubric[{index}].key: {concept.key!r} is used twice")
+            raise ValueError(f"{where}.key: {concept.key!r} is used twice")
         seen.add(concept.key)
         if not concept.phrases or not all(isinstance(p, str) and p.strip() for p in concept.phrases):
-            raise ValueError(f"rubric[{index}].phrases: needs at least one phrase, none empty")
+            raise ValueError(f"{where}.phrases: needs at least one phrase, none empty")
+        for name in ("examples", "contradictions"):
+            if not all(isinstance(text, str) and text.strip() for text in getattr(concept, name)):
+                raise ValueError(f"{where}.{name}: no statement may be empty")
+        if not _is_number(concept.points) or not math.isfinite(concept.points) or concept.points <= 0:
+            raise ValueError(f"{where}.points: must be a number above 0")
+    if all(concept.bonus for concept in spec.rubric):
+        raise ValueError("rubric: needs at least one core concept (bonus: false)")
 
 
 def _is_number(value: Any) -> bool:
@@ -269,12 +284,13 @@ def _number(data: dict, name: str, where: str = "", problem: str = "must be a nu
     return float(value)
 
 
-def _flag(data: dict, name: str) -> bool:
+def _flag(data: dict, name: str, where: str = "") -> bool:
+    label = f"{where}.{name}" if where else name
     value = data.get(name)
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise ValueError(f"{name}: must be true or false")
+        raise ValueError(f"{label}: must be true or false")
     return value
 
 
@@ -290,8 +306,44 @@ def _items(data: dict, name: str) -> list[tuple[str, dict]]:
     return [(f"{name}[{index}]", item) for index, item in enumerate(value)]
 
 
-def _phrases(item: dict, where: str) -> tuple[str, ...]:
-    value = item.get("phrases")
+_CONCEPT_KEYS = {
+    "key",
+    "label",
+    "phrases",
+    "points",
+    "bonus",
+    "feedback",
+    "examples",
+    "contradictions",
+    "naming_suffices",
+}
+
+
+def _concept(item: dict, where: str) -> ConceptSpec:
+    """One rubric item; an old-style item (key, label, phrases) is a core item worth 1 point."""
+    unknown = sorted(set(item) - _CONCEPT_KEYS, key=str)
+    if unknown:
+        raise ValueError(f"{where}.{unknown[0]}: not a field of a rubric concept")
+    points = item.get("points", 1)
+    if not _is_number(points) or not math.isfinite(points) or points <= 0:
+        raise ValueError(f"{where}.points: must be a number above 0")
+    return ConceptSpec(
+        key=_text(item, "key", where),
+        label=_text(item, "label", where),
+        phrases=_statements(item, "phrases", where, required=True),
+        points=float(points),
+        bonus=_flag(item, "bonus", where),
+        feedback=_text(item, "feedback", where),
+        examples=_statements(item, "examples", where),
+        contradictions=_statements(item, "contradictions", where),
+        naming_suffices=_flag(item, "naming_suffices", where),
+    )
+
+
+def _statements(item: dict, name: str, where: str, *, required: bool = False) -> tuple[str, ...]:
+    value = item.get(name)
+    if value is None and not required:
+        return ()
     if not isinstance(value, (list, tuple)) or not all(isinstance(p, (str, int)) for p in value):
-        raise ValueError(f"{where}.phrases: must be a list of phrases")
-    return tuple(str(p) for p in value)
+        raise ValueError(f"{where}.{name}: must be a list of {name}")
+    return tuple(str(p).strip() for p in value)

@@ -7,15 +7,14 @@ colours come from CSS classes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from grader.rubric import words as rubric_words
-from grader.spec import ConceptSpec
+import grader
+from grader import ConceptSpec
 
 HISTOGRAM_BINS = 10
 
@@ -74,55 +73,24 @@ def concept_checklist(rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) 
     return [ConceptMark(concept, concept.key in found) for concept in rubric]
 
 
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['`]+[A-Za-z0-9]+)*")
-
-
-def _word_spans(text: str) -> list[tuple[str, int, int]]:
-    """The answer's words as the grader folds them, each with where it stands in the text.
-
-    Whitespace always separates the grader's words, so folding each whitespace-separated
-    token gives the grader's own word list. In plain ASCII a word's place is exact; a token
-    with other characters (which the grader decomposes first) is marked whole.
-    """
-    spans = []
-    for token in re.finditer(r"\S+", text):
-        if token.group().isascii():
-            runs = [(run.group(), token.start() + run.start(), token.start() + run.end())
-                    for run in _ASCII_WORD.finditer(token.group())]
-        else:
-            runs = [(token.group(), *token.span())]
-        spans.extend((word, start, end) for piece, start, end in runs for word in rubric_words(piece))
-    return spans
-
-
-def phrase_spans(text: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
-    """Where the phrases occur in the text, matched word by word as the grader matches them,
-    overlapping matches merged."""
-    words = _word_spans(text)
-    folded = [word for word, _, _ in words]
-    found = []
-    for phrase in phrases:
-        wanted = rubric_words(phrase)
-        for index in range(len(folded) - len(wanted) + 1 if wanted else 0):
-            if folded[index : index + len(wanted)] == wanted:
-                found.append((words[index][1], words[index + len(wanted) - 1][2]))
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def highlight_concepts(text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> SafeString:
-    """The answer, escaped, with the phrases of the concepts the rubric found wrapped in <mark>."""
-    found = set(found_keys)
-    phrases = [phrase for concept in rubric if concept.key in found for phrase in concept.phrases]
+def highlight_spans(text: str, spans: Iterable[tuple[int, int, Sequence[str]]]) -> SafeString:
+    """The answer, escaped, with each span (start, end, concept keys) the grader located
+    wrapped in <mark>; spans are in order and do not overlap."""
     pieces, position = [], 0
-    for start, end in phrase_spans(text, phrases):
+    for start, end, keys in spans:
         pieces.append(escape(text[position:start]))
-        pieces.append(f'<mark class="concept-found">{escape(text[start:end])}</mark>')
+        pieces.append(
+            f'<mark class="concept-found" data-concepts="{escape(" ".join(keys))}">{escape(text[start:end])}</mark>'
+        )
         position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))
+
+
+def highlight_concepts(text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> SafeString:
+    """The answer with the places where the grader found the given concepts marked.
+
+    The places come from the grader itself (`grader.concept_spans`), so a highlight is
+    always what the suggestion was built on, never a second reading of the answer.
+    """
+    return highlight_spans(text, grader.concept_spans(tuple(rubric), text, list(found_keys)))

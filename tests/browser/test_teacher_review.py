@@ -22,7 +22,7 @@ def test_a_teacher_grades_from_the_queue_and_the_student_sees_the_final_score(
     page, live_server, login, screenshot, alice, tess, quiz
 ):
     attempt = submitted_attempt(alice, quiz, {"q2a": "903400", "q6b": "Skip connections let very deep networks train."})
-    assert (attempt.state, str(attempt.score)) == (AttemptState.NEEDS_REVIEW, "1.500")
+    assert (attempt.state, str(attempt.score)) == (AttemptState.NEEDS_REVIEW, "2.000")
 
     login(page, live_server, "tess", "tess-password")
     expect(page.get_by_role("heading", name="My quizzes")).to_be_visible()
@@ -31,10 +31,10 @@ def test_a_teacher_grades_from_the_queue_and_the_student_sees_the_final_score(
     page.get_by_role("link", name="Review 1 pending").click()
 
     expect(page.get_by_role("heading", name="Question 6b")).to_be_visible()
-    expect(page.locator("mark.concept-found")).to_have_text(["Skip connections", "very deep"])
+    expect(page.locator("mark.concept-found")).to_have_text(["Skip connections", "very deep networks"])
     points = page.get_by_label("Points (out of 1)")
     expect(points).to_be_focused()
-    expect(points).to_have_value("0.5")
+    expect(points).to_have_value("1.0")
     screenshot(page, "review")
 
     # The suggestion is selected: typing replaces it; Ctrl+Enter in the comment saves and moves on.

@@ -577,6 +577,9 @@ def test_verdicts_serialize_to_json():
         "expected",
         "concepts_found",
         "concepts_missed",
+        "concepts",
+        "confidence",
+        "flags",
     }
 
 

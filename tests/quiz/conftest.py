@@ -16,7 +16,7 @@ GOOD_ANSWERS = {
     "q4a": "[[5, 6], [10, 9]]",
     "q6b": "Skip connections: each block learns a residual, which lets very deep networks train.",
 }
-"""Answers to three parts: two right numeric answers and a free-text answer the rubric partly credits."""
+"""Answers to three parts: two right numeric answers and a free-text answer the rubric credits in full."""
 
 
 @pytest.fixture

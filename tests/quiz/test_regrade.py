@@ -120,7 +120,7 @@ def test_regrade_keeps_a_confirmed_free_text_score(quiz, alice, tess, submitted_
     suggested = response.score
     reviews.confirm_review(response=response, score=1.0, comment="Complete enough.", teacher=tess)
     part = _part("q6", "b")
-    part.rubric = part.rubric[:1]
+    part.rubric = [*part.rubric, {"key": "residual", "label": "the layers learn a residual", "phrases": ["residual"]}]
     part.save()
 
     report = regrade_quiz(quiz=quiz)

@@ -24,7 +24,7 @@ def attempt(alice, submitted_attempt):
 
 def test_a_submitted_free_text_answer_waits_for_review(attempt):
     q6b = response_to(attempt, "q6b")
-    assert q6b.awaiting_review and q6b.score == pytest.approx(0.5)
+    assert q6b.awaiting_review and q6b.score == pytest.approx(1.0)
     assert attempt.state == AttemptState.NEEDS_REVIEW
 
 
@@ -35,7 +35,7 @@ def test_confirming_the_last_pending_answer_finalizes_the_total(attempt, tess):
     assert attempt.score == Decimal("2.750")
     q6b = response_to(attempt, "q6b")
     assert (q6b.review_score, q6b.review_comment, q6b.reviewed_by) == (0.75, "Good, name BN too.", tess)
-    assert q6b.score == pytest.approx(0.5), "the rubric's suggestion is kept"
+    assert q6b.score == pytest.approx(1.0), "the rubric's suggestion is kept"
 
 
 def test_an_attempt_stays_in_review_while_another_answer_waits(alice, submitted_attempt, tess):
@@ -53,14 +53,14 @@ def test_a_revised_score_keeps_its_history(attempt, tess, admin_user):
         "kind", "previous_score", "new_score", "reason", "changed_by__username"
     ))
     assert changes == [
-        ("review", 0.5, 0.75, "first look", "tess"),
+        ("review", 1.0, 0.75, "first look", "tess"),
         ("review", 0.75, 1.0, "on second reading, complete", "root"),
     ]
     attempt.refresh_from_db()
     assert attempt.score == Decimal("3.000")
     events = attempt.events.filter(kind=AttemptEvent.Kind.REVIEWED)
     assert [event.detail for event in events] == [
-        "Question 6b: 0.5 → 0.75 of 1 point",
+        "Question 6b: 1 → 0.75 of 1 point",
         "Question 6b: 0.75 → 1 of 1 point",
     ]
     assert {event.part_key for event in events} == {"q6b"}
@@ -100,7 +100,7 @@ def test_an_override_records_who_when_why_and_the_previous_score(attempt, tess):
     change = q2a.score_changes.get()
     assert (change.kind, change.previous_score, change.new_score, change.changed_by) == ("override", 1.0, 0.5, tess)
     attempt.refresh_from_db()
-    assert attempt.score == Decimal("2.000")
+    assert attempt.score == Decimal("2.500")
     assert attempt.events.get(kind=AttemptEvent.Kind.OVERRIDDEN).detail == (
         "Question 2a: 1 → 0.5 of 1 point. Units missing in the working."
     )

@@ -18,7 +18,7 @@ def q6b_of(attempt) -> Response:
 
 @pytest.fixture
 def three_attempts(quiz, alice, bob, tess, submitted_attempt, students):
-    """Alice 2.5 points (q6b pending), Bob 1 point (graded), Carol still working."""
+    """Alice 3 points (q6b pending), Bob 1 point (graded), Carol still working."""
     alice_attempt = submitted_attempt(alice)
     bob_attempt = submitted_attempt(bob, {"q2a": "903400"})
     carol = students(1)[0]
@@ -29,8 +29,8 @@ def three_attempts(quiz, alice, bob, tess, submitted_attempt, students):
 def test_quiz_summary_counts_attempts_and_summarizes_finished_scores(quiz, three_attempts):
     [summary] = selectors.quiz_summaries()
     assert (summary.quiz, summary.started, summary.submitted, summary.awaiting_review) == (quiz, 3, 2, 1)
-    assert sorted(summary.percentages) == pytest.approx([1 / 21 * 100, 2.5 / 21 * 100], abs=0.01)
-    assert summary.mean == pytest.approx(1.75 / 21 * 100, abs=0.01)
+    assert sorted(summary.percentages) == pytest.approx([1 / 21 * 100, 3 / 21 * 100], abs=0.01)
+    assert summary.mean == pytest.approx(2 / 21 * 100, abs=0.01)
     assert summary.median == pytest.approx(summary.mean)
     assert summary.histogram.count("<rect") == 2
 

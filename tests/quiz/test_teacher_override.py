@@ -23,9 +23,9 @@ def q2a_of(attempt) -> Response:
 
 def test_the_attempt_page_shows_answers_controls_and_the_event_log(teacher_client, attempt):
     page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
-    assert "Alice" in page and "2.5" in page and "Needs review" in page
+    assert "Alice" in page and "3" in page and "Needs review" in page
     assert '<dt>Answer</dt><dd><span class="typed-answer answer-mono">903400</span></dd>' in page
-    assert '<mark class="concept-found">Skip connections</mark>' in page
+    assert '<mark class="concept-found" data-concepts="skip_connections">Skip connections</mark>' in page
     assert page.count("Override score") == 21
     assert page.count(">Confirm score</button>") == 1  # the one written answer
     assert "Reopen this attempt" in page
@@ -43,7 +43,7 @@ def test_an_override_shows_who_when_why_and_the_previous_score(teacher_client, a
     assert "Overridden by Tess" in page and "(was 1 point): Working copied." in page
     assert "Override by Tess: 1 → 0.5 points · Working copied." in page
     attempt.refresh_from_db()
-    assert str(attempt.score) == "2.000"
+    assert str(attempt.score) == "2.500"
 
     client.force_login(alice)
     result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()

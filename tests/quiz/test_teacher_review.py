@@ -44,11 +44,14 @@ def test_next_opens_the_oldest_pending_answer(teacher_client, q6b, two_pending):
 
 def test_the_review_page_highlights_found_concepts_and_prefills_the_suggestion(teacher_client, two_pending):
     page = teacher_client.get(reverse("teacher_review", args=[two_pending[0].pk])).content.decode()
-    assert '<mark class="concept-found">Skip connections</mark> &lt;b&gt;help&lt;/b&gt;' in page
-    assert '<mark class="concept-found">very deep</mark>' in page
+    assert (
+        '<mark class="concept-found" data-concepts="skip_connections">Skip connections</mark> &lt;b&gt;help&lt;/b&gt;'
+        in page
+    )
+    assert '<mark class="concept-found" data-concepts="very_deep">very deep</mark>' in page
     assert "<b>help</b>" not in page
     assert "Missed:</span> batch normalization" in page
-    assert 'value="0.5"' in page and "autofocus" in page
+    assert 'value="1.0"' in page and "autofocus" in page
     assert "2 pending" in page
     skip = reverse("teacher_review_next", args=[two_pending[0].part_id]) + f"?after={two_pending[0].pk}"
     assert f'href="{skip}">Skip' in page
@@ -106,7 +109,7 @@ def test_a_confirmed_score_is_revised_from_the_attempt_page_and_its_history_show
     assert "Change confirmed score…" in page
     assert "Score history (2)" in page
     assert "Free-text review by Tess: 0.5 → 1 point · Complete on rereading" in page
-    assert "Free-text review by Tess: 0.5 → 0.5 points" in page
+    assert "Free-text review by Tess: 1 → 0.5 points" in page
 
 
 def test_an_invalid_revision_from_the_attempt_page_shows_the_attempt_again(teacher_client, two_pending):

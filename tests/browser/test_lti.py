@@ -62,7 +62,7 @@ def test_a_learner_takes_the_quiz_in_the_lms_and_an_instructor_review_updates_th
     screenshot(page, "learner-result")
 
     [submitted] = lms.wait_for_scores(ADA, 1)
-    assert (submitted["scoreGiven"], submitted["scoreMaximum"]) == (2.5, 21.0)
+    assert (submitted["scoreGiven"], submitted["scoreMaximum"]) == (3.0, 21.0)
     assert (submitted["activityProgress"], submitted["gradingProgress"]) == ("Completed", "PendingManual")
 
     page.goto(lms.course_page(lms.plan(IVAN, custom={"quiz": quiz.key})))

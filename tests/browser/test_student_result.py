@@ -17,7 +17,7 @@ def submitted_attempt(student, quiz, answers: dict[str, str]):
     return services.submit_attempt(attempt=attempt)
 
 
-ANSWERS = {"q2a": "903400", "q6b": "Skip connections let very deep networks train."}
+ANSWERS = {"q2a": "903400", "q10b": "Semantic segmentation gives each pixel a class."}
 
 
 def test_a_written_answer_shows_no_number_until_the_teacher_decides(
@@ -32,14 +32,14 @@ def test_a_written_answer_shows_no_number_until_the_teacher_decides(
     expect(page.get_by_text("Total so far", exact=True)).to_be_visible()
     expect(page.locator("#total-score")).to_have_text("1")
     expect(page.locator("#points-pending")).to_have_text("1 point still to be decided")
-    written = page.locator("#part-q6b")
+    written = page.locator("#part-q10b")
     expect(written.locator(".status-badge")).to_have_text("Awaiting your teacher")
     expect(written.locator(".part-score")).to_have_count(0)
     expect(written).not_to_contain_text(re.compile(r"\b0\.5\b"))
-    expect(page.locator("#question-q6 .question-score")).to_have_text("0 / 2 points, 1 awaiting your teacher")
+    expect(page.locator("#question-q10 .question-score")).to_have_text("0 / 2 points, 1 awaiting your teacher")
     screenshot(page, "awaiting")
 
-    reviews.confirm_review(response=attempt.responses.get(part__question__key="q6", part__key="b"), score=1,
+    reviews.confirm_review(response=attempt.responses.get(part__question__key="q10", part__key="b"), score=1,
                            comment="Both ideas, clearly put.", teacher=tess)
     page.reload()
     expect(page.get_by_text("Total", exact=True)).to_be_visible()
@@ -61,5 +61,5 @@ def test_a_quiz_may_show_the_suggestion_marked_as_one(page, live_server, login, 
     page.goto(f"{live_server.url}/attempts/{attempt.pk}/result/")
     expect(page.get_by_text("Provisional total")).to_be_visible()
     expect(page.locator("#total-score")).to_have_text("1.5")
-    expect(page.locator("#part-q6b .part-score")).to_have_text("0.5 / 1 point suggested")
-    expect(page.locator("#part-q6b .status-badge")).to_have_text("Awaiting your teacher")
+    expect(page.locator("#part-q10b .part-score")).to_have_text("0.5 / 1 point suggested")
+    expect(page.locator("#part-q10b .status-badge")).to_have_text("Awaiting your teacher")

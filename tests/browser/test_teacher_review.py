@@ -77,9 +77,9 @@ def test_confirm_score_confirms_the_suggestion_in_one_click_and_changing_it_is_i
     page, live_server, login, screenshot, alice, tess, quiz
 ):
     attempt = submitted_attempt(
-        alice, quiz, {"q4a": "[5 6]\n[10 9]", "q6b": "Skip connections let very deep networks train."}
+        alice, quiz, {"q4a": "[5 6]\n[10 9]", "q10b": "Semantic segmentation gives each pixel a class."}
     )
-    q6b = attempt.responses.get(part__question__key="q6", part__key="b")
+    q10b = attempt.responses.get(part__question__key="q10", part__key="b")
     q4 = attempt.responses.get(part__question__key="q4")
     login(page, live_server, "tess", "tess-password")
     page.goto(f"{live_server.url}/teach/attempts/{attempt.pk}/")
@@ -88,20 +88,20 @@ def test_confirm_score_confirms_the_suggestion_in_one_click_and_changing_it_is_i
     expect(page.locator(f"#part-{q4.part_id} .typed-answer").first).to_have_text("[5 6]\n[10 9]")
     assert page.locator(f"#part-{q4.part_id} .typed-answer").first.inner_text() == "[5 6]\n[10 9]"
 
-    row = page.locator(f"#part-{q6b.part_id}")
+    row = page.locator(f"#part-{q10b.part_id}")
     expect(row.get_by_text("Awaiting review")).to_be_visible()
     expect(row.get_by_text("Suggested by the rubric: 0.5 points.")).to_be_visible()
     row.get_by_role("button", name="Confirm score").click()
 
-    expect(page.get_by_text("Question 6b: 0.5 points confirmed.")).to_be_visible()
-    row = page.locator(f"#part-{q6b.part_id}")
+    expect(page.get_by_text("Question 10b: 0.5 points confirmed.")).to_be_visible()
+    row = page.locator(f"#part-{q10b.part_id}")
     expect(row.locator(".badge")).to_have_text("Confirmed")
     expect(row.get_by_text("Confirmed: 0.5 points by Tess")).to_be_visible()
     expect(row.get_by_role("button", name="Confirm score")).to_have_count(0)
     expect(page.locator(".total-score")).to_have_text("1.5 / 21")
     expect(page.get_by_text("Graded", exact=True)).to_be_visible()
-    q6b.refresh_from_db()
-    assert (q6b.review_score, q6b.reviewed_by) == (0.5, tess)
+    q10b.refresh_from_db()
+    assert (q10b.review_score, q10b.reviewed_by) == (0.5, tess)
     screenshot(page, "confirmed")
 
     row.get_by_text("Change confirmed score…").click()
@@ -111,8 +111,8 @@ def test_confirm_score_confirms_the_suggestion_in_one_click_and_changing_it_is_i
     points.fill("1")
     row.get_by_role("textbox", name="Comment for the student").fill("Both ideas, clearly put.")
     row.get_by_role("button", name="Save score").click()
-    expect(page.get_by_text("Question 6b: 1 point saved.")).to_be_visible()
-    expect(page.locator(f"#part-{q6b.part_id}").get_by_text("Confirmed: 1 point by Tess")).to_be_visible()
+    expect(page.get_by_text("Question 10b: 1 point saved.")).to_be_visible()
+    expect(page.locator(f"#part-{q10b.part_id}").get_by_text("Confirmed: 1 point by Tess")).to_be_visible()
     expect(page.locator(".total-score")).to_have_text("2 / 21")
 
 

@@ -72,7 +72,7 @@ def test_a_submit_sends_the_grade_with_pending_manual_while_a_written_answer_awa
     [score] = platform.scores_for(ada)
     assert score["userId"] == "u-ada"
     assert score["lineitem"] == platform.lineitem()
-    assert Decimal(str(score["scoreGiven"])) == attempt.score == Decimal("2.500")
+    assert Decimal(str(score["scoreGiven"])) == attempt.score == Decimal("3.000")
     assert Decimal(str(score["scoreMaximum"])) == attempt.max_score
     assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "PendingManual")
     moment = datetime.fromisoformat(score["timestamp"])
@@ -111,7 +111,7 @@ def test_a_regrade_sends_only_grades_that_changed(platform, ada, launched, quiz,
     with django_capture_on_commit_callbacks(execute=True):
         regrade.regrade_quiz(quiz=quiz)
     changed = platform.scores_for(ada)[-1]
-    assert (changed["scoreGiven"], len(platform.scores_for(ada))) == (4.5, 2)
+    assert (changed["scoreGiven"], len(platform.scores_for(ada))) == (5.0, 2)
 
 
 def test_the_same_grade_is_never_queued_twice(platform, ada, launched, quiz, django_capture_on_commit_callbacks):
@@ -213,4 +213,4 @@ def test_the_teachers_attempt_page_says_when_the_grade_was_sent_or_why_it_failed
     row = OutgoingScore.objects.get()
     page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
     assert f"sent <time datetime=\"{timezone.localtime(row.sent_at).isoformat()}" in page
-    assert "2.5 / 21 (awaiting review)" in page
+    assert "3 / 21 (awaiting review)" in page

@@ -114,6 +114,7 @@ def test_history_is_read_only(alice_client):
 def _awaiting_attempt(alice, quiz):
     attempt = services.start_attempt(student=alice, quiz=quiz)
     services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1)
+    services.save_response(attempt=attempt, part_key="q3a", text="2, 2, 2, 0, 0, 0", sequence=1)
     services.save_response(attempt=attempt, part_key="q6b", text="Skip connections", sequence=1)
     return services.submit_attempt(attempt=attempt)
 

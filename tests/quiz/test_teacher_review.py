@@ -183,19 +183,19 @@ def test_the_attempt_page_offers_confirm_score_and_a_separate_way_to_change_it(t
     row = row[: row.index('class="list-group-item part-row"')]
     assert f'<input type="hidden" name="suggested" value="{first.score!r}">' in row
     assert f'aria-describedby="suggestion-{first.pk}">Confirm score</button>' in row
-    assert f'id="suggestion-{first.pk}">Suggested by the rubric: 0.5 points.</p>' in row
+    assert f'id="suggestion-{first.pk}">Suggested by the rubric: 1 point.</p>' in row
     # Changing the score is its own step: a closed form behind “Change score…”.
     assert re.search(r'<details class="decision">\s*<summary class="[^"]*">Change score…</summary>', row)
-    assert "0.5 / 1 <span class=\"fw-normal text-body-secondary\">suggested</span>" in row
+    assert "1 / 1 <span class=\"fw-normal text-body-secondary\">suggested</span>" in row
 
 
 def test_a_suggestion_changed_since_the_page_was_shown_is_not_confirmed(teacher_client, two_pending):
     first = two_pending[0]
     shown = first.score
-    Response.objects.filter(pk=first.pk).update(score=1.0)  # a regrade in between
+    Response.objects.filter(pk=first.pk).update(score=0.5)  # a regrade in between
     reply = confirm(teacher_client, first, shown)
     assert reply.status_code == 400
-    assert "the suggested score changed since the page was shown (now: 1 point)" in reply.content.decode()
+    assert "the suggested score changed since the page was shown (now: 0.5 points)" in reply.content.decode()
     first.refresh_from_db()
     assert first.review_score is None
     assert not ScoreChange.objects.exists()

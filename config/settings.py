@@ -117,6 +117,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _strict_bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The embedded SQLite database, written by several workers or threads at once: WAL lets
+# readers go on while one writer writes; every transaction takes the write lock when it
+# begins (IMMEDIATE), so two never deadlock upgrading from a read, and a writer waits up to
+# SQLITE_BUSY_TIMEOUT seconds for its turn instead of failing with "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": _read("SQLITE_BUSY_TIMEOUT", env.int, default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
 CACHE_URL = _read("CACHE_URL", env.str, default="")
 if CACHE_URL:
     CACHES = {"default": _read("CACHE_URL", env.cache_url)}

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "quiz.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -226,6 +227,13 @@ AXES_RESET_ON_SUCCESS = True
 # proxy, the client's address comes from X-Forwarded-For (quiz/network.py).
 TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
 AXES_CLIENT_IP_CALLABLE = "quiz.network.client_ip"
+
+# Request bodies (quiz/middleware.py, wrapping the WSGI application): a page takes at most
+# MAX_REQUEST_BODY_BYTES, room for the longest answer (20,000 characters) URL-encoded even as
+# four-byte characters; only the roster import takes a file, of at most ROSTER_MAX_BYTES.
+# Anything larger is refused with 413 before it is read.
+MAX_REQUEST_BODY_BYTES = 256 * 1024
+ROSTER_MAX_BYTES = 1_000_000
 
 # An exam's deadline plus this many seconds still accepts saves and submits.
 ATTEMPT_GRACE_SECONDS = _read("ATTEMPT_GRACE_SECONDS", env.int, default=30)

@@ -1,6 +1,7 @@
 """Forms clean input and nothing else; the admin reuses the grader's own validation."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
@@ -201,7 +202,7 @@ class _RosterForm(forms.Form):
 
 
 class RosterUploadForm(_RosterForm):
-    MAX_BYTES = 1_000_000
+    MAX_BYTES = settings.ROSTER_MAX_BYTES
 
     file = forms.FileField(
         label="CSV file", help_text="One student a line: username, name, email. A header line is optional."
@@ -212,7 +213,7 @@ class RosterUploadForm(_RosterForm):
         """The file's text."""
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise ValidationError("The file is larger than 1 MB.", code="too_large")
+            raise ValidationError(f"The file is larger than {self.MAX_BYTES / 1e6:g} MB.", code="too_large")
         try:
             return rosters.decode(upload.read())
         except rosters.RosterError as error:

@@ -1,9 +1,13 @@
 """Forms clean input and nothing else; the admin reuses the grader's own validation."""
 
+import json
+import math
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 
 import grader
 from quiz import rosters, selectors
@@ -13,10 +17,124 @@ from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
 
 
+class UnstorableJSON(json.JSONDecodeError):
+    """Valid JSON that a question cannot hold; `code` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code, "", 0)
+        self.code = code
+
+
+def _number(text: str) -> int | float:
+    # Counted before converting: Python refuses to read an integer of more than 4,300 digits.
+    if len(text.lstrip("-").partition(".")[0].partition("e")[0].partition("E")[0]) > 19:
+        raise UnstorableJSON("huge_number")
+    value = float(text) if any(mark in text for mark in ".eE") else int(text)
+    if not math.isfinite(value):
+        raise UnstorableJSON("not_a_number")
+    if abs(value) > StrictJSONField.MAX_NUMBER:
+        raise UnstorableJSON("huge_number")
+    return value
+
+
+def _constant(text: str):
+    raise UnstorableJSON("not_a_number")
+
+
+class StrictJSONDecoder(json.JSONDecoder):
+    """Refuses NaN, infinities and numbers beyond StrictJSONField.MAX_NUMBER while parsing."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "parse_int": _number, "parse_float": _number, "parse_constant": _constant})
+
+
+class StrictJSONField(forms.JSONField):
+    """JSON that a question can hold, or a field error: never a value that breaks later.
+
+    Refused, each with its own message: nesting deeper than MAX_DEPTH (checked before
+    parsing, which would otherwise recurse until it fails), numbers beyond MAX_NUMBER (no
+    quantity in a question comes near, and a huge integer's digits cannot even be read), NaN
+    and infinities (JSON has none; PostgreSQL refuses them), and strings or keys holding a
+    NUL or a lone surrogate (neither can be stored). A refused text is shown again as typed.
+    """
+
+    MAX_DEPTH = 32
+    MAX_NUMBER = 1e18
+    default_error_messages = {
+        "too_deep": f"This is nested more than {MAX_DEPTH} levels deep; no question needs that.",
+        "huge_number": f"This holds a number beyond ±{MAX_NUMBER:g}.",
+        "not_a_number": "This holds NaN or an infinity, which JSON cannot store.",
+        "bad_character": "This holds a NUL character or a lone surrogate in a string.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "decoder": StrictJSONDecoder})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            problem = _json_problem(value)
+            if problem:
+                raise ValidationError(self.error_messages[problem], code=problem)
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        if isinstance(data, str) and _json_problem(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
+def _json_problem(text: str) -> str | None:
+    """Why this JSON text cannot be stored (an error message's code), or None; invalid JSON is
+    left to Django's own message."""
+    if _depth(text) > StrictJSONField.MAX_DEPTH:
+        return "too_deep"
+    try:
+        parsed = json.loads(text, cls=StrictJSONDecoder)
+    except UnstorableJSON as refusal:
+        return refusal.code
+    except json.JSONDecodeError:
+        return None
+    return None if _storable(parsed) else "bad_character"
+
+
+def _depth(text: str) -> int:
+    """How deeply the brackets of a JSON text nest, strings skipped: one pass, no parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for character in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
+def _storable(value) -> bool:
+    """No string or key holds a NUL or a lone surrogate (the depth is already bounded)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= character <= "\udfff" for character in value)
+    if isinstance(value, dict):
+        return all(_storable(key) and _storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True
+
+
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given"]
+        field_classes = {"params": StrictJSONField, "ranges": StrictJSONField, "given": StrictJSONField}
 
     def clean(self):
         cleaned = super().clean()
@@ -50,6 +168,7 @@ class PartAdminForm(forms.ModelForm):
             "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
             "absolute_tolerance", "partial_credit", "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
         ]  # fmt: skip
+        field_classes = {"mistakes": StrictJSONField, "choices": StrictJSONField, "rubric": StrictJSONField}
 
     def clean(self):
         cleaned = super().clean()

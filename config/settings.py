@@ -6,6 +6,7 @@ for production (DEBUG off, HTTPS only); `make run` and the tests relax the HTTPS
 settings explicitly.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -216,12 +217,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling: lock a username from one address, so a shared classroom IP is not
-# locked out by one student's typos.
+# Login throttling (quiz/logins.py, on django-axes): a username is locked from one address
+# after AXES_FAILURE_LIMIT wrong passwords, so a shared classroom address is not locked by one
+# student's typos; an address is locked for every username after LOGIN_ADDRESS_FAILURE_LIMIT
+# wrong passwords across usernames (password spraying), high enough for a lecture hall's honest
+# typos; a browser that signed in as the student before (a signed device cookie, kept
+# LOGIN_DEVICE_COOKIE_AGE) gets past both locks with a count of its own.
 AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = _read("LOGIN_ADDRESS_FAILURE_LIMIT", env.int, default=60)
+LOGIN_DEVICE_COOKIE_AGE = timedelta(days=_read("LOGIN_DEVICE_COOKIE_DAYS", env.int, default=365))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "quiz.logins.LoginThrottle"
+AXES_USERNAME_CALLABLE = "quiz.logins.throttle_username"
+AXES_LOCKOUT_CALLABLE = "quiz.views.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # How many proxies of ours stand in front of the app (0: clients connect directly). Behind a
 # proxy, the client's address comes from X-Forwarded-For (quiz/network.py).

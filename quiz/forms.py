@@ -5,12 +5,15 @@ import math
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
 
 import grader
-from quiz import rosters, selectors
+from quiz import rosters, selectors, usernames
 from quiz.models import AttemptState, Part, Question, Quiz
 from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
@@ -203,6 +206,53 @@ def _check_outputs(question: Question, spec: grader.PartSpec) -> None:
             )
 
 
+# --- Accounts ------------------------------------------------------------------------------------
+
+
+class _FindsAccount:
+    """A login form that finds the account a username names however it is typed (quiz/usernames.py):
+    `Alice` or `ａｌｉｃｅ` sign in as alice, and text longer than any username is a field error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(usernames.MAX_LENGTH))
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"]
+        account = usernames.find(typed)
+        return account.get_username() if account is not None else usernames.normalize(typed)
+
+
+class LoginForm(_FindsAccount, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct username and password. The password is case-sensitive.",
+    }
+
+
+class AdminLoginForm(_FindsAccount, AdminAuthenticationForm):
+    pass
+
+
+class _RefusesLookAlikes:
+    """An account form refusing a username that folds onto another account's (quiz/usernames.py)."""
+
+    def clean_username(self) -> str:
+        username = usernames.normalize(self.cleaned_data["username"])
+        existing = usernames.holders([username], exclude_pk=self.instance.pk).get(usernames.key(username))
+        if existing is not None:
+            raise ValidationError(usernames.collision_message(username, existing), code="username_collision")
+        return username
+
+
+class AccountCreationForm(_RefusesLookAlikes, AdminUserCreationForm):
+    pass
+
+
+class AccountChangeForm(_RefusesLookAlikes, UserChangeForm):
+    pass
+
+
 class PreviewForm(forms.Form):
     """Which numbers the admin's question preview shows: a seed draws a random variant, none the seed values."""
 
@@ -292,10 +342,19 @@ class AccommodationForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        student = selectors.students().filter(username=username).first()
+        student = usernames.find(username, selectors.students())
         if student is None:
             raise ValidationError(f"No student has the username “{username}”.", code="unknown_student")
         return student
+
+
+class StudentLookupForm(forms.Form):
+    """The access page's `?student=` (a link from a student's row): whose accommodation to edit."""
+
+    student = forms.CharField(required=False, max_length=usernames.MAX_LENGTH)
+
+    def username(self) -> str:
+        return self.cleaned_data["student"] if self.is_valid() else ""
 
 
 class ReopenForm(forms.Form):

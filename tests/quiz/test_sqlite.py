@@ -8,6 +8,7 @@ through a unix socket, and send a burst of saves from several students at once.
 
 from __future__ import annotations
 
+import ast
 import http.client
 import json
 import os
@@ -20,7 +21,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -141,13 +141,26 @@ def _save(path: str, session: str, attempt: str, part: str, text: str, sequence:
         return reply.status, {"body": content[:300].decode(errors="replace")}
 
 
-def test_sqlite_is_configured_for_concurrent_writers():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("the SQLite options apply only to SQLite")
-    options = settings.DATABASES["default"]["OPTIONS"]
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 10
-    assert "journal_mode=WAL" in options["init_command"]
+OPTIONS = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+
+
+@pytest.mark.parametrize(
+    ("url", "sqlite"), [("sqlite:///db.sqlite3", True), ("postgres://convquiz@127.0.0.1:5432/convquiz", False)]
+)
+def test_only_sqlite_is_configured_for_concurrent_writers(url, sqlite):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {OPTIONS}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    options = ast.literal_eval(result.stdout.strip())
+    if sqlite:
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert options["timeout"] >= 10
+        assert "journal_mode=WAL" in options["init_command"]
+    else:
+        assert "transaction_mode" not in options and "init_command" not in options
 
 
 @pytest.mark.timeout(600)

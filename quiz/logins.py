@@ -46,7 +46,7 @@ def throttle_username(request: HttpRequest, credentials: dict | None) -> str:
     to the column's length, so no spelling gets a count of its own and none overflows it."""
     raw = (credentials or {}).get("username")
     if raw is None:
-        raw = getattr(request, "POST", {}).get("username", "")
+        raw = request.POST.get("username", "")
     return usernames.key(str(raw)).replace("\x00", "")[: usernames.MAX_LENGTH]
 
 
@@ -65,7 +65,7 @@ def remember_device(request: HttpRequest, response: HttpResponse, user) -> None:
     """Give the browser that just signed in a device cookie for this student (its count starts again)."""
     key = usernames.key(user.get_username())
     device = _device(request, key) or secrets.token_urlsafe(16)
-    cache.delete(_device_failures_key(device))
+    cache.delete(_device_failures_key(key, device))
     response.set_cookie(
         DEVICE_COOKIE,
         signing.dumps({"user": key, "device": device}, salt=DEVICE_SALT),
@@ -90,8 +90,15 @@ def _device(request: HttpRequest, key: str) -> str | None:
     return str(payload.get("device"))
 
 
-def _device_failures_key(device: str) -> str:
-    return f"quiz.logins.device-failures:{device}"
+def _device_failures_key(key: str, device: str) -> str:
+    """Where a known browser's failures are counted; a teacher's unlock starts a new count for
+    every browser of the student by changing the student's generation."""
+    generation = cache.get(_generation_key(key), 0)
+    return f"quiz.logins.device-failures:{key}:{device}:{generation}"
+
+
+def _generation_key(key: str) -> str:
+    return f"quiz.logins.unlocks:{key}"
 
 
 # --- The two limits -----------------------------------------------------------------------------------
@@ -106,7 +113,7 @@ class LoginThrottle(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         device = _device(request, username)
         if device is not None:
-            return cache.get(_device_failures_key(device), 0)
+            return cache.get(_device_failures_key(username, device), 0)
         recent = _recent(request).filter(ip_address=request.axes_ip_address)
         if _total(recent) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
             return get_failure_limit(request, credentials)
@@ -114,17 +121,18 @@ class LoginThrottle(AxesDatabaseHandler):
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
         if request is not None:
-            device = _device(request, get_client_username(request, credentials))
+            username = get_client_username(request, credentials)
+            device = _device(request, username)
             if device is not None:
-                _count_device_failure(device)
+                _count_device_failure(username, device)
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is not None:
             _log_address_lock(request)
 
 
-def _count_device_failure(device: str) -> None:
+def _count_device_failure(key: str, device: str) -> None:
     """One more wrong password from a known browser; the count lasts AXES_COOLOFF_TIME from its first."""
-    failures, timeout = _device_failures_key(device), int(cool_off().total_seconds())
+    failures, timeout = _device_failures_key(key, device), int(cool_off().total_seconds())
     if not cache.add(failures, 1, timeout=timeout):
         try:
             cache.incr(failures)
@@ -178,8 +186,10 @@ def locked_usernames(accounts: list[str]) -> set[str]:
 
 
 def unlock(*, student, teacher) -> int:
-    """Clear the student's failed logins from every address; logged in the student's admin history."""
-    count, _ = AccessAttempt.objects.filter(username=usernames.key(student.get_username())).delete()
+    """Clear the student's failed logins from every address and browser; logged in the student's admin history."""
+    key = usernames.key(student.get_username())
+    count, _ = AccessAttempt.objects.filter(username=key).delete()
+    cache.set(_generation_key(key), secrets.token_hex(8), timeout=int(cool_off().total_seconds()))
     LogEntry.objects.log_actions(
         user_id=teacher.pk, queryset=[student], action_flag=CHANGE,
         change_message=f"Unlocked login ({count} locked address{'es' if count != 1 else ''} cleared)",

@@ -247,6 +247,16 @@ def test_a_teacher_sees_the_lock_and_unlocks_a_student_from_the_roster(locked, t
     assert "locked out" not in teacher.get(reverse("teacher_roster")).content.decode()
 
 
+def test_an_unlock_also_frees_the_students_own_browser(alices_browser, alice, tess, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        alices_browser.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert alices_browser.post(reverse("login"), {"username": "alice", "password": "alice-password"}).status_code == 429
+    teacher = Client()
+    teacher.force_login(tess)
+    teacher.post(reverse("teacher_unlock_student", args=[alice.pk]))
+    assert logged_in(alices_browser.post(reverse("login"), {"username": "alice", "password": "alice-password"}))
+
+
 def test_who_may_not_unlock(locked, bob, tess, admin_user):
     url = reverse("teacher_unlock_student", args=[locked.pk])
     assert Client().post(url)["Location"].startswith(reverse("login"))

@@ -7,6 +7,7 @@ the .env that `make install` writes and the tests relax the HTTPS settings expli
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "quiz.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -136,6 +138,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Behind PgBouncer in transaction mode, server-side cursors (streamed exports) must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = _strict_bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The embedded SQLite database, written by several workers or threads at once: WAL lets
+# readers go on while one writer writes; every transaction takes the write lock when it
+# begins (IMMEDIATE), so two never deadlock upgrading from a read, and a writer waits up to
+# SQLITE_BUSY_TIMEOUT seconds for its turn instead of failing with "database is locked".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": _read("SQLITE_BUSY_TIMEOUT", env.int, default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 CACHE_URL = _read("CACHE_URL", env.str, default="")
 if CACHE_URL:
@@ -224,17 +238,32 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Login throttling: lock a username from one address, so a shared classroom IP is not
-# locked out by one student's typos.
+# Login throttling (quiz/logins.py, on django-axes): a username is locked from one address
+# after AXES_FAILURE_LIMIT wrong passwords, so a shared classroom address is not locked by one
+# student's typos; an address is locked for every username after LOGIN_ADDRESS_FAILURE_LIMIT
+# wrong passwords across usernames (password spraying), high enough for a lecture hall's honest
+# typos; a browser that signed in as the student before (a signed device cookie, kept
+# LOGIN_DEVICE_COOKIE_AGE) gets past both locks with a count of its own.
 AXES_FAILURE_LIMIT = _read("AXES_FAILURE_LIMIT", env.int, default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = _read("LOGIN_ADDRESS_FAILURE_LIMIT", env.int, default=60)
+LOGIN_DEVICE_COOKIE_AGE = timedelta(days=_read("LOGIN_DEVICE_COOKIE_DAYS", env.int, default=365))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "quiz.logins.LoginThrottle"
+AXES_USERNAME_CALLABLE = "quiz.logins.throttle_username"
+AXES_LOCKOUT_CALLABLE = "quiz.views.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
 # How many proxies of ours stand in front of the app (0: clients connect directly). Behind a
 # proxy, the client's address comes from X-Forwarded-For (quiz/network.py).
 TRUSTED_PROXY_COUNT = _read("TRUSTED_PROXY_COUNT", env.int, default=0)
 AXES_CLIENT_IP_CALLABLE = "quiz.network.client_ip"
+
+# Request bodies (quiz/middleware.py, wrapping the WSGI application): a page takes at most
+# MAX_REQUEST_BODY_BYTES, room for the longest answer (20,000 characters) URL-encoded even as
+# four-byte characters; only the roster import takes a file, of at most ROSTER_MAX_BYTES.
+# Anything larger is refused with 413 before it is read.
+MAX_REQUEST_BODY_BYTES = 256 * 1024
+ROSTER_MAX_BYTES = 1_000_000
 
 # An exam's deadline plus this many seconds still accepts saves and submits.
 ATTEMPT_GRACE_SECONDS = _read("ATTEMPT_GRACE_SECONDS", env.int, default=30)

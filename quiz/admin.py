@@ -2,6 +2,8 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -11,9 +13,27 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from quiz import sheets
-from quiz.forms import PartAdminForm, PreviewForm, QuestionAdminForm, TryAnswerForm
+from quiz.forms import (
+    AccountChangeForm,
+    AccountCreationForm,
+    AdminLoginForm,
+    PartAdminForm,
+    PreviewForm,
+    QuestionAdminForm,
+    TryAnswerForm,
+)
 from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
 from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
+
+# The admin's login finds accounts as the site's login does; its user forms refuse look-alike usernames.
+admin.site.login_form = AdminLoginForm
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
 
 
 class BankHistoryAdmin(admin.ModelAdmin):

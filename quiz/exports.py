@@ -4,11 +4,16 @@ Rows are generated lazily from database iterators, so a web response or a comman
 stream 100,000 responses without holding them. Every text cell passes through
 `neutralize`, because a spreadsheet runs a cell starting with `=` as a formula, and
 what a student types must never run on the teacher's machine.
+
+The files are UTF-8; the downloads start with a byte-order mark (`BOM`), which is how
+Excel on Windows knows to read them as UTF-8 rather than in the machine's own code page.
 """
 
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -18,15 +23,47 @@ from quiz.formatting import format_points
 from quiz.models import Attempt, Quiz, Response
 from quiz.statistics import QuizStatistics, quiz_parts
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+FORMULA_STARTS = frozenset("=+-@\t\r\n")
+"""A spreadsheet runs a cell as a formula (or a DDE command) when it begins with one of these."""
+CELL_BREAKS = re.compile(r"[;\t\r\n]+")
+"""Where a cell may end when the file is opened with another separator: Excel in many European
+locales splits on `;`, the import wizard on tabs, and a line break read outside quotes ends a row."""
+IGNORED_BEFORE = frozenset(' "')
+"""Spreadsheets skip these before deciding that a cell is a formula (a quote opens quoted text)."""
 CHUNK_SIZE = 2000
 
 
 def neutralize(value):
-    """A text cell a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A text that a spreadsheet could run as a formula, under any separator, made inert.
+
+    Every place a cell could begin (the text's start, and after a `;`, a tab or a line
+    break) is read as a spreadsheet reads it: spaces and quotes skipped, the text NFKC
+    normalized (so a full-width `＝` is an `=`). Where the first character left is one of
+    `= + - @` (or, at the start, a tab or a line break), an apostrophe goes before that
+    piece, which makes it plain text. Numbers stay numbers.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0].isalnum() and not CELL_BREAKS.search(value):
+        return value  # the common case, decided without normalizing
+    starts = [0, *(match.end() for match in CELL_BREAKS.finditer(value))]
+    pieces, previous = [], 0
+    for start in starts:
+        if start < len(value) and _runs(value[start:], at_start=start == 0):
+            pieces.append(value[previous:start] + "'")
+            previous = start
+    return "".join(pieces) + value[previous:]
+
+
+def _runs(piece: str, *, at_start: bool) -> bool:
+    """Whether a spreadsheet would run this piece of a cell as a formula."""
+    for character in piece:
+        normal = unicodedata.normalize("NFKC", character)
+        if normal in IGNORED_BEFORE or (normal.isspace() and normal not in "\t\r\n"):
+            continue
+        return normal[:1] in FORMULA_STARTS if at_start else normal[:1] in "=+-@"
+    return False
 
 
 class _Echo:
@@ -36,8 +73,10 @@ class _Echo:
         return value
 
 
-def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
-    """Each row as one CSV line, every cell neutralized."""
+def csv_lines(rows: Iterable[Iterable], *, bom: bool = False) -> Iterator[str]:
+    """Each row as one CSV line, every cell neutralized; after a byte-order mark if `bom`."""
+    if bom:
+        yield BOM
     writer = csv.writer(_Echo())
     for row in rows:
         yield writer.writerow([neutralize(cell) for cell in row])

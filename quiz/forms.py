@@ -1,21 +1,143 @@
 """Forms clean input and nothing else; the admin reuses the grader's own validation."""
 
+import json
+import math
+
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms.fields import InvalidJSONInput
 
 import grader
-from quiz import rosters, selectors
+from quiz import rosters, selectors, usernames
 from quiz.models import AttemptState, Part, Question, Quiz
 from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
 
 
+class UnstorableJSON(json.JSONDecodeError):
+    """Valid JSON that a question cannot hold; `code` says why."""
+
+    def __init__(self, code: str):
+        super().__init__(code, "", 0)
+        self.code = code
+
+
+def _number(text: str) -> int | float:
+    # Counted before converting: Python refuses to read an integer of more than 4,300 digits.
+    if len(text.lstrip("-").partition(".")[0].partition("e")[0].partition("E")[0]) > 19:
+        raise UnstorableJSON("huge_number")
+    value = float(text) if any(mark in text for mark in ".eE") else int(text)
+    if not math.isfinite(value):
+        raise UnstorableJSON("not_a_number")
+    if abs(value) > StrictJSONField.MAX_NUMBER:
+        raise UnstorableJSON("huge_number")
+    return value
+
+
+def _constant(text: str):
+    raise UnstorableJSON("not_a_number")
+
+
+class StrictJSONDecoder(json.JSONDecoder):
+    """Refuses NaN, infinities and numbers beyond StrictJSONField.MAX_NUMBER while parsing."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "parse_int": _number, "parse_float": _number, "parse_constant": _constant})
+
+
+class StrictJSONField(forms.JSONField):
+    """JSON that a question can hold, or a field error: never a value that breaks later.
+
+    Refused, each with its own message: nesting deeper than MAX_DEPTH (checked before
+    parsing, which would otherwise recurse until it fails), numbers beyond MAX_NUMBER (no
+    quantity in a question comes near, and a huge integer's digits cannot even be read), NaN
+    and infinities (JSON has none; PostgreSQL refuses them), and strings or keys holding a
+    NUL or a lone surrogate (neither can be stored). A refused text is shown again as typed.
+    """
+
+    MAX_DEPTH = 32
+    MAX_NUMBER = 1e18
+    default_error_messages = {
+        "too_deep": f"This is nested more than {MAX_DEPTH} levels deep; no question needs that.",
+        "huge_number": f"This holds a number beyond ±{MAX_NUMBER:g}.",
+        "not_a_number": "This holds NaN or an infinity, which JSON cannot store.",
+        "bad_character": "This holds a NUL character or a lone surrogate in a string.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "decoder": StrictJSONDecoder})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            problem = _json_problem(value)
+            if problem:
+                raise ValidationError(self.error_messages[problem], code=problem)
+        return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        if isinstance(data, str) and _json_problem(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
+
+def _json_problem(text: str) -> str | None:
+    """Why this JSON text cannot be stored (an error message's code), or None; invalid JSON is
+    left to Django's own message."""
+    if _depth(text) > StrictJSONField.MAX_DEPTH:
+        return "too_deep"
+    try:
+        parsed = json.loads(text, cls=StrictJSONDecoder)
+    except UnstorableJSON as refusal:
+        return refusal.code
+    except json.JSONDecodeError:
+        return None
+    return None if _storable(parsed) else "bad_character"
+
+
+def _depth(text: str) -> int:
+    """How deeply the brackets of a JSON text nest, strings skipped: one pass, no parsing."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for character in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif character == "\\":
+                escaped = True
+            elif character == '"':
+                in_string = False
+        elif character == '"':
+            in_string = True
+        elif character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
+def _storable(value) -> bool:
+    """No string or key holds a NUL or a lone surrogate (the depth is already bounded)."""
+    if isinstance(value, str):
+        return "\x00" not in value and not any("\ud800" <= character <= "\udfff" for character in value)
+    if isinstance(value, dict):
+        return all(_storable(key) and _storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True
+
+
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given"]
+        field_classes = {"params": StrictJSONField, "ranges": StrictJSONField, "given": StrictJSONField}
 
     def clean(self):
         cleaned = super().clean()
@@ -49,6 +171,7 @@ class PartAdminForm(forms.ModelForm):
             "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
             "absolute_tolerance", "partial_credit", "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
         ]  # fmt: skip
+        field_classes = {"mistakes": StrictJSONField, "choices": StrictJSONField, "rubric": StrictJSONField}
 
     def clean(self):
         cleaned = super().clean()
@@ -81,6 +204,53 @@ def _check_outputs(question: Question, spec: grader.PartSpec) -> None:
                 f"'{name}' is not an output of {question.calculator} (outputs: {', '.join(sorted(outputs))}).",
                 code="unknown_output",
             )
+
+
+# --- Accounts ------------------------------------------------------------------------------------
+
+
+class _FindsAccount:
+    """A login form that finds the account a username names however it is typed (quiz/usernames.py):
+    `Alice` or `ａｌｉｃｅ` sign in as alice, and text longer than any username is a field error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(usernames.MAX_LENGTH))
+
+    def clean_username(self) -> str:
+        typed = self.cleaned_data["username"]
+        account = usernames.find(typed)
+        return account.get_username() if account is not None else usernames.normalize(typed)
+
+
+class LoginForm(_FindsAccount, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct username and password. The password is case-sensitive.",
+    }
+
+
+class AdminLoginForm(_FindsAccount, AdminAuthenticationForm):
+    pass
+
+
+class _RefusesLookAlikes:
+    """An account form refusing a username that folds onto another account's (quiz/usernames.py)."""
+
+    def clean_username(self) -> str:
+        username = usernames.normalize(self.cleaned_data["username"])
+        existing = usernames.holders([username], exclude_pk=self.instance.pk).get(usernames.key(username))
+        if existing is not None:
+            raise ValidationError(usernames.collision_message(username, existing), code="username_collision")
+        return username
+
+
+class AccountCreationForm(_RefusesLookAlikes, AdminUserCreationForm):
+    pass
+
+
+class AccountChangeForm(_RefusesLookAlikes, UserChangeForm):
+    pass
 
 
 class PreviewForm(forms.Form):
@@ -178,10 +348,19 @@ class AccommodationForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        student = selectors.students().filter(username=username).first()
+        student = usernames.find(username, selectors.students())
         if student is None:
             raise ValidationError(f"No student has the username “{username}”.", code="unknown_student")
         return student
+
+
+class StudentLookupForm(forms.Form):
+    """The access page's `?student=` (a link from a student's row): whose accommodation to edit."""
+
+    student = forms.CharField(required=False, max_length=usernames.MAX_LENGTH)
+
+    def username(self) -> str:
+        return self.cleaned_data["student"] if self.is_valid() else ""
 
 
 class ReopenForm(forms.Form):
@@ -207,7 +386,7 @@ class _RosterForm(forms.Form):
 
 
 class RosterUploadForm(_RosterForm):
-    MAX_BYTES = 1_000_000
+    MAX_BYTES = settings.ROSTER_MAX_BYTES
 
     file = forms.FileField(
         label="CSV file", help_text="One student a line: username, name, email. A header line is optional."
@@ -218,7 +397,7 @@ class RosterUploadForm(_RosterForm):
         """The file's text."""
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise ValidationError("The file is larger than 1 MB.", code="too_large")
+            raise ValidationError(f"The file is larger than {self.MAX_BYTES / 1e6:g} MB.", code="too_large")
         try:
             return rosters.decode(upload.read())
         except rosters.RosterError as error:

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from quiz import usernames
 from quiz.roles import STUDENTS, TEACHERS
 
 MAX_ROWS = 2000
@@ -117,14 +118,15 @@ def _check(cells: list[str]) -> tuple[str, str, str]:
     if len(cells) != 3:
         raise ValueError(f"expected 3 columns (username, name, email), found {len(cells)}")
     username, name, email = cells
+    username = usernames.normalize(username)
     if not username:
         raise ValueError("the username is empty")
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError as error:
         raise ValueError("the username may hold only letters, digits and @ . + - _") from error
-    if len(username) > 150:
-        raise ValueError("the username is longer than 150 characters")
+    if len(username) > usernames.MAX_LENGTH:
+        raise ValueError(f"the username is longer than {usernames.MAX_LENGTH} characters")
     if len(name) > NAME_MAX_LENGTH:
         raise ValueError(f"the name is longer than {NAME_MAX_LENGTH} characters")
     if email:
@@ -136,19 +138,34 @@ def _check(cells: list[str]) -> tuple[str, str, str]:
 
 
 def parse_roster(text: str) -> RosterPreview:
-    """Check every row against the file and the accounts already there; write nothing."""
+    """Check every row against the file and the accounts already there; write nothing.
+
+    Usernames are stored in NFKC form and compared case-folded (quiz/usernames.py): a row
+    names an existing student only by that student's exact spelling, and one that folds onto
+    another account, or onto another row, is rejected with a message."""
     records = _records(text)
     User = get_user_model()
-    usernames = [cells[0] for _, cells in records]
-    existing = {user.username: user for user in User.objects.filter(username__in=usernames).prefetch_related("groups")}
-    preview, seen = RosterPreview(), set()
+    named = [usernames.normalize(cells[0]) for _, cells in records if cells]
+    existing = {user.username: user for user in User.objects.filter(username__in=named).prefetch_related("groups")}
+    folded = usernames.holders(named)
+    preview, seen = RosterPreview(), {}
     for line, cells in records:
         try:
             username, name, email = _check(cells)
-            if username.lower() in seen:
+            key = usernames.key(username)
+            if seen.get(key) == username:
                 raise ValueError(f"“{username}” appears twice in the file")
-            seen.add(username.lower())
+            if key in seen:
+                raise ValueError(
+                    f"“{username}” is the same username as “{seen[key]}” above (usernames ignore case and letter width)"
+                )
+            seen[key] = username
             user = existing.get(username)
+            if user is None and key in folded:
+                raise ValueError(
+                    f"“{username}” is the existing account “{folded[key]}” written differently (usernames ignore "
+                    f"case and letter width): write “{folded[key]}” to add that student, or choose another username"
+                )
             if user is not None and not _is_plain_student(user):
                 raise ValueError(f"“{username}” is a teacher or admin account, not a student")
         except ValueError as error:

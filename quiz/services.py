@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Concat
@@ -131,26 +132,36 @@ def _refusal(student, quiz: Quiz, accommodation: Accommodation | None, now: date
 def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime | None = None) -> Attempt:
     """Resume the student's attempt in progress, or start the next one if the quiz allows it."""
     now = now or timezone.now()
-    current = _in_progress(student, quiz)
-    if current is not None and not finalize_if_overdue(current, now):
-        return current
-    accommodation = _accommodation(student, quiz)
-    refusal = _refusal(student, quiz, accommodation, now)
-    if refusal:
-        # A simultaneous start (double click, two tabs) may have just taken the last attempt: resume it.
+    with transaction.atomic():
+        _lock_student(student)
         current = _in_progress(student, quiz)
         if current is not None and not finalize_if_overdue(current, now):
             return current
-        raise AttemptNotAllowed(refusal)
-    try:
-        return _create_attempt(student, quiz, accommodation, _valid_ip(ip), now)
-    except IntegrityError:
-        # A simultaneous start (double click, two tabs) won the race: the constraints
-        # unique_attempt_number and one_attempt_in_progress refused our row, so resume theirs.
-        current = _in_progress(student, quiz)
-        if current is None:
-            raise AttemptNotAllowed("Another attempt was started at the same moment; reload the page.") from None
-        return current
+        accommodation = _accommodation(student, quiz)
+        refusal = _refusal(student, quiz, accommodation, now)
+        if refusal:
+            raise AttemptNotAllowed(refusal)
+        try:
+            return _create_attempt(student, quiz, accommodation, _valid_ip(ip), now)
+        except IntegrityError:
+            # Only an attempt made in progress outside a start (a teacher reopening one) gets
+            # here: the constraint one_attempt_in_progress refused our row, so resume that one.
+            current = _in_progress(student, quiz)
+            if current is None:
+                raise AttemptNotAllowed("Another attempt was started at the same moment; reload the page.") from None
+            return current
+
+
+def _lock_student(student) -> None:
+    """Take the student's row lock until the transaction ends.
+
+    Counting the attempts already made (finished and open) and creating the next one must
+    happen with no other start or submit of this student in between, or two starts could
+    each see room for one more. Every start takes this lock first, so a student's starts run
+    one after another; other students' starts never wait for it. (SQLite has no row locks,
+    but its IMMEDIATE transactions let one writer in at a time, which serializes the same way.)
+    """
+    get_user_model().objects.select_for_update().filter(pk=student.pk).values_list("pk").get()
 
 
 @transaction.atomic

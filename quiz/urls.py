@@ -33,6 +33,7 @@ urlpatterns = [
     path("teach/students/", teacher.roster, name="teacher_roster"),
     path("teach/students/import/", teacher.roster_preview, name="teacher_roster_preview"),
     path("teach/students/import/confirm/", teacher.roster_import, name="teacher_roster_import"),
+    path("teach/students/<int:user_id>/unlock/", teacher.unlock_student, name="teacher_unlock_student"),
     path("teach/students/<int:user_id>/password/", teacher.student_password, name="teacher_student_password"),
     path("teach/students/<int:user_id>/password/set/", teacher.set_student_password, name="teacher_set_password"),
     path("teach/quizzes/<int:quiz_id>/statistics/", reports.statistics, name="teacher_statistics"),

@@ -78,3 +78,14 @@ def admin_user(db, django_user_model):
 def quiz(db):
     """The shipped CNN quiz, loaded from its bank file."""
     return load_question_bank().quiz
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, serving the application as config/wsgi.py does: behind the
+    request body limit, which gunicorn and runserver put in front of Django."""
+    from quiz.middleware import limit_request_body
+
+    server = live_server.thread.httpd
+    server.set_app(limit_request_body(server.get_app()))
+    return live_server

@@ -47,9 +47,10 @@ def regrade(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return render(request, "teacher/reports/regrade.html", context)
 
 
-def _csv_response(lines: Iterator[str], quiz: Quiz, kind: str) -> StreamingHttpResponse:
+def _csv_response(rows: Iterator[list], quiz: Quiz, kind: str) -> StreamingHttpResponse:
+    """The rows as a streamed CSV download, with the byte-order mark Excel on Windows needs to read UTF-8."""
     filename = f"{quiz.key}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(exports.csv_lines(rows, bom=True), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -60,7 +61,7 @@ def export_gradebook(request: HttpRequest, quiz_id: int) -> StreamingHttpRespons
     """One row per attempt: a column per part (points earned) and the total."""
     quiz = _get_quiz(quiz_id)
     services.close_overdue_attempts(quiz=quiz)
-    return _csv_response(exports.csv_lines(exports.gradebook_rows(quiz)), quiz, "gradebook")
+    return _csv_response(exports.gradebook_rows(quiz), quiz, "gradebook")
 
 
 @require_GET
@@ -69,7 +70,7 @@ def export_responses(request: HttpRequest, quiz_id: int) -> StreamingHttpRespons
     """One row per response: the answer as typed, its status, mistake, score and feedback."""
     quiz = _get_quiz(quiz_id)
     services.close_overdue_attempts(quiz=quiz)
-    return _csv_response(exports.csv_lines(exports.response_rows(quiz)), quiz, "responses")
+    return _csv_response(exports.response_rows(quiz), quiz, "responses")
 
 
 @require_GET
@@ -78,4 +79,4 @@ def export_statistics(request: HttpRequest, quiz_id: int) -> StreamingHttpRespon
     """The item statistics page as one row per part."""
     quiz = _get_quiz(quiz_id)
     services.close_overdue_attempts(quiz=quiz)
-    return _csv_response(exports.csv_lines(exports.statistics_rows(quiz_statistics(quiz))), quiz, "statistics")
+    return _csv_response(exports.statistics_rows(quiz_statistics(quiz)), quiz, "statistics")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from quiz import reviews, rosters, selectors, services
+from quiz import logins, reviews, rosters, selectors, services
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
@@ -28,6 +28,7 @@ from quiz.forms import (
     RosterConfirmForm,
     RosterFilterForm,
     RosterUploadForm,
+    StudentLookupForm,
 )
 from quiz.markup import concept_checklist, highlight_concepts
 from quiz.models import Attempt, Part, Quiz, Response
@@ -278,8 +279,7 @@ def _back_to_part(response: Response) -> HttpResponse:
 @teacher_required
 def quiz_access(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _get_quiz(quiz_id)
-    username = request.GET.get("student", "")
-    initial = selectors.accommodation_initial(quiz, username)
+    initial = selectors.accommodation_initial(quiz, StudentLookupForm(request.GET).username())
     return _render_access(request, quiz, AccommodationForm(initial=initial), QuizAudienceForm(instance=quiz))
 
 
@@ -334,7 +334,9 @@ def _render_roster(request: HttpRequest, upload_form, status: int = 200) -> Http
     search = RosterFilterForm(request.GET)
     students = selectors.students(**search.values())
     page = Paginator(students, selectors.ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": upload_form, "search": search, "page": page, "groups": selectors.class_groups()}
+    locked = logins.locked_usernames([student.username for student in page])
+    context = {"form": upload_form, "search": search, "page": page, "groups": selectors.class_groups(),
+               "locked": locked}
     return render(request, "teacher/roster.html", context, status=status)
 
 
@@ -380,6 +382,16 @@ def _safe_preview(text: str) -> rosters.RosterPreview | None:
         return rosters.parse_roster(text)
     except rosters.RosterError:
         return None
+
+
+@require_POST
+@teacher_required
+def unlock_student(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Lift a student's log-in lock-out (wrong passwords), from every address; logged."""
+    student = _get_student(user_id)
+    logins.unlock(student=student, teacher=request.user)
+    messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
+    return redirect(reverse("teacher_roster") + "?" + urlencode({"q": student.username}))
 
 
 @require_GET

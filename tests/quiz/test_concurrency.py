@@ -7,8 +7,10 @@ What guards what (quiz/services.py, quiz/models.py):
   before the grading or gets `409 closed`;
 - the newest edit wins, from any tab: the comparison of sequences and edit times happens
   under that lock;
-- the attempt limit: the constraints `unique_attempt_number` and `one_attempt_in_progress`,
-  so the loser of two simultaneous starts resumes the winner's attempt.
+- the attempt limit: every start takes the student's row lock before counting the attempts
+  made (finished and open) and creating the next, so starts and submits in any interleaving
+  never exceed it; the constraints `unique_attempt_number` and `one_attempt_in_progress`
+  stand behind it.
 
 SQLite takes one writer at a time, so none of these races can happen there: the tests
 run on PostgreSQL only.
@@ -268,3 +270,36 @@ def test_simultaneous_starts_never_exceed_the_attempts_allowed(quiz, alice):
     replies = together(*(lambda c=c: c.post(url) for c in clients))
     assert {reply["Location"] for reply in replies} == {url}
     assert Attempt.objects.filter(student=alice, quiz=quiz).count() == 2
+
+
+def test_starts_and_submits_hammered_together_never_exceed_the_attempts_allowed(quiz, alice):
+    """Starters and submitters in a loop each until the limit is reached, then again after the limit
+    is raised: the count of finished and open attempts is checked and the next attempt created under
+    one lock, so no interleaving slips an attempt past the limit."""
+    starters, rounds = 6, 6
+
+    def starting(finished: list):
+        refusals = 0
+        while refusals < 5:
+            try:
+                services.start_attempt(student=alice, quiz=quiz)
+            except services.AttemptNotAllowed:
+                refusals += 1
+        finished.append(True)
+
+    def submitting(finished: list):
+        while len(finished) < starters:
+            current = Attempt.objects.filter(student=alice, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
+            if current is not None:
+                services.submit_attempt(attempt=current)
+
+    for allowed in range(3, 3 * rounds + 1, 3):
+        quiz.attempts_allowed = allowed
+        quiz.save()
+        finished = []
+        together(*[lambda f=finished: starting(f)] * starters, *[lambda f=finished: submitting(f)] * 3)
+
+        numbers = list(Attempt.objects.filter(student=alice, quiz=quiz).order_by("number").values_list(
+            "number", flat=True
+        ))
+        assert numbers == list(range(1, allowed + 1)), f"attempts {numbers} where {allowed} are allowed"

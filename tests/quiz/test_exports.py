@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import types
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz import exports, reviews, services
 from quiz.models import Response
@@ -32,10 +36,27 @@ def _parse(rows) -> list[dict]:
         ("+31 6 1234", "'+31 6 1234"),
         ("-7", "'-7"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\t=1", "'\t'=1"),
+        ("\r=1", "'\r'=1"),
+        ("\tplain", "'\tplain"),
+        (" =1+1", "' =1+1"),
+        ("\u3000=1+1", "'\u3000=1+1"),
+        ("＝1+1", "'＝1+1"),
+        ("－7", "'－7"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ('"=1+1"', "'\"=1+1\""),
+        ("\n=cmd|' /C calc'!A0", "'\n'=cmd|' /C calc'!A0"),
+        ("a;=1+1", "a;'=1+1"),
+        ("a; =1+1;b", "a;' =1+1;b"),
+        ("Dropout\r\n-augmentation", "Dropout\r\n'-augmentation"),
+        ("x\t@A1", "x\t'@A1"),
         ("903,400", "903,400"),
+        ("2, 2, 2, -7", "2, 2, 2, -7"),
+        ("[1, -2]", "[1, -2]"),
+        ("3;4", "3;4"),
         ("a = b", "a = b"),
+        ("Zoë", "Zoë"),
+        (" ", " "),
         ("", ""),
         (0.5, 0.5),
         (-1, -1),
@@ -44,6 +65,39 @@ def _parse(rows) -> list[dict]:
 )
 def test_neutralize_defuses_only_text_a_spreadsheet_would_run(cell, expected):
     assert exports.neutralize(cell) == expected
+
+
+TRIGGERS = set("=+-@")
+
+
+def cells_a_spreadsheet_could_see(text: str) -> list[str]:
+    """Every cell of a CSV file under each separator a spreadsheet might pick, and, for the
+    worst case, split on `;`, tabs and line breaks with its quotes ignored altogether."""
+    cells = []
+    for delimiter in (",", ";", "\t"):
+        try:
+            cells += [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for cell in row]
+        except csv.Error:
+            pass  # Python's reader is stricter than a spreadsheet here; the split below is the worst case
+
+    cells += re.split(r"[;\t\r\n]+", text)
+    return cells
+
+
+def runs(cell: str) -> bool:
+    """Whether a spreadsheet runs the cell: its first character that is not a space or a quote, NFKC."""
+    significant = unicodedata.normalize("NFKC", cell).lstrip(' "\u3000')
+    return significant[:1] in TRIGGERS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(alphabet=st.sampled_from(list('=+-@;,\t\r\n "\'abc1＝＋－＠\u3000')), max_size=12),
+    st.text(max_size=12),
+), min_size=1, max_size=4))
+def test_no_cell_under_any_separator_runs_as_a_formula(row):
+    text = "".join(exports.csv_lines([["1", *row]]))
+    assert [cell for cell in cells_a_spreadsheet_could_see(text) if runs(cell)] == []
 
 
 @pytest.fixture
@@ -144,6 +198,14 @@ def test_the_command_writes_the_same_csv_to_standard_output(quiz, two_attempts, 
     assert next(iter(rows[0])) == first_column
     if options == ["--responses"]:
         assert out.getvalue() == "".join(exports.csv_lines(exports.response_rows(quiz)))
+
+
+def test_the_command_writes_a_byte_order_mark_only_when_asked(quiz, two_attempts):
+    plain, marked = io.StringIO(), io.StringIO()
+    call_command("export_scores", "cnn-fundamentals", stdout=plain)
+    call_command("export_scores", "cnn-fundamentals", "--bom", stdout=marked)
+    assert not plain.getvalue().startswith("\ufeff")
+    assert marked.getvalue() == "\ufeff" + plain.getvalue()
 
 
 def test_the_command_refuses_an_unknown_quiz(db):

@@ -84,6 +84,7 @@ MATRIX: dict[str, Row] = {
     "teacher_roster":                      T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher_roster_preview":              T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher_roster_import":               T("POST",  LOGIN,       403,         403,         ROSTER,      ROSTER),
+    "teacher_unlock_student":              T("POST",  LOGIN,       403,         403,         ROSTER,      ROSTER),
     "teacher_student_password":            T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher_set_password":                T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher_statistics":                  T("GET",   LOGIN,       403,         403,         200,         200),

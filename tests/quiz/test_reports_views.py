@@ -177,7 +177,7 @@ def test_downloads_stream_a_csv_attachment(client, quiz, graded, tess, name, row
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="cnn-fundamentals-')
-    parsed = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    parsed = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(parsed) == rows
     assert next(iter(parsed[0])) == first_column
 
@@ -185,7 +185,7 @@ def test_downloads_stream_a_csv_attachment(client, quiz, graded, tess, name, row
 def test_the_responses_download_neutralizes_a_formula(client, quiz, graded, tess):
     client.force_login(tess)
     response = client.get(_url("teacher_export_responses", quiz))
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     [row] = [row for row in rows if row["username"] == "bob" and row["part"] == "Question 2b"]
     assert row["answer"] == "'=2+3"
 
@@ -198,3 +198,21 @@ def test_a_mistake_labelled_in_the_admin_is_listed_by_its_label_with_its_feedbac
     page = client.get(_url("teacher_statistics", quiz)).content.decode()
     assert '<span class="mistake-name">forgot the biases</span>' in page
     assert "1 attempt · Each filter also has a bias term." in page
+@pytest.mark.parametrize("name", ["teacher_export_gradebook", "teacher_export_responses", "teacher_export_statistics"])
+def test_downloads_open_in_excel_on_windows_as_utf8(client, quiz, graded, tess, name):
+    """Excel on Windows reads a CSV in the machine's code page unless it starts with a UTF-8 byte-order mark."""
+    client.force_login(tess)
+    content = b"".join(client.get(_url(name, quiz)).streaming_content)
+    assert content.startswith(b"\xef\xbb\xbf") and not content.startswith(b"\xef\xbb\xbf" * 2)
+    assert content.decode("utf-8-sig").split(",", 1)[0] in {"attempt_id", "part"}
+
+
+def test_an_accented_name_reaches_excel_intact(client, quiz, graded, tess):
+    student = graded[0].student
+    student.first_name, student.last_name = "Zoë", "Ångström"
+    student.save()
+    client.force_login(tess)
+    content = b"".join(client.get(_url("teacher_export_gradebook", quiz)).streaming_content)
+    assert "Zoë Ångström".encode() in content
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert "Zoë Ångström" in {row["name"] for row in rows}

@@ -61,7 +61,11 @@ def test_a_bad_row_is_rejected_with_its_line_and_reason(db, line, reason):
 
 def test_a_username_twice_in_the_file_is_rejected_the_second_time(db):
     preview = rosters.parse_roster("ada,Ada,\nAda,Ada again,\n")
-    assert [(row.line, row.reason) for row in preview.rejected] == [(2, "“Ada” appears twice in the file")]
+    assert [(row.line, row.reason) for row in preview.rejected] == [
+        (2, "“Ada” is the same username as “ada” above (usernames ignore case and letter width)")
+    ]
+    preview = rosters.parse_roster("ada,Ada,\nada,Ada again,\n")
+    assert [(row.line, row.reason) for row in preview.rejected] == [(2, "“ada” appears twice in the file")]
 
 
 @pytest.mark.parametrize("user_fixture", ["tess", "admin_user"])
@@ -122,3 +126,37 @@ def test_a_file_that_is_not_utf8_is_refused():
 def test_a_quoted_name_with_a_comma_is_read_last_name_first(db):
     row = rosters.parse_roster('ada,"Lovelace, Ada King",\n').rows[0]
     assert (row.first_name, row.last_name) == ("Ada King", "Lovelace")
+
+
+# --- Look-alike usernames: one spelling per person ------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["Alice", "ALICE", "Ａｌｉｃｅ"])
+def test_a_look_alike_of_an_existing_username_is_rejected_naming_the_account(alice, django_user_model, written):
+    preview = rosters.parse_roster(f"{written},Alice Again,\n")
+    assert not preview.can_import
+    [rejected] = preview.rejected
+    assert rejected.reason.startswith(f"“{written.replace('Ａｌｉｃｅ', 'Alice')}” is the existing account “alice”")
+    assert "write “alice” to add that student" in rejected.reason
+    with pytest.raises(rosters.RosterError):
+        rosters.import_roster(text=f"{written},Alice Again,\n")
+    assert django_user_model.objects.count() == 1
+
+
+def test_a_full_width_copy_of_an_existing_username_is_that_account_never_a_new_one(alice, django_user_model):
+    preview = rosters.parse_roster("ａｌｉｃｅ,Alice,\n")
+    assert [(row.username, row.exists) for row in preview.rows] == [("alice", True)]
+    rosters.import_roster(text="ａｌｉｃｅ,Alice,\n", group_name="Evening class")
+    assert list(django_user_model.objects.values_list("username", flat=True)) == ["alice"]
+
+
+def test_a_new_username_is_stored_in_its_normal_form(db, django_user_model):
+    rosters.import_roster(text="ｃａｒｏｌ,Carol,\n")
+    assert list(django_user_model.objects.values_list("username", flat=True)) == ["carol"]
+
+
+def test_two_rows_folding_alike_are_rejected(db):
+    preview = rosters.parse_roster("carol,Carol,\nＣＡＲＯＬ,Carol Two,\n")
+    assert [(row.line, row.reason) for row in preview.rejected] == [
+        (2, "“CAROL” is the same username as “carol” above (usernames ignore case and letter width)")
+    ]

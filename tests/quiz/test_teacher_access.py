@@ -46,6 +46,21 @@ def test_the_change_link_prefills_the_current_accommodation(teacher_client, quiz
     assert 'name="extra_minutes" value="30"' in page and 'name="extra_attempts" value="2"' in page
 
 
+@pytest.mark.parametrize("student", ["ali\x00ce", "a" * 151])
+def test_a_student_parameter_naming_nobody_leaves_the_form_empty(teacher_client, quiz, alice, student):
+    """A NUL (which PostgreSQL cannot compare) or text longer than any username: the page, empty, not a 500."""
+    grant(teacher_client, quiz, extra_minutes="30")
+    response = teacher_client.get(reverse("teacher_quiz_access", args=[quiz.pk]), {"student": student})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="username"' in page and student[:150] not in page and "\x00" not in page
+
+
+def test_the_accommodation_form_finds_a_student_however_the_username_is_typed(teacher_client, quiz, alice):
+    grant(teacher_client, quiz, username="ＡＬＩＣＥ", extra_minutes="15")
+    assert Accommodation.objects.get().student == alice
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -13,6 +13,10 @@ class Command(BaseCommand):
         which = parser.add_mutually_exclusive_group()
         which.add_argument("--responses", action="store_true", help="One row per response instead of per attempt.")
         which.add_argument("--statistics", action="store_true", help="One row of item statistics per part.")
+        parser.add_argument(
+            "--bom", action="store_true",
+            help="Start with a byte-order mark, as the downloads do, so Excel on Windows reads the file as UTF-8.",
+        )
 
     def handle(self, *args, **options):
         # No key holds a NUL, and PostgreSQL refuses to compare text with one.
@@ -27,6 +31,6 @@ class Command(BaseCommand):
         else:
             rows = exports.gradebook_rows(quiz)
         # Lines already end in \r\n (the CSV dialect); write them as they are.
-        for line in exports.csv_lines(rows):
+        for line in exports.csv_lines(rows, bom=options["bom"]):
             self.stdout.write(line, ending="")
         self.stdout.flush()

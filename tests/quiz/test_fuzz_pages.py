@@ -27,7 +27,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from lti_tool.models import LtiContext, LtiResourceLink
 
+from quiz.lti.models import OutgoingScore, QuizLink, ScoreTarget
+from quiz.lti.platforms import register_platform
 from quiz.models import Accommodation
 from tests.quiz import test_permissions as permissions
 from tests.quiz.test_permissions import MATRIX, ROLES, url_kwargs, url_names, url_pattern
@@ -236,6 +239,24 @@ def _one_of_each(world) -> None:
                "path_info": "/accounts/login/", "attempt_time": timezone.now()}
     AccessAttempt.objects.create(**failure, get_data="", post_data="", failures_since_start=1)
     AccessFailureLog.objects.create(**failure, locked_out=False)
+    _an_lms_with_a_grade_sent(world)
+
+
+def _an_lms_with_a_grade_sent(world) -> None:
+    """A registered LMS (with the tool's key), a course linking the quiz, and Alice's grade for it."""
+    lms = "https://lms.example.edu"
+    registration = register_platform(
+        issuer=lms, client_id="fuzz", deployment_id="1", auth_login_url=f"{lms}/auth",
+        access_token_url=f"{lms}/token", keyset_url=f"{lms}/keys",
+    )
+    context = LtiContext.objects.create(deployment=registration.deployments.get(), id_on_platform="course-1")
+    link = LtiResourceLink.objects.create(context=context, id_on_platform="link-1", title="CNN quiz")
+    quiz_link = QuizLink.objects.create(resource_link=link, quiz=world.quiz, lineitem_url=f"{lms}/lineitems/1")
+    target = ScoreTarget.objects.create(link=quiz_link, student=world.alice, lti_user_id="u-alice")
+    OutgoingScore.objects.create(
+        target=target, attempt=world.submitted, score_given=1, score_maximum=21, activity_progress="Completed",
+        grading_progress="FullyGraded", timestamp=timezone.now(),
+    )
 
 
 def _keep(forms: dict[str, list[tuple[str, Form]]], role: str, target: str, form: Form) -> None:

@@ -169,15 +169,17 @@ def test_a_burst_of_saves_from_several_students_on_sqlite_all_succeed(sqlite_ser
     acknowledged, and each part keeps the last one."""
     path, env, sessions = sqlite_server
     barrier = threading.Barrier(STUDENTS * TABS)
-    outcomes: list[tuple[int, str, int, int, dict]] = []
+    outcomes: list[tuple[int, str, int, int, dict]] = []  # attempt, part, the tab's save count, status, reply
 
     def tab(attempt: str, session: str, index: int) -> None:
         parts = PARTS[index::TABS]
+        known = dict.fromkeys(parts, 0)  # each part's sequence as the server last acknowledged it
         barrier.wait(timeout=60)
-        for sequence in range(1, SAVES + 1):
-            part = parts[sequence % len(parts)]
-            status, reply = _save(path, session, attempt, part, f"{part} {sequence}", sequence)
-            outcomes.append((int(attempt), part, sequence, status, reply))
+        for count in range(1, SAVES + 1):
+            part = parts[count % len(parts)]
+            status, reply = _save(path, session, attempt, part, f"{part} {count}", known[part] + 1)
+            known[part] = reply.get("sequence", known[part])
+            outcomes.append((int(attempt), part, count, status, reply))
 
     threads = [
         threading.Thread(target=tab, args=(attempt, session, index))
@@ -192,11 +194,13 @@ def test_a_burst_of_saves_from_several_students_on_sqlite_all_succeed(sqlite_ser
     assert len(outcomes) == STUDENTS * TABS * SAVES
     failures = [(status, reply) for *_, status, reply in outcomes if status != 200]
     assert failures == [], f"{len(failures)} of {len(outcomes)} saves failed, e.g. {failures[:3]}"
-    last = {}
-    for attempt, part, sequence, _, _ in outcomes:
-        last[(attempt, part)] = max(last.get((attempt, part), 0), sequence)
+    last, saves = {}, {}
+    for attempt, part, count, _, _ in outcomes:
+        last[(attempt, part)] = max(last.get((attempt, part), 0), count)
+        saves[(attempt, part)] = saves.get((attempt, part), 0) + 1
     read_back = subprocess.run(
         [sys.executable, "-c", READ_BACK], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     stored = {(attempt, part): (text, sequence) for attempt, part, text, sequence in json.loads(read_back.stdout)}
-    assert stored == {key: (f"{key[1]} {sequence}", sequence) for key, sequence in last.items()}
+    # The server numbers a part's saves one by one: the stored sequence is how many were taken.
+    assert stored == {key: (f"{key[1]} {count}", saves[key]) for key, count in last.items()}

@@ -14,8 +14,12 @@ on a database of its own (`convquiz_exam_day`, rebuilt every run). Locust
 4. all submit within the last 30 seconds, then open their result page.
 
 The database is then checked: every attempt submitted and graded, and every answer the
-server acknowledged stored exactly. A second phase measures throughput at saturation:
-50 users with no wait on the save endpoint, then on /healthz, 30 seconds each.
+server acknowledged stored exactly. A second phase, with students of its own, repeats a
+shorter exam (logins over a minute, 90 seconds of work, then submitting) in which 20
+students paste a 20,000-character answer of the parser's worst shapes into one part after
+another every 1–3 seconds while 180 others save normally: the others' saves must keep
+their p95 under 300 ms, and the same checks hold. A third phase measures throughput at
+saturation: 50 users with no wait on the save endpoint, then on /healthz, 30 seconds each.
 `--scale` shortens every phase (not the pause between saves) for smoke runs.
 
 Prints a table per step, then one JSON object per figure, one per line.
@@ -42,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import data  # noqa: E402
+from bench.parsing import hostile_answers  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
@@ -295,6 +300,28 @@ def run_exam(options, quiz, students: list[str], port: int) -> dict:
     return run_locust("ExamStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
 
 
+def hostile_clock(scale: float) -> dict[str, float]:
+    """The hostile phase's moments: a minute of logins, 90 seconds of work, then the submissions."""
+    login_window = max(60 * scale, 10.0)
+    return {
+        "logins": 0.0, "login_window": login_window, "start": login_window, "start_window": 5.0,
+        "end": login_window + max(90 * scale, 20.0), "submit_window": 10.0,
+    }
+
+
+def run_hostile(options, quiz, hostile: list[str], others: list[str], port: int) -> dict:
+    """The phase's results; the hostile students come first in the plan's list."""
+    pools, free_text = answer_pools(quiz, random.Random(options.seed + 2))
+    clock = hostile_clock(options.scale)
+    students = hostile + others
+    plan = write_plan(
+        "hostile", users=len(students), students=students, hostile=len(hostile), password=data.BENCH_PASSWORD,
+        quiz=quiz.key, answers=pools, free_text_parts=free_text, hostile_answers=list(hostile_answers().values()),
+        clock=clock, begin=time.time() + 5, seed=options.seed,
+    )
+    return run_locust("HostilePhaseStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
+
+
 def burst_windows() -> dict[str, tuple[float, float]]:
     """The moments of the exam's three rushes, from its plan: logins, the start, the submissions."""
     plan = json.loads((RESULTS_DIR / "exam-plan.json").read_text(encoding="utf-8"))
@@ -386,12 +413,42 @@ def throughput(results: dict, name: str, clock: dict, begin: float) -> float:
     return len(done) / (stop_at - start)
 
 
-def print_report(options, conditions: dict, exam: dict, checks: dict, saturation: dict | None) -> dict:
+HOSTILE_STEPS = ["login", "start", "attempt page", "save", "hostile save", "submit", "result"]
+
+
+def hostile_figures(hostile: dict, checks: dict, pasting: int) -> list[tuple[str, float, float | None]]:
+    """The hostile phase's lines of the report and its figures."""
+    print(
+        f"\nhostile phase: {checks['students']} students, {pasting} of them pasting 20,000-character "
+        "answers into every part"
+    )
+    print("\n".join(step_table(hostile, HOSTILE_STEPS)))
+    for error, count in sorted(hostile["errors"].items(), key=lambda item: -item[1])[:10]:
+        print(f"  {count:>5} × {error}")
+    print(
+        f"database: {checks['attempts']} attempts, {checks['not_submitted_and_graded']} not submitted and graded, "
+        f"{checks['answers_checked']} acknowledged answers checked, {checks['lost_answers']} lost or mismatched"
+    )
+    return [
+        ("hostile_phase_failures", sum(hostile["failures"].values()), 0),
+        ("hostile_phase_lost_answers", checks["lost_answers"], 0),
+        ("hostile_phase_attempts_not_graded", checks["not_submitted_and_graded"], 0),
+        ("hostile_phase_others_save_p95_ms", percentile(hostile["times"].get("save", []), 0.95), TARGETS_MS["save"]),
+        ("hostile_phase_hostile_save_p95_ms", percentile(hostile["times"].get("hostile save", []), 0.95), None),
+        ("hostile_phase_submit_p95_ms", percentile(hostile["times"].get("submit", []), 0.95), TARGETS_MS["submit"]),
+    ]
+
+
+def print_report(
+    options, conditions: dict, exam: dict, checks: dict, saturation: dict | None, hostile: list | None = None
+) -> dict:
     """The table and the JSON lines; returns the figures."""
     print(f"\nexam day: {conditions['students']} students, {conditions['server']}, load {conditions['load']}")
     print(f"CPU during the exam: {conditions['exam_cpu']}")
     for name, cores in conditions["cores"].items():
         print(f"  cores busy during the {name}: {cores}")
+    if "hostile_cpu" in conditions:
+        print(f"CPU during the hostile phase: {conditions['hostile_cpu']}")
     if "saturation_cpu" in conditions:
         print(f"CPU during saturation: {conditions['saturation_cpu']}")
     print("\n".join(step_table(exam, STEPS)))
@@ -416,6 +473,8 @@ def print_report(options, conditions: dict, exam: dict, checks: dict, saturation
         ("submit_p95_ms", p95["submit"], TARGETS_MS["submit"]),
         ("result_p95_ms", p95["result"], None),
     ]
+    if hostile:
+        figures += hostile
     if saturation:
         print(
             f"saturation, {options.saturation_users} users with no wait for {saturation['seconds']:.0f} s: "
@@ -460,6 +519,9 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0, help="Shorten every phase, e.g. 0.2 for a smoke run.")
     parser.add_argument("--saturation-users", type=int, default=50)
     parser.add_argument("--no-saturation", action="store_true", help="Skip the saturation phase.")
+    parser.add_argument("--hostile-students", type=int, default=20, help="Students pasting hostile answers.")
+    parser.add_argument("--hostile-others", type=int, default=180, help="Students saving normally beside them.")
+    parser.add_argument("--no-hostile", action="store_true", help="Skip the hostile phase.")
     # Four sync workers measured best on two cores: fewer leave a core idle while a worker
     # waits for PostgreSQL, more only add contention (docs/benchmarks.md).
     parser.add_argument("--workers", type=int, default=4)
@@ -480,9 +542,13 @@ def main() -> None:
     data.configure_django(url)
     quiz = data.migrate_and_load_bank()
     data.collect_static()
-    names = [user.username for user in data.ensure_students(options.students + options.saturation_users)]
+    hostile_total = 0 if options.no_hostile else options.hostile_students + options.hostile_others
+    total = options.students + options.saturation_users + hostile_total
+    names = [user.username for user in data.ensure_students(total)]
     data.analyze()
-    exam_students, saturation_students = names[: options.students], names[options.students :]
+    exam_students = names[: options.students]
+    saturation_students = names[options.students : options.students + options.saturation_users]
+    hostile_students = names[options.students + options.saturation_users :]
     use_redis = data.redis_answers()
     threads = f" × {options.threads} threads" if options.worker_class == "gthread" else ""
     conditions = {
@@ -498,6 +564,14 @@ def main() -> None:
             exam = run_exam(options, quiz, exam_students, options.port)
         conditions["exam_cpu"] = exam_cpu.summary()
         conditions["cores"] = {name: exam_cpu.cores(*window) for name, window in burst_windows().items()}
+        hostile = None
+        if not options.no_hostile:
+            with CpuMeter(server.pid, data.database_name(url)) as hostile_cpu:
+                hostile = run_hostile(
+                    options, quiz, hostile_students[: options.hostile_students],
+                    hostile_students[options.hostile_students :], options.port,
+                )
+            conditions["hostile_cpu"] = hostile_cpu.summary()
         saturation = None
         if not options.no_saturation:
             with CpuMeter(server.pid, data.database_name(url)) as saturation_cpu:
@@ -507,7 +581,10 @@ def main() -> None:
         stop(server)
     conditions["load"] = f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after (1-minute average)"
     checks = verify(quiz, exam_students, exam)
-    figures = print_report(options, conditions, exam, checks, saturation)
+    hostile_lines = None
+    if hostile:
+        hostile_lines = hostile_figures(hostile, verify(quiz, hostile_students, hostile), options.hostile_students)
+    figures = print_report(options, conditions, exam, checks, saturation, hostile_lines)
     summary = {"conditions": conditions, "checks": checks, "figures": figures, "options": vars(options)}
     (RESULTS_DIR / "exam_day-summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
 

@@ -11,7 +11,10 @@ of user read it:
   submits in the last seconds and opens its result, then stops;
 - SaturatedSave logs in, starts an attempt, then saves with no wait for the measured
   window;
-- SaturatedHealth asks /healthz with no wait for the measured window.
+- SaturatedHealth asks /healthz with no wait for the measured window;
+- HostilePhaseStudent takes the exam like ExamStudent, on a shorter clock, except the first
+  `hostile` of them: they paste a 20,000-character answer (the parser's worst shapes) into
+  one part after another, every 1–3 seconds, then submit.
 
 Every request is recorded (step, time, outcome); when the run ends the results file
 receives them with the last answer the server acknowledged for every part.
@@ -165,6 +168,18 @@ class Answers:
         return [(part, final)]
 
 
+class HostileAnswers(Answers):
+    """Every part in turn, each time a 20,000-character answer of the worst shapes for the parser."""
+
+    def _next_part(self) -> str:
+        part = self.parts[self.position % len(self.parts)]
+        self.position += 1
+        return part
+
+    def _drafts(self, part: str) -> list[tuple[str, str]]:
+        return [(part, self.rng.choice(PLAN["hostile_answers"]))]
+
+
 class Student(FastHttpUser):
     """A logged-in student's requests; subclasses decide when they happen."""
 
@@ -281,6 +296,28 @@ class ExamStudent(Student):
                 return
             wait_until(moment)
             self.save(attempt_id, answers)
+
+
+# --- Hostile answers beside a normal exam ------------------------------------------------------------
+
+
+class HostilePhaseStudent(ExamStudent):
+    """A student of the hostile phase: the first `hostile` paste huge answers, the others work as usual."""
+
+    HOSTILE_INTERVAL = (1, 3)
+
+    def work(self, attempt_id: int, *, until: float) -> None:
+        if self.number >= PLAN["hostile"]:
+            super().work(attempt_id, until=until)
+            return
+        answers = HostileAnswers(self.rng)
+        while True:
+            moment = time.time() + self.rng.uniform(*self.HOSTILE_INTERVAL)
+            if moment >= until:
+                wait_until(until)
+                return
+            wait_until(moment)
+            self.save(attempt_id, answers, name="hostile save")
 
 
 # --- Saturation ---------------------------------------------------------------------------------

@@ -251,7 +251,7 @@ def _outcome(response) -> str:
 def _json(response) -> dict:
     try:
         reply = response.json()
-    except ValueError:
+    except (ValueError, TypeError):  # not JSON, or no body at all (the connection failed)
         return {}
     return reply if isinstance(reply, dict) else {}
 

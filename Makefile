@@ -4,15 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: install run test lint bench bench-load clean
 
-install: $(STAMP) .env
+install: $(STAMP) $(NODE_STAMP) .env
 
 $(STAMP): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	touch $(STAMP)
+
+# Tools the browser tests inject into pages (axe-core, the accessibility audit), pinned by
+# package-lock.json; nothing from node_modules is ever served.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 # This checkout's development settings, read by every `python manage.py …` (config/settings.py):
 # DEBUG on, a key of its own, and the HTTPS-only settings switched off explicitly for local
@@ -60,4 +66,4 @@ bench-load: install
 	$(BIN)/python bench/exam_day.py $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -341,10 +341,47 @@ class OverrideForm(_PointsForm):
 
 
 class AccommodationForm(forms.Form):
+    """Extra time and attempts for one student; a share of the time limit sets the minutes in one step."""
+
+    EXTRA_TIME_SHARES = {
+        25: "25 % more time",
+        50: "50 % more time (usual for screen-reader users)",
+        100: "Double time",
+    }
+
     username = forms.CharField(max_length=150, label="Student's username")
+    extra_time_share = forms.TypedChoiceField(
+        choices=[("", "Minutes below"), *EXTRA_TIME_SHARES.items()],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Extra time",
+        help_text="A share of the time limit, rounded up to whole minutes; or choose “Minutes below”.",
+    )
     extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, label="Extra minutes")
     extra_attempts = forms.IntegerField(min_value=0, max_value=50, initial=0, label="Extra attempts")
-    reason = forms.CharField(max_length=1000, label="Reason", widget=forms.TextInput)
+    reason = forms.CharField(
+        max_length=1000, required=False, label="Reason", widget=forms.TextInput,
+        help_text="Empty with a share of time chosen: the share is the reason.",
+    )
+
+    def __init__(self, *args, quiz: Quiz, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quiz = quiz
+
+    def clean(self):
+        cleaned = super().clean()
+        share = cleaned.pop("extra_time_share", None)
+        if share is not None:
+            if not self.quiz.time_limit_minutes:
+                raise ValidationError(
+                    {"extra_time_share": "This quiz has no time limit: give extra attempts, or set a time limit first."}
+                )
+            cleaned["extra_minutes"] = math.ceil(self.quiz.time_limit_minutes * share / 100)
+            cleaned["reason"] = cleaned.get("reason") or self.EXTRA_TIME_SHARES[share]
+        if "reason" in cleaned and not cleaned["reason"]:
+            self.add_error("reason", "Say why, for the record (for example “screen reader”).")
+        return cleaned
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -280,7 +280,7 @@ def _back_to_part(response: Response) -> HttpResponse:
 def quiz_access(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _get_quiz(quiz_id)
     initial = selectors.accommodation_initial(quiz, StudentLookupForm(request.GET).username())
-    return _render_access(request, quiz, AccommodationForm(initial=initial), QuizAudienceForm(instance=quiz))
+    return _render_access(request, quiz, AccommodationForm(initial=initial, quiz=quiz), QuizAudienceForm(instance=quiz))
 
 
 def _render_access(request, quiz: Quiz, accommodation_form, audience_form, status: int = 200) -> HttpResponse:
@@ -298,7 +298,7 @@ def _render_access(request, quiz: Quiz, accommodation_form, audience_form, statu
 @teacher_required
 def grant_accommodation(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz = _get_quiz(quiz_id)
-    form = AccommodationForm(request.POST)
+    form = AccommodationForm(request.POST, quiz=quiz)
     if form.is_valid():
         student = form.cleaned_data.pop("username")
         reviews.grant_accommodation(student=student, quiz=quiz, teacher=request.user, **form.cleaned_data)
@@ -317,7 +317,7 @@ def save_audience(request: HttpRequest, quiz_id: int) -> HttpResponse:
         groups = ", ".join(group.name for group in quiz.groups.all()) or "every student"
         messages.success(request, f"{quiz.title} is open to {groups}.")
         return redirect("teacher_quiz_access", quiz_id=quiz.pk)
-    return _render_access(request, quiz, AccommodationForm(), form, status=400)
+    return _render_access(request, quiz, AccommodationForm(quiz=quiz), form, status=400)
 
 
 # --- Rosters -------------------------------------------------------------------------------------------

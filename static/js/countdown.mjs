@@ -1,6 +1,10 @@
 /* The attempt page's countdown. The server's clock decides the deadline; the page only shows it. */
 
-const WARNINGS = { 300: "5 minutes left.", 60: "1 minute left." };
+// Announced once each, politely, when the time left first falls to them (a throttled tab may skip the exact second).
+const WARNINGS = [
+  [300, "5 minutes left."],
+  [60, "1 minute left."],
+];
 
 function pad(number) {
   return String(number).padStart(2, "0");
@@ -14,6 +18,7 @@ export function startCountdown({ card, deadline, serverNow, onTimeUp }) {
   const value = card.querySelector("#timer-value");
   const announcer = card.querySelector("#timer-announcer");
   let interval = null;
+  let previous = null;
 
   function tick() {
     const remaining = deadline - serverNow();
@@ -31,9 +36,11 @@ export function startCountdown({ card, deadline, serverNow, onTimeUp }) {
     value.textContent = (hours ? hours + ":" + pad(minutes) : minutes) + ":" + pad(seconds);
     card.classList.toggle("timer-warning", left <= 300 && left > 60);
     card.classList.toggle("timer-danger", left <= 60);
-    if (WARNINGS[left]) {
-      announcer.textContent = WARNINGS[left];
+    const warning = WARNINGS.find(([at]) => previous !== null && previous > at && left <= at && left > at - 60);
+    if (warning) {
+      announcer.textContent = warning[1];
     }
+    previous = left;
   }
 
   interval = setInterval(tick, 1000);

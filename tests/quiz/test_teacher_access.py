@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz import services
+from quiz.forms import AccommodationForm
 from quiz.models import Accommodation
 
 
@@ -61,6 +62,31 @@ def test_the_accommodation_form_finds_a_student_however_the_username_is_typed(te
     assert Accommodation.objects.get().student == alice
 
 
+@pytest.mark.parametrize(("share", "minutes"), [("25", 15), ("50", 30), ("100", 60)])
+def test_a_share_of_the_time_limit_sets_the_extra_minutes_in_one_step(teacher_client, quiz, alice, share, minutes):
+    assert quiz.time_limit_minutes == 60
+    grant(teacher_client, quiz, extra_time_share=share, extra_minutes="5", reason="")
+    accommodation = Accommodation.objects.get(student=alice)
+    assert accommodation.extra_minutes == minutes
+    assert accommodation.reason == dict(AccommodationForm.EXTRA_TIME_SHARES)[int(share)]
+
+
+def test_a_share_of_time_rounds_up_to_whole_minutes(teacher_client, quiz, alice):
+    quiz.time_limit_minutes = 45
+    quiz.save()
+    grant(teacher_client, quiz, extra_time_share="25", reason="Screen reader")
+    assert (Accommodation.objects.get().extra_minutes, Accommodation.objects.get().reason) == (12, "Screen reader")
+
+
+def test_a_share_of_time_is_refused_on_a_quiz_without_a_time_limit(teacher_client, quiz, alice):
+    quiz.time_limit_minutes = None
+    quiz.save()
+    response = grant(teacher_client, quiz, extra_time_share="50")
+    assert response.status_code == 400
+    assert "This quiz has no time limit" in response.content.decode()
+    assert not Accommodation.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -68,7 +94,7 @@ def test_the_accommodation_form_finds_a_student_however_the_username_is_typed(te
         ({"username": "tess"}, "No student has the username “tess”."),
         ({"extra_minutes": "-5"}, "Ensure this value is greater than or equal to 0."),
         ({"extra_attempts": "many"}, "Enter a whole number."),
-        ({"reason": "   "}, "This field is required."),
+        ({"reason": "   "}, "Say why, for the record"),
     ],
 )
 def test_an_invalid_accommodation_is_refused_with_a_message(teacher_client, quiz, alice, tess, data, message):

@@ -14,11 +14,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from quiz import services
 from quiz.models import Attempt, Part, Question, Response
+from quiz.views import accounts, errors
 
 pytestmark = pytest.mark.browser
 
@@ -99,6 +102,30 @@ def test_anonymous_pages(page, live_server, audit, page_errors):
     expect(page.locator(".alert, .errorlist").first).to_be_visible()
     audit("login with an error")
     audit.visit(f"{live_server.url}/no-such-page/", "404 page")
+    check(audit)
+
+
+def test_error_pages(page, live_server, audit, rf, alice):
+    """The pages a failure shows, rendered by their own views and shown as the browser would get them."""
+
+    def request(accept: str = "text/html"):
+        made = rf.post("/accounts/login/", HTTP_ACCEPT=accept)
+        made.user, made.session = AnonymousUser(), {}
+        made.axes_attempt_time, made.axes_ip_address = timezone.now(), "127.0.0.1"  # what django-axes sets
+        made._messages = FallbackStorage(made)
+        return made
+
+    pages = {
+        "400 page": errors.bad_request(request()),
+        "413 page": errors.request_too_large(request(), 262_144),
+        "500 page": errors.server_error(request()),
+        "CSRF failure page": errors.csrf_failure(request()),
+        "locked-out page": accounts.locked_out(request()),
+    }
+    page.goto(f"{live_server.url}/accounts/login/")
+    for name, response in pages.items():
+        page.set_content(response.content.decode())
+        audit(name)
     check(audit)
 
 

@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: install run test lint bench bench-load clean
 
-install: $(STAMP) $(NODE_STAMP) .env
+install: $(STAMP) .env
 
 $(STAMP): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ lint: install
 	$(BIN)/ruff check .
 
 # The attempt page's save queue under Node's own test runner, then everything else.
-test: install lint
+test: install $(NODE_STAMP) lint
 	node --test tests/js/*.test.mjs
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n auto $(PYTEST_ARGS)
 

@@ -2,7 +2,7 @@
 A or AA rule, and no horizontal scrolling at 320 px (WCAG 1.4.10, reflow: what 400 % zoom of a
 1280 px window gives).
 
-axe-core comes from npm (package.json pins it; `make install` runs `npm ci`) and is injected
+axe-core comes from npm (package.json pins it; `make test` runs `npm ci`) and is injected
 by Playwright before the page's own scripts, so the pages' Content Security Policy stays as
 strict as it is. A missing axe-core fails the test: it is part of the project's install.
 """
@@ -48,7 +48,7 @@ WIDEST_ELEMENTS = """() => {
 @pytest.fixture
 def audit(page):
     """`audit(name)` checks the page the browser shows now; `audit.failures` lists what failed."""
-    assert AXE.exists(), f"axe-core is missing at {AXE}: run `make install` (npm ci)"
+    assert AXE.exists(), f"axe-core is missing at {AXE}: `make test` installs it (npm ci)"
     page.context.add_init_script(path=str(AXE))
 
     class Audit:

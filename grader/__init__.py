@@ -16,7 +16,7 @@ from grader.formulas import (
 )
 from grader.grouping import AnswerGroup, group_answers
 from grader.meaning import ModelUnavailable
-from grader.parsing import AnswerError
+from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
 from grader.prompts import render_prompt
 from grader.rubric import (
     FLAG_KEYWORD_LIST,
@@ -36,7 +36,7 @@ from grader.scoring import (
     normalize_answer,
     worked_solution,
 )
-from grader.spec import ChoiceSpec, ConceptSpec, MistakeSpec, PartSpec
+from grader.spec import AnswerKind, ChoiceSpec, ConceptSpec, MistakeSpec, PartSpec, Status
 from grader.variants import draw_params, validate_ranges
 
 __all__ = [
@@ -46,7 +46,9 @@ __all__ = [
     "FLAG_NEGATED",
     "FLAG_OFF_TOPIC",
     "FLAG_PHRASES_ONLY",
+    "MAX_ANSWER_LENGTH",
     "AnswerError",
+    "AnswerKind",
     "AnswerGroup",
     "ChoiceSpec",
     "Computation",
@@ -57,6 +59,7 @@ __all__ = [
     "MistakeSpec",
     "ModelUnavailable",
     "PartSpec",
+    "Status",
     "Verdict",
     "check_answer",
     "compute",

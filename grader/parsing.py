@@ -23,7 +23,7 @@ from grader.spec import ChoiceSpec, PartSpec
 
 Number = int | float
 
-MAX_LENGTH = 20_000
+MAX_ANSWER_LENGTH = 20_000
 MAX_ELEMENTS = 10_000
 MAX_MAGNITUDE = 1e15
 MAX_EXPONENT = 64
@@ -142,15 +142,15 @@ _DROPPED = "\0"  # closes the brace group of an environment's name, which is dro
 
 def prepare(text: str) -> str:
     """Apply the limits and fold look-alike characters; the stripped text."""
-    if len(text) > MAX_LENGTH:
-        raise AnswerError(f"Shorten your answer to at most {MAX_LENGTH:,} characters.")
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise AnswerError(f"Shorten your answer to at most {MAX_ANSWER_LENGTH:,} characters.")
     if "\x00" in text:
         raise AnswerError("Retype your answer without the NUL character it contains.")
     if not text.isascii():
         text = _SUPERSCRIPTS.sub(lambda match: "^" + match.group().translate(_SUPERSCRIPT_DIGITS), text)
         text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
-        if len(text) > MAX_LENGTH:
-            raise AnswerError(f"Shorten your answer to at most {MAX_LENGTH:,} characters.")
+        if len(text) > MAX_ANSWER_LENGTH:
+            raise AnswerError(f"Shorten your answer to at most {MAX_ANSWER_LENGTH:,} characters.")
     return text.strip()
 
 

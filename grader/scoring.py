@@ -22,14 +22,7 @@ from typing import Any
 from grader import formatting, rubric, units
 from grader.calculators import Computation, compute
 from grader.parsing import AnswerError, Reading, fold, read, read_answer
-from grader.spec import PartSpec
-
-CORRECT = "correct"
-PARTIAL = "partial"
-INCORRECT = "incorrect"
-INVALID = "invalid"
-UNANSWERED = "unanswered"
-NEEDS_REVIEW = "needs_review"
+from grader.spec import PartSpec, Status
 
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
@@ -43,7 +36,7 @@ class Verdict:
     part it is the rubric's suggestion, to be confirmed by a teacher."""
 
     score: float
-    status: str
+    status: Status
     mistake: str | None
     feedback: str
     expected: str
@@ -93,17 +86,17 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
     parts take None. Any text at all gives a verdict: unreadable text is `invalid`."""
     key = _key(spec, computation)
     if text is None or not text.strip():
-        return Verdict(0.0, UNANSWERED, None, "No answer.", key.display)
+        return Verdict(0.0, Status.UNANSWERED, None, "No answer.", key.display)
     try:
         reading = read_answer(spec, text)
     except AnswerError as error:
-        return Verdict(0.0, INVALID, None, str(error), key.display)
+        return Verdict(0.0, Status.INVALID, None, str(error), key.display)
     if spec.kind == "text":
         # The text as typed (read() only checked its limits): the spans point into what is stored.
         suggestion = rubric.suggest(spec.rubric, text)
         return Verdict(
             suggestion.score,
-            NEEDS_REVIEW,
+            Status.NEEDS_REVIEW,
             None,
             "Awaiting review by your teacher.",
             "",
@@ -126,8 +119,8 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
 def _grade_choice(spec: PartSpec, key: _Key, chosen: str) -> Verdict:
     why = next((choice.feedback for choice in spec.choices if choice.key == chosen), "")
     if chosen == spec.correct_choice:
-        return Verdict(1.0, CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
-    return Verdict(0.0, INCORRECT, None, why or "That is not the right choice.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
+    return Verdict(0.0, Status.INCORRECT, None, why or "That is not the right choice.", key.display)
 
 
 def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
@@ -144,7 +137,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
                 and not _typed_as(values, typed, correct.values)
             ):
                 return _mistake_verdict(mistake, key, 1.0)
-        return Verdict(1.0, CORRECT, None, "Correct.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, "Correct.", key.display)
     best: _Candidate | None = None
     best_distance = math.inf
     for mistake in key.mistakes:
@@ -158,17 +151,18 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     if best is not None:
         return _mistake_verdict(best, key, 1.0)
     if shape != correct.shape:
-        return Verdict(0.0, INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
+        return Verdict(0.0, Status.INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
     if spec.kind == "integer" and not float(values[0]).is_integer():
-        return Verdict(0.0, INCORRECT, None, "Not the expected answer: the answer is a whole number.", key.display)
+        feedback = "Not the expected answer: the answer is a whole number."
+        return Verdict(0.0, Status.INCORRECT, None, feedback, key.display)
     credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
     short = credits.count(_PRECISION_CREDIT)
     if short and all(credits):
         score = sum(credits) / len(credits)
-        return Verdict(score, PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
+        return Verdict(score, Status.PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
     if spec.partial_credit and len(values) > 1:
         return _element_verdict(key, values, typed, credits, rounding)
-    return Verdict(0.0, INCORRECT, None, "Not the expected answer.", key.display)
+    return Verdict(0.0, Status.INCORRECT, None, "Not the expected answer.", key.display)
 
 
 def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: bool) -> Verdict:
@@ -186,13 +180,13 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     if best is not None and matched > right:
         return _mistake_verdict(best, key, matched / len(values))
     if not right:
-        return Verdict(0.0, INCORRECT, None, "None of the values is right.", key.display)
+        return Verdict(0.0, Status.INCORRECT, None, "None of the values is right.", key.display)
     full, short = credits.count(1.0), credits.count(_PRECISION_CREDIT)
     feedback = f"{full} of {len(values)} values {'is' if full == 1 else 'are'} right"
     if short:
         only = _decimals(key.decimals - 1)
         feedback += f" and {short} {'is' if short == 1 else 'are'} right to {only} only (half credit)"
-    return Verdict(sum(credits) / len(values), PARTIAL, None, f"{feedback}.", key.display)
+    return Verdict(sum(credits) / len(values), Status.PARTIAL, None, f"{feedback}.", key.display)
 
 
 def _mistake_verdict(mistake: _Candidate, key: _Key, share: float) -> Verdict:
@@ -200,9 +194,8 @@ def _mistake_verdict(mistake: _Candidate, key: _Key, share: float) -> Verdict:
     feedback. Full credit is another accepted form of the answer."""
     credit = mistake.credit * share
     if mistake.credit >= 1 and share >= 1:
-        return Verdict(1.0, CORRECT, mistake.key, mistake.feedback, key.display)
-    status = PARTIAL if credit > 0 else INCORRECT
-    return Verdict(credit, status, mistake.key, mistake.feedback, key.display)
+        return Verdict(1.0, Status.CORRECT, mistake.key, mistake.feedback, key.display)
+    return Verdict(credit, Status.for_credit(credit), mistake.key, mistake.feedback, key.display)
 
 
 def _element_credit(x: float, typed: float, c: float, band: float, decimals: int | None) -> float:

@@ -671,7 +671,7 @@ def test_a_nul_byte_is_refused(parser):
 
 
 def test_more_than_10000_elements_are_refused(monkeypatch):
-    monkeypatch.setattr(parsing, "MAX_LENGTH", 100_000)
+    monkeypatch.setattr(parsing, "MAX_ANSWER_LENGTH", 100_000)
     with pytest.raises(AnswerError, match="Give at most 10,000 values"):
         parse_vector("1 " * 10_001)
     with pytest.raises(AnswerError, match="Give at most 10,000 values"):

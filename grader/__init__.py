@@ -37,6 +37,7 @@ from grader.scoring import (
     worked_solution,
 )
 from grader.spec import AnswerKind, ChoiceSpec, ConceptSpec, MistakeSpec, PartSpec, Status
+from grader.validation import QuestionError, validate_question
 from grader.variants import draw_params, validate_ranges
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "MistakeSpec",
     "ModelUnavailable",
     "PartSpec",
+    "QuestionError",
     "Status",
     "Verdict",
     "check_answer",
@@ -77,6 +79,7 @@ __all__ = [
     "same_at_part_precision",
     "validate_formula_question",
     "validate_params",
+    "validate_question",
     "validate_ranges",
     "worked_solution",
 ]

@@ -117,6 +117,13 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.key}. {self.title}"
 
+    def spec_dict(self, parts: list[dict]) -> dict:
+        """The question as the grader checks it (the same shape as in the bank file), with these parts."""
+        return {
+            "key": self.key, "calculator": self.calculator, "params": self.params, "ranges": self.ranges,
+            "given": self.given, "parts": parts,
+        }  # fmt: skip
+
 
 class AnswerKind(models.TextChoices):
     """The grader's answer kinds, with their labels in the admin (tests check none is missing)."""

@@ -1,7 +1,8 @@
 """ConvQuiz's grader: pure functions from parameters and answer text to verdicts.
 
-No Django here (apart from the app shell in `apps.py`): numbers and strings in, a score
-in [0, 1], a status, feedback and worked solutions out.
+No Django here (grader/ruff.toml forbids importing it or quiz): numbers and strings in, a
+score in [0, 1], a status, feedback and worked solutions out. What is exported below is
+all that quiz may use; a test fails when it reaches for anything else.
 """
 
 from grader.calculators import CALCULATORS, Computation, compute, validate_params

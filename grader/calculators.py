@@ -29,6 +29,10 @@ class Computation:
     """
 
     __slots__ = ("outputs", "prompt_values", "_working", "_explain")
+    outputs: dict[str, Any]
+    prompt_values: dict[str, str]
+    _working: dict[str, list[str]] | None
+    _explain: Callable[[], dict[str, list[str]]] | None
 
     def __init__(
         self,
@@ -45,9 +49,11 @@ class Computation:
 
     @property
     def working(self) -> dict[str, list[str]]:
-        if self._working is None:
-            object.__setattr__(self, "_working", self._explain() if self._explain else {})
-        return self._working
+        working = self._working
+        if working is None:
+            working = self._explain() if self._explain else {}
+            object.__setattr__(self, "_working", working)
+        return working
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Computation is shared through the cache and cannot be changed")

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from grader import units
 from grader.spec import ChoiceSpec, PartSpec
@@ -53,7 +54,7 @@ class Reading:
     number was typed with (0 where it is exact, such as a fraction or a sum), and notes
     for the feedback (a unit written in an unusual way)."""
 
-    value: object
+    value: Any  # a number, a list, a table, a size or a choice key: what the part's kind reads
     resolution: tuple[float, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -402,6 +403,7 @@ def _simple_reading(text: str, mode: _Mode) -> Reading | None:
     if mode.unit and match.group(2) and (typed is None or units.spelling_note(match.group(2))):
         return None  # a unit refused or noted: the general reader says so
     mantissa, _, exponent = number.lower().partition("e")
+    value: Number
     if "." not in mantissa and not exponent:
         value, resolution = int(number), 1.0
     else:
@@ -412,6 +414,14 @@ def _simple_reading(text: str, mode: _Mode) -> Reading | None:
         factor = 1.0 if typed == wanted else units.factor(typed, wanted)
         value, resolution = value * factor, resolution * factor
     return Reading(_checked(value, text), (resolution,))
+
+
+def _matched(pattern: re.Pattern[str], text: str, position: int) -> re.Match[str]:
+    """The pattern's match at a position the scan already knows it starts at."""
+    match = pattern.match(text, position)
+    if match is None:
+        raise AssertionError(f"{pattern.pattern} does not match at {position}")
+    return match
 
 
 def _refuse_second_value(text: str, values: list[Reading], gap_only: bool) -> None:
@@ -438,8 +448,7 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
     while position < end:
         character = text[position]
         if character.isspace():
-            space = _WHITESPACE.match(text, position)
-            position = space.end()
+            position = _matched(_WHITESPACE, text, position).end()
             gap = True
             continue
         if "0" <= character <= "9" or (character == "." and text[position + 1 : position + 2].isdigit()):
@@ -459,7 +468,7 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
             if operators > _MAX_OPERATORS:
                 raise AnswerError("That calculation is too long: give its result instead.")
         elif character.isalpha() or character == "_":
-            word = _LETTERS.match(text, position)
+            word = _matched(_LETTERS, text, position)
             token = _Token("word", word.group(), position, gap)
             position = word.end()
         elif character in ".,;!?\"'`":
@@ -875,7 +884,7 @@ def _whole_rows(row_texts: list[str]) -> list[tuple[list[Number], list[float]]] 
     """Rows of whole numbers separated by spaces (`5 6; 10 9`), read at once; None if
     anything in them needs the general reader (or a message)."""
     try:
-        rows = [[int(item) for item in row.split()] for row in row_texts]
+        rows: list[list[Number]] = [[int(item) for item in row.split()] for row in row_texts]
     except ValueError:
         return None
     if not rows or sum(len(row) for row in rows) > MAX_ELEMENTS:
@@ -891,7 +900,7 @@ def _row_values(items: list[str], mode: _Mode, count: int = 0) -> tuple[list[Num
         raise AnswerError(f"Give at most {MAX_ELEMENTS:,} values.")
     try:
         # Whole numbers are most of what is typed: a row of them is read at once.
-        values = [int(item) for item in items]
+        values: list[Number] = [int(item) for item in items]
     except ValueError:
         pass
     else:

@@ -80,6 +80,13 @@ class _Key:
     mistakes: tuple[_Candidate, ...]
     decimals: int | None  # the decimals the part asks for, where it asks for decimals
 
+    @property
+    def answer(self) -> _Candidate:
+        """The correct answer as a candidate, which every numeric part has."""
+        if self.correct is None:
+            raise ValueError("choice and free-text parts have no numeric answer")
+        return self.correct
+
 
 def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Verdict:
     """Grade one answer. Numeric parts need the question's computation; choice and text
@@ -127,7 +134,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     """The candidate rule, then credit for precision and per element."""
     shape, values = _flatten(reading.value)
     typed = reading.resolution if len(reading.resolution) == len(values) else (0.0,) * len(values)
-    correct = key.correct
+    correct = key.answer
     rounding = spec.kind in ("vector", "matrix")
     if shape == correct.shape and _distance(values, correct.values, correct.bands) <= 1:
         for mistake in key.mistakes:
@@ -158,6 +165,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
     short = credits.count(_PRECISION_CREDIT)
     if short and all(credits):
+        assert key.decimals, "half credit for precision is given only where decimals are asked"
         score = sum(credits) / len(credits)
         return Verdict(score, Status.PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
     if spec.partial_credit and len(values) > 1:
@@ -171,7 +179,7 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     right = sum(1 for credit in credits if credit)
     best, matched = None, 0
     for mistake in key.mistakes:
-        if mistake.shape != key.correct.shape:
+        if mistake.shape != key.answer.shape:
             continue
         bands = _rounding_bands(mistake.bands, typed) if rounding else mistake.bands
         count = sum(_within(x, m, band) for x, m, band in zip(values, mistake.values, bands, strict=True))
@@ -184,6 +192,7 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     full, short = credits.count(1.0), credits.count(_PRECISION_CREDIT)
     feedback = f"{full} of {len(values)} values {'is' if full == 1 else 'are'} right"
     if short:
+        assert key.decimals, "half credit for precision is given only where decimals are asked"
         only = _decimals(key.decimals - 1)
         feedback += f" and {short} {'is' if short == 1 else 'are'} right to {only} only (half credit)"
     return Verdict(sum(credits) / len(values), Status.PARTIAL, None, f"{feedback}.", key.display)
@@ -253,7 +262,7 @@ def distinguishable(spec: PartSpec, computation: Computation) -> bool:
     if not spec.is_numeric:
         return True
     key = _key(spec, computation)
-    candidates = [(candidate, _asked(spec, candidate, key.decimals)) for candidate in (key.correct, *key.mistakes)]
+    candidates = [(candidate, _asked(spec, candidate, key.decimals)) for candidate in (key.answer, *key.mistakes)]
     for index, (first, first_asked) in enumerate(candidates):
         for second, second_asked in candidates[index + 1 :]:
             if first.shape != second.shape:

@@ -16,6 +16,7 @@ from grader.formulas import (
     validate_formula_question,
 )
 from grader.grouping import AnswerGroup, group_answers
+from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
 from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
 from grader.prompts import render_prompt
@@ -48,6 +49,7 @@ __all__ = [
     "FLAG_NEGATED",
     "FLAG_OFF_TOPIC",
     "FLAG_PHRASES_ONLY",
+    "KIND_INFO",
     "MAX_ANSWER_LENGTH",
     "AnswerError",
     "AnswerKind",
@@ -58,6 +60,7 @@ __all__ = [
     "ConceptSpec",
     "FormulaError",
     "FormulaQuestion",
+    "KindInfo",
     "MistakeSpec",
     "ModelUnavailable",
     "PartSpec",
@@ -75,6 +78,7 @@ __all__ = [
     "grade_question",
     "group_answers",
     "indistinguishable_mistakes",
+    "kind_info",
     "normalize_answer",
     "render_prompt",
     "same_at_part_precision",

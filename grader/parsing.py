@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from grader import units
-from grader.spec import ChoiceSpec, PartSpec
+from grader.spec import ChoiceSpec
 
 Number = int | float
 
@@ -358,12 +358,22 @@ def parse_number(text: str) -> Number:
     """A number, fraction or calculation, with powers (9.034×10⁵), count suffixes (903.4K) and
     words around it; a comma groups thousands before exactly three digits, else it is a
     decimal mark."""
-    return _scalar_reading(prepare(text), _COUNT).value
+    return read_number(text).value
+
+
+def read_number(text: str) -> Reading:
+    """parse_number's value with the resolution it was typed with."""
+    return _scalar_reading(prepare(text), _COUNT)
 
 
 def parse_quantity(text: str, unit: str) -> float:
     """A size in bytes, read in the part's `unit` when no unit is typed (`mb` is a megabyte)."""
-    return _scalar_reading(prepare(text), _Mode(unit=unit)).value
+    return read_quantity(text, unit).value
+
+
+def read_quantity(text: str, unit: str) -> Reading:
+    """parse_quantity's value with the resolution it was typed with, and a note on an unusual unit."""
+    return _scalar_reading(prepare(text), _Mode(unit=unit))
 
 
 def _scalar_reading(text: str, mode: _Mode) -> Reading:
@@ -1102,30 +1112,6 @@ def parse_choice(text: str, choices: tuple[ChoiceSpec, ...]) -> str:
 def fold(text: str) -> str:
     """Lower-case, single-spaced, without surrounding quotes or a final full stop."""
     return _WHITESPACE.sub(" ", text.casefold()).strip(" \"'`“”‘’.!")
-
-
-def read_answer(spec: PartSpec, text: str) -> Reading:
-    """What a part's answer stands for, in the part's own unit; AnswerError if unreadable."""
-    kind = spec.kind
-    if kind == "quantity":
-        return _scalar_reading(prepare(text), _Mode(unit=spec.unit))
-    if kind in ("integer", "number"):
-        return _scalar_reading(prepare(text), _COUNT)
-    if kind == "vector":
-        return read_vector(text)
-    if kind == "matrix":
-        return read_matrix(text)
-    if kind == "dims":
-        sizes = parse_dims(text)
-        return Reading(sizes, (0.0,) * len(sizes))
-    if kind == "choice":
-        return Reading(parse_choice(text, spec.choices))
-    return Reading(prepare(text))
-
-
-def read(spec: PartSpec, text: str):
-    """The value a part's answer stands for, in the part's own unit; AnswerError if unreadable."""
-    return read_answer(spec, text).value
 
 
 def _values(count: int) -> str:

@@ -21,7 +21,8 @@ from typing import Any
 
 from grader import formatting, rubric, units
 from grader.calculators import Computation, compute
-from grader.parsing import AnswerError, Reading, fold, read, read_answer
+from grader.kinds import kind_info, read, read_answer
+from grader.parsing import AnswerError, Reading, fold
 from grader.spec import PartSpec, Status
 
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
@@ -309,7 +310,7 @@ def normalize_answer(spec: PartSpec, text: str) -> str:
         return ""
     if spec.kind != "text":
         try:
-            return _precise(spec, read(spec, text))
+            return kind_info(spec.kind).show(spec, read(spec, text))
         except AnswerError:
             pass
     return fold(text[:1000])
@@ -373,7 +374,7 @@ def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
 def _asked_decimals(spec: PartSpec) -> int | None:
     """Decimals a part asks for when its tolerance is absolute: the fewest whose rounding
     stays within it (0.01 → two decimals)."""
-    if spec.relative_tolerance or not spec.absolute_tolerance or spec.kind not in ("number", "vector", "matrix"):
+    if spec.relative_tolerance or not spec.absolute_tolerance or not kind_info(spec.kind).asks_decimals:
         return None
     return max(0, math.ceil(-math.log10(2 * spec.absolute_tolerance) - 1e-9))
 
@@ -497,22 +498,6 @@ def _digits(value: float, band: float) -> int:
     if not value or not band:
         return 10
     return max(3, math.ceil(1 - math.log10(band / abs(value)) - 1e-9))
-
-
-def _precise(spec: PartSpec, value: Any) -> str:
-    """An answer as read, with more digits than a display (for counting answers)."""
-    kind = spec.kind
-    if kind == "choice":
-        return next(choice.label for choice in spec.choices if choice.key == value)
-    if kind in ("integer", "number"):
-        return formatting.grouped(value, digits=8)
-    if kind == "quantity":
-        return formatting.quantity(value, units.symbol(spec.unit), digits=8)
-    if kind == "vector":
-        return "[" + ", ".join(formatting.plain(v, digits=8) for v in value) + "]"
-    if kind == "matrix":
-        return "[" + ", ".join("[" + ", ".join(formatting.plain(v, digits=8) for v in row) + "]" for row in value) + "]"
-    return formatting.dims(value)
 
 
 def _shape_feedback(spec: PartSpec, got: tuple[int, ...], wanted: tuple[int, ...]) -> str:

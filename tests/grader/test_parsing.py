@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import AnswerError, ChoiceSpec, PartSpec, parsing
+from grader.kinds import read_answer
 from grader.parsing import (
     parse_choice,
     parse_dims,
@@ -16,7 +17,6 @@ from grader.parsing import (
     parse_number,
     parse_quantity,
     parse_vector,
-    read_answer,
 )
 
 PARSERS = [

@@ -77,3 +77,9 @@ def test_the_stored_statuses_are_the_graders():
 )
 def test_the_status_a_credit_earns_is_the_graders_rule(credit, status):
     assert ResponseStatus.for_credit(credit) == grader.Status.for_credit(credit) == status
+
+
+@pytest.mark.parametrize("kind", list(grader.AnswerKind))
+def test_every_answer_kind_has_an_input_template(kind):
+    template = QUIZ.parent / "templates" / "student" / "parts" / f"_{grader.kind_info(kind).input}.html"
+    assert template.is_file()

@@ -44,8 +44,11 @@ run: install
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# ruff everywhere (grader/ruff.toml also forbids the grader importing Django or quiz); mypy on
+# the grader, a pure library whose types say what quiz may rely on.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The attempt page's save queue under Node's own test runner, then everything else.
 test: install $(NODE_STAMP) lint

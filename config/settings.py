@@ -93,7 +93,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
-    "grader",
     "quiz",
 ]
 

@@ -1,7 +1,8 @@
 """ConvQuiz's grader: pure functions from parameters and answer text to verdicts.
 
-No Django here (apart from the app shell in `apps.py`): numbers and strings in, a score
-in [0, 1], a status, feedback and worked solutions out.
+No Django here (grader/ruff.toml forbids importing it or quiz): numbers and strings in, a
+score in [0, 1], a status, feedback and worked solutions out. What is exported below is
+all that quiz may use; a test fails when it reaches for anything else.
 """
 
 from grader.calculators import CALCULATORS, Computation, compute, validate_params
@@ -15,8 +16,9 @@ from grader.formulas import (
     validate_formula_question,
 )
 from grader.grouping import AnswerGroup, group_answers
+from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
-from grader.parsing import AnswerError
+from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
 from grader.prompts import render_prompt
 from grader.rubric import (
     FLAG_KEYWORD_LIST,
@@ -36,7 +38,8 @@ from grader.scoring import (
     normalize_answer,
     worked_solution,
 )
-from grader.spec import ChoiceSpec, ConceptSpec, MistakeSpec, PartSpec
+from grader.spec import AnswerKind, ChoiceSpec, ConceptSpec, MistakeSpec, PartSpec, Status
+from grader.validation import QuestionError, validate_question
 from grader.variants import draw_params, validate_ranges
 
 __all__ = [
@@ -46,7 +49,10 @@ __all__ = [
     "FLAG_NEGATED",
     "FLAG_OFF_TOPIC",
     "FLAG_PHRASES_ONLY",
+    "KIND_INFO",
+    "MAX_ANSWER_LENGTH",
     "AnswerError",
+    "AnswerKind",
     "AnswerGroup",
     "ChoiceSpec",
     "Computation",
@@ -54,9 +60,12 @@ __all__ = [
     "ConceptSpec",
     "FormulaError",
     "FormulaQuestion",
+    "KindInfo",
     "MistakeSpec",
     "ModelUnavailable",
     "PartSpec",
+    "QuestionError",
+    "Status",
     "Verdict",
     "check_answer",
     "compute",
@@ -69,11 +78,13 @@ __all__ = [
     "grade_question",
     "group_answers",
     "indistinguishable_mistakes",
+    "kind_info",
     "normalize_answer",
     "render_prompt",
     "same_at_part_precision",
     "validate_formula_question",
     "validate_params",
+    "validate_question",
     "validate_ranges",
     "worked_solution",
 ]

@@ -17,13 +17,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from grader import units
-from grader.spec import ChoiceSpec, PartSpec
+from grader.spec import ChoiceSpec
 
 Number = int | float
 
-MAX_LENGTH = 20_000
+MAX_ANSWER_LENGTH = 20_000
 MAX_ELEMENTS = 10_000
 MAX_MAGNITUDE = 1e15
 MAX_EXPONENT = 64
@@ -53,7 +54,7 @@ class Reading:
     number was typed with (0 where it is exact, such as a fraction or a sum), and notes
     for the feedback (a unit written in an unusual way)."""
 
-    value: object
+    value: Any  # a number, a list, a table, a size or a choice key: what the part's kind reads
     resolution: tuple[float, ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -142,15 +143,15 @@ _DROPPED = "\0"  # closes the brace group of an environment's name, which is dro
 
 def prepare(text: str) -> str:
     """Apply the limits and fold look-alike characters; the stripped text."""
-    if len(text) > MAX_LENGTH:
-        raise AnswerError(f"Shorten your answer to at most {MAX_LENGTH:,} characters.")
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise AnswerError(f"Shorten your answer to at most {MAX_ANSWER_LENGTH:,} characters.")
     if "\x00" in text:
         raise AnswerError("Retype your answer without the NUL character it contains.")
     if not text.isascii():
         text = _SUPERSCRIPTS.sub(lambda match: "^" + match.group().translate(_SUPERSCRIPT_DIGITS), text)
         text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
-        if len(text) > MAX_LENGTH:
-            raise AnswerError(f"Shorten your answer to at most {MAX_LENGTH:,} characters.")
+        if len(text) > MAX_ANSWER_LENGTH:
+            raise AnswerError(f"Shorten your answer to at most {MAX_ANSWER_LENGTH:,} characters.")
     return text.strip()
 
 
@@ -357,12 +358,22 @@ def parse_number(text: str) -> Number:
     """A number, fraction or calculation, with powers (9.034×10⁵), count suffixes (903.4K) and
     words around it; a comma groups thousands before exactly three digits, else it is a
     decimal mark."""
-    return _scalar_reading(prepare(text), _COUNT).value
+    return read_number(text).value
+
+
+def read_number(text: str) -> Reading:
+    """parse_number's value with the resolution it was typed with."""
+    return _scalar_reading(prepare(text), _COUNT)
 
 
 def parse_quantity(text: str, unit: str) -> float:
     """A size in bytes, read in the part's `unit` when no unit is typed (`mb` is a megabyte)."""
-    return _scalar_reading(prepare(text), _Mode(unit=unit)).value
+    return read_quantity(text, unit).value
+
+
+def read_quantity(text: str, unit: str) -> Reading:
+    """parse_quantity's value with the resolution it was typed with, and a note on an unusual unit."""
+    return _scalar_reading(prepare(text), _Mode(unit=unit))
 
 
 def _scalar_reading(text: str, mode: _Mode) -> Reading:
@@ -402,6 +413,7 @@ def _simple_reading(text: str, mode: _Mode) -> Reading | None:
     if mode.unit and match.group(2) and (typed is None or units.spelling_note(match.group(2))):
         return None  # a unit refused or noted: the general reader says so
     mantissa, _, exponent = number.lower().partition("e")
+    value: Number
     if "." not in mantissa and not exponent:
         value, resolution = int(number), 1.0
     else:
@@ -412,6 +424,14 @@ def _simple_reading(text: str, mode: _Mode) -> Reading | None:
         factor = 1.0 if typed == wanted else units.factor(typed, wanted)
         value, resolution = value * factor, resolution * factor
     return Reading(_checked(value, text), (resolution,))
+
+
+def _matched(pattern: re.Pattern[str], text: str, position: int) -> re.Match[str]:
+    """The pattern's match at a position the scan already knows it starts at."""
+    match = pattern.match(text, position)
+    if match is None:
+        raise AssertionError(f"{pattern.pattern} does not match at {position}")
+    return match
 
 
 def _refuse_second_value(text: str, values: list[Reading], gap_only: bool) -> None:
@@ -438,8 +458,7 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
     while position < end:
         character = text[position]
         if character.isspace():
-            space = _WHITESPACE.match(text, position)
-            position = space.end()
+            position = _matched(_WHITESPACE, text, position).end()
             gap = True
             continue
         if "0" <= character <= "9" or (character == "." and text[position + 1 : position + 2].isdigit()):
@@ -459,7 +478,7 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
             if operators > _MAX_OPERATORS:
                 raise AnswerError("That calculation is too long: give its result instead.")
         elif character.isalpha() or character == "_":
-            word = _LETTERS.match(text, position)
+            word = _matched(_LETTERS, text, position)
             token = _Token("word", word.group(), position, gap)
             position = word.end()
         elif character in ".,;!?\"'`":
@@ -875,7 +894,7 @@ def _whole_rows(row_texts: list[str]) -> list[tuple[list[Number], list[float]]] 
     """Rows of whole numbers separated by spaces (`5 6; 10 9`), read at once; None if
     anything in them needs the general reader (or a message)."""
     try:
-        rows = [[int(item) for item in row.split()] for row in row_texts]
+        rows: list[list[Number]] = [[int(item) for item in row.split()] for row in row_texts]
     except ValueError:
         return None
     if not rows or sum(len(row) for row in rows) > MAX_ELEMENTS:
@@ -891,7 +910,7 @@ def _row_values(items: list[str], mode: _Mode, count: int = 0) -> tuple[list[Num
         raise AnswerError(f"Give at most {MAX_ELEMENTS:,} values.")
     try:
         # Whole numbers are most of what is typed: a row of them is read at once.
-        values = [int(item) for item in items]
+        values: list[Number] = [int(item) for item in items]
     except ValueError:
         pass
     else:
@@ -1093,30 +1112,6 @@ def parse_choice(text: str, choices: tuple[ChoiceSpec, ...]) -> str:
 def fold(text: str) -> str:
     """Lower-case, single-spaced, without surrounding quotes or a final full stop."""
     return _WHITESPACE.sub(" ", text.casefold()).strip(" \"'`“”‘’.!")
-
-
-def read_answer(spec: PartSpec, text: str) -> Reading:
-    """What a part's answer stands for, in the part's own unit; AnswerError if unreadable."""
-    kind = spec.kind
-    if kind == "quantity":
-        return _scalar_reading(prepare(text), _Mode(unit=spec.unit))
-    if kind in ("integer", "number"):
-        return _scalar_reading(prepare(text), _COUNT)
-    if kind == "vector":
-        return read_vector(text)
-    if kind == "matrix":
-        return read_matrix(text)
-    if kind == "dims":
-        sizes = parse_dims(text)
-        return Reading(sizes, (0.0,) * len(sizes))
-    if kind == "choice":
-        return Reading(parse_choice(text, spec.choices))
-    return Reading(prepare(text))
-
-
-def read(spec: PartSpec, text: str):
-    """The value a part's answer stands for, in the part's own unit; AnswerError if unreadable."""
-    return read_answer(spec, text).value
 
 
 def _values(count: int) -> str:

@@ -32,6 +32,7 @@ def _plain(value: Any) -> str | None:
         return None
     if isinstance(value, (int, float)):
         return formatting.plain(value) if value == value and abs(value) != float("inf") else None
-    if isinstance(value, list) and value and all(_plain(v) is not None and not isinstance(v, list) for v in value):
-        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, list) and value and not any(isinstance(v, list) for v in value):
+        texts = [_plain(v) for v in value]
+        return None if None in texts else ", ".join(text for text in texts if text is not None)
     return None

@@ -215,7 +215,7 @@ def located_words(text: str) -> list[Word]:
     same word list. In plain ASCII a word's place is exact; a token with other characters
     (which `words` decomposes first) gives each of its words the whole token's place.
     """
-    located = []
+    located: list[Word] = []
     for token in _TOKEN.finditer(text):
         piece = token.group()
         if piece.isascii():
@@ -445,8 +445,8 @@ def _rubric_statements(rubric: tuple[ConceptSpec, ...]) -> _Statements:
             contradiction.append(True)
     vectors = meaning.embed(texts)
     concepts = np.array(concept, dtype=np.int16)
-    examples = ~np.array(contradiction, dtype=bool)
-    means = np.array([vectors[(concepts == index) & examples].mean(axis=0) for index in range(len(rubric))])
+    is_example = ~np.array(contradiction, dtype=bool)
+    means = np.array([vectors[(concepts == index) & is_example].mean(axis=0) for index in range(len(rubric))])
     topics = np.zeros_like(means)
     if len(rubric) > 1:
         topics = (means.sum(axis=0) - means) / (len(rubric) - 1)

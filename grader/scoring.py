@@ -21,15 +21,9 @@ from typing import Any
 
 from grader import formatting, rubric, units
 from grader.calculators import Computation, compute
-from grader.parsing import AnswerError, Reading, fold, read, read_answer
-from grader.spec import PartSpec
-
-CORRECT = "correct"
-PARTIAL = "partial"
-INCORRECT = "incorrect"
-INVALID = "invalid"
-UNANSWERED = "unanswered"
-NEEDS_REVIEW = "needs_review"
+from grader.kinds import kind_info, read, read_answer
+from grader.parsing import AnswerError, Reading, fold
+from grader.spec import PartSpec, Status
 
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
@@ -43,7 +37,7 @@ class Verdict:
     part it is the rubric's suggestion, to be confirmed by a teacher."""
 
     score: float
-    status: str
+    status: Status
     mistake: str | None
     feedback: str
     expected: str
@@ -87,23 +81,30 @@ class _Key:
     mistakes: tuple[_Candidate, ...]
     decimals: int | None  # the decimals the part asks for, where it asks for decimals
 
+    @property
+    def answer(self) -> _Candidate:
+        """The correct answer as a candidate, which every numeric part has."""
+        if self.correct is None:
+            raise ValueError("choice and free-text parts have no numeric answer")
+        return self.correct
+
 
 def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Verdict:
     """Grade one answer. Numeric parts need the question's computation; choice and text
     parts take None. Any text at all gives a verdict: unreadable text is `invalid`."""
     key = _key(spec, computation)
     if text is None or not text.strip():
-        return Verdict(0.0, UNANSWERED, None, "No answer.", key.display)
+        return Verdict(0.0, Status.UNANSWERED, None, "No answer.", key.display)
     try:
         reading = read_answer(spec, text)
     except AnswerError as error:
-        return Verdict(0.0, INVALID, None, str(error), key.display)
+        return Verdict(0.0, Status.INVALID, None, str(error), key.display)
     if spec.kind == "text":
         # The text as typed (read() only checked its limits): the spans point into what is stored.
         suggestion = rubric.suggest(spec.rubric, text)
         return Verdict(
             suggestion.score,
-            NEEDS_REVIEW,
+            Status.NEEDS_REVIEW,
             None,
             "Awaiting review by your teacher.",
             "",
@@ -126,15 +127,15 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
 def _grade_choice(spec: PartSpec, key: _Key, chosen: str) -> Verdict:
     why = next((choice.feedback for choice in spec.choices if choice.key == chosen), "")
     if chosen == spec.correct_choice:
-        return Verdict(1.0, CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
-    return Verdict(0.0, INCORRECT, None, why or "That is not the right choice.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
+    return Verdict(0.0, Status.INCORRECT, None, why or "That is not the right choice.", key.display)
 
 
 def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     """The candidate rule, then credit for precision and per element."""
     shape, values = _flatten(reading.value)
     typed = reading.resolution if len(reading.resolution) == len(values) else (0.0,) * len(values)
-    correct = key.correct
+    correct = key.answer
     rounding = spec.kind in ("vector", "matrix")
     if shape == correct.shape and _distance(values, correct.values, correct.bands) <= 1:
         for mistake in key.mistakes:
@@ -144,7 +145,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
                 and not _typed_as(values, typed, correct.values)
             ):
                 return _mistake_verdict(mistake, key, 1.0)
-        return Verdict(1.0, CORRECT, None, "Correct.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, "Correct.", key.display)
     best: _Candidate | None = None
     best_distance = math.inf
     for mistake in key.mistakes:
@@ -158,17 +159,19 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     if best is not None:
         return _mistake_verdict(best, key, 1.0)
     if shape != correct.shape:
-        return Verdict(0.0, INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
+        return Verdict(0.0, Status.INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
     if spec.kind == "integer" and not float(values[0]).is_integer():
-        return Verdict(0.0, INCORRECT, None, "Not the expected answer: the answer is a whole number.", key.display)
+        feedback = "Not the expected answer: the answer is a whole number."
+        return Verdict(0.0, Status.INCORRECT, None, feedback, key.display)
     credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
     short = credits.count(_PRECISION_CREDIT)
     if short and all(credits):
+        assert key.decimals, "half credit for precision is given only where decimals are asked"
         score = sum(credits) / len(credits)
-        return Verdict(score, PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
+        return Verdict(score, Status.PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
     if spec.partial_credit and len(values) > 1:
         return _element_verdict(key, values, typed, credits, rounding)
-    return Verdict(0.0, INCORRECT, None, "Not the expected answer.", key.display)
+    return Verdict(0.0, Status.INCORRECT, None, "Not the expected answer.", key.display)
 
 
 def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: bool) -> Verdict:
@@ -177,7 +180,7 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     right = sum(1 for credit in credits if credit)
     best, matched = None, 0
     for mistake in key.mistakes:
-        if mistake.shape != key.correct.shape:
+        if mistake.shape != key.answer.shape:
             continue
         bands = _rounding_bands(mistake.bands, typed) if rounding else mistake.bands
         count = sum(_within(x, m, band) for x, m, band in zip(values, mistake.values, bands, strict=True))
@@ -186,13 +189,14 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     if best is not None and matched > right:
         return _mistake_verdict(best, key, matched / len(values))
     if not right:
-        return Verdict(0.0, INCORRECT, None, "None of the values is right.", key.display)
+        return Verdict(0.0, Status.INCORRECT, None, "None of the values is right.", key.display)
     full, short = credits.count(1.0), credits.count(_PRECISION_CREDIT)
     feedback = f"{full} of {len(values)} values {'is' if full == 1 else 'are'} right"
     if short:
+        assert key.decimals, "half credit for precision is given only where decimals are asked"
         only = _decimals(key.decimals - 1)
         feedback += f" and {short} {'is' if short == 1 else 'are'} right to {only} only (half credit)"
-    return Verdict(sum(credits) / len(values), PARTIAL, None, f"{feedback}.", key.display)
+    return Verdict(sum(credits) / len(values), Status.PARTIAL, None, f"{feedback}.", key.display)
 
 
 def _mistake_verdict(mistake: _Candidate, key: _Key, share: float) -> Verdict:
@@ -200,9 +204,8 @@ def _mistake_verdict(mistake: _Candidate, key: _Key, share: float) -> Verdict:
     feedback. Full credit is another accepted form of the answer."""
     credit = mistake.credit * share
     if mistake.credit >= 1 and share >= 1:
-        return Verdict(1.0, CORRECT, mistake.key, mistake.feedback, key.display)
-    status = PARTIAL if credit > 0 else INCORRECT
-    return Verdict(credit, status, mistake.key, mistake.feedback, key.display)
+        return Verdict(1.0, Status.CORRECT, mistake.key, mistake.feedback, key.display)
+    return Verdict(credit, Status.for_credit(credit), mistake.key, mistake.feedback, key.display)
 
 
 def _element_credit(x: float, typed: float, c: float, band: float, decimals: int | None) -> float:
@@ -260,7 +263,7 @@ def distinguishable(spec: PartSpec, computation: Computation) -> bool:
     if not spec.is_numeric:
         return True
     key = _key(spec, computation)
-    candidates = [(candidate, _asked(spec, candidate, key.decimals)) for candidate in (key.correct, *key.mistakes)]
+    candidates = [(candidate, _asked(spec, candidate, key.decimals)) for candidate in (key.answer, *key.mistakes)]
     for index, (first, first_asked) in enumerate(candidates):
         for second, second_asked in candidates[index + 1 :]:
             if first.shape != second.shape:
@@ -307,7 +310,7 @@ def normalize_answer(spec: PartSpec, text: str) -> str:
         return ""
     if spec.kind != "text":
         try:
-            return _precise(spec, read(spec, text))
+            return kind_info(spec.kind).show(spec, read(spec, text))
         except AnswerError:
             pass
     return fold(text[:1000])
@@ -371,7 +374,7 @@ def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
 def _asked_decimals(spec: PartSpec) -> int | None:
     """Decimals a part asks for when its tolerance is absolute: the fewest whose rounding
     stays within it (0.01 → two decimals)."""
-    if spec.relative_tolerance or not spec.absolute_tolerance or spec.kind not in ("number", "vector", "matrix"):
+    if spec.relative_tolerance or not spec.absolute_tolerance or not kind_info(spec.kind).asks_decimals:
         return None
     return max(0, math.ceil(-math.log10(2 * spec.absolute_tolerance) - 1e-9))
 
@@ -495,22 +498,6 @@ def _digits(value: float, band: float) -> int:
     if not value or not band:
         return 10
     return max(3, math.ceil(1 - math.log10(band / abs(value)) - 1e-9))
-
-
-def _precise(spec: PartSpec, value: Any) -> str:
-    """An answer as read, with more digits than a display (for counting answers)."""
-    kind = spec.kind
-    if kind == "choice":
-        return next(choice.label for choice in spec.choices if choice.key == value)
-    if kind in ("integer", "number"):
-        return formatting.grouped(value, digits=8)
-    if kind == "quantity":
-        return formatting.quantity(value, units.symbol(spec.unit), digits=8)
-    if kind == "vector":
-        return "[" + ", ".join(formatting.plain(v, digits=8) for v in value) + "]"
-    if kind == "matrix":
-        return "[" + ", ".join("[" + ", ".join(formatting.plain(v, digits=8) for v in row) + "]" for row in value) + "]"
-    return formatting.dims(value)
 
 
 def _shape_feedback(spec: PartSpec, got: tuple[int, ...], wanted: tuple[int, ...]) -> str:

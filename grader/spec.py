@@ -5,15 +5,48 @@ Specs are frozen and hashable so that grading can cache what it derives from the
 
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from numbers import Real
 from typing import Any
 
 from grader import units
 
-NUMERIC_KINDS = ("integer", "number", "quantity", "vector", "matrix", "dims")
-KINDS = (*NUMERIC_KINDS, "choice", "text")
+
+class AnswerKind(StrEnum):
+    """What a part asks for; the values are what the bank files and the database store."""
+
+    INTEGER = "integer"
+    NUMBER = "number"
+    QUANTITY = "quantity"
+    VECTOR = "vector"
+    MATRIX = "matrix"
+    DIMS = "dims"
+    CHOICE = "choice"
+    TEXT = "text"
+
+
+class Status(StrEnum):
+    """A verdict's status; the values are what the database stores."""
+
+    UNANSWERED = "unanswered"
+    CORRECT = "correct"
+    PARTIAL = "partial"
+    INCORRECT = "incorrect"
+    INVALID = "invalid"
+    NEEDS_REVIEW = "needs_review"
+
+    @classmethod
+    def for_credit(cls, credit: float) -> "Status":
+        """The status a credit in [0, 1] earns: correct, partial or incorrect."""
+        if credit >= 1:
+            return cls.CORRECT
+        return cls.PARTIAL if credit > 0 else cls.INCORRECT
+
+
+KINDS = tuple(AnswerKind)
+NUMERIC_KINDS = tuple(kind for kind in AnswerKind if kind not in (AnswerKind.CHOICE, AnswerKind.TEXT))
 # Kinds compared with a tolerance; the others are exact.
-TOLERANT_KINDS = ("number", "quantity", "vector", "matrix")
+TOLERANT_KINDS = (AnswerKind.NUMBER, AnswerKind.QUANTITY, AnswerKind.VECTOR, AnswerKind.MATRIX)
 
 # Keys of a bank part that are not the grader's business.
 _IGNORED_KEYS = {"prompt", "points"}

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pint
 
-_REGISTRY = pint.UnitRegistry()
+_REGISTRY: pint.UnitRegistry = pint.UnitRegistry()
 
 # Lower-cased spelling -> pint unit name.
 _SPELLINGS = {
@@ -69,9 +69,10 @@ def spelling_note(text: str) -> str | None:
     """For a byte unit written in an unusual way (`MBytes`, `megabytes`, `M`), a note naming
     its symbol; None for the usual symbols."""
     text = text.strip()
-    if text.lower() in _STANDARD or unit_name(text) is None:
+    name = unit_name(text)
+    if text.lower() in _STANDARD or name is None:
         return None
-    return f"The unit is written {SYMBOLS[unit_name(text)]}."
+    return f"The unit is written {SYMBOLS[name]}."
 
 
 def looks_like_unit(text: str) -> bool:
@@ -85,7 +86,10 @@ def looks_like_unit(text: str) -> bool:
 
 def symbol(text: str) -> str:
     """The conventional symbol of a byte unit (`mb` -> `MB`)."""
-    return SYMBOLS[unit_name(text)]
+    name = unit_name(text)
+    if name is None:
+        raise ValueError(f"{text!r} is not a byte unit")
+    return SYMBOLS[name]
 
 
 @lru_cache(maxsize=64)

@@ -103,42 +103,17 @@ def validate_bank(data) -> None:
 
 
 def _validate_question(question: dict, where: str) -> None:
+    """What the file adds to the grader's check: titles, prompts and points."""
     _require(question, "title", where)
     _require(question, "prompt", where)
-    calculator = question.get("calculator") or ""
-    params = question.get("params") or {}
-    try:
-        if calculator:
-            if calculator not in grader.CALCULATORS:
-                raise ValueError(f"unknown calculator '{calculator}'")
-            grader.validate_params(calculator, params)
-            grader.validate_ranges(calculator, question.get("ranges") or {})
-            computation = grader.compute(calculator, params)
-    except ValueError as error:
-        raise BankError(f"{where}: {error}") from error
-    for name in question.get("given") or []:
-        if name not in params:
-            raise BankError(f"{where}: given: '{name}' is not a parameter")
     parts = _require(question, "parts", where, list)
-    part_keys: set[str] = set()
-    for index, part in enumerate(parts):
-        if not isinstance(part, dict):
-            raise BankError(f"{where}: parts[{index}] must be a mapping")
-        part_where = f"{where} part {part.get('key', index)}"
+    try:
+        grader.validate_question(question)
+    except grader.QuestionError as error:
+        raise BankError(str(error)) from error
+    for part in parts:
+        part_where = f"{where} part {part['key']}"
         _require(part, "prompt", part_where)
-        if part.get("key") in part_keys:
-            raise BankError(f"{part_where}: the key is used twice")
-        part_keys.add(part.get("key"))
-        try:
-            spec = grader.PartSpec.from_dict(part)
-        except ValueError as error:
-            raise BankError(f"{part_where}: {error}") from error
-        needed = ([spec.output] + [mistake.output for mistake in spec.mistakes]) if spec.output else []
-        for output in needed:
-            if not calculator:
-                raise BankError(f"{part_where}: output '{output}' needs a calculator on the question")
-            if output not in computation.outputs:
-                raise BankError(f"{part_where}: output '{output}' is not computed by {calculator}")
         points = part.get("points", 1)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
             raise BankError(f"{part_where}: points: must be a positive number")

@@ -117,16 +117,25 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.key}. {self.title}"
 
+    def spec_dict(self, parts: list[dict]) -> dict:
+        """The question as the grader checks it (the same shape as in the bank file), with these parts."""
+        return {
+            "key": self.key, "calculator": self.calculator, "params": self.params, "ranges": self.ranges,
+            "given": self.given, "parts": parts,
+        }  # fmt: skip
+
 
 class AnswerKind(models.TextChoices):
-    INTEGER = "integer", "Integer"
-    NUMBER = "number", "Number"
-    QUANTITY = "quantity", "Quantity with a unit"
-    VECTOR = "vector", "Vector"
-    MATRIX = "matrix", "Matrix"
-    DIMS = "dims", "Dimensions (height × width)"
-    CHOICE = "choice", "Choice"
-    TEXT = "text", "Free text"
+    """The grader's answer kinds, with their labels in the admin (tests check none is missing)."""
+
+    INTEGER = grader.AnswerKind.INTEGER, "Integer"
+    NUMBER = grader.AnswerKind.NUMBER, "Number"
+    QUANTITY = grader.AnswerKind.QUANTITY, "Quantity with a unit"
+    VECTOR = grader.AnswerKind.VECTOR, "Vector"
+    MATRIX = grader.AnswerKind.MATRIX, "Matrix"
+    DIMS = grader.AnswerKind.DIMS, "Dimensions (height × width)"
+    CHOICE = grader.AnswerKind.CHOICE, "Choice"
+    TEXT = grader.AnswerKind.TEXT, "Free text"
 
 
 class Part(models.Model):
@@ -295,19 +304,19 @@ class Attempt(models.Model):
 
 
 class ResponseStatus(models.TextChoices):
-    UNANSWERED = "unanswered", "Unanswered"
-    CORRECT = "correct", "Correct"
-    PARTIAL = "partial", "Partially correct"
-    INCORRECT = "incorrect", "Incorrect"
-    INVALID = "invalid", "Could not be read"
-    NEEDS_REVIEW = "needs_review", "Awaiting review"
+    """The grader's verdict statuses, with their labels on the pages (tests check none is missing)."""
+
+    UNANSWERED = grader.Status.UNANSWERED, "Unanswered"
+    CORRECT = grader.Status.CORRECT, "Correct"
+    PARTIAL = grader.Status.PARTIAL, "Partially correct"
+    INCORRECT = grader.Status.INCORRECT, "Incorrect"
+    INVALID = grader.Status.INVALID, "Could not be read"
+    NEEDS_REVIEW = grader.Status.NEEDS_REVIEW, "Awaiting review"
 
     @classmethod
-    def for_credit(cls, credit: float) -> str:
-        """The status a credit in [0, 1] earns: correct, partial or incorrect."""
-        if credit >= 1:
-            return cls.CORRECT
-        return cls.PARTIAL if credit > 0 else cls.INCORRECT
+    def for_credit(cls, credit: float) -> ResponseStatus:
+        """The status a credit in [0, 1] earns (the grader's rule): correct, partial or incorrect."""
+        return cls(grader.Status.for_credit(credit))
 
 
 def _credit_in_range(field: str) -> Q:

@@ -39,7 +39,6 @@ from quiz.preview import random_seed
 
 logger = logging.getLogger(__name__)
 
-MAX_ANSWER_LENGTH = 20_000
 UNGRADABLE_FEEDBACK = "This answer could not be read automatically; your teacher will grade it."
 MAX_SEQUENCE = 2**31 - 1  # the largest value a PositiveIntegerField holds on every database
 GRADED_FIELDS = [
@@ -230,9 +229,10 @@ def save_response(
     changes nothing (a retry). An overdue attempt is submitted first, and the save refused.
     """
     now = now or timezone.now()
-    if len(text) > MAX_ANSWER_LENGTH:
+    if len(text) > grader.MAX_ANSWER_LENGTH:
         raise InvalidSave(
-            f"This answer is {len(text):,} characters long; at most {MAX_ANSWER_LENGTH:,} can be saved. Shorten it."
+            f"This answer is {len(text):,} characters long; at most {grader.MAX_ANSWER_LENGTH:,} can be saved. "
+            "Shorten it."
         )
     if "\x00" in text:
         raise InvalidSave(

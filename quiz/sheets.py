@@ -13,19 +13,10 @@ from decimal import Decimal
 
 import grader
 from quiz.markup import ConceptMark, concept_checklist
-from quiz.models import AnswerKind, Attempt, Part, Question, Response, ResponseStatus
+from quiz.models import Attempt, Part, Question, Response, ResponseStatus
 from quiz.services import part_key
 
 logger = logging.getLogger(__name__)
-
-NUMBER_HINTS = {
-    AnswerKind.INTEGER: "A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
-    AnswerKind.NUMBER: "A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic.",
-    AnswerKind.VECTOR: "Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine.",
-    AnswerKind.MATRIX: "One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4.",
-    AnswerKind.DIMS: "Height × width: 3x3, 3×3 or 3, 3.",
-}
-
 
 @dataclass
 class GivenData:
@@ -68,15 +59,13 @@ class PartSheet:
 
     @property
     def hint(self) -> str:
-        if self.part.kind == AnswerKind.QUANTITY:
-            return f"A number in {self.part.unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB."
-        return NUMBER_HINTS.get(self.part.kind, "")
+        """The formats students may type (none for a choice or free text)."""
+        return grader.kind_info(self.part.kind).hint_for(self.part.unit)
 
     @property
     def input_template(self) -> str:
-        kind = self.part.kind
-        name = {AnswerKind.MATRIX: "matrix", AnswerKind.CHOICE: "choice", AnswerKind.TEXT: "text"}.get(kind, "number")
-        return f"student/parts/_{name}.html"
+        """The input the part's kind is typed in."""
+        return f"student/parts/_{grader.kind_info(self.part.kind).input}.html"
 
     @property
     def points_earned(self) -> Decimal | None:

@@ -1,10 +1,10 @@
-"""Named users and the shipped quiz, shared by every test that needs the database."""
+"""Named users and the shipped quiz, shared by every test that needs the database.
+
+Django is imported inside the fixtures, never at the top: the grader's tests run without it
+(`pytest -p no:django tests/grader`) and still load this file.
+"""
 
 import pytest
-from django.contrib.auth.models import Group
-
-from quiz.bank import load_question_bank
-from quiz.roles import STUDENTS, TEACHERS
 
 SEED_ANSWERS = {
     "q1a": "The input shape of an image can be anything as long as it is greater than the kernel size in a Conv "
@@ -39,6 +39,8 @@ FREE_TEXT_PARTS = {"q1a", "q6a", "q6b", "q7a", "q7b", "q8a", "q9a", "q10a", "q10
 
 
 def make_user(django_user_model, username: str, group: str | None = None, *, staff: bool = False):
+    from django.contrib.auth.models import Group
+
     user = django_user_model.objects.create_user(
         username=username, password=f"{username}-password", first_name=username.title(), email=f"{username}@example.org"
     )
@@ -53,18 +55,24 @@ def make_user(django_user_model, username: str, group: str | None = None, *, sta
 @pytest.fixture
 def alice(db, django_user_model):
     """A student."""
+    from quiz.roles import STUDENTS
+
     return make_user(django_user_model, "alice", STUDENTS)
 
 
 @pytest.fixture
 def bob(db, django_user_model):
     """Another student."""
+    from quiz.roles import STUDENTS
+
     return make_user(django_user_model, "bob", STUDENTS)
 
 
 @pytest.fixture
 def tess(db, django_user_model):
     """A teacher."""
+    from quiz.roles import TEACHERS
+
     return make_user(django_user_model, "tess", TEACHERS)
 
 
@@ -77,6 +85,8 @@ def admin_user(db, django_user_model):
 @pytest.fixture
 def quiz(db):
     """The shipped CNN quiz, loaded from its bank file."""
+    from quiz.bank import load_question_bank
+
     return load_question_bank().quiz
 
 

@@ -163,19 +163,26 @@ def _check(node: ast.AST, scope: _Scope, names: set[str], depth: int) -> None:
         _check(child, scope, names, depth + 1)
 
 
-def _check_call(node: ast.Call, scope: _Scope, names: set[str], depth: int) -> None:
+def called(node: ast.Call) -> str:
+    """The name of the function a call calls: a formula calls the library's functions by name only."""
     if not isinstance(node.func, ast.Name):
         raise FormulaError("only the library's functions may be called, by name")
-    function = node.func.id
+    return node.func.id
+
+
+def _check_call(node: ast.Call, scope: _Scope, names: set[str], depth: int) -> None:
+    function = called(node)
     if function not in LIBRARY:
         close = difflib.get_close_matches(function, LIBRARY, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise FormulaError(f"unknown function {function}(){hint}")
+    keywords: dict[str, ast.expr] = {}
     for keyword in node.keywords:
         if keyword.arg is None:
             raise FormulaError(_REFUSED[ast.Starred])
+        keywords[keyword.arg] = keyword.value
     try:
-        SIGNATURES[function].bind(*node.args, **{keyword.arg: keyword.value for keyword in node.keywords})
+        SIGNATURES[function].bind(*node.args, **keywords)
     except TypeError as error:
         raise FormulaError(f"{function}(): {error}; it is {function}{SIGNATURES[function]}") from None
     for child in [*node.args, *(keyword.value for keyword in node.keywords)]:
@@ -303,7 +310,7 @@ class Evaluator:
     def _call(self, node: ast.Call) -> Any:
         args = [self.evaluate(arg) for arg in node.args]
         keywords = {keyword.arg: self.evaluate(keyword.value) for keyword in node.keywords}
-        return self.call(node.func.id, args, keywords)
+        return self.call(called(node), args, keywords)
 
     def call(self, function: str, args: list, keywords: dict) -> Any:
         self.charge(sum(size(value) for value in [*args, *keywords.values()]))

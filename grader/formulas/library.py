@@ -96,7 +96,7 @@ def log2(x):
 def _flat(name: str, value: Any) -> list:
     if not isinstance(value, list):
         raise FormulaError(f"{name}: needs a list of numbers, not {kind(value)}")
-    flat = []
+    flat: list = []
     stack = [value]
     while stack:
         item = stack.pop()
@@ -143,7 +143,7 @@ def prod(x):
         return check_number(math.prod(values))
     if 0 in values:
         return 0
-    total = 1
+    total: int | float = 1
     for value in values:
         # Whole numbers other than 0 only grow the product: stop as soon as it is too large.
         total = check_number(total * value)

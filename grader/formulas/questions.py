@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from keyword import iskeyword
-from typing import Any
+from typing import Any, TypeGuard
 
 from grader import formatting, units
 from grader.calculators import Computation, compute
@@ -267,8 +267,8 @@ def _check_constraints(
         except FormulaError as error:
             raise _placed(error, question, f"constraint `{constraint.text}`", constraint.text, params) from None
         if not isinstance(value, bool):
-            error = FormulaError(f"a constraint must be True or False, not {value!r}")
-            raise _placed(error, question, f"constraint `{constraint.text}`", constraint.text, params)
+            refusal = FormulaError(f"a constraint must be True or False, not {value!r}")
+            raise _placed(refusal, question, f"constraint `{constraint.text}`", constraint.text, params)
         if not value:
             raise ConstraintUnmet(constraint)
     return pending
@@ -332,15 +332,16 @@ def _formula_working(formula: Formula, names: dict) -> list[str]:
         # A calculator explains itself better than its call would.
         evaluator = Evaluator(names)
         args = [evaluator.evaluate(arg) for arg in tree.args]
-        keywords = {keyword.arg: evaluator.evaluate(keyword.value) for keyword in tree.keywords}
+        # A formula names every keyword argument: checking refuses **mapping.
+        keywords = {keyword.arg: evaluator.evaluate(keyword.value) for keyword in tree.keywords if keyword.arg}
         lines = _calculator_working(*args, **keywords)
         if lines:
             return lines
     return formula_lines(formula.name, tree, names)
 
 
-def _calls_calculator(tree: ast.expr) -> bool:
-    return isinstance(tree, ast.Call) and tree.func.id == "calculator"
+def _calls_calculator(tree: ast.expr) -> TypeGuard[ast.Call]:
+    return isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "calculator"
 
 
 def _calculator_working(name: str, output: str, *args: Any, **params: Any) -> list[str]:
@@ -462,7 +463,7 @@ def _draw(
     if best is not None:
         return best
     if strict:
-        text = max(unmet, key=unmet.get)
+        text = max(unmet, key=lambda constraint: unmet[constraint])
         involved = {name: last_unmet[text][name] for name in question.uses(text)}
         raise FormulaError(
             f"never holds in {MAX_DRAWS} draws from the ranges; widen the ranges or relax the constraint",

@@ -15,7 +15,7 @@ import ast
 from typing import Any
 
 from grader import formatting
-from grader.formulas.expressions import Evaluator, Known
+from grader.formulas.expressions import Evaluator, Known, called
 from grader.formulas.values import is_number, shape, show
 
 # A list value longer than this, or any matrix, is shown by its name.
@@ -77,7 +77,7 @@ def _is_large_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000
 
 
-def _substitute(node: ast.AST, names: dict[str, Any]) -> ast.expr:
+def _substitute(node: ast.expr, names: dict[str, Any]) -> ast.expr:
     if isinstance(node, ast.Name):
         value = names[node.id]
         big = isinstance(value, list) and (len(shape(value)) > 1 or len(value) > _SHOWN_INLINE)
@@ -85,6 +85,8 @@ def _substitute(node: ast.AST, names: dict[str, Any]) -> ast.expr:
     if isinstance(node, ast.Constant):
         return Known(node.value)
     if _is_negative_literal(node):
+        assert isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant)
+        assert isinstance(node.operand.value, int | float)
         return Known(-node.operand.value)
     if isinstance(node, ast.IfExp):
         # Both branches too: stepping replaces the test only, then keeps one branch.
@@ -126,7 +128,7 @@ def _children(node: ast.AST) -> list[ast.expr]:
     return []
 
 
-def _rebuild(node: ast.AST, change) -> ast.expr:
+def _rebuild(node: ast.expr, change) -> ast.expr:
     if isinstance(node, ast.BinOp):
         return ast.BinOp(left=change(node.left), op=node.op, right=change(node.right))
     if isinstance(node, ast.UnaryOp):
@@ -211,7 +213,7 @@ def _render(node: ast.AST) -> tuple[str, int]:
     if isinstance(node, ast.Call):
         arguments = [render(arg) for arg in node.args]
         arguments += [f"{keyword.arg}={render(keyword.value)}" for keyword in node.keywords]
-        return f"{node.func.id}({', '.join(arguments)})", _ATOM
+        return f"{called(node)}({', '.join(arguments)})", _ATOM
     raise ValueError(f"cannot show {type(node).__name__}")
 
 

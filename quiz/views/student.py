@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import grader
 from quiz import services, sheets
 from quiz.models import Attempt
 from quiz.network import client_ip
@@ -74,7 +75,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "sheet": sheet,
         "now": timezone.now(),
         "grace": settings.ATTEMPT_GRACE_SECONDS,
-        "answer_limit": services.MAX_ANSWER_LENGTH,
+        "answer_limit": grader.MAX_ANSWER_LENGTH,
     }
     return render(request, "student/attempt.html", context)
 

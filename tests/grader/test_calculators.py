@@ -2,11 +2,13 @@
 
 import json
 import math
+import pkgutil
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import grader.calculators
 from grader import CALCULATORS, compute, validate_params
 from tests.grader.bank import questions
 
@@ -385,3 +387,11 @@ def test_global_pool_matches_plain_python(maps):
     assert outputs["max"] == [max(values) for values in flat]
     for got, values in zip(outputs["average"], flat, strict=True):
         assert math.isclose(got, sum(values) / len(values))
+
+
+def test_every_calculator_module_is_registered_once_under_its_own_name():
+    modules = {info.name for info in pkgutil.iter_modules(grader.calculators.__path__)} - {"base"}
+    assert set(CALCULATORS) == modules
+    for name, calculator in CALCULATORS.items():
+        assert calculator.name == name
+        assert calculator.ranges, f"{name} has nothing to randomize"

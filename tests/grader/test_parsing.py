@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import AnswerError, ChoiceSpec, PartSpec, parsing
+from grader.kinds import read_answer
 from grader.parsing import (
     parse_choice,
     parse_dims,
@@ -16,7 +17,6 @@ from grader.parsing import (
     parse_number,
     parse_quantity,
     parse_vector,
-    read_answer,
 )
 
 PARSERS = [
@@ -671,7 +671,7 @@ def test_a_nul_byte_is_refused(parser):
 
 
 def test_more_than_10000_elements_are_refused(monkeypatch):
-    monkeypatch.setattr(parsing, "MAX_LENGTH", 100_000)
+    monkeypatch.setattr(parsing, "MAX_ANSWER_LENGTH", 100_000)
     with pytest.raises(AnswerError, match="Give at most 10,000 values"):
         parse_vector("1 " * 10_001)
     with pytest.raises(AnswerError, match="Give at most 10,000 values"):

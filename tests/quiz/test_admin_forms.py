@@ -110,3 +110,36 @@ def _management(question) -> dict:
             data[f"parts-{index}-{name}"] = "" if value is None else value
         data[f"parts-{index}-id"] = part.pk
     return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"calculator": "abacus"}, "calculator", "unknown calculator 'abacus'; choose one of conv1d, conv_stack"),
+        ({"params": '{"stride": 1}'}, "params", "input_height: missing"),
+        ({"ranges": '{"stride": [0, "x"]}'}, "ranges", "stride"),
+        ({"given": '["nothing"]'}, "given", "given: 'nothing' is not a parameter"),
+    ],
+    ids=["calculator", "params", "ranges", "given"],
+)
+def test_the_question_form_shows_the_graders_message_on_the_field_at_fault(quiz, changes, field, message):
+    question = quiz.questions.get(key="q2")
+    form = QuestionAdminForm(question_data(question, **changes), instance=question)
+    assert not form.is_valid()
+    assert message in " ".join(form.errors[field])
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"output": "nothing"}, "question q2 part a: output: 'nothing' is not computed by conv_stack (it computes "),
+        ({"relative_tolerance": "-1"}, "question q2 part a: relative_tolerance: must be a number of at least 0"),
+        ({"kind": "choice"}, "question q2 part a: output: choice parts take no calculator output"),
+    ],
+    ids=["output", "tolerance", "kind"],
+)
+def test_the_part_form_shows_the_graders_message_naming_question_part_and_field(quiz, changes, message):
+    part = quiz.questions.get(key="q2").parts.get(key="a")
+    form = PartAdminForm(part_data(part, **changes), instance=part)
+    assert not form.is_valid()
+    assert message in " ".join(form.errors["__all__"])

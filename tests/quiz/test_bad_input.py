@@ -19,11 +19,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import grader
 from quiz import services
 from quiz.management.commands.grade_answer import option_named_by
 from quiz.models import AttemptEvent, Part, Question, Quiz, Response
 
-LIMIT = services.MAX_ANSWER_LENGTH
+LIMIT = grader.MAX_ANSWER_LENGTH
 FUZZ = settings(
     max_examples=40,
     deadline=None,

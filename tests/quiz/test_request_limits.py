@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+import grader
 from quiz import services
 from quiz.middleware import BODY_TOO_LARGE, FORM_OVERHEAD, body_limit, limit_request_body
 
@@ -162,7 +163,7 @@ def test_the_live_server_still_takes_a_body_within_the_limit(live_server, transa
     client.force_login(alice)
     address = urlsplit(live_server.url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-    text = "x" * services.MAX_ANSWER_LENGTH
+    text = "x" * grader.MAX_ANSWER_LENGTH
     connection.request("GET", reverse("attempt", args=[attempt.pk]), headers={
         "Cookie": f"sessionid={client.cookies[settings.SESSION_COOKIE_NAME].value}",
     })

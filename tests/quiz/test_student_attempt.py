@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+import grader
 from quiz import services
 from quiz.models import AttemptState
 
@@ -106,7 +107,8 @@ def test_the_timer_counts_down_to_the_servers_deadline(alice_client, attempt):
 def test_no_answer_box_cuts_what_is_typed_or_pasted(alice_client, attempt):
     html = page(alice_client, attempt)
     assert "maxlength" not in html
-    assert html.count('data-max-length="20000"') == 10  # every text box: nine free-text parts and the matrix
+    # every text box: nine free-text parts and the matrix
+    assert html.count(f'data-max-length="{grader.MAX_ANSWER_LENGTH}"') == 10
     assert html.count('class="answer-counter small"') == 10
 
 

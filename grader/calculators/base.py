@@ -1,0 +1,141 @@
+"""What every calculator is made of, and the pieces their checks and draws share.
+
+A calculator is one module of this package holding one `Calculator`: the check of its
+parameters (ValueError naming the parameter), the computation of its outputs with the
+working a worked solution shows, the ranges a question may randomize and the draw of a
+variant from them.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# The largest magnitude of a value given to a calculator, and of a value drawn for a variant.
+MAX_VALUE = 1_000_000
+# A draw that does not fit (a "valid" kernel, a mistake that cannot be told apart) is drawn
+# again, at most this many times.
+TRIES = 100
+
+Draw = tuple[int, int] | list  # a (low, high) span or a list of choices
+
+
+class Computation:
+    """What a calculator made of one set of parameters.
+
+    `outputs` holds plain JSON values (ints, floats, lists, strings), sizes in bytes;
+    `working` the lines of the derivation per output, written on first use (grading never
+    needs them); `prompt_values` derived text for prompts. Read-only, and compared and
+    hashed by identity: `compute` returns the same object for the same parameters.
+    """
+
+    __slots__ = ("outputs", "prompt_values", "_working", "_explain")
+    outputs: dict[str, Any]
+    prompt_values: dict[str, str]
+    _working: dict[str, list[str]] | None
+    _explain: Callable[[], dict[str, list[str]]] | None
+
+    def __init__(
+        self,
+        outputs: dict[str, Any],
+        working: dict[str, list[str]] | None = None,
+        prompt_values: dict[str, str] | None = None,
+        *,
+        explain: Callable[[], dict[str, list[str]]] | None = None,
+    ) -> None:
+        object.__setattr__(self, "outputs", outputs)
+        object.__setattr__(self, "prompt_values", prompt_values or {})
+        object.__setattr__(self, "_working", working)
+        object.__setattr__(self, "_explain", explain)
+
+    @property
+    def working(self) -> dict[str, list[str]]:
+        working = self._working
+        if working is None:
+            working = self._explain() if self._explain else {}
+            object.__setattr__(self, "_working", working)
+        return working
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a Computation is shared through the cache and cannot be changed")
+
+    def __repr__(self) -> str:
+        return f"Computation(outputs={self.outputs!r})"
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """One calculator: `check` refuses parameters it cannot use, `compute` (also what calling
+    it does) gives the outputs and their working, `ranges` maps each range a question may set
+    to its allowed span (a `range`) or choices (a tuple), and `draw` makes a variant's
+    parameters from a question's own and its parsed ranges."""
+
+    name: str
+    compute: Callable[[dict], Computation]
+    check: Callable[[dict], None]
+    ranges: dict[str, range | tuple]
+    draw: Callable[[random.Random, dict, dict[str, Draw]], dict]
+
+    def __call__(self, params: dict) -> Computation:
+        return self.compute(params)
+
+
+# Parameter checks ---------------------------------------------------------------------------
+
+
+def check_names(params: Any, calculator: str, names: tuple[str, ...]) -> None:
+    if not isinstance(params, dict):
+        raise ValueError("params: must be a mapping of parameter names to values")
+    for name in params:
+        if name not in names:
+            raise ValueError(f"{name}: not a parameter of {calculator} (it takes {', '.join(names)})")
+    for name in names:
+        if name not in params:
+            raise ValueError(f"{name}: missing")
+
+
+def whole(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name}: must be a whole number from {low} to {high}")
+    return value
+
+
+def one_of(value: Any, name: str, options: tuple) -> None:
+    if isinstance(value, bool) or value not in options:
+        raise ValueError(f"{name}: must be one of {', '.join(map(str, options))}")
+
+
+def number_list(value: Any, name: str, low: int, high: int) -> list:
+    """A list of `low`..`high` finite numbers of sensible size."""
+    if not isinstance(value, list) or not low <= len(value) <= high:
+        raise ValueError(f"{name}: must be a list of {low} to {high} numbers")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float)) or not abs(item) <= MAX_VALUE:
+            raise ValueError(f"{name}: every value must be a number between -{MAX_VALUE:g} and {MAX_VALUE:g}")
+    return value
+
+
+def table(value: Any, name: str, high: int) -> tuple[int, int]:
+    """A rectangular list of rows of numbers; its shape."""
+    if not isinstance(value, list) or not 1 <= len(value) <= high:
+        raise ValueError(f"{name}: must be a list of 1 to {high} rows")
+    width = len(value[0]) if isinstance(value[0], list) else 0
+    for row in value:
+        number_list(row, name, 1, high)
+        if len(row) != width:
+            raise ValueError(f"{name}: every row must have the same number of values")
+    return len(value), width
+
+
+# Draws --------------------------------------------------------------------------------------
+
+
+def pick(rng: random.Random, draw: Draw) -> Any:
+    if isinstance(draw, tuple):
+        return rng.randint(draw[0], draw[1])
+    return rng.choice(draw)
+
+
+def span(values: list) -> tuple[int, int]:
+    """Where drawn values come from when only a length is randomized: the base's own span."""
+    return (int(min(values)), int(max(values)))

@@ -1,0 +1,222 @@
+"""A stack of 2-D convolutional layers: shapes, parameter count, memory for a prediction and for training."""
+
+import random
+
+import numpy as np
+
+from grader import formatting
+from grader.calculators.base import TRIES, Calculator, Computation, Draw, check_names, one_of, pick, whole
+
+CONV_STACK_PARAMS = (
+    "input_height",
+    "input_width",
+    "input_channels",
+    "kernel_size",
+    "stride",
+    "padding",
+    "filters",
+    "bytes_per_value",
+    "batch_size",
+)
+PADDINGS = ("same", "valid")
+_MB_PER_MIB = 10**6 / 2**20
+BYTES_PER_VALUE = (1, 2, 4, 8)
+
+
+def _check_conv_stack(params: dict) -> None:
+    check_names(params, "conv_stack", CONV_STACK_PARAMS)
+    whole(params["input_height"], "input_height", 1, 10_000)
+    whole(params["input_width"], "input_width", 1, 10_000)
+    whole(params["input_channels"], "input_channels", 1, 10_000)
+    whole(params["kernel_size"], "kernel_size", 1, 1_000)
+    whole(params["stride"], "stride", 1, 1_000)
+    one_of(params["padding"], "padding", PADDINGS)
+    filters = params["filters"]
+    if not isinstance(filters, list) or not 1 <= len(filters) <= 20:
+        raise ValueError("filters: must be a list of 1 to 20 layers' filter counts")
+    for count in filters:
+        whole(count, "filters", 1, 10_000)
+    one_of(params["bytes_per_value"], "bytes_per_value", BYTES_PER_VALUE)
+    whole(params["batch_size"], "batch_size", 1, 10_000)
+    if params["padding"] == "valid":
+        for name in ("input_height", "input_width"):
+            sizes = _layer_sizes(params[name], params["kernel_size"], params["stride"], "valid", len(filters))
+            if len(sizes) <= len(filters):
+                raise ValueError(
+                    f'{name}: with "valid" padding the {params["kernel_size"]}-wide kernel no longer fits '
+                    f"at layer {len(sizes)}"
+                )
+
+
+def _layer_sizes(size: int, kernel: int, stride: int, padding: str, layers: int) -> list[int]:
+    """The size along one axis at the input and after each layer (Keras' rules); shorter
+    than layers + 1 when a "valid" kernel stops fitting."""
+    sizes = [size]
+    for _ in range(layers):
+        if padding == "same":
+            size = -(-size // stride)
+        elif size >= kernel:
+            size = (size - kernel) // stride + 1
+        else:
+            break
+        sizes.append(size)
+    return sizes
+
+
+def _size_formula(size: int, kernel: int, stride: int, padding: str) -> str:
+    if padding == "same":
+        return f"ceil({size} / {stride})"
+    return f"(floor(({size} − {kernel}) / {stride}) + 1)"
+
+
+def conv_stack(params: dict) -> Computation:
+    """A stack of 2-D convolutional layers sharing kernel, stride and padding: parameter
+    count and the memory for a prediction and for training, in bytes."""
+    _check_conv_stack(params)
+    kernel, stride, padding = params["kernel_size"], params["stride"], params["padding"]
+    filters = params["filters"]
+    value_bytes, batch = params["bytes_per_value"], params["batch_size"]
+    heights = _layer_sizes(params["input_height"], kernel, stride, padding, len(filters))
+    widths = _layer_sizes(params["input_width"], kernel, stride, padding, len(filters))
+    channels = np.array([params["input_channels"], *filters], dtype=np.int64)
+    values = np.array(heights, dtype=np.int64) * np.array(widths, dtype=np.int64) * channels
+    weights = kernel * kernel * channels[:-1] * channels[1:]
+    per_layer = weights + channels[1:]
+    parameters = int(per_layer.sum())
+    layer_bytes = values * value_bytes
+    pairs = layer_bytes[:-1] + layer_bytes[1:]
+    peak_pair = int(pairs.argmax())
+    peak = int(pairs[peak_pair])
+    hidden = int(layer_bytes[1:].sum())
+    input_bytes = int(layer_bytes[0])
+    parameter_bytes = parameters * value_bytes
+    prediction = peak + parameter_bytes
+    training = batch * (hidden + input_bytes) + parameter_bytes
+    outputs = {
+        "layer_shapes": [[h, w, int(c)] for h, w, c in zip(heights, widths, channels, strict=True)],
+        "parameters": parameters,
+        "parameters_no_bias": int(weights.sum()),
+        "parameter_bytes": parameter_bytes,
+        "prediction_bytes": prediction,
+        "prediction_bytes_all_layers": hidden + parameter_bytes,
+        "prediction_bytes_all_layers_with_input": hidden + input_bytes + parameter_bytes,
+        "prediction_bytes_no_params": peak,
+        "training_bytes": training,
+        "training_bytes_no_inputs": batch * hidden + parameter_bytes,
+        "training_bytes_no_params": batch * (hidden + input_bytes),
+        "training_bytes_no_inputs_no_params": batch * hidden,
+        "training_bytes_prediction_times_batch": batch * prediction,
+        # Divided by 2^20 but written as MB: the value that, read in MB, is the MiB figure.
+        "prediction_bytes_mib_as_mb": prediction * _MB_PER_MIB,
+        "training_bytes_mib_as_mb": training * _MB_PER_MIB,
+    }
+
+    image_kind = {1: "grayscale images", 3: "RGB images"}.get(int(channels[0]), f"{channels[0]}-channel images")
+
+    def explain() -> dict[str, list[str]]:
+        n = formatting.integer
+        names = ["Input", *(f"layer {i}" for i in range(1, len(filters) + 1))]
+        shapes = [f"Input: {heights[0]}×{widths[0]}×{channels[0]} ({image_kind})."]
+        for i in range(1, len(heights)):
+            height = _size_formula(heights[i - 1], kernel, stride, padding)
+            width = _size_formula(widths[i - 1], kernel, stride, padding)
+            shapes.append(
+                f"Layer {i} ({padding} padding): {height} × {width} = {heights[i]}×{widths[i]}, "
+                f"with {channels[i]} feature maps: {heights[i]}×{widths[i]}×{channels[i]}."
+            )
+        sizes = [
+            f"{name.capitalize()}: {h}×{w}×{c} values × {value_bytes} B = {n(b)} B."
+            for name, h, w, c, b in zip(names, heights, widths, channels, layer_bytes.tolist(), strict=True)
+        ]
+        parameter_lines = [
+            f"Layer {i}: ({kernel}×{kernel}×{c_in} + 1)×{c_out} = {n(count)}."
+            for i, (c_in, c_out, count) in enumerate(
+                zip(channels[:-1], channels[1:], per_layer.tolist(), strict=True), start=1
+            )
+        ]
+        terms = " + ".join(n(count) for count in per_layer.tolist())
+        total = f"{terms} = {n(parameters)}" if len(filters) > 1 else n(parameters)
+        parameter_lines.append(f"Total: {total} parameters.")
+        parameter_memory = f"Parameters: {n(parameters)} × {value_bytes} B = {n(parameter_bytes)} B."
+        first, second = names[peak_pair], names[peak_pair + 1]
+        prediction_lines = [
+            *shapes,
+            *sizes,
+            "Only two consecutive layers need to be in memory at once (the input counts as layer 0); "
+            f"the largest pair is {first.lower()} and {second}: {n(int(layer_bytes[peak_pair]))} + "
+            f"{n(int(layer_bytes[peak_pair + 1]))} = {n(peak)} B.",
+            parameter_memory,
+            f"Total: {n(peak)} + {n(parameter_bytes)} = {n(prediction)} B.",
+        ]
+        training_lines = [
+            *shapes,
+            *sizes,
+            "Training keeps every layer's output for backpropagation: "
+            + (" + ".join(n(b) for b in layer_bytes[1:].tolist()) if len(filters) > 1 else "")
+            + (" = " if len(filters) > 1 else "")
+            + f"{n(hidden)} B per image.",
+            f"For the mini-batch: {batch} × {n(hidden)} B = {n(batch * hidden)} B.",
+            f"Input images: {batch} × {n(input_bytes)} B = {n(batch * input_bytes)} B.",
+            parameter_memory,
+            f"Total: {n(batch * hidden)} + {n(batch * input_bytes)} + {n(parameter_bytes)} = {n(training)} B.",
+        ]
+        return {
+            "parameters": parameter_lines,
+            "prediction_bytes": prediction_lines,
+            "training_bytes": training_lines,
+        }
+
+    prompt_values = {
+        "layer_count": str(len(filters)),
+        "layers_text": f"{len(filters)} convolutional layer{'s' if len(filters) > 1 else ''}",
+        "filters_text": _and_list([str(count) for count in filters]),
+        "image_kind": image_kind,
+        "float_bits": str(8 * value_bytes),
+    }
+    return Computation(outputs, prompt_values=prompt_values, explain=explain)
+
+
+def _and_list(items: list[str]) -> str:
+    """["100", "200", "400"] -> "100, 200 and 400"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+# Random variants ----------------------------------------------------------------------------
+
+RANGES: dict[str, range | tuple] = {
+    "input_height": range(1, 10_001),
+    "input_width": range(1, 10_001),
+    "input_channels": range(1, 10_001),
+    "layer_count": range(1, 21),
+    "filters": range(1, 10_001),
+    "kernel_size": range(1, 1_001),
+    "stride": range(1, 1_001),
+    "padding": PADDINGS,
+    "bytes_per_value": BYTES_PER_VALUE,
+    "batch_size": range(1, 10_001),
+}
+
+
+def _draw_conv_stack(rng: random.Random, base: dict, ranges: dict[str, Draw]) -> dict:
+    for _ in range(TRIES):
+        params = dict(base)
+        for name in CONV_STACK_PARAMS:
+            if name == "filters":
+                continue  # drawn below, one count per layer
+            if name in ranges:
+                params[name] = pick(rng, ranges[name])
+        count = pick(rng, ranges["layer_count"]) if "layer_count" in ranges else len(base["filters"])
+        if "filters" in ranges:
+            params["filters"] = [pick(rng, ranges["filters"]) for _ in range(count)]
+        else:
+            params["filters"] = [base["filters"][i % len(base["filters"])] for i in range(count)]
+        try:
+            _check_conv_stack(params)
+        except ValueError:
+            continue
+        return params
+    # Ranges that (almost) never fit: keep the question's own, valid, numbers.
+    return base
+
+
+CALCULATOR = Calculator("conv_stack", compute=conv_stack, check=_check_conv_stack, ranges=RANGES, draw=_draw_conv_stack)

@@ -1,0 +1,101 @@
+"""One check of a question the grader will be asked to grade, for the bank file and the admin.
+
+A question is the plain mapping of the bank file: `key`, `calculator` (empty for a question
+without numbers), `params`, `ranges`, `given` and `parts`, each part a mapping as
+`PartSpec.from_dict` reads it. Whatever is wrong is one `QuestionError` naming the question,
+the part and the field, so a file's reader and a form's user are told the same thing.
+"""
+
+from typing import Any
+
+from grader.calculators import CALCULATORS, Computation, compute, validate_params
+from grader.spec import PartSpec
+from grader.variants import validate_ranges
+
+
+class QuestionError(ValueError):
+    """A question the grader cannot use. `field` is the question's field at fault (`parts`
+    for anything in a part), `part` the part's key where a part is at fault, `problem` the
+    message without the place; str() is the whole message."""
+
+    def __init__(self, problem: str, *, question: str, field: str, part: str = "") -> None:
+        self.problem = problem
+        self.field = field
+        self.part = part
+        where = f"question {question}" if question else "the question"
+        super().__init__(f"{where} part {part}: {problem}" if part else f"{where}: {problem}")
+
+
+def validate_question(question: dict) -> None:
+    """Refuse a question that could not be graded: unknown calculator, parameters or
+    ranges it refuses, a given table that is no parameter, an invalid part, a part key used
+    twice, or an output the calculator does not compute."""
+    if not isinstance(question, dict):
+        raise QuestionError("must be a mapping", question="", field="")
+    key = str(question.get("key") or "")
+    calculator = question.get("calculator") or ""
+    params = question.get("params") or {}
+    computation = _computation(key, calculator, params, question.get("ranges") or {})
+    given = question.get("given") or []
+    if not isinstance(given, list):
+        raise QuestionError("given: must be a list of parameter names", question=key, field="given")
+    for name in given:
+        if not isinstance(name, str) or not isinstance(params, dict) or name not in params:
+            raise QuestionError(f"given: {name!r} is not a parameter", question=key, field="given")
+    parts = question.get("parts") or []
+    if not isinstance(parts, list):
+        raise QuestionError("parts: must be a list", question=key, field="parts")
+    seen: set[str] = set()
+    for index, part in enumerate(parts):
+        if not isinstance(part, dict):
+            raise QuestionError(f"parts[{index}]: must be a mapping", question=key, field="parts")
+        try:
+            spec = PartSpec.from_dict(part)
+        except ValueError as error:
+            raise QuestionError(str(error), question=key, field="parts", part=_part_key(part, index)) from error
+        if spec.key in seen:
+            raise QuestionError("key: used twice in the question", question=key, field="parts", part=spec.key)
+        seen.add(spec.key)
+        _check_outputs(spec, key, calculator, computation)
+
+
+def _part_key(part: dict, index: int) -> str:
+    """How a message names a part that did not read: its key if it has a usable one, else its place."""
+    key = part.get("key")
+    return str(key) if isinstance(key, (str, int)) and not isinstance(key, bool) and str(key) else str(index)
+
+
+def _computation(key: str, calculator: Any, params: Any, ranges: Any) -> Computation | None:
+    if not calculator:
+        return None
+    if not isinstance(calculator, str) or calculator not in CALCULATORS:
+        raise QuestionError(
+            f"unknown calculator {calculator!r}; choose one of {', '.join(sorted(CALCULATORS))}",
+            question=key,
+            field="calculator",
+        )
+    try:
+        validate_params(calculator, params)
+        computation = compute(calculator, params)
+    except ValueError as error:
+        raise QuestionError(str(error), question=key, field="params") from error
+    try:
+        validate_ranges(calculator, ranges)
+    except ValueError as error:
+        raise QuestionError(str(error), question=key, field="ranges") from error
+    return computation
+
+
+def _check_outputs(spec: PartSpec, key: str, calculator: str, computation: Computation | None) -> None:
+    """Every output the part names (its answer's, its mistakes') is one the calculator computes."""
+    named = [("output", spec.output)] if spec.output else []
+    named += [(f"mistakes[{index}].output", mistake.output) for index, mistake in enumerate(spec.mistakes)]
+    for field, output in named:
+        if computation is None:
+            problem = f"{field}: {output!r} needs a calculator on the question"
+        elif output not in computation.outputs:
+            computed = ", ".join(sorted(computation.outputs))
+            problem = f"{field}: {output!r} is not computed by {calculator} (it computes {computed})"
+        else:
+            continue
+        raise QuestionError(problem, question=key, field="parts", part=spec.key)

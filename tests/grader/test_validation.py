@@ -1,0 +1,83 @@
+"""validate_question: the one check of a question, naming the question, the part and the field."""
+
+import copy
+
+import pytest
+
+from grader import QuestionError, validate_question
+from tests.grader.bank import questions
+
+
+def question(key: str, change=None) -> dict:
+    data = copy.deepcopy(questions()[key])
+    if change:
+        change(data)
+    return data
+
+
+@pytest.mark.parametrize("key", sorted(questions()))
+def test_every_question_of_the_shipped_bank_is_valid(key):
+    validate_question(question(key))
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "field", "part"),
+    [
+        (
+            lambda q: q.update(calculator="abacus"),
+            "question q2: unknown calculator 'abacus'; choose one of conv1d, conv_stack",
+            "calculator",
+            "",
+        ),
+        (lambda q: q["params"].update(stride=0), "question q2: stride: must be a whole number", "params", ""),
+        (lambda q: q.update(ranges={"stride": [0, "x"]}), "question q2: stride", "ranges", ""),
+        (lambda q: q.update(given=["nothing"]), "question q2: given: 'nothing' is not a parameter", "given", ""),
+        (lambda q: q.update(given="filters"), "question q2: given: must be a list of parameter names", "given", ""),
+        (lambda q: q.update(given=[["filters"]]), "question q2: given: ['filters'] is not a parameter", "given", ""),
+        (lambda q: q.update(parts={"a": 1}), "question q2: parts: must be a list", "parts", ""),
+        (lambda q: q["parts"].append("b"), "question q2: parts[3]: must be a mapping", "parts", ""),
+        (
+            lambda q: q["parts"][1].update(relative_tolerance=-1),
+            "question q2 part b: relative_tolerance: must be a number of at least 0",
+            "parts",
+            "b",
+        ),
+        (lambda q: q["parts"][1].update(key="a"), "question q2 part a: key: used twice in the question", "parts", "a"),
+        (lambda q: q["parts"][1].update(kind="sideways"), "question q2 part b: kind: must be one of", "parts", "b"),
+        (lambda q: q["parts"][1].pop("key"), "question q2 part 1: key: required", "parts", "1"),
+        (
+            lambda q: q["parts"][0].update(output="no_such_output"),
+            "question q2 part a: output: 'no_such_output' is not computed by conv_stack (it computes ",
+            "parts",
+            "a",
+        ),
+        (
+            lambda q: q["parts"][0]["mistakes"][0].update(output="nothing"),
+            "question q2 part a: mistakes[0].output: 'nothing' is not computed by conv_stack",
+            "parts",
+            "a",
+        ),
+        (
+            lambda q: q.update(calculator=""),
+            "question q2 part a: output: 'parameters' needs a calculator on the question",
+            "parts",
+            "a",
+        ),
+    ],
+    ids=[
+        "calculator", "params", "ranges", "given", "given-not-a-list", "given-unhashable", "parts-not-a-list",
+        "part-not-a-mapping", "tolerance", "duplicate-part", "kind", "no-part-key", "output", "mistake-output",
+        "no-calculator",
+    ],  # fmt: skip
+)
+def test_a_broken_question_is_refused_naming_the_question_part_and_field(change, message, field, part):
+    with pytest.raises(QuestionError) as raised:
+        validate_question(question("q2", change))
+    assert str(raised.value).startswith(message)
+    assert (raised.value.field, raised.value.part) == (field, part)
+    assert str(raised.value).endswith(raised.value.problem)
+
+
+def test_a_question_that_is_no_mapping_is_refused():
+    with pytest.raises(QuestionError, match="the question: must be a mapping"):
+        validate_question(["q2"])

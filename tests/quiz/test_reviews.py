@@ -96,7 +96,7 @@ def test_an_override_records_who_when_why_and_the_previous_score(attempt, tess):
     assert (q2a.override_score, q2a.override_previous_score) == (0.5, 1.0)
     assert q2a.override_reason == "Units missing in the working."
     assert (q2a.overridden_by, q2a.overridden_at) == (tess, now)
-    assert q2a.final_score == 0.5
+    assert q2a.final_credit == 0.5
     change = q2a.score_changes.get()
     assert (change.kind, change.previous_score, change.new_score, change.changed_by) == ("override", 1.0, 0.5, tess)
     attempt.refresh_from_db()

@@ -241,7 +241,6 @@ class BankChange(models.Model):
 
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Submitted"
     NEEDS_REVIEW = "needs_review", "Needs review"
     GRADED = "graded", "Graded"
 

@@ -346,8 +346,9 @@ def submit_attempt(*, attempt: Attempt, auto: bool = False, now: datetime | None
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
     if not attempt.is_open:
         return attempt
-    attempt.state, attempt.submitted_at, attempt.auto_submitted = AttemptState.SUBMITTED, now, auto
-    attempt.save(update_fields=["state", "submitted_at", "auto_submitted"])
+    # Grading below sets the state (graded, or needs review) in this same transaction.
+    attempt.submitted_at, attempt.auto_submitted = now, auto
+    attempt.save(update_fields=["submitted_at", "auto_submitted"])
     if auto:
         _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
     else:

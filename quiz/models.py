@@ -172,8 +172,18 @@ class Part(models.Model):
             ),
         ]
 
+    _parsed_spec: grader.PartSpec | None = None
+
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        self._parsed_spec = None
+        super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self._parsed_spec = None
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def label(self) -> str:
@@ -203,7 +213,12 @@ class Part(models.Model):
         return {"key": self.key, **spec, "correct": self.correct_choice}
 
     def spec(self) -> grader.PartSpec:
-        return grader.PartSpec.from_dict(self.spec_dict())
+        """The spec, parsed once per instance: a page asks for it once per response. Saving or
+        reloading the part parses it again; change its fields through either."""
+        if self._parsed_spec is None:
+            self._parsed_spec = grader.PartSpec.from_dict(self.spec_dict())
+        return self._parsed_spec
+
 
 
 class BankChange(models.Model):

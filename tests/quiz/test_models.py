@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import grader
 from quiz import grading, selectors
 from quiz.models import Attempt, Part, Response, ResponseStatus
 
@@ -162,3 +163,18 @@ def test_the_credit_points_and_review_that_count_read_the_same_in_python_and_sql
     total = grading.attempt_total(responses, review_free_text=True)
     cells = selectors.gradebook_page(attempt.quiz, selectors.GradebookFilters(), 1).rows[0].question_points
     assert math.isclose(sum(cell or 0 for cell in cells), total.score, abs_tol=0.0005 + 1e-9)
+
+
+def test_a_parts_spec_is_parsed_once_and_again_after_a_save_or_a_reload(quiz, monkeypatch):
+    part = Part.objects.get(question__key="q2", key="b")
+    parsed = []
+    real = grader.PartSpec.from_dict
+    monkeypatch.setattr(grader.PartSpec, "from_dict", lambda data: parsed.append(data) or real(data))
+    assert part.spec() is part.spec()
+    part.unit = "KB"
+    part.save()
+    assert part.spec().unit == "KB"
+    Part.objects.filter(pk=part.pk).update(unit="GB")
+    part.refresh_from_db()
+    assert part.spec().unit == "GB"
+    assert len(parsed) == 3

@@ -89,10 +89,6 @@ def _accommodation(student, quiz: Quiz) -> Accommodation | None:
     return Accommodation.objects.filter(student=student, quiz=quiz).first()
 
 
-def attempt_limit(student, quiz: Quiz) -> int:
-    return _attempt_limit(quiz, _accommodation(student, quiz))
-
-
 def time_limit_minutes(student, quiz: Quiz) -> int | None:
     return _time_limit(quiz, _accommodation(student, quiz))
 

@@ -14,7 +14,6 @@ import random
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -307,16 +306,12 @@ def _graded_responses(attempt, questions: list[QuestionData], rng: random.Random
 
 def _set_total(attempt, responses: list) -> None:
     """The total, maximum and state, as `services.recompute_total` computes them."""
+    from quiz.grading import attempt_total
     from quiz.models import AttemptState
 
-    points = {response.part_id: response.part.points for response in responses}
-    total = sum(
-        (Decimal(str(r.final_score)) * points[r.part_id] for r in responses if r.final_score is not None), Decimal(0)
-    )
-    attempt.max_score = sum(points.values(), Decimal(0))
-    attempt.score = total.quantize(Decimal("0.001"))
-    waiting = any(response.awaiting_review for response in responses)
-    attempt.state = AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
+    total = attempt_total(responses, review_free_text=True)
+    attempt.score, attempt.max_score = total.score, total.maximum
+    attempt.state = AttemptState.NEEDS_REVIEW if total.awaiting_review else AttemptState.GRADED
 
 
 def ensure_teacher():

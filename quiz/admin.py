@@ -198,6 +198,10 @@ class PartAdmin(BankHistoryAdmin):
     search_fields = ("question__key", "prompt")
     list_select_related = ("question",)
 
+    def get_queryset(self, request):
+        # Each row's label reads its question's parts.
+        return super().get_queryset(request).prefetch_related("question__parts")
+
     def bank_changes(self, obj: Part):
         return BankChange.objects.filter(quiz_id=obj.question.quiz_id, question_key=obj.question.key, part_key=obj.key)
 
@@ -208,6 +212,11 @@ class ResponseInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        # Each row is titled by its attempt (student and quiz) and its part's label (the question and its parts).
+        responses = super().get_queryset(request).select_related("attempt__student", "attempt__quiz", "part__question")
+        return responses.prefetch_related("part__question__parts")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

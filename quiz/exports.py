@@ -15,12 +15,11 @@ import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from quiz.formatting import format_points
-from quiz.models import Attempt, Quiz, Response
+from quiz.models import Attempt, Quiz, Response, earned_points
 from quiz.statistics import QuizStatistics, quiz_parts
 
 BOM = "\ufeff"
@@ -87,11 +86,6 @@ def _points(value) -> str:
     return "" if value is None else format_points(value)
 
 
-def _earned(credit: float | None, points: Decimal) -> str:
-    """The points a credit in [0, 1] earns on a part, computed as the attempt's total is."""
-    return "" if credit is None else _points(Decimal(str(credit)) * points)
-
-
 def _time(value) -> str:
     return value.isoformat(timespec="seconds") if value else ""
 
@@ -103,10 +97,10 @@ def gradebook_rows(quiz: Quiz) -> Iterator[list]:
         "attempt_id", "username", "name", "attempt", "state", "started_at", "submitted_at",
         *(part.label for part in parts), "total", "max_score",
     ]
-    points = {part.id: part.points for part in parts}
     responses = Prefetch("responses", queryset=Response.objects.only(
         "attempt_id", "part_id", "score", "review_score", "override_score"
     ).order_by())
+    parts_by_id = {part.id: part for part in parts}
     attempts = (
         Attempt.objects.filter(quiz=quiz)
         .select_related("student")
@@ -114,8 +108,10 @@ def gradebook_rows(quiz: Quiz) -> Iterator[list]:
         .order_by("student__username", "number")
     )
     for attempt in attempts.iterator(chunk_size=CHUNK_SIZE):
-        earned = {response.part_id: _earned(response.final_score, points[response.part_id])
-                  for response in attempt.responses.all()}
+        earned = {}
+        for response in attempt.responses.all():
+            response.part = parts_by_id[response.part_id]
+            earned[response.part_id] = _points(response.points)
         yield [
             attempt.id, attempt.student.username, attempt.student.get_full_name(), attempt.number,
             attempt.state, _time(attempt.started_at), _time(attempt.submitted_at),
@@ -135,22 +131,22 @@ def response_rows(quiz: Quiz) -> Iterator[list]:
     ]
     rows = (
         Response.objects.filter(attempt__quiz=quiz)
-        .with_counted_verdict()
+        .with_final_credit()
         .order_by("attempt__student__username", "attempt__number", "part__question__order", "part__order")
         .values_list(
             "attempt_id", "attempt__student__username", "attempt__number", "part_id", "text", "verdict_status",
-            "mistake", "score", "override_score", "review_score", "verdict_feedback", "status", "feedback",
+            "mistake", "verdict_credit", "score", "override_score", "review_score", "verdict_feedback", "status",
+            "feedback",
         )
         .iterator(chunk_size=CHUNK_SIZE)
     )
     for row in rows:
-        (attempt_id, username, number, part_id, text, status, mistake, score, override, review, feedback,
+        (attempt_id, username, number, part_id, text, status, mistake, credit, score, override, review, feedback,
          computed_status, computed_feedback) = row
         part = parts[part_id]
-        final = next((value for value in (override, review, score) if value is not None), None)
         yield [
             attempt_id, username, number, part.label, text, status, mistake,
-            _earned(final, part.points), _points(part.points),
+            _points(earned_points(credit, part.points)), _points(part.points),
             _points(score), _points(override), _points(review), feedback, computed_status, computed_feedback,
         ]
 

@@ -7,11 +7,13 @@ its Part, and an Attempt protects its Quiz and its student.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 import grader
@@ -179,8 +181,18 @@ class Part(models.Model):
             ),
         ]
 
+    _parsed_spec: grader.PartSpec | None = None
+
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        self._parsed_spec = None
+        super().save(*args, **kwargs)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        self._parsed_spec = None
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def label(self) -> str:
@@ -210,7 +222,12 @@ class Part(models.Model):
         return {"key": self.key, **spec, "correct": self.correct_choice}
 
     def spec(self) -> grader.PartSpec:
-        return grader.PartSpec.from_dict(self.spec_dict())
+        """The spec, parsed once per instance: a page asks for it once per response. Saving or
+        reloading the part parses it again; change its fields through either."""
+        if self._parsed_spec is None:
+            self._parsed_spec = grader.PartSpec.from_dict(self.spec_dict())
+        return self._parsed_spec
+
 
 
 class BankChange(models.Model):
@@ -248,9 +265,17 @@ class BankChange(models.Model):
 
 class AttemptState(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Submitted"
     NEEDS_REVIEW = "needs_review", "Needs review"
     GRADED = "graded", "Graded"
+
+
+FINISHED_STATES = (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
+
+
+class AttemptQuerySet(models.QuerySet):
+    def finished(self) -> AttemptQuerySet:
+        """Submitted and graded, whether or not a teacher has yet to review a part."""
+        return self.filter(state__in=FINISHED_STATES)
 
 
 class Attempt(models.Model):
@@ -266,6 +291,8 @@ class Attempt(models.Model):
     state = models.CharField(max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
     score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     max_score = models.DecimalField(max_digits=8, decimal_places=3, default=0)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -332,12 +359,35 @@ def _status_for_credit_in(field: str) -> list[When]:
     ]
 
 
+def earned_points(credit: float | None, points: Decimal) -> Decimal | None:
+    """The points a credit in [0, 1] earns of a part's `points`: the rule every score in points follows.
+
+    Exact in decimal from the credit as written (0.1 × 3 is 0.3, not 0.30000000000000004); the
+    attempt's total alone is rounded, once (quiz.grading.attempt_total)."""
+    return None if credit is None else Decimal(str(credit)) * points
+
+
+AWAITING_REVIEW_STATUSES = (ResponseStatus.NEEDS_REVIEW, ResponseStatus.INVALID)
+
+
+def awaiting_review_condition(prefix: str = "") -> Q:
+    """Response.awaiting_review as a condition on responses a model `prefix` away (e.g. "responses__")."""
+    return Q(
+        **{
+            f"{prefix}status__in": AWAITING_REVIEW_STATUSES,
+            f"{prefix}review_score__isnull": True,
+            f"{prefix}override_score__isnull": True,
+        }
+    )
+
+
 class ResponseQuerySet(models.QuerySet):
-    def with_counted_verdict(self) -> ResponseQuerySet:
-        """Annotate `verdict_status` and `verdict_feedback`: Response.counted_status and
-        Response.counted_feedback in SQL, for exports and statistics."""
+    def with_final_credit(self) -> ResponseQuerySet:
+        """Annotate `verdict_credit`, `verdict_status` and `verdict_feedback`: Response.final_credit,
+        Response.counted_status and Response.counted_feedback in SQL."""
         decided_status = [*_status_for_credit_in("override_score"), *_status_for_credit_in("review_score")]
         return self.annotate(
+            verdict_credit=Coalesce("override_score", "review_score", "score", output_field=FloatField()),
             verdict_status=Case(*decided_status, default=F("status"), output_field=models.CharField()),
             verdict_feedback=Case(
                 When(override_score__isnull=False, then=F("override_reason")),
@@ -346,6 +396,16 @@ class ResponseQuerySet(models.QuerySet):
                 output_field=models.TextField(),
             ),
         )
+
+    def with_points(self) -> ResponseQuerySet:
+        """Also annotate `verdict_points`: Response.points in SQL, a float (SQLite has no decimal arithmetic)."""
+        return self.with_final_credit().annotate(
+            verdict_points=F("verdict_credit") * Cast("part__points", FloatField())
+        )
+
+    def awaiting_review(self) -> ResponseQuerySet:
+        """The responses whose Response.awaiting_review is true."""
+        return self.filter(awaiting_review_condition())
 
 
 class Response(models.Model):
@@ -408,13 +468,18 @@ class Response(models.Model):
         return f"{self.attempt} — {self.part}"
 
     @property
-    def final_score(self) -> float | None:
+    def final_credit(self) -> float | None:
         """The credit that counts: an override, else a confirmed review, else the computed one."""
         if self.override_score is not None:
             return self.override_score
         if self.review_score is not None:
             return self.review_score
         return self.score
+
+    @property
+    def points(self) -> Decimal | None:
+        """The points the credit that counts earns; None before the part has a score."""
+        return earned_points(self.final_credit, self.part.points)
 
     @property
     def counted_status(self) -> str:
@@ -440,7 +505,7 @@ class Response(models.Model):
     @property
     def awaiting_review(self) -> bool:
         """A written answer, or one that could not be read, that no teacher has scored yet."""
-        waiting = self.status in (ResponseStatus.NEEDS_REVIEW, ResponseStatus.INVALID)
+        waiting = self.status in AWAITING_REVIEW_STATUSES
         return waiting and self.review_score is None and self.override_score is None
 
 

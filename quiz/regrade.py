@@ -23,11 +23,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from quiz import services
+from quiz import grading, services
 from quiz.formatting import format_change, format_points
 from quiz.lti import outbox as lms_outbox
 from quiz.models import Attempt, AttemptEvent, AttemptState, Quiz, Response, ResponseStatus, ScoreChange
-from quiz.statistics import FINISHED_STATES, quiz_parts
+from quiz.statistics import quiz_parts
 
 CHUNK_SIZE = 500
 VERDICT_FIELDS = [name for name in services.GRADED_FIELDS if name != "graded_at"]
@@ -124,7 +124,7 @@ def regrade_quiz(*, quiz: Quiz, dry_run: bool = False, actor=None, now: datetime
     parts = {part.id: part for part in quiz_parts(quiz)}
     specs = {part_id: part.spec() for part_id, part in parts.items()}
     ids = list(
-        Attempt.objects.filter(quiz=quiz, state__in=FINISHED_STATES).order_by("id").values_list("id", flat=True)
+        Attempt.objects.finished().filter(quiz=quiz).order_by("id").values_list("id", flat=True)
     )
     for start in range(0, len(ids), CHUNK_SIZE):
         _regrade_chunk(ids[start : start + CHUNK_SIZE], report, parts, specs, actor=actor, now=now)
@@ -147,7 +147,7 @@ class _Pending:
 @transaction.atomic
 def _regrade_chunk(ids: list[int], report: RegradeReport, parts: dict, specs: dict, *, actor, now: datetime) -> None:
     quiz = report.quiz
-    attempts = Attempt.objects.filter(id__in=ids, state__in=FINISHED_STATES).select_related("student").order_by("id")
+    attempts = Attempt.objects.finished().filter(id__in=ids).select_related("student").order_by("id")
     if not report.dry_run:
         attempts = attempts.select_for_update(of=("self",))
     attempts = list(attempts)
@@ -160,7 +160,11 @@ def _regrade_chunk(ids: list[int], report: RegradeReport, parts: dict, specs: di
         attempt.quiz = quiz
         report.attempts += 1
         part_changes, updated = _regrade_attempt(attempt, responses[attempt.id], specs, report.errors, now)
-        total, maximum, state = _expected_total(responses[attempt.id], quiz.review_free_text)
+        # From the responses in memory: calling services.recompute_total for each changed attempt would
+        # read every response again (10,000 attempts whose points all changed).
+        expected = grading.attempt_total(responses[attempt.id], review_free_text=quiz.review_free_text)
+        total, maximum = expected.score, expected.maximum
+        state = AttemptState.NEEDS_REVIEW if expected.awaiting_review else AttemptState.GRADED
         if part_changes or (total, maximum, state) != (attempt.score, attempt.max_score, attempt.state):
             pending.append(_Pending(attempt, attempt.score, part_changes, updated, total, maximum, state))
     if not report.dry_run and pending:
@@ -196,7 +200,7 @@ def _regrade_attempt(
         question = group[0].part.question
         params = attempt.params.get(question.key, question.params)
         try:
-            verdicts = services.grade_responses(
+            verdicts = grading.grade_answers(
                 question,
                 params,
                 [specs[response.part_id] for response in group],
@@ -230,21 +234,6 @@ def _part_change(response: Response, before: tuple) -> PartChange:
         new_status=response.status,
         kept=response.override_score is not None or response.review_score is not None,
     )
-
-
-def _expected_total(responses: list[Response], review_free_text: bool) -> tuple[Decimal, Decimal, str]:
-    """The total, maximum and state of an attempt, by the rule of `services.recompute_total`.
-
-    Computed from the responses already in memory, because calling the service for each
-    changed attempt would read every response again (10,000 attempts whose points all
-    changed); the tests hold the two equal.
-    """
-    total = sum(
-        (Decimal(str(r.final_score)) * r.part.points for r in responses if r.final_score is not None), Decimal(0)
-    )
-    maximum = sum((r.part.points for r in responses), Decimal(0))
-    waiting = any(r.awaiting_review and (review_free_text or r.unreadable) for r in responses)
-    return total.quantize(Decimal("0.001")), maximum, AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
 
 
 def _save(pending: list[_Pending], actor, now: datetime) -> None:

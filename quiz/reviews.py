@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from quiz import services
 from quiz.formatting import count_points, format_points
-from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange
+from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange, earned_points
 
 
 class DecisionError(ValueError):
@@ -43,7 +43,7 @@ def _describe_change(response: Response, previous: float | None, new: float | No
     """“Question 6b: 0.5 → 0.75 of 1 point”, for the attempt's log."""
 
     def points(credit):
-        return "—" if credit is None else format_points(credit * float(response.part.points))
+        return "—" if credit is None else format_points(earned_points(credit, response.part.points))
 
     return f"{response.part.label}: {points(previous)} → {points(new)} of {count_points(response.part.points)}"
 
@@ -65,7 +65,7 @@ def confirm_suggestion(*, response: Response, suggested: float, teacher, now: da
     response = _lock_response(response)
     current = response.score
     if current is None or not math.isclose(current, suggested, abs_tol=1e-9):
-        now_suggested = "none" if current is None else count_points(current * float(response.part.points))
+        now_suggested = "none" if current is None else count_points(earned_points(current, response.part.points))
         raise DecisionError(
             f"{response.part.label}: the suggested score changed since the page was shown (now: {now_suggested}). "
             "Check it and confirm again."
@@ -99,7 +99,7 @@ def override_score(*, response: Response, score: float, reason: str, teacher, no
         raise DecisionError("An override needs a reason; the student sees it.")
     response = _lock_response(response)
     score, now = _check_credit(score), now or timezone.now()
-    previous = response.final_score
+    previous = response.final_credit
     response.override_score, response.override_reason, response.override_previous_score = score, reason, previous
     response.overridden_by, response.overridden_at = teacher, now
     response.save(

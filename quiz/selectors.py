@@ -20,7 +20,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -30,7 +29,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
 
 from quiz.markup import ConceptMark, concept_checklist, highlight_concepts, histogram_svg
 from quiz.models import (
@@ -45,25 +43,18 @@ from quiz.models import (
     Response,
     ResponseStatus,
     ScoreChange,
+    awaiting_review_condition,
 )
 from quiz.roles import STUDENTS, TEACHERS
 
-FINISHED = (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
 GRADEBOOK_PAGE_SIZE = 25
 ROSTER_PAGE_SIZE = 50
 
 
 
 def _pending(prefix: str = "") -> Q:
-    """Responses waiting for a teacher (as Response.awaiting_review says), from a model `prefix` away."""
-    waiting = Q(
-        **{
-            f"{prefix}status__in": (ResponseStatus.NEEDS_REVIEW, ResponseStatus.INVALID),
-            f"{prefix}review_score__isnull": True,
-            f"{prefix}override_score__isnull": True,
-        }
-    )
-    return waiting & ~Q(**{f"{prefix}attempt__state": AttemptState.IN_PROGRESS})
+    """Responses of submitted attempts waiting for a teacher, from a model `prefix` away."""
+    return awaiting_review_condition(prefix) & ~Q(**{f"{prefix}attempt__state": AttemptState.IN_PROGRESS})
 
 
 # --- My quizzes --------------------------------------------------------------------------------
@@ -100,7 +91,7 @@ def quiz_summaries() -> list[QuizSummary]:
     summaries = {
         quiz.pk: QuizSummary(quiz, quiz.started, quiz.submitted, quiz.awaiting_review) for quiz in quizzes
     }
-    finished = Attempt.objects.filter(state__in=FINISHED, score__isnull=False, max_score__gt=0)
+    finished = Attempt.objects.finished().filter(score__isnull=False, max_score__gt=0)
     for quiz_id, score, max_score in finished.values_list("quiz_id", "score", "max_score"):
         summaries[quiz_id].percentages.append(float(score * 100 / max_score))
     return list(summaries.values())
@@ -217,11 +208,11 @@ def _points_by_question(attempt_ids: list[int]) -> dict[tuple[int, int], float]:
     """Points that count, summed per attempt and question, from the final credit of each response."""
     if not attempt_ids:
         return {}
-    final = Coalesce("override_score", "review_score", "score", output_field=FloatField())
     totals = (
         Response.objects.filter(attempt_id__in=attempt_ids)
+        .with_points()
         .values("attempt_id", "part__question_id")
-        .annotate(points=Sum(final * Cast("part__points", FloatField())))
+        .annotate(points=Sum("verdict_points"))
     )
     return {
         (row["attempt_id"], row["part__question_id"]): row["points"] for row in totals if row["points"] is not None
@@ -288,9 +279,8 @@ class PartRow:
     override_form: object = None
 
     @property
-    def points(self) -> float | None:
-        credit = self.response.final_score if self.response else None
-        return None if credit is None else credit * float(self.part.points)
+    def points(self) -> Decimal | None:
+        return self.response.points if self.response else None
 
     @property
     def answer(self):

@@ -13,7 +13,6 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 import grader
+from quiz import grading
 from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
@@ -39,7 +39,6 @@ from quiz.preview import random_seed
 
 logger = logging.getLogger(__name__)
 
-UNGRADABLE_FEEDBACK = "This answer could not be read automatically; your teacher will grade it."
 MAX_SEQUENCE = 2**31 - 1  # the largest value a PositiveIntegerField holds on every database
 GRADED_FIELDS = [
     "score", "status", "mistake", "feedback", "expected", "concepts_found", "concepts_missed", "graded_at",
@@ -87,10 +86,6 @@ def available_quizzes(user) -> QuerySet[Quiz]:
 
 def _accommodation(student, quiz: Quiz) -> Accommodation | None:
     return Accommodation.objects.filter(student=student, quiz=quiz).first()
-
-
-def attempt_limit(student, quiz: Quiz) -> int:
-    return _attempt_limit(quiz, _accommodation(student, quiz))
 
 
 def time_limit_minutes(student, quiz: Quiz) -> int | None:
@@ -347,8 +342,9 @@ def submit_attempt(*, attempt: Attempt, auto: bool = False, now: datetime | None
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
     if not attempt.is_open:
         return attempt
-    attempt.state, attempt.submitted_at, attempt.auto_submitted = AttemptState.SUBMITTED, now, auto
-    attempt.save(update_fields=["state", "submitted_at", "auto_submitted"])
+    # Grading below sets the state (graded, or needs review) in this same transaction.
+    attempt.submitted_at, attempt.auto_submitted = now, auto
+    attempt.save(update_fields=["submitted_at", "auto_submitted"])
     if auto:
         _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
     else:
@@ -373,7 +369,7 @@ def grade_attempt(attempt: Attempt) -> Attempt:
         question = group[0].part.question
         # A question added after the attempt started has no stored numbers: it gets its seed values.
         params = attempt.params.get(question.key, question.params)
-        verdicts = grade_responses(
+        verdicts = grading.grade_answers(
             question,
             params,
             [response.part.spec() for response in group],
@@ -388,22 +384,6 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     return recompute_total(attempt)
 
 
-def grade_responses(question: Question, params: dict, specs: list, answers: dict[str, str]) -> dict:
-    """The grader's verdict on each answer to one question (ValueError if its numbers are refused).
-
-    An answer the grader fails on is a fault in the grader, never the student's: it is
-    "could not be read" and goes to the teacher, and the rest of the attempt is graded."""
-    computation = grader.compute(question.calculator, params) if question.calculator else None
-    verdicts = {}
-    for spec in specs:
-        try:
-            verdicts[spec.key] = grader.grade_part(spec, computation, answers.get(spec.key, ""))
-        except Exception:  # any fault at all: one answer must never stop a submission
-            logger.exception("grading %s%s failed", question.key, spec.key)
-            verdicts[spec.key] = grader.Verdict(0.0, ResponseStatus.INVALID, None, UNGRADABLE_FEEDBACK, "")
-    return verdicts
-
-
 def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -> None:
     """Store a grader verdict on a response (not saved); grading and regrading both use it."""
     response.score = verdict.score
@@ -416,25 +396,17 @@ def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -
     response.graded_at = now
     if verdict.status == ResponseStatus.NEEDS_REVIEW and not review:
         # The quiz accepts the rubric's suggestion as it is: the status follows the score like any part's.
-        response.status = status_for_score(verdict.score)
+        response.status = ResponseStatus.for_credit(verdict.score)
         response.feedback = "Scored by the concepts your answer covers."
-
-
-def status_for_score(score: float) -> str:
-    """The status a credit in [0, 1] earns: correct, partial or incorrect."""
-    return ResponseStatus.for_credit(score)
 
 
 def recompute_total(attempt: Attempt) -> Attempt:
     """Sum the scores that count into a closed attempt's total, and set whether it awaits review."""
-    responses = list(attempt.responses.select_related("part"))
-    total = sum(
-        (Decimal(str(r.final_score)) * r.part.points for r in responses if r.final_score is not None), Decimal(0)
+    total = grading.attempt_total(
+        attempt.responses.select_related("part"), review_free_text=attempt.quiz.review_free_text
     )
-    attempt.max_score = sum((r.part.points for r in responses), Decimal(0))
-    attempt.score = total.quantize(Decimal("0.001"))
-    waiting = any(r.awaiting_review and (attempt.quiz.review_free_text or r.unreadable) for r in responses)
-    attempt.state = AttemptState.NEEDS_REVIEW if waiting else AttemptState.GRADED
+    attempt.score, attempt.max_score = total.score, total.maximum
+    attempt.state = AttemptState.NEEDS_REVIEW if total.awaiting_review else AttemptState.GRADED
     attempt.save(update_fields=["score", "max_score", "state"])
     lms_outbox.queue_scores([attempt])
     return attempt

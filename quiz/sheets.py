@@ -70,8 +70,7 @@ class PartSheet:
     @property
     def points_earned(self) -> Decimal | None:
         """The points that count, or while a teacher has yet to decide, the points suggested."""
-        score = self.response.final_score
-        return None if score is None else Decimal(str(score)) * self.part.points
+        return self.response.points
 
     @property
     def points_decided(self) -> Decimal:

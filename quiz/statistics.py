@@ -15,16 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Case, CharField, F, Q, Value, When
-from django.db.models.functions import Coalesce
 
 import grader
-from quiz.models import AnswerKind, Attempt, AttemptState, Part, Quiz, Response, ResponseStatus
+from quiz.models import FINISHED_STATES, AnswerKind, Attempt, Part, Quiz, Response, ResponseStatus
 
 logger = logging.getLogger(__name__)
 
 COMMON_ANSWERS = 5
 WRONG_STATUSES = (ResponseStatus.INCORRECT, ResponseStatus.PARTIAL, ResponseStatus.INVALID)
-FINISHED_STATES = (AttemptState.SUBMITTED, AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
 
 
 def quiz_parts(quiz: Quiz) -> list[Part]:
@@ -145,7 +143,7 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
     attempt_rows = {
         attempt_id: row
         for row, attempt_id in enumerate(
-            Attempt.objects.filter(quiz=quiz, state__in=FINISHED_STATES).order_by("id").values_list("id", flat=True)
+            Attempt.objects.finished().filter(quiz=quiz).order_by("id").values_list("id", flat=True)
         )
     }
     columns = {part.id: column for column, part in enumerate(parts)}
@@ -203,13 +201,12 @@ def _verdict_rows(quiz: Quiz) -> Iterable[tuple]:
     wrong_answer = Q(verdict_status__in=WRONG_STATUSES) & ~Q(part__kind=AnswerKind.TEXT)
     return (
         Response.objects.filter(attempt__quiz=quiz, attempt__state__in=FINISHED_STATES)
-        .with_counted_verdict()
+        .with_final_credit()
         .annotate(
-            credit=Coalesce("override_score", "review_score", "score"),
             wrong_text=Case(When(wrong_answer, then=F("text")), default=Value(""), output_field=CharField()),
         )
         .order_by()
-        .values_list("attempt_id", "part_id", "credit", "verdict_status", "mistake", "wrong_text")
+        .values_list("attempt_id", "part_id", "verdict_credit", "verdict_status", "mistake", "wrong_text")
         .iterator(chunk_size=5000)
     )
 

@@ -12,8 +12,6 @@ from decimal import Decimal
 
 from quiz.models import Attempt, AttemptState, Quiz
 
-FINISHED = (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
-
 
 @dataclass(frozen=True)
 class CountingGrade:
@@ -28,7 +26,7 @@ def grade_that_counts(student, quiz: Quiz) -> CountingGrade | None:
     """The student's grade for the quiz: the highest-scoring finished attempt (the latest among equals);
     None before any attempt is finished."""
     finished = list(
-        Attempt.objects.filter(student=student, quiz=quiz, state__in=FINISHED, score__isnull=False).order_by(
+        Attempt.objects.finished().filter(student=student, quiz=quiz, score__isnull=False).order_by(
             "-score", "-number"
         )
     )

@@ -26,8 +26,6 @@ from pylti1p3.service_connector import ServiceConnector
 
 ROLE = "https://purl.imsglobal.org/spec/lti/claim/roles"
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
-CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
-RESOURCE_LINK = "https://purl.imsglobal.org/spec/lti/claim/resource_link"
 DEPLOYMENT_ID = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 LAUNCH_PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"

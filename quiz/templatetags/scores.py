@@ -3,6 +3,7 @@
 from django import template
 
 from quiz.formatting import count_points, format_change, format_points
+from quiz.models import earned_points
 
 register = template.Library()
 
@@ -28,10 +29,10 @@ def point_count(value) -> str:
 @register.filter
 def as_points(credit: float | None, part) -> str:
     """A credit in [0, 1] as points of the part: {{ change.new_score|as_points:part }}."""
-    return points(None if credit is None else credit * float(part.points))
+    return points(earned_points(credit, part.points))
 
 
 @register.filter
 def as_point_count(credit: float | None, part) -> str:
     """A credit in [0, 1] as points of the part with their unit: {{ response.score|as_point_count:part }}."""
-    return point_count(None if credit is None else credit * float(part.points))
+    return point_count(earned_points(credit, part.points))

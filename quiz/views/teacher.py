@@ -31,7 +31,7 @@ from quiz.forms import (
     StudentLookupForm,
 )
 from quiz.markup import concept_checklist, highlight_concepts
-from quiz.models import Attempt, Part, Quiz, Response
+from quiz.models import Attempt, Part, Quiz, Response, earned_points
 from quiz.roles import teacher_required
 
 # --- One helper per object: teachers see every quiz; anything else is a 404. ---------------------
@@ -122,7 +122,7 @@ def _review_form(response: Response, data=None, *, autofocus: bool = False) -> R
 
 
 def _override_form(response: Response, data=None) -> OverrideForm:
-    initial = {"points": _points(response.part, response.final_score)}
+    initial = {"points": _points(response.part, response.final_credit)}
     return OverrideForm(data, part=response.part, prefix=f"override-{response.pk}", initial=initial)
 
 
@@ -133,7 +133,7 @@ def _review_credit(response: Response) -> float | None:
 
 def _points(part: Part, credit: float | None):
     """A credit shown as points with two decimals, as the score field expects them."""
-    return None if credit is None else round(credit * float(part.points), 2)
+    return None if credit is None else round(float(earned_points(credit, part.points)), 2)
 
 
 @require_POST
@@ -261,8 +261,8 @@ def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpRespons
         messages.error(request, "The suggested score did not arrive intact; reload the page and confirm again.")
     elif _decide(request, reviews.confirm_suggestion, response=response, suggested=form.cleaned_data["suggested"],
                  teacher=request.user):
-        credit = form.cleaned_data["suggested"] * float(response.part.points)
-        messages.success(request, f"{response.part.label}: {count_points(credit)} confirmed.")
+        confirmed = earned_points(form.cleaned_data["suggested"], response.part.points)
+        messages.success(request, f"{response.part.label}: {count_points(confirmed)} confirmed.")
         return _back_to_part(response)
     return _render_attempt(request, response.attempt, status=400)
 

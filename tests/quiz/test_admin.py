@@ -50,3 +50,23 @@ def test_the_quiz_admin_offers_to_show_suggested_scores_off_by_default(admin_cli
     assert "checked" not in checkbox
     assert '<label class="vCheckboxLabel" for="id_show_suggested_scores">Show suggested scores</label>' in fieldset
     assert quiz.show_suggested_scores is False
+
+
+def test_the_admins_part_list_reads_each_table_once(admin_client, quiz, django_assert_num_queries):
+    url = reverse("admin:quiz_part_changelist")
+    admin_client.get(url)  # Django caches the content types the first page looks up
+    with django_assert_num_queries(7):
+        # the session, the admin, the quizzes to filter by, the count of parts (filtered and in all),
+        # the parts with their questions, and the questions' parts that their labels read
+        page = admin_client.get(url)
+    assert "Question 2b" in page.content.decode()
+
+
+def test_the_admins_attempt_page_reads_each_table_once(admin_client, graded, django_assert_num_queries):
+    url = reverse("admin:quiz_attempt_change", args=[graded.pk])
+    admin_client.get(url)  # Django caches the content types the first page looks up
+    with django_assert_num_queries(7):
+        # the session, the admin, the attempt, its responses with their attempts, students, quizzes, parts
+        # and questions, the questions' parts for the labels, and the attempt's student and quiz for its fields
+        page = admin_client.get(url)
+    assert "Question 2b" in page.content.decode()

@@ -2,11 +2,17 @@
 verdict that counts reads the same from a Response and from SQL."""
 
 import itertools
+import math
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+import grader
+from quiz import grading, selectors
 from quiz.models import Attempt, Part, Response, ResponseStatus
 
 
@@ -99,7 +105,7 @@ def test_the_status_and_feedback_that_count_read_the_same_in_python_and_sql(quiz
         )
         for (attempt, part), (status, review, override) in zip(places, DECISIONS, strict=False)
     )
-    responses = list(Response.objects.with_counted_verdict())
+    responses = list(Response.objects.with_final_credit())
     assert len(responses) == len(DECISIONS)
     for response in responses:
         assert (response.verdict_status, response.verdict_feedback) == (
@@ -112,3 +118,63 @@ def test_the_status_and_feedback_that_count_read_the_same_in_python_and_sql(quiz
         else:
             expected = (response.status, "Awaiting review by your teacher.")
         assert (response.counted_status, response.counted_feedback) == expected
+
+
+# --- The credit and the points that count, in Python and in SQL ----------------------------------
+
+credits = st.one_of(st.none(), st.floats(min_value=0, max_value=1))
+decisions = st.lists(
+    st.tuples(
+        st.sampled_from(ResponseStatus.values),  # what the grader said
+        credits,  # the computed score
+        credits,  # a confirmed review
+        credits,  # an override
+        st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999.99"), places=2),  # the part's points
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=decisions)
+def test_the_credit_points_and_review_that_count_read_the_same_in_python_and_sql(attempt, rows):
+    """Response.final_credit, .points and .awaiting_review equal their annotations and filter, on any
+    database, and the gradebook's cells add up to the attempt's total."""
+    Response.objects.all().delete()
+    parts = list(Part.objects.order_by("pk")[: len(rows)])
+    for part, (*_, points) in zip(parts, rows, strict=False):
+        part.points = points
+    Part.objects.bulk_update(parts, ["points"])
+    Response.objects.bulk_create(
+        Response(attempt=attempt, part=part, status=status, score=score, review_score=review, override_score=override)
+        for part, (status, score, review, override, _) in zip(parts, rows, strict=False)
+    )
+    responses = list(Response.objects.with_points().select_related("part"))
+    for response in responses:
+        assert response.verdict_credit == response.final_credit
+        if response.points is None:
+            assert response.verdict_points is None
+        else:
+            assert math.isclose(response.verdict_points, response.points, rel_tol=1e-12, abs_tol=1e-9)
+    waiting = {response.pk for response in responses if response.awaiting_review}
+    assert set(Response.objects.awaiting_review().values_list("pk", flat=True)) == waiting
+
+    total = grading.attempt_total(responses, review_free_text=True)
+    cells = selectors.gradebook_page(attempt.quiz, selectors.GradebookFilters(), 1).rows[0].question_points
+    assert math.isclose(sum(cell or 0 for cell in cells), total.score, abs_tol=0.0005 + 1e-9)
+
+
+def test_a_parts_spec_is_parsed_once_and_again_after_a_save_or_a_reload(quiz, monkeypatch):
+    part = Part.objects.get(question__key="q2", key="b")
+    parsed = []
+    real = grader.PartSpec.from_dict
+    monkeypatch.setattr(grader.PartSpec, "from_dict", lambda data: parsed.append(data) or real(data))
+    assert part.spec() is part.spec()
+    part.unit = "KB"
+    part.save()
+    assert part.spec().unit == "KB"
+    Part.objects.filter(pk=part.pk).update(unit="GB")
+    part.refresh_from_db()
+    assert part.spec().unit == "GB"
+    assert len(parsed) == 3

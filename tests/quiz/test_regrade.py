@@ -106,7 +106,7 @@ def test_regrade_keeps_an_override_and_reports_it_as_kept(quiz, graded, tess):
     report = regrade_quiz(quiz=quiz, actor=tess)
 
     response = _response(bob_attempt, "q2")
-    assert (response.override_score, response.score, response.final_score) == (1.0, 0.5, 1.0)
+    assert (response.override_score, response.score, response.final_credit) == (1.0, 0.5, 1.0)
     [change] = report.changes
     assert change.parts[0].kept
     assert change.delta == 0

@@ -1,5 +1,7 @@
 """My quizzes and the gradebook: what a teacher reads, and in how many queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -81,3 +83,26 @@ def test_my_quizzes_runs_the_same_queries_for_5_and_50_attempts(
     # 5 quizzes with their attempt counts, 6 finished attempts' scores.
     with django_assert_num_queries(6):
         assert teacher_client.get(reverse("teacher_home")).status_code == 200
+
+
+def test_the_state_filter_offers_the_states_an_attempt_can_be_in_and_each_finds_its_attempts(
+    teacher_client, quiz, alice, bob, students, submitted_attempt
+):
+    waiting = submitted_attempt(alice)  # its written answer waits for a teacher
+    graded = submitted_attempt(students(1)[0])
+    graded.responses.filter(status="needs_review").update(review_score=1)
+    services.recompute_total(graded)
+    open_attempt = services.start_attempt(student=bob, quiz=quiz)
+    assert (waiting.state, graded.state, open_attempt.state) == ("needs_review", "graded", "in_progress")
+    url = reverse("teacher_gradebook", args=[quiz.pk])
+    links = {attempt: f'href="{reverse("teacher_attempt", args=[attempt.pk])}"' for attempt in
+             (waiting, graded, open_attempt)}
+
+    page = teacher_client.get(url).content.decode()
+    offered = re.findall(r'<option value="([^"]*)"', page.split('name="state"')[1].split("</select>")[0])
+    assert offered == ["", "in_progress", "needs_review", "graded"]
+    for state in offered[1:]:
+        page = teacher_client.get(f"{url}?state={state}").content.decode()
+        assert [attempt.state for attempt, link in links.items() if link in page] == [state]
+    page = teacher_client.get(f"{url}?state=submitted").content.decode()
+    assert all(link in page for link in links.values()), "a state no attempt can be in is ignored"

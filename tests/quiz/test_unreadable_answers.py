@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import grader.scoring
-from quiz import regrade, services
+from quiz import grading, regrade, services
 from quiz.models import Attempt, AttemptState, Part, Response, ResponseStatus
 
 # The shape that made the old size pattern backtrack for 30 s, at the longest an answer may be.
@@ -95,7 +95,7 @@ def test_a_grader_fault_on_one_answer_leaves_the_page_the_submit_and_the_rest_wo
     attempt.refresh_from_db()
     poisoned = response_to(attempt, "q2a")
     assert (poisoned.status, poisoned.score, poisoned.feedback) == (
-        ResponseStatus.INVALID, 0, services.UNGRADABLE_FEEDBACK,
+        ResponseStatus.INVALID, 0, grading.UNGRADABLE_FEEDBACK,
     )
     assert response_to(attempt, "q4a").status == ResponseStatus.CORRECT
     assert attempt.state == AttemptState.NEEDS_REVIEW

@@ -196,10 +196,7 @@ def _params_for(question: Question, seed: int | None) -> dict:
 
     The same seed for every question keeps an attempt reproducible with
     `show_question <key> --seed <attempt.seed>`."""
-    if seed is None or not question.calculator:
-        return question.params
-    parts = [part.spec() for part in question.parts.all()]
-    return grader.draw_params(question.calculator, question.params, question.ranges, seed, parts)
+    return question.draw_variant(seed)
 
 
 def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> datetime | None:
@@ -393,7 +390,7 @@ def grade_responses(question: Question, params: dict, specs: list, answers: dict
 
     An answer the grader fails on is a fault in the grader, never the student's: it is
     "could not be read" and goes to the teacher, and the rest of the attempt is graded."""
-    computation = grader.compute(question.calculator, params) if question.calculator else None
+    computation = question.computation(params)
     verdicts = {}
     for spec in specs:
         try:

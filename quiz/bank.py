@@ -48,7 +48,7 @@ QUIZ_SETTINGS = (
     "show_answers",
     "show_solutions",
 )
-QUESTION_FIELDS = ("order", "title", "prompt", "calculator", "params", "ranges", "given")
+QUESTION_FIELDS = ("order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas", "constraints")
 PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
 FILE_NAMES = {"correct_choice": "correct"}
 """Model fields the bank file names differently."""
@@ -106,7 +106,12 @@ def _validate_question(question: dict, where: str) -> None:
     _require(question, "title", where)
     _require(question, "prompt", where)
     calculator = question.get("calculator") or ""
+    formulas = question.get("formulas")
     params = question.get("params") or {}
+    if calculator and formulas:
+        raise BankError(f"{where}: give either 'calculator' or 'formulas', not both")
+    if question.get("constraints") and not formulas:
+        raise BankError(f"{where}: 'constraints' need 'formulas'")
     try:
         if calculator:
             if calculator not in grader.CALCULATORS:
@@ -119,7 +124,19 @@ def _validate_question(question: dict, where: str) -> None:
     for name in question.get("given") or []:
         if name not in params:
             raise BankError(f"{where}: given: '{name}' is not a parameter")
+    specs = _validate_parts(question, where, calculator, computation if calculator else None)
+    if formulas is not None:
+        try:
+            grader.validate_formula_question(question, specs)
+        except grader.FormulaError as error:
+            # The grader's message already names the question, the output or constraint and the numbers.
+            raise BankError(str(error)) from error
+
+
+def _validate_parts(question: dict, where: str, calculator: str, computation) -> list:
+    """Each part checked on its own, and its outputs against the calculator's; the parts' specs."""
     parts = _require(question, "parts", where, list)
+    specs = []
     part_keys: set[str] = set()
     for index, part in enumerate(parts):
         if not isinstance(part, dict):
@@ -135,13 +152,15 @@ def _validate_question(question: dict, where: str) -> None:
             raise BankError(f"{part_where}: {error}") from error
         needed = ([spec.output] + [mistake.output for mistake in spec.mistakes]) if spec.output else []
         for output in needed:
-            if not calculator:
-                raise BankError(f"{part_where}: output '{output}' needs a calculator on the question")
-            if output not in computation.outputs:
+            if not calculator and question.get("formulas") is None:
+                raise BankError(f"{part_where}: output '{output}' needs a calculator or formulas on the question")
+            if calculator and output not in computation.outputs:
                 raise BankError(f"{part_where}: output '{output}' is not computed by {calculator}")
         points = part.get("points", 1)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
             raise BankError(f"{part_where}: points: must be a positive number")
+        specs.append(spec)
+    return specs
 
 
 # --- Importing -------------------------------------------------------------------------------------------
@@ -418,6 +437,10 @@ def _question_values(data: dict, order: int) -> dict:
             "params": data.get("params") or {},
             "ranges": data.get("ranges") or {},
             "given": data.get("given") or [],
+            # Pairs, not a mapping: PostgreSQL's jsonb does not keep a mapping's order, and a formula
+            # may only use the outputs before it.
+            "formulas": [[name, expression] for name, expression in (data.get("formulas") or {}).items()],
+            "constraints": data.get("constraints") or [],
         },
         f"question {data['key']}",
     )
@@ -505,7 +528,14 @@ def _file_form(merges: dict[str, _Merge], values: dict, part_values: dict) -> di
         }
         for key, fields in part_values.items()
     ]
-    return {**merged(merges[""], values), "parts": parts}
+    question = merged(merges[""], values)
+    question["formulas"] = formulas_mapping(question["formulas"])
+    return {"key": merges[""].obj.key, **question, "parts": parts}
+
+
+def formulas_mapping(pairs: list) -> dict | None:
+    """Stored formulas as the bank file writes them: output → expression, in order (None: no formulas)."""
+    return {name: expression for name, expression in pairs} if pairs else None
 
 
 def _plain(value):

@@ -133,16 +133,30 @@ def _storable(value) -> bool:
     return True
 
 
+FORMULA_ERROR_FIELDS = (("params", "params"), ("ranges", "ranges"), ("constraint", "constraints"))
+"""Where a FormulaError's place (`params.h`, `constraint `out_h >= 1``) puts its message; anything else: formulas."""
+
+
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ["quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given"]
-        field_classes = {"params": StrictJSONField, "ranges": StrictJSONField, "given": StrictJSONField}
+        fields = [
+            "quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas",
+            "constraints",
+        ]  # fmt: skip
+        field_classes = {name: StrictJSONField for name in ("params", "ranges", "given", "formulas", "constraints")}
 
     def clean(self):
         cleaned = super().clean()
         calculator = cleaned.get("calculator") or ""
         params = cleaned.get("params") or {}
+        if cleaned.get("formulas") or cleaned.get("constraints"):
+            if calculator:
+                raise ValidationError(
+                    {"calculator": "Give either a calculator or formulas, not both."}, code="calculator_and_formulas"
+                )
+            self._check_formulas(cleaned)
+            return cleaned
         if not calculator:
             return cleaned
         if calculator not in grader.CALCULATORS:
@@ -162,6 +176,38 @@ class QuestionAdminForm(forms.ModelForm):
             if name not in params:
                 self.add_error("given", ValidationError(f"'{name}' is not a parameter.", code="unknown_given"))
         return cleaned
+
+    def _check_formulas(self, cleaned: dict) -> None:
+        """The formulas checked as a bank load checks them: with the question's saved parts, on its own
+        numbers and 100 variants."""
+        pairs = cleaned.get("formulas")
+        if not (
+            isinstance(pairs, list)
+            and all(isinstance(pair, list) and len(pair) == 2 and all(isinstance(text, str) for text in pair)
+                    for pair in pairs)
+            and len({name for name, _ in pairs}) == len(pairs)
+        ):  # fmt: skip
+            self.add_error(
+                "formulas",
+                ValidationError(
+                    'Give [output, expression] pairs in order, each output once, e.g. [["out_h", "h - k + 1"]].',
+                    code="invalid_formulas",
+                ),
+            )
+            return
+        parts = [part.spec() for part in self.instance.parts.all()] if self.instance.pk else []
+        question = {
+            "key": cleaned.get("key") or "",
+            "params": cleaned.get("params") or {},
+            "ranges": cleaned.get("ranges") or {},
+            "formulas": dict(pairs),
+            "constraints": cleaned.get("constraints") or [],
+        }
+        try:
+            grader.validate_formula_question(question, parts)
+        except grader.FormulaError as error:
+            field = next((name for prefix, name in FORMULA_ERROR_FIELDS if error.where.startswith(prefix)), "formulas")
+            self.add_error(field, ValidationError(str(error), code="invalid_formulas"))
 
 
 class PartAdminForm(forms.ModelForm):
@@ -192,16 +238,19 @@ class PartAdminForm(forms.ModelForm):
 
 
 def _check_outputs(question: Question, spec: grader.PartSpec) -> None:
-    if not question.calculator:
-        raise ValidationError("A part with an output needs a calculator on its question.", code="no_calculator")
+    if not question.is_computed:
+        raise ValidationError(
+            "A part with an output needs a calculator or formulas on its question.", code="no_calculator"
+        )
     try:
-        outputs = grader.compute(question.calculator, question.params).outputs
+        outputs = question.computation(question.params).outputs
     except ValueError as error:
         raise ValidationError(f"The question's parameters are invalid: {error}", code="invalid_params") from error
+    source = question.calculator or "the question's formulas"
     for name in [spec.output, *(mistake.output for mistake in spec.mistakes)]:
         if name not in outputs:
             raise ValidationError(
-                f"'{name}' is not an output of {question.calculator} (outputs: {', '.join(sorted(outputs))}).",
+                f"'{name}' is not an output of {source} (outputs: {', '.join(sorted(outputs))}).",
                 code="unknown_output",
             )
 

@@ -1,5 +1,7 @@
 """Named users and the shipped quiz, shared by every test that needs the database."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -78,6 +80,16 @@ def admin_user(db, django_user_model):
 def quiz(db):
     """The shipped CNN quiz, loaded from its bank file."""
     return load_question_bank().quiz
+
+
+FORMULA_BANK = Path(__file__).resolve().parent / "data" / "formula_bank.yaml"
+"""A small quiz of formula questions, randomized (its first question is docs/authoring.md's example)."""
+
+
+@pytest.fixture
+def formula_quiz(db):
+    """The formula questions of tests/data/formula_bank.yaml, loaded as a bank file."""
+    return load_question_bank(FORMULA_BANK).quiz
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,7 @@ from django.urls import reverse
 import grader
 from quiz.bank import BankError, load_question_bank
 from quiz.models import Attempt, BankChange, Part, Question, Quiz
-
-FORMULA_BANK = Path(__file__).resolve().parents[1] / "data" / "formula_bank.yaml"
+from tests.conftest import FORMULA_BANK
 
 
 def bank_data() -> dict:
@@ -31,11 +30,6 @@ def write(tmp_path: Path, data: dict) -> Path:
 
 def question(data: dict, key: str) -> dict:
     return next(item for item in data["questions"] if item["key"] == key)
-
-
-@pytest.fixture
-def formula_quiz(db) -> Quiz:
-    return load_question_bank(FORMULA_BANK).quiz
 
 
 def test_formulas_are_stored_in_their_order_with_the_constraints(formula_quiz):

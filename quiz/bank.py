@@ -163,6 +163,79 @@ def _validate_parts(question: dict, where: str, calculator: str, computation) ->
     return specs
 
 
+# --- Exporting -------------------------------------------------------------------------------------------
+
+
+def export_bank(quiz: Quiz) -> dict:
+    """The quiz as a bank file holds it, from what the database holds now (edits included); loading it
+    into an empty database gives the same quiz, and loading it over this one changes nothing."""
+    questions = quiz.questions.prefetch_related("parts").order_by("order", "key")
+    return {
+        "quiz": {"key": quiz.key, "title": quiz.title, **{name: getattr(quiz, name) for name in QUIZ_SETTINGS}},
+        "questions": [_exported_question(question) for question in questions],
+    }
+
+
+def _exported_question(question: Question) -> dict:
+    values = {
+        "key": question.key,
+        "title": question.title,
+        "prompt": question.prompt,
+        "calculator": question.calculator,
+        "params": question.params,
+        "ranges": question.ranges,
+        "given": question.given,
+        "formulas": formulas_mapping(question.formulas),
+        "constraints": question.constraints,
+    }
+    # The file leaves out what is empty, as people write it; loading gives the same empty value.
+    question_data = {name: value for name, value in values.items() if value not in ("", None, {}, [])}
+    return {**question_data, "parts": [_exported_part(part) for part in question.parts.all()]}
+
+
+def _exported_part(part: Part) -> dict:
+    spec = {name: getattr(part, name) for name in Part.SPEC_FIELDS}
+    defaults = {name: Part._meta.get_field(name).get_default() for name in Part.SPEC_FIELDS}
+    return {
+        "key": part.key,
+        "prompt": part.prompt,
+        **({"points": _plain_number(part.points)} if part.points != 1 else {}),
+        **{name: value for name, value in spec.items() if name == "kind" or value != defaults[name]},
+        **({"correct": part.correct_choice} if part.correct_choice else {}),
+    }
+
+
+def _plain_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _BankDumper(yaml.SafeDumper):
+    """Writes as people write a bank file: a text of several lines as a block, a vector or a matrix of
+    numbers on one line."""
+
+
+def _is_flat(items: list) -> bool:
+    return all(isinstance(item, int | float) for item in items)
+
+
+_BankDumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None),
+)
+_BankDumper.add_representer(
+    list,
+    lambda dumper, items: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq",
+        items,
+        flow_style=_is_flat(items) or all(isinstance(item, list) and _is_flat(item) for item in items),
+    ),
+)
+
+
+def dump_bank(data: dict) -> str:
+    return yaml.dump(data, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=110)
+
+
 # --- Importing -------------------------------------------------------------------------------------------
 
 

@@ -34,7 +34,7 @@ $(STAMP): requirements.txt constraints.txt
 # from the file), and the demo accounts are created only when missing: restarting undoes nothing.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_question_bank
+	$(BIN)/python manage.py load_question_bank quiz/data/cnn-fundamentals.yaml quiz/data/cnn-shapes-and-costs.yaml
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -53,6 +53,8 @@ PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
 FILE_NAMES = {"correct_choice": "correct"}
 """Model fields the bank file names differently."""
 DEFAULT_BANK = Path(__file__).resolve().parent / "data" / "cnn-fundamentals.yaml"
+COSTS_BANK = DEFAULT_BANK.with_name("cnn-shapes-and-costs.yaml")
+"""The second shipped quiz, written with formulas only."""
 
 
 class BankError(ValueError):
@@ -343,6 +345,25 @@ class LoadReport:
 
 def load_question_bank(path: Path | str = DEFAULT_BANK, *, replace: bool = False, dry_run: bool = False) -> LoadReport:
     return load_bank(read_bank(path), source=Path(path).name, replace=replace, dry_run=dry_run)
+
+
+def load_question_banks(paths: list, *, replace: bool = False, dry_run: bool = False) -> list[LoadReport]:
+    """Several bank files at once: every file is read and checked before any is written, and all are
+    written in one transaction. A BankError's message starts with the file's name."""
+    banks = []
+    for path in paths:
+        try:
+            banks.append((Path(path), read_bank(path)))
+        except BankError as error:
+            raise BankError(f"{path}: {error}") from error
+    reports = []
+    with transaction.atomic():
+        for path, data in banks:
+            try:
+                reports.append(load_bank(data, source=path.name, replace=replace, dry_run=dry_run))
+            except BankError as error:
+                raise BankError(f"{path}: {error}") from error
+    return reports
 
 
 def load_bank(data: dict, *, source: str = "", replace: bool = False, dry_run: bool = False) -> LoadReport:

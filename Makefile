@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/parsing.py
 	$(BIN)/python bench/formulas.py
+	$(BIN)/python bench/bank_load.py
 	$(BIN)/python bench/written_answers.py $(WRITTEN_ARGS)
 	$(BIN)/python bench/batch.py $(BATCH_ARGS)
 	$(BIN)/python bench/lti.py

@@ -651,7 +651,11 @@ def _hash(model_field: models.Field, value) -> str:
 
 
 def _differences(name: str, database, file) -> list[Difference]:
-    """The difference in one field; key by key for JSON objects (`params.units`), which can be long."""
+    """The difference in one field; key by key for JSON objects (`params.units`) and formulas
+    (`formulas.out_h`), which can be long."""
+    if name == "formulas" and formulas_mapping(database) != formulas_mapping(file):
+        # Shown output by output, unless only their order changed.
+        database, file = formulas_mapping(database) or {}, formulas_mapping(file) or {}
     if not (isinstance(database, dict) and isinstance(file, dict)):
         return [Difference(name, database, file)]
     keys = [*file, *(key for key in database if key not in file)]

@@ -137,7 +137,11 @@ def test_a_changed_formula_in_the_file_updates_a_question_nobody_edited(formula_
     assert h1.formulas[-1] == ["params_no_bias", "conv2d_params(c_in, c_out, k, bias=False)"]
     assert h1.constraints[-1] == "out_w >= 2"
     detail = BankChange.objects.get(question_key="h1", action=BankChange.Action.UPDATED).detail
-    assert "formulas:" in detail and "constraints:" in detail
+    assert (
+        'formulas.params_no_bias: "conv2d_params(c_in, c_out, k, False)" → "conv2d_params(c_in, c_out, k, bias=False)"'
+        in detail
+    )
+    assert 'constraints: ["out_h >= 1", "out_w >= 1"] → ["out_h >= 1", "out_w >= 1", "out_w >= 2"]' in detail
 
 
 def test_formulas_edited_in_the_admin_are_kept_and_reported_until_replace(formula_quiz, tmp_path):

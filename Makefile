@@ -40,7 +40,7 @@ $(NODE_STAMP): package.json package-lock.json
 # from the file), and the demo accounts are created only when missing: restarting undoes nothing.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_question_bank
+	$(BIN)/python manage.py load_question_bank quiz/data/cnn-fundamentals.yaml quiz/data/cnn-shapes-and-costs.yaml
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -60,6 +60,7 @@ bench: install
 	$(BIN)/python bench/grading.py
 	$(BIN)/python bench/parsing.py
 	$(BIN)/python bench/formulas.py
+	$(BIN)/python bench/bank_load.py
 	$(BIN)/python bench/written_answers.py $(WRITTEN_ARGS)
 	$(BIN)/python bench/batch.py $(BATCH_ARGS)
 	$(BIN)/python bench/lti.py

@@ -1,7 +1,9 @@
 """One check of a question the grader will be asked to grade, for the bank file and the admin.
 
-A question is the plain mapping of the bank file: `key`, `calculator` (empty for a question
-without numbers), `params`, `ranges`, `given` and `parts`, each part a mapping as
+A question is the plain mapping of the bank file: `key`, `calculator` or `formulas` (a mapping
+from output to expression, or the admin's list of [output, expression] pairs) with
+`constraints`, neither for a question without numbers, `params`, `ranges`, `given` and
+`parts`, each part a mapping as
 `PartSpec.from_dict` reads it. Whatever is wrong is one `QuestionError` naming the question,
 the part and the field, so a file's reader and a form's user are told the same thing.
 """
@@ -9,8 +11,12 @@ the part and the field, so a file's reader and a form's user are told the same t
 from typing import Any
 
 from grader.calculators import CALCULATORS, Computation, compute, validate_params
+from grader.formulas import FormulaError, validate_formula_question
 from grader.spec import PartSpec
 from grader.variants import validate_ranges
+
+FORMULA_ERROR_FIELDS = (("params", "params"), ("ranges", "ranges"), ("constraint", "constraints"))
+"""Which field a FormulaError's place (`params.h`, `constraint `out_h >= 1``) belongs to; anything else: formulas."""
 
 
 class QuestionError(ValueError):
@@ -18,12 +24,12 @@ class QuestionError(ValueError):
     for anything in a part), `part` the part's key where a part is at fault, `problem` the
     message without the place; str() is the whole message."""
 
-    def __init__(self, problem: str, *, question: str, field: str, part: str = "") -> None:
+    def __init__(self, problem: str, *, question: str, field: str, part: str = "", place: str = "") -> None:
         self.problem = problem
         self.field = field
         self.part = part
         where = f"question {question}" if question else "the question"
-        super().__init__(f"{where} part {part}: {problem}" if part else f"{where}: {problem}")
+        super().__init__(place or (f"{where} part {part}: {problem}" if part else f"{where}: {problem}"))
 
 
 def validate_question(question: dict) -> None:
@@ -35,6 +41,11 @@ def validate_question(question: dict) -> None:
     key = str(question.get("key") or "")
     calculator = question.get("calculator") or ""
     params = question.get("params") or {}
+    formulas = _formulas(key, question.get("formulas"))
+    if calculator and formulas:
+        raise QuestionError("give either a calculator or formulas, not both", question=key, field="calculator")
+    if question.get("constraints") and not formulas:
+        raise QuestionError("constraints need formulas", question=key, field="constraints")
     computation = _computation(key, calculator, params, question.get("ranges") or {})
     given = question.get("given") or []
     if not isinstance(given, list):
@@ -46,6 +57,7 @@ def validate_question(question: dict) -> None:
     if not isinstance(parts, list):
         raise QuestionError("parts: must be a list", question=key, field="parts")
     seen: set[str] = set()
+    specs = []
     for index, part in enumerate(parts):
         if not isinstance(part, dict):
             raise QuestionError(f"parts[{index}]: must be a mapping", question=key, field="parts")
@@ -56,7 +68,46 @@ def validate_question(question: dict) -> None:
         if spec.key in seen:
             raise QuestionError("key: used twice in the question", question=key, field="parts", part=spec.key)
         seen.add(spec.key)
-        _check_outputs(spec, key, calculator, computation)
+        specs.append(spec)
+        if not formulas:
+            _check_outputs(spec, key, calculator, computation)
+    if formulas:
+        _check_formulas(question, key, formulas, specs)
+
+
+def _formulas(key: str, formulas: Any) -> dict | None:
+    """The formulas as a mapping, in order; None for a question without."""
+    if formulas is None or formulas == [] or formulas == {}:
+        return None
+    if isinstance(formulas, dict):
+        return formulas
+    pairs_ok = isinstance(formulas, list) and all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(text, str) for text in pair) for pair in formulas
+    )
+    if not pairs_ok or len({name for name, _ in formulas}) != len(formulas):
+        raise QuestionError(
+            'formulas: give [output, expression] pairs in order, each output once, e.g. [["out_h", "h - k + 1"]]',
+            question=key,
+            field="formulas",
+        )
+    return dict(formulas)
+
+
+def _check_formulas(question: dict, key: str, formulas: dict, specs: list[PartSpec]) -> None:
+    """The formulas, evaluated with the parts on the question's own numbers and at least 100 variants."""
+    definition = {
+        "key": key,
+        "params": question.get("params") or {},
+        "ranges": question.get("ranges") or {},
+        "formulas": formulas,
+        "constraints": question.get("constraints") or [],
+    }
+    try:
+        validate_formula_question(definition, specs)
+    except FormulaError as error:
+        field = next((name for prefix, name in FORMULA_ERROR_FIELDS if error.where.startswith(prefix)), "formulas")
+        # The formula's own message names the question, the output or constraint and the numbers.
+        raise QuestionError(str(error), question=key, field=field, place=str(error)) from error
 
 
 def _part_key(part: dict, index: int) -> str:
@@ -92,7 +143,7 @@ def _check_outputs(spec: PartSpec, key: str, calculator: str, computation: Compu
     named += [(f"mistakes[{index}].output", mistake.output) for index, mistake in enumerate(spec.mistakes)]
     for field, output in named:
         if computation is None:
-            problem = f"{field}: {output!r} needs a calculator on the question"
+            problem = f"{field}: {output!r} needs a calculator or formulas on the question"
         elif output not in computation.outputs:
             computed = ", ".join(sorted(computation.outputs))
             problem = f"{field}: {output!r} is not computed by {calculator} (it computes {computed})"

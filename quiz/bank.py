@@ -48,11 +48,13 @@ QUIZ_SETTINGS = (
     "show_answers",
     "show_solutions",
 )
-QUESTION_FIELDS = ("order", "title", "prompt", "calculator", "params", "ranges", "given")
+QUESTION_FIELDS = ("order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas", "constraints")
 PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
 FILE_NAMES = {"correct_choice": "correct"}
 """Model fields the bank file names differently."""
 DEFAULT_BANK = Path(__file__).resolve().parent / "data" / "cnn-fundamentals.yaml"
+COSTS_BANK = DEFAULT_BANK.with_name("cnn-shapes-and-costs.yaml")
+"""The second shipped quiz, written with formulas only."""
 
 
 class BankError(ValueError):
@@ -117,6 +119,79 @@ def _validate_question(question: dict, where: str) -> None:
         points = part.get("points", 1)
         if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
             raise BankError(f"{part_where}: points: must be a positive number")
+
+
+# --- Exporting -------------------------------------------------------------------------------------------
+
+
+def export_bank(quiz: Quiz) -> dict:
+    """The quiz as a bank file holds it, from what the database holds now (edits included); loading it
+    into an empty database gives the same quiz, and loading it over this one changes nothing."""
+    questions = quiz.questions.prefetch_related("parts").order_by("order", "key")
+    return {
+        "quiz": {"key": quiz.key, "title": quiz.title, **{name: getattr(quiz, name) for name in QUIZ_SETTINGS}},
+        "questions": [_exported_question(question) for question in questions],
+    }
+
+
+def _exported_question(question: Question) -> dict:
+    values = {
+        "key": question.key,
+        "title": question.title,
+        "prompt": question.prompt,
+        "calculator": question.calculator,
+        "params": question.params,
+        "ranges": question.ranges,
+        "given": question.given,
+        "formulas": formulas_mapping(question.formulas),
+        "constraints": question.constraints,
+    }
+    # The file leaves out what is empty, as people write it; loading gives the same empty value.
+    question_data = {name: value for name, value in values.items() if value not in ("", None, {}, [])}
+    return {**question_data, "parts": [_exported_part(part) for part in question.parts.all()]}
+
+
+def _exported_part(part: Part) -> dict:
+    spec = {name: getattr(part, name) for name in Part.SPEC_FIELDS}
+    defaults = {name: Part._meta.get_field(name).get_default() for name in Part.SPEC_FIELDS}
+    return {
+        "key": part.key,
+        "prompt": part.prompt,
+        **({"points": _plain_number(part.points)} if part.points != 1 else {}),
+        **{name: value for name, value in spec.items() if name == "kind" or value != defaults[name]},
+        **({"correct": part.correct_choice} if part.correct_choice else {}),
+    }
+
+
+def _plain_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class _BankDumper(yaml.SafeDumper):
+    """Writes as people write a bank file: a text of several lines as a block, a vector or a matrix of
+    numbers on one line."""
+
+
+def _is_flat(items: list) -> bool:
+    return all(isinstance(item, int | float) for item in items)
+
+
+_BankDumper.add_representer(
+    str,
+    lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None),
+)
+_BankDumper.add_representer(
+    list,
+    lambda dumper, items: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq",
+        items,
+        flow_style=_is_flat(items) or all(isinstance(item, list) and _is_flat(item) for item in items),
+    ),
+)
+
+
+def dump_bank(data: dict) -> str:
+    return yaml.dump(data, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=110)
 
 
 # --- Importing -------------------------------------------------------------------------------------------
@@ -226,6 +301,25 @@ class LoadReport:
 
 def load_question_bank(path: Path | str = DEFAULT_BANK, *, replace: bool = False, dry_run: bool = False) -> LoadReport:
     return load_bank(read_bank(path), source=Path(path).name, replace=replace, dry_run=dry_run)
+
+
+def load_question_banks(paths: list, *, replace: bool = False, dry_run: bool = False) -> list[LoadReport]:
+    """Several bank files at once: every file is read and checked before any is written, and all are
+    written in one transaction. A BankError's message starts with the file's name."""
+    banks = []
+    for path in paths:
+        try:
+            banks.append((Path(path), read_bank(path)))
+        except BankError as error:
+            raise BankError(f"{path}: {error}") from error
+    reports = []
+    with transaction.atomic():
+        for path, data in banks:
+            try:
+                reports.append(load_bank(data, source=path.name, replace=replace, dry_run=dry_run))
+            except BankError as error:
+                raise BankError(f"{path}: {error}") from error
+    return reports
 
 
 def load_bank(data: dict, *, source: str = "", replace: bool = False, dry_run: bool = False) -> LoadReport:
@@ -393,6 +487,10 @@ def _question_values(data: dict, order: int) -> dict:
             "params": data.get("params") or {},
             "ranges": data.get("ranges") or {},
             "given": data.get("given") or [],
+            # Pairs, not a mapping: PostgreSQL's jsonb does not keep a mapping's order, and a formula
+            # may only use the outputs before it.
+            "formulas": [[name, expression] for name, expression in (data.get("formulas") or {}).items()],
+            "constraints": data.get("constraints") or [],
         },
         f"question {data['key']}",
     )
@@ -480,7 +578,14 @@ def _file_form(merges: dict[str, _Merge], values: dict, part_values: dict) -> di
         }
         for key, fields in part_values.items()
     ]
-    return {**merged(merges[""], values), "parts": parts}
+    question = merged(merges[""], values)
+    question["formulas"] = formulas_mapping(question["formulas"])
+    return {"key": merges[""].obj.key, **question, "parts": parts}
+
+
+def formulas_mapping(pairs: list) -> dict | None:
+    """Stored formulas as the bank file writes them: output → expression, in order (None: no formulas)."""
+    return {name: expression for name, expression in pairs} if pairs else None
 
 
 def _plain(value):
@@ -502,7 +607,11 @@ def _hash(model_field: models.Field, value) -> str:
 
 
 def _differences(name: str, database, file) -> list[Difference]:
-    """The difference in one field; key by key for JSON objects (`params.units`), which can be long."""
+    """The difference in one field; key by key for JSON objects (`params.units`) and formulas
+    (`formulas.out_h`), which can be long."""
+    if name == "formulas" and formulas_mapping(database) != formulas_mapping(file):
+        # Shown output by output, unless only their order changed.
+        database, file = formulas_mapping(database) or {}, formulas_mapping(file) or {}
     if not (isinstance(database, dict) and isinstance(file, dict)):
         return [Difference(name, database, file)]
     keys = [*file, *(key for key in database if key not in file)]

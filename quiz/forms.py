@@ -136,15 +136,24 @@ def _storable(value) -> bool:
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question
-        fields = ["quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given"]
-        field_classes = {"params": StrictJSONField, "ranges": StrictJSONField, "given": StrictJSONField}
+        fields = [
+            "quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas",
+            "constraints",
+        ]  # fmt: skip
+        field_classes = {name: StrictJSONField for name in ("params", "ranges", "given", "formulas", "constraints")}
 
     def clean(self):
         cleaned = super().clean()
-        fields = ("key", "calculator", "params", "ranges", "given")
+        fields = ("key", "calculator", "params", "ranges", "given", "formulas", "constraints")
         if any(name in self.errors for name in fields):
             return cleaned
+        if isinstance(cleaned.get("formulas"), dict):  # JSON objects keep no order on PostgreSQL
+            message = 'Give [output, expression] pairs in order, each output once, e.g. [["out_h", "h - k + 1"]].'
+            self.add_error("formulas", ValidationError(message, code="invalid_formulas"))
+            return cleaned
         question = {name: cleaned.get(name) for name in fields}
+        # Formulas are checked with the question's saved parts, as a bank load checks them.
+        question["parts"] = [part.spec_dict() for part in self.instance.parts.all()] if self.instance.pk else []
         try:
             grader.validate_question(question)
         except grader.QuestionError as error:

@@ -27,7 +27,7 @@ def grade_answers(question: Question, params: dict, specs: list, answers: dict[s
 
     An answer the grader fails on is a fault in the grader, never the student's: it is
     "could not be read" and goes to the teacher, and the rest of the attempt is graded."""
-    computation = grader.compute(question.calculator, params) if question.calculator else None
+    computation = question.computation(params)
     verdicts = {}
     for spec in specs:
         try:

@@ -6,8 +6,10 @@ its Part, and an Attempt protects its Quiz and its student.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -110,6 +112,15 @@ class Question(models.Model):
     given = models.JSONField(
         default=list, blank=True, help_text="Parameters shown to the student as tables (sequences, matrices)."
     )
+    formulas = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Instead of a calculator: [output, expression] pairs in order, e.g. "
+        '[["out_h", "conv_output_size(h, k, stride, p)"]] (docs/authoring.md).',
+    )
+    constraints = models.JSONField(
+        default=list, blank=True, help_text="For formulas: expressions every variant's numbers must make true."
+    )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
@@ -123,8 +134,50 @@ class Question(models.Model):
         """The question as the grader checks it (the same shape as in the bank file), with these parts."""
         return {
             "key": self.key, "calculator": self.calculator, "params": self.params, "ranges": self.ranges,
-            "given": self.given, "parts": parts,
+            "given": self.given, "formulas": self.formulas, "constraints": self.constraints, "parts": parts,
         }  # fmt: skip
+
+    @property
+    def is_computed(self) -> bool:
+        """Whether the question's numbers are computed, by a calculator or by formulas; else free text or choices."""
+        return bool(self.calculator or self.formulas)
+
+    def formula_question(self) -> grader.FormulaQuestion:
+        """The formulas as the grader reads them (FormulaError if they cannot be built)."""
+        definition = (self.params, self.ranges, self.formulas, self.constraints)
+        return _formula_question(self.key, *(_json_key(value) for value in definition))
+
+    def computation(self, params: dict) -> grader.Computation | None:
+        """The question's outputs, working and prompt values for these numbers; None for a question
+        nothing computes. ValueError if the numbers are refused."""
+        if self.calculator:
+            return grader.compute(self.calculator, params)
+        if self.formulas:
+            return grader.compute_formulas(self.formula_question(), params)
+        return None
+
+    def draw_variant(self, seed: int | None) -> dict:
+        """The numbers drawn from the ranges with `seed`, where every known mistake of the parts
+        (`self.parts.all()`, prefetched by the callers) can be told apart; the question's own
+        numbers without a seed or for a question nothing computes."""
+        if seed is None or not self.is_computed:
+            return self.params
+        parts = [part.spec() for part in self.parts.all()]
+        if self.calculator:
+            return grader.draw_params(self.calculator, self.params, self.ranges, seed, parts)
+        return grader.draw_formula_params(self.formula_question(), seed, parts)
+
+
+def _json_key(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+@lru_cache(maxsize=256)
+def _formula_question(key: str, params: str, ranges: str, formulas: str, constraints: str) -> grader.FormulaQuestion:
+    """Built once per definition: the grader caches computations per FormulaQuestion object."""
+    return grader.FormulaQuestion(
+        key, json.loads(params), dict(json.loads(formulas)), json.loads(ranges), json.loads(constraints)
+    )
 
 
 class AnswerKind(models.TextChoices):

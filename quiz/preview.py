@@ -64,23 +64,18 @@ def parse_params(text: str) -> dict:
 def make_variant(question: Question, *, seed: int | None = None, params: dict | None = None) -> Variant:
     """The question's seed numbers, a random variant drawn with `seed`, or the given numbers;
     given numbers may be partial: the missing ones keep the question's own."""
-    values = dict(question.params)
-    if seed is not None and question.calculator:
-        parts = [part.spec() for part in question.parts.all()]
-        values = grader.draw_params(question.calculator, question.params, question.ranges, seed, parts)
+    values = dict(question.draw_variant(seed))
     if params:
         unknown = sorted(set(params) - set(question.params))
         if unknown:
             raise PreviewError(f"unknown parameter(s) for {question.key}: {', '.join(unknown)}")
         values.update(params)
-    computation = None
-    if question.calculator:
-        try:
-            computation = grader.compute(question.calculator, values)
-        except ValueError as error:
-            raise PreviewError(f"invalid parameters for {question.key}: {error}") from error
-        except RecursionError:
-            raise PreviewError(f"invalid parameters for {question.key}: lists nested too deeply") from None
+    try:
+        computation = question.computation(values)
+    except ValueError as error:
+        raise PreviewError(f"invalid parameters for {question.key}: {error}") from error
+    except RecursionError:
+        raise PreviewError(f"invalid parameters for {question.key}: lists nested too deeply") from None
     return Variant(question=question, params=values, seed=seed, computation=computation)
 
 

@@ -190,10 +190,7 @@ def _params_for(question: Question, seed: int | None) -> dict:
 
     The same seed for every question keeps an attempt reproducible with
     `show_question <key> --seed <attempt.seed>`."""
-    if seed is None or not question.calculator:
-        return question.params
-    parts = [part.spec() for part in question.parts.all()]
-    return grader.draw_params(question.calculator, question.params, question.ranges, seed, parts)
+    return question.draw_variant(seed)
 
 
 def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> datetime | None:

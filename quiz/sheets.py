@@ -173,7 +173,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
     sheets = []
     for question in questions:
         params = attempt.params.get(question.key, question.params)
-        computation = _computation(question.calculator, params)
+        computation = _computation(question, params)
         parts = []
         for part in question.parts.all():
             response = responses.get(part.pk) or Response(attempt=attempt, part=part)
@@ -198,11 +198,9 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
     return AttemptSheet(sheets)
 
 
-def _computation(calculator: str, params: dict):
-    if not calculator:
-        return None
+def _computation(question: Question, params: dict):
     try:
-        return grader.compute(calculator, params)
+        return question.computation(params)
     except ValueError:
         # Numbers a teacher edited into something the calculator refuses: the page still
         # shows the question, with its prompt's names unfilled.

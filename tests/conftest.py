@@ -4,6 +4,8 @@ Django is imported inside the fixtures, never at the top: the grader's tests run
 (`pytest -p no:django tests/grader`) and still load this file.
 """
 
+from pathlib import Path
+
 import pytest
 
 SEED_ANSWERS = {
@@ -88,6 +90,18 @@ def quiz(db):
     from quiz.bank import load_question_bank
 
     return load_question_bank().quiz
+
+
+FORMULA_BANK = Path(__file__).resolve().parent / "data" / "formula_bank.yaml"
+"""A small quiz of formula questions, randomized (its first question is docs/authoring.md's example)."""
+
+
+@pytest.fixture
+def formula_quiz(db):
+    """The formula questions of tests/data/formula_bank.yaml, loaded as a bank file."""
+    from quiz.bank import load_question_bank
+
+    return load_question_bank(FORMULA_BANK).quiz
 
 
 @pytest.fixture(scope="session")

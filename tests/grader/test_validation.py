@@ -59,7 +59,7 @@ def test_every_question_of_the_shipped_bank_is_valid(key):
         ),
         (
             lambda q: q.update(calculator=""),
-            "question q2 part a: output: 'parameters' needs a calculator on the question",
+            "question q2 part a: output: 'parameters' needs a calculator or formulas on the question",
             "parts",
             "a",
         ),

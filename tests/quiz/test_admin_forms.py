@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from quiz.forms import PartAdminForm, QuestionAdminForm, StrictJSONField
 
-QUESTION_FIELDS = ["params", "ranges", "given"]
+QUESTION_FIELDS = ["params", "ranges", "given", "formulas", "constraints"]
 PART_FIELDS = ["mistakes", "choices", "rubric"]
 BAD_JSON = {
     "nested 5,000 deep": ("[" * 5_000 + "]" * 5_000, "nested more than 32 levels deep"),
@@ -129,6 +129,35 @@ def test_the_question_form_shows_the_graders_message_on_the_field_at_fault(quiz,
     assert message in " ".join(form.errors[field])
 
 
+def test_the_question_form_takes_the_formulas_of_a_loaded_bank(formula_quiz):
+    for question in formula_quiz.questions.all():
+        assert QuestionAdminForm(question_data(question), instance=question).is_valid(), question.key
+
+
+FIRST_OUTPUT_FAILS = json.dumps(
+    [["out_h", "h // (k - 3)"], ["out_w", "w"], ["out_hw", "[out_h, out_w]"], ["undilated", "[h, w]"],
+     ["params", "c_in"], ["params_no_bias", "c_out"]]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"calculator": "conv_stack"}, "calculator", "give either a calculator or formulas, not both"),
+        ({"formulas": '{"out_h": "h - k + 1"}'}, "formulas", "Give [output, expression] pairs in order"),
+        ({"formulas": '[["a", "h"], ["a", "k"]]'}, "formulas", "each output once"),
+        ({"formulas": FIRST_OUTPUT_FAILS}, "formulas", "question h1, output out_h: division by zero in 32 // 0"),
+        ({"constraints": '["h > 100"]'}, "constraints", "question h1, constraint `h > 100`: is False"),
+        ({"ranges": '{"hh": [1, 2]}'}, "ranges", "not a parameter"),
+    ],
+)
+def test_the_question_form_checks_formulas_as_a_bank_load_does(formula_quiz, changes, field, message):
+    question = formula_quiz.questions.get(key="h1")
+    form = QuestionAdminForm(question_data(question, **changes), instance=question)
+    assert not form.is_valid()
+    assert message in " ".join(form.errors[field])
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -143,3 +172,11 @@ def test_the_part_form_shows_the_graders_message_naming_question_part_and_field(
     form = PartAdminForm(part_data(part, **changes), instance=part)
     assert not form.is_valid()
     assert message in " ".join(form.errors["__all__"])
+
+
+def test_a_parts_output_must_be_one_of_the_question_formulas(formula_quiz):
+    part = formula_quiz.questions.get(key="h1").parts.get(key="b")
+    form = PartAdminForm(part_data(part, output="parameters"), instance=part)
+    assert not form.is_valid()
+    message = form.non_field_errors()[0]
+    assert "'parameters' is not an output of the question's formulas (outputs: out_h, out_hw" in message

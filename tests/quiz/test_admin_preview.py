@@ -116,6 +116,19 @@ def test_a_random_variant_shows_its_seed_and_its_own_answers(admin_client, quiz)
     assert expected["prompt"] in page
 
 
+def test_a_formula_question_shows_a_random_variant_with_its_answers_and_solutions(admin_client, formula_quiz):
+    question = Question.objects.select_related("quiz").get(quiz=formula_quiz, key="h1")
+    expected = describe(make_variant(question, seed=12345))
+
+    page = _page(admin_client.get(_url(question), {"seed": "12345"}))
+
+    assert 'id="preview-seed">12345<' in page and 'id="random-variant"' in page
+    for part in expected["parts"].values():
+        assert part["display"] in page
+        assert part["solution"][-1] in page
+    assert expected["prompt"] in page
+
+
 @pytest.mark.parametrize("seed", ["abc", "-1", "99999999999"])
 def test_an_invalid_seed_falls_back_to_the_seed_numbers(admin_client, quiz, seed):
     response = admin_client.get(_url(_question("q2")), {"seed": seed})

@@ -1,17 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quiz.bank import DEFAULT_BANK, BankError, load_question_bank
+from quiz.bank import DEFAULT_BANK, BankError, load_question_banks
 
 
 class Command(BaseCommand):
     help = (
-        "Import a quiz from its question-bank file (YAML): create what is missing and update what nobody edited "
-        "since the last load. Edits made since (in the admin) are kept, and how they differ from the file is "
-        "printed, unless --replace is given."
+        "Import quizzes from their question-bank files (YAML): create what is missing and update what nobody "
+        "edited since the last load. Edits made since (in the admin) are kept, and how they differ from the file "
+        "is printed, unless --replace is given. Every file is checked before any is written."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_BANK), help="The bank file (default: the CNN quiz).")
+        parser.add_argument(
+            "paths", nargs="*", default=[str(DEFAULT_BANK)], help="The bank files (default: the CNN quiz)."
+        )
         parser.add_argument(
             "--replace",
             action="store_true",
@@ -20,15 +22,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Show what would change and save nothing.")
 
-    def handle(self, *args, path: str, replace: bool, dry_run: bool, **options):
+    def handle(self, *args, paths: list[str], replace: bool, dry_run: bool, **options):
         try:
-            report = load_question_bank(path, replace=replace, dry_run=dry_run)
+            reports = load_question_banks(paths, replace=replace, dry_run=dry_run)
         except BankError as error:
-            raise CommandError(f"{path}: {error}") from error
-        for change in report.changes:
-            if change.is_notice:
-                # A notice, not a failure: the server still starts with the database's version.
-                self.stderr.write(str(change), style_func=self.style.WARNING)
-            elif not report.created:
-                self.stdout.write(str(change))
-        self.stdout.write(str(report))
+            raise CommandError(str(error)) from error
+        for report in reports:
+            for change in report.changes:
+                if change.is_notice:
+                    # A notice, not a failure: the server still starts with the database's version.
+                    self.stderr.write(str(change), style_func=self.style.WARNING)
+                elif not report.created:
+                    self.stdout.write(str(change))
+            self.stdout.write(str(report))

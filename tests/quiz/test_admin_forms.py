@@ -179,4 +179,4 @@ def test_a_parts_output_must_be_one_of_the_question_formulas(formula_quiz):
     form = PartAdminForm(part_data(part, output="parameters"), instance=part)
     assert not form.is_valid()
     message = form.non_field_errors()[0]
-    assert "'parameters' is not an output of the question's formulas (outputs: out_h, out_hw" in message
+    assert "question h1, part b: no formula computes 'parameters' (outputs: out_h, out_w, out_hw" in message

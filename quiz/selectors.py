@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
+from quiz import services
 from quiz.markup import ConceptMark, concept_checklist, highlight_concepts, histogram_svg
 from quiz.models import (
     Accommodation,
@@ -91,7 +92,9 @@ class QuizSummary:
 
 
 def quiz_summaries() -> list[QuizSummary]:
-    """Every quiz with its attempt counts and the scores of its finished attempts, in percent."""
+    """Every quiz with its attempt counts and the scores of its finished attempts, in percent;
+    overdue attempts are submitted first."""
+    services.close_overdue_attempts()
     quizzes = Quiz.objects.annotate(
         started=Count("attempts"),
         submitted=Count("attempts", filter=~Q(attempts__state=AttemptState.IN_PROGRESS)),

@@ -14,23 +14,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quiz import services, sheets
-from quiz.models import Attempt
+from quiz import lookups, services, sheets
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
-
-
-def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
-    """The student's own attempt, or 404; an overdue attempt is submitted before anything reads it."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, student=request.user)
-    services.finalize_if_overdue(attempt)
-    return attempt
 
 
 @require_GET
@@ -49,7 +41,7 @@ def attempt_history(request: HttpRequest) -> HttpResponse:
 @student_required
 def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
     """What the quiz is and what happens at its deadline; POST starts (or resumes) an attempt."""
-    quiz = get_object_or_404(services.available_quizzes(request.user), key=quiz_key)
+    quiz = lookups.student_quiz(request.user, quiz_key)
     if request.method == "POST":
         try:
             attempt = services.start_attempt(student=request.user, quiz=quiz, ip=client_ip(request))
@@ -65,7 +57,7 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
 @never_cache
 @student_required
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
         return redirect("attempt_result", attempt_id=attempt.pk)
     sheet = sheets.attempt_sheet(attempt)
@@ -116,7 +108,7 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     if refusal := _json_refusal(request):
         return refusal
     try:
-        attempt = _get_attempt_for_user(request, attempt_id)
+        attempt = lookups.student_attempt(request.user, attempt_id)
     except Http404:
         return _refuse(404, "not_found", "There is no such attempt of yours.")
     form = SaveForm(request.POST)
@@ -171,7 +163,7 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
     if refusal := _json_refusal(request):
         return refusal
     try:
-        attempt = _get_attempt_for_user(request, attempt_id)
+        attempt = lookups.student_attempt(request.user, attempt_id)
     except Http404:
         return _refuse(404, "not_found", "There is no such attempt of yours.")
     now = timezone.now().isoformat()
@@ -189,7 +181,7 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @student_required
 def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """The attempt page's Save button without JavaScript: every changed answer at once."""
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
         messages.warning(request, "This attempt has already been submitted; your last changes were not saved.")
         return redirect("attempt_result", attempt_id=attempt.pk)
@@ -232,7 +224,7 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
 @student_required
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """GET asks for confirmation, listing unanswered and unreadable parts; POST submits (once, however often)."""
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if request.method == "POST":
         now = timezone.now()
         time_up = request.POST.get("reason") == "time_up" and attempt.deadline is not None and now >= attempt.deadline
@@ -251,7 +243,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_GET
 @student_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if attempt.is_open:
         return redirect("attempt", attempt_id=attempt.pk)
     review = services.review_visibility(attempt)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quiz import lookups, services, sheets
+from quiz import lookups, selectors, services, sheets
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
 
@@ -28,13 +28,13 @@ from quiz.roles import is_student, student_required
 @require_GET
 @student_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "student/dashboard.html", {"cards": services.quiz_cards(request.user)})
+    return render(request, "student/dashboard.html", {"cards": selectors.quiz_cards(request.user)})
 
 
 @require_GET
 @student_required
 def attempt_history(request: HttpRequest) -> HttpResponse:
-    return render(request, "student/history.html", {"rows": services.attempt_history(request.user)})
+    return render(request, "student/history.html", {"rows": selectors.attempt_history(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,7 +49,7 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
             messages.error(request, str(refusal))
             return redirect("quiz_start", quiz_key=quiz.key)
         return redirect("attempt", attempt_id=attempt.pk)
-    card = services.quiz_cards(request.user, quiz=quiz)[0]
+    card = selectors.quiz_cards(request.user, quiz=quiz)[0]
     return render(request, "student/start.html", {"card": card, "quiz": quiz})
 
 
@@ -246,11 +246,11 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = lookups.student_attempt(request.user, attempt_id)
     if attempt.is_open:
         return redirect("attempt", attempt_id=attempt.pk)
-    review = services.review_visibility(attempt)
+    review = selectors.review_visibility(attempt)
     context = {
         "attempt": attempt,
         "review": review,
         "sheet": sheets.attempt_sheet(attempt, solutions=review.solutions),
-        "events": services.student_log(attempt, review),
+        "events": selectors.student_log(attempt, review),
     }
     return render(request, "student/result.html", context)

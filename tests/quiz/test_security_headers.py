@@ -67,12 +67,12 @@ def test_error_pages_carry_the_policy_too(db, world, monkeypatch):
     assert_secure_headers(client.get("/no/such/page/"), "404")
     assert_secure_headers(client.get(reverse("teacher_home")), "403")
 
-    from quiz import services
+    from quiz import selectors
 
     def broken(*args, **kwargs):
         raise RuntimeError("the database is on fire")
 
-    monkeypatch.setattr(services, "quiz_cards", broken)
+    monkeypatch.setattr(selectors, "quiz_cards", broken)
     failure = client.get(reverse("student_dashboard"))
     assert failure.status_code == 500
     assert_secure_headers(failure, "500")

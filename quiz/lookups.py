@@ -1,4 +1,4 @@
-"""Fetch and check in one call: the object a page acts on, for the user asking, or a 404.
+"""Fetch and check in one call: the object a page acts on, for the user asking, or NotFound (a 404).
 
 Students reach only their own attempts and the quizzes open to them; teachers reach
 every quiz, attempt and answer. A lookup that returns attempts, or a quiz whose attempts
@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from quiz import selectors, services
+from quiz.errors import NotFound
 from quiz.models import Attempt, Part, Quiz, Response
 
 # --- Students ----------------------------------------------------------------------------------
@@ -22,8 +23,12 @@ def student_quiz(student, quiz_key: str) -> Quiz:
 
 
 def student_attempt(student, attempt_id: int) -> Attempt:
-    """The student's own attempt, submitted first if it is overdue."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, student=student)
+    """The student's own attempt, submitted first if it is overdue; another student's is indistinguishable
+    from none."""
+    try:
+        attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id, student=student)
+    except Attempt.DoesNotExist:
+        raise NotFound("There is no such attempt of yours.") from None
     services.finalize_if_overdue(attempt)
     return attempt
 

@@ -25,6 +25,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 import grader
+from quiz import errors
 from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
@@ -49,15 +50,15 @@ GRADED_FIELDS = [
 ]
 
 
-class AttemptNotAllowed(Exception):
+class AttemptNotAllowed(errors.Forbidden):
     """The student may not start an attempt now; the message says why."""
 
 
-class AttemptClosed(Exception):
+class AttemptClosed(errors.Closed):
     """The attempt was submitted (by the student or when time ran out); nothing more is saved."""
 
 
-class StaleSave(Exception):
+class StaleSave(errors.Stale):
     """A save typed before the answer stored now, which came from another window or device.
 
     `stored` is that newer answer, so the page can show it instead."""
@@ -67,7 +68,7 @@ class StaleSave(Exception):
         self.stored = stored
 
 
-class InvalidSave(ValueError):
+class InvalidSave(errors.BadInput):
     """A save the server cannot take as it is (unknown part, too long, a NUL byte)."""
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quiz import lookups, selectors, services, sheets
+from quiz.errors import BadInput, Closed, Forbidden, LoginRequired, Stale
+from quiz.models import Attempt
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
+from quiz.views.errors import error_response, json_refusals
 
 
 @require_GET
@@ -89,32 +92,24 @@ class SaveForm(forms.Form):
         return None if milliseconds is None else datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
 
 
-def _refuse(status: int, error: str, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": error, "message": message, **extra}, status=status)
-
-
-def _json_refusal(request: HttpRequest) -> JsonResponse | None:
-    """The save contract's refusal for a visitor who may not touch students' attempts, if any."""
+def _script_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The student's attempt for the attempt page's script: refusals as the save contract's, never a redirect."""
     if not request.user.is_authenticated:
-        return _refuse(401, "login", "Your session has expired. Log in again; your answers are kept in this browser.")
+        raise LoginRequired()
     if not is_student(request.user):
-        return _refuse(403, "forbidden", "Only students save answers.")
-    return None
+        raise Forbidden("Only students save answers.")
+    return lookups.student_attempt(request.user, attempt_id)
 
 
 @require_POST
+@json_refusals
 def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """Save one part's answer as the student types (the save contract)."""
-    if refusal := _json_refusal(request):
-        return refusal
-    try:
-        attempt = lookups.student_attempt(request.user, attempt_id)
-    except Http404:
-        return _refuse(404, "not_found", "There is no such attempt of yours.")
+    attempt = _script_attempt(request, attempt_id)
     form = SaveForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        return _refuse(400, "invalid", f"{field}: {errors[0]}")
+        raise BadInput(f"{field}: {errors[0]}")
     data = form.cleaned_data
     try:
         response = services.save_response(
@@ -125,13 +120,11 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
             edited_at=data["edited_at"],
             ip=client_ip(request),
         )
-    except services.InvalidSave as error:
-        return _refuse(400, "invalid", str(error))
     except services.AttemptClosed as error:
-        return _refuse(409, "closed", str(error), result_url=reverse("attempt_result", args=[attempt.pk]))
+        raise Closed(error.message, result_url=reverse("attempt_result", args=[attempt.pk])) from error
     except services.StaleSave as error:
         stored = _saved_answer(error.stored)
-        return _refuse(409, "stale", str(error), sequence=stored["sequence"], stored=stored)
+        raise Stale(error.message, sequence=stored["sequence"], stored=stored) from error
     return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
 
 
@@ -158,14 +151,10 @@ def _saved_reply(response) -> dict:
 
 @require_GET
 @never_cache
+@json_refusals
 def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """The answers the server holds, for a page that may be showing older ones (another window saved)."""
-    if refusal := _json_refusal(request):
-        return refusal
-    try:
-        attempt = lookups.student_attempt(request.user, attempt_id)
-    except Http404:
-        return _refuse(404, "not_found", "There is no such attempt of yours.")
+    attempt = _script_attempt(request, attempt_id)
     now = timezone.now().isoformat()
     if not attempt.is_open:
         return JsonResponse({"open": False, "now": now, "result_url": reverse("attempt_result", args=[attempt.pk])})
@@ -192,8 +181,8 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("attempt_result", attempt_id=attempt.pk)
     except services.InvalidSave as error:
         # Only a form the attempt page did not make gets here: say what is wrong, store nothing.
-        context = {"message": f"{error} Nothing was saved.", "back": reverse("attempt", args=[attempt.pk])}
-        return render(request, "errors/400.html", context, status=400)
+        refusal = BadInput(f"{error} Nothing was saved.")
+        return error_response(request, refusal, back=reverse("attempt", args=[attempt.pk]))
     for label, reason in outcome.refused.items():
         messages.error(request, f"{label} was not saved: {reason}")
     if outcome.saved:

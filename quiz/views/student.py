@@ -50,8 +50,8 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
             attempt = services.start_attempt(student=request.user, quiz=quiz, ip=client_ip(request))
         except services.AttemptNotAllowed as refusal:
             messages.error(request, str(refusal))
-            return redirect("quiz_start", quiz_key=quiz.key)
-        return redirect("attempt", attempt_id=attempt.pk)
+            return redirect("student:quiz_start", quiz_key=quiz.key)
+        return redirect("student:attempt", attempt_id=attempt.pk)
     card = selectors.quiz_cards(request.user, quiz=quiz)[0]
     return render(request, "student/start.html", {"card": card, "quiz": quiz})
 
@@ -62,7 +62,7 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     sheet = sheets.attempt_sheet(attempt)
     context = {
         "attempt": attempt,
@@ -121,7 +121,7 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
             ip=client_ip(request),
         )
     except services.AttemptClosed as error:
-        raise Closed(error.message, result_url=reverse("attempt_result", args=[attempt.pk])) from error
+        raise Closed(error.message, result_url=reverse("student:attempt_result", args=[attempt.pk])) from error
     except services.StaleSave as error:
         stored = _saved_answer(error.stored)
         raise Stale(error.message, sequence=stored["sequence"], stored=stored) from error
@@ -157,7 +157,8 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
     attempt = _script_attempt(request, attempt_id)
     now = timezone.now().isoformat()
     if not attempt.is_open:
-        return JsonResponse({"open": False, "now": now, "result_url": reverse("attempt_result", args=[attempt.pk])})
+        result_url = reverse("student:attempt_result", args=[attempt.pk])
+        return JsonResponse({"open": False, "now": now, "result_url": result_url})
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
     answers = {
         services.part_key(response.part): {**_saved_answer(response), "label": response.part.label}
@@ -173,21 +174,21 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
         messages.warning(request, "This attempt has already been submitted; your last changes were not saved.")
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     try:
         outcome = services.save_answers(attempt=attempt, answers=_posted_answers(request), ip=client_ip(request))
     except services.AttemptClosed as error:
         messages.warning(request, str(error))
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     except services.InvalidSave as error:
         # Only a form the attempt page did not make gets here: say what is wrong, store nothing.
         refusal = BadInput(f"{error} Nothing was saved.")
-        return error_response(request, refusal, back=reverse("attempt", args=[attempt.pk]))
+        return error_response(request, refusal, back=reverse("student:attempt", args=[attempt.pk]))
     for label, reason in outcome.refused.items():
         messages.error(request, f"{label} was not saved: {reason}")
     if outcome.saved:
         messages.success(request, f"Saved {', '.join(outcome.saved)} at {timezone.localtime():%H:%M:%S}.")
-    target = "attempt_submit" if "finish" in request.POST else "attempt"
+    target = "student:attempt_submit" if "finish" in request.POST else "student:attempt"
     return redirect(target, attempt_id=attempt.pk)
 
 
@@ -218,9 +219,9 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
         now = timezone.now()
         time_up = request.POST.get("reason") == "time_up" and attempt.deadline is not None and now >= attempt.deadline
         services.submit_attempt(attempt=attempt, auto=time_up, now=now)
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     if not attempt.is_open:
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     context = {
         "attempt": attempt,
         "unanswered": sheets.unanswered_parts(attempt),
@@ -234,7 +235,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = lookups.student_attempt(request.user, attempt_id)
     if attempt.is_open:
-        return redirect("attempt", attempt_id=attempt.pk)
+        return redirect("student:attempt", attempt_id=attempt.pk)
     review = selectors.review_visibility(attempt)
     context = {
         "attempt": attempt,

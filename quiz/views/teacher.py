@@ -112,7 +112,7 @@ def reopen(request: HttpRequest, attempt_id: int) -> HttpResponse:
                                         **form.cleaned_data)):
         return _render_attempt(request, attempt, reopen_form=form, status=400)
     messages.success(request, f"Attempt reopened for {attempt.student.get_full_name() or attempt.student.username}.")
-    return redirect("teacher_attempt", attempt_id=attempt.pk)
+    return redirect("teacher:attempt", attempt_id=attempt.pk)
 
 
 @require_POST
@@ -166,10 +166,10 @@ def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
             done = f"Every answer to {part.label} is reviewed."
         if following is None:
             messages.success(request, f"{done} No other answer waits for review.")
-            return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+            return redirect("teacher:review_queue", quiz_id=part.question.quiz_id)
         messages.success(request, f"{done} Next: {following.label}, {following.question.title}.")
         response = selectors.next_pending(following)
-    return redirect("teacher_review", response_id=response.pk)
+    return redirect("teacher:review", response_id=response.pk)
 
 
 @require_GET
@@ -179,7 +179,7 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
     score field pre-filled with the suggestion."""
     response = lookups.teacher_response(response_id)
     if not (response.part.is_free_text or response.unreadable) or response.attempt.is_open:
-        return redirect("teacher_attempt", attempt_id=response.attempt_id)
+        return redirect("teacher:attempt", attempt_id=response.attempt_id)
     return _render_review(request, response, _review_form(response, autofocus=True))
 
 
@@ -213,7 +213,7 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
         messages.success(request, f"{response.part.label}: {count_points(form.cleaned_data['points'])} saved.")
         if from_attempt:
             return _back_to_part(response)
-        return redirect("teacher_review_next", part_id=response.part_id)
+        return redirect("teacher:review_next", part_id=response.part_id)
     if from_attempt:
         return _render_attempt(request, response.attempt, bound=form, status=400)
     return _render_review(request, response, form, status=400)
@@ -234,7 +234,7 @@ def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpRespons
 
 def _back_to_part(response: Response) -> HttpResponse:
     """The attempt page, scrolled to the part just decided."""
-    return redirect(reverse("teacher_attempt", args=[response.attempt_id]) + f"#part-{response.part_id}")
+    return redirect(reverse("teacher:attempt", args=[response.attempt_id]) + f"#part-{response.part_id}")
 
 
 # --- Access: groups and accommodations ---------------------------------------------------------------
@@ -268,7 +268,7 @@ def grant_accommodation(request: HttpRequest, quiz_id: int) -> HttpResponse:
         student = form.cleaned_data.pop("username")
         reviews.grant_accommodation(student=student, quiz=quiz, teacher=request.user, **form.cleaned_data)
         messages.success(request, f"Accommodation saved for {student.get_full_name() or student.username}.")
-        return redirect("teacher_quiz_access", quiz_id=quiz.pk)
+        return redirect("teacher:quiz_access", quiz_id=quiz.pk)
     return _render_access(request, quiz, form, QuizAudienceForm(instance=quiz), status=400)
 
 
@@ -281,7 +281,7 @@ def save_audience(request: HttpRequest, quiz_id: int) -> HttpResponse:
         form.save()
         groups = ", ".join(group.name for group in quiz.groups.all()) or "every student"
         messages.success(request, f"{quiz.title} is open to {groups}.")
-        return redirect("teacher_quiz_access", quiz_id=quiz.pk)
+        return redirect("teacher:quiz_access", quiz_id=quiz.pk)
     return _render_access(request, quiz, AccommodationForm(), form, status=400)
 
 
@@ -330,7 +330,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     form = RosterConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The import form was incomplete; upload the file again.")
-        return redirect("teacher_roster")
+        return redirect("teacher:roster")
     try:
         summary = rosters.import_roster(**form.cleaned_data)
     except rosters.RosterError as error:
@@ -339,7 +339,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                    "group_name": form.cleaned_data["group_name"]}
         return render(request, "teacher/roster_preview.html", context, status=400)
     messages.success(request, f"Roster imported: {summary}")
-    return redirect("teacher_roster")
+    return redirect("teacher:roster")
 
 
 def _safe_preview(text: str) -> rosters.RosterPreview | None:
@@ -356,7 +356,7 @@ def unlock_student(request: HttpRequest, user_id: int) -> HttpResponse:
     student = lookups.teacher_student(user_id)
     logins.unlock(student=student, teacher=request.user)
     messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
-    return redirect(reverse("teacher_roster") + "?" + urlencode({"q": student.username}))
+    return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))
 
 
 @require_GET
@@ -375,4 +375,4 @@ def set_student_password(request: HttpRequest, user_id: int) -> HttpResponse:
         return render(request, "teacher/student_password.html", {"student": student, "form": form}, status=400)
     form.save()
     messages.success(request, f"New password set for {student.get_full_name() or student.username}.")
-    return redirect(reverse("teacher_roster") + "?" + urlencode({"q": student.username}))
+    return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))

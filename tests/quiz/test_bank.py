@@ -196,7 +196,7 @@ def test_reloading_keeps_an_admins_edits_and_prints_how_they_differ(graded_with_
 def test_after_reloading_the_regrade_preview_takes_nothing_off(graded_with_the_edits, quiz, teacher_client):
     load()
     assert regrade_quiz(quiz=quiz, dry_run=True).changes == []
-    page = teacher_client.get(reverse("teacher_regrade", args=[quiz.pk]))
+    page = teacher_client.get(reverse("teacher:regrade", args=[quiz.pk]))
     assert page.context["report"].parts_changed == 0
 
 

@@ -21,21 +21,21 @@ def overdue_attempt(alice, quiz):
 
 PAGES = {
     # name: (the URL's argument, what the page shows once the attempt counts as submitted)
-    "teacher_home": (None, '<dt class="col-7">Submitted</dt><dd class="col-5">1</dd>'),
-    "teacher_gradebook": ("quiz", "Needs review</span>"),
-    "teacher_attempt": ("attempt", "Needs review</span>"),
-    "teacher_review_queue": ("quiz", "Review 1 pending"),
-    "teacher_statistics": ("quiz", "Over 1 finished attempt "),
-    "teacher_export_gradebook": ("quiz", ",needs_review,"),
-    "teacher_export_responses": ("quiz", ",needs_review,"),
-    "teacher_export_statistics": ("quiz", "\r\nQuestion 2a,1,"),  # the part's row counts one attempt
+    "teacher:home": (None, '<dt class="col-7">Submitted</dt><dd class="col-5">1</dd>'),
+    "teacher:gradebook": ("quiz_id", "Needs review</span>"),
+    "teacher:attempt": ("attempt_id", "Needs review</span>"),
+    "teacher:review_queue": ("quiz_id", "Review 1 pending"),
+    "teacher:statistics": ("quiz_id", "Over 1 finished attempt "),
+    "teacher:export_gradebook": ("quiz_id", ",needs_review,"),
+    "teacher:export_responses": ("quiz_id", ",needs_review,"),
+    "teacher:export_statistics": ("quiz_id", "\r\nQuestion 2a,1,"),  # the part's row counts one attempt
 }
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_a_teacher_page_shows_an_overdue_attempt_as_submitted(teacher_client, overdue_attempt, name):
     argument, shown = PAGES[name]
-    args = {None: [], "quiz": [overdue_attempt.quiz_id], "attempt": [overdue_attempt.pk]}[argument]
+    args = {None: [], "quiz_id": [overdue_attempt.quiz_id], "attempt_id": [overdue_attempt.pk]}[argument]
     with time_machine.travel(overdue_attempt.deadline + timedelta(seconds=31), tick=False):
         response = teacher_client.get(reverse(name, args=args))
         content = b"".join(response.streaming_content if response.streaming else [response.content]).decode()

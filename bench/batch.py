@@ -163,11 +163,11 @@ def measure_page(client, url: str) -> tuple[float, int]:
 def measure_pages(quiz, client) -> dict:
     from django.urls import reverse
 
-    gradebook_ms, gradebook_queries = measure_page(client, reverse("teacher_gradebook", args=[quiz.pk]))
+    gradebook_ms, gradebook_queries = measure_page(client, reverse("teacher:gradebook", args=[quiz.pk]))
     sorted_ms, sorted_queries = measure_page(
-        client, reverse("teacher_gradebook", args=[quiz.pk]) + "?sort=-score&page=999999"
+        client, reverse("teacher:gradebook", args=[quiz.pk]) + "?sort=-score&page=999999"
     )
-    review_ms, review_queries = measure_page(client, reverse("teacher_review_queue", args=[quiz.pk]))
+    review_ms, review_queries = measure_page(client, reverse("teacher:review_queue", args=[quiz.pk]))
     return {
         "gradebook_ms": gradebook_ms, "gradebook_queries": gradebook_queries,
         "gradebook_sorted_ms": sorted_ms, "gradebook_sorted_queries": sorted_queries,

@@ -28,7 +28,7 @@ from quiz.views.errors import request_too_large
 
 BODY_TOO_LARGE = "convquiz.body_too_large"
 """Set in the WSGI environ of a refused request: the limit its body went over."""
-ROSTER_URLS = {"teacher_roster_preview", "teacher_roster_import"}
+ROSTER_URLS = {"teacher:roster_preview", "teacher:roster_import"}
 FORM_OVERHEAD = 64 * 1024
 """Room for a roster form's other fields and its multipart framing around the file."""
 READ_BLOCK = 64 * 1024
@@ -37,7 +37,7 @@ READ_BLOCK = 64 * 1024
 def body_limit(path: str) -> int:
     """The most bytes a request to this path may carry."""
     try:
-        name = resolve(path).url_name
+        name = resolve(path).view_name
     except Resolver404:
         name = None
     if name in ROSTER_URLS:

@@ -1,13 +1,16 @@
-"""What teacher pages read: each function runs a fixed number of queries, however many attempts there are.
+"""What pages read: each function runs a fixed number of queries, however many attempts there are.
 
-Pages read stored verdicts and never grade again. Open attempts past their deadline are
-closed (through the student side's service) before anything about them is read.
+The teacher's pages and the student's dashboard, history and result. Pages read stored
+verdicts and never grade again. Open attempts past their deadline are closed (through
+the services) before anything about them is read.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -29,7 +32,9 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
+from quiz import services
 from quiz.markup import ConceptMark, concept_checklist, highlight_concepts, histogram_svg
 from quiz.models import (
     Accommodation,
@@ -82,7 +87,9 @@ class QuizSummary:
 
 
 def quiz_summaries() -> list[QuizSummary]:
-    """Every quiz with its attempt counts and the scores of its finished attempts, in percent."""
+    """Every quiz with its attempt counts and the scores of its finished attempts, in percent;
+    overdue attempts are submitted first."""
+    services.close_overdue_attempts()
     quizzes = Quiz.objects.annotate(
         started=Count("attempts"),
         submitted=Count("attempts", filter=~Q(attempts__state=AttemptState.IN_PROGRESS)),
@@ -364,3 +371,121 @@ def accommodation_initial(quiz: Quiz, username: str) -> dict:
         "extra_attempts": current.extra_attempts,
         "reason": current.reason,
     }
+
+
+# --- What a student sees ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    """Which review information the student may see now, from the quiz's settings."""
+
+    score: bool
+    feedback: bool
+    answers: bool
+    solutions: bool
+
+
+def review_visibility(attempt: Attempt, now: datetime | None = None) -> Review:
+    if attempt.is_open:
+        return Review(score=False, feedback=False, answers=False, solutions=False)
+    quiz = attempt.quiz
+    return Review(
+        score=quiz.reveals("show_score", now),
+        feedback=quiz.reveals("show_feedback", now),
+        answers=quiz.reveals("show_answers", now),
+        solutions=quiz.reveals("show_solutions", now),
+    )
+
+
+SCORE_EVENTS = (AttemptEvent.Kind.REVIEWED, AttemptEvent.Kind.OVERRIDDEN, AttemptEvent.Kind.REGRADED)
+
+
+def student_log(attempt: Attempt, review: Review) -> list[AttemptEvent]:
+    """The attempt's log as its student may read it: until the quiz shows scores, a score
+    change is listed without its detail, which names the points."""
+    events = list(attempt.events.select_related("actor"))
+    if not review.score:
+        for event in events:
+            if event.kind in SCORE_EVENTS:
+                event.detail = ""
+    return events
+
+
+@dataclass
+class AttemptRow:
+    attempt: Attempt
+    review: Review
+
+
+@dataclass
+class QuizCard:
+    """One quiz on a student's dashboard: where the student stands and what comes next."""
+
+    quiz: Quiz
+    attempts: list[AttemptRow]
+    limit: int
+    time_limit: int | None
+    now: datetime
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def current(self) -> Attempt | None:
+        return next((row.attempt for row in self.attempts if row.attempt.is_open), None)
+
+    @property
+    def latest(self) -> AttemptRow | None:
+        return self.attempts[0] if self.attempts else None
+
+    @property
+    def status(self) -> str:
+        """One of: in_progress, upcoming, closed, done (no attempts left), submitted, not_started."""
+        if self.current is not None:
+            return "in_progress"
+        if self.quiz.opens_at is not None and self.quiz.opens_at > self.now:
+            return "upcoming"
+        if self.quiz.is_closed(self.now):
+            return "closed"
+        if not self.left:
+            return "done"
+        return "submitted" if self.attempts else "not_started"
+
+    @property
+    def can_start(self) -> bool:
+        return self.status in ("in_progress", "submitted", "not_started")
+
+
+def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None) -> list[QuizCard]:
+    """The student's quizzes (or one of them) with their attempts, in a fixed number of queries."""
+    now = now or timezone.now()
+    services.close_overdue_attempts(student=student, now=now)
+    quizzes = list(services.available_quizzes(student)) if quiz is None else [quiz]
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in Attempt.objects.filter(student=student, quiz__in=quizzes).order_by("-number"):
+        attempts[attempt.quiz_id].append(attempt)
+    accommodations = {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=quizzes)}
+    cards = []
+    for each in quizzes:
+        rows = []
+        for attempt in attempts[each.pk]:
+            attempt.quiz = each
+            rows.append(AttemptRow(attempt, review_visibility(attempt, now)))
+        accommodation = accommodations.get(each.pk)
+        limit = services.attempts_with_accommodation(each, accommodation)
+        minutes = services.minutes_with_accommodation(each, accommodation)
+        cards.append(QuizCard(quiz=each, attempts=rows, limit=limit, time_limit=minutes, now=now))
+    return cards
+
+
+def attempt_history(student, now: datetime | None = None) -> list[AttemptRow]:
+    now = now or timezone.now()
+    services.close_overdue_attempts(student=student, now=now)
+    attempts = Attempt.objects.filter(student=student).select_related("quiz").order_by("-started_at", "-id")
+    return [AttemptRow(attempt, review_visibility(attempt, now)) for attempt in attempts]

@@ -1,4 +1,6 @@
-"""An attempt's life: start, save, submit, grade; and what a student may see of it.
+"""An attempt's life: start, save, submit, grade, close when overdue; who may take what.
+
+What a student sees of an attempt is read through `quiz.selectors`.
 
 Every page and command goes through these functions, so the rules hold everywhere:
 the attempt limit, the deadline with its grace period, one submission and one grade.
@@ -22,7 +24,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 import grader
-from quiz import grading
+from quiz import errors, grading
 from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
@@ -45,15 +47,15 @@ GRADED_FIELDS = [
 ]
 
 
-class AttemptNotAllowed(Exception):
+class AttemptNotAllowed(errors.Forbidden):
     """The student may not start an attempt now; the message says why."""
 
 
-class AttemptClosed(Exception):
+class AttemptClosed(errors.Closed):
     """The attempt was submitted (by the student or when time ran out); nothing more is saved."""
 
 
-class StaleSave(Exception):
+class StaleSave(errors.Stale):
     """A save typed before the answer stored now, which came from another window or device.
 
     `stored` is that newer answer, so the page can show it instead."""
@@ -63,7 +65,7 @@ class StaleSave(Exception):
         self.stored = stored
 
 
-class InvalidSave(ValueError):
+class InvalidSave(errors.BadInput):
     """A save the server cannot take as it is (unknown part, too long, a NUL byte)."""
 
 
@@ -89,14 +91,14 @@ def _accommodation(student, quiz: Quiz) -> Accommodation | None:
 
 
 def time_limit_minutes(student, quiz: Quiz) -> int | None:
-    return _time_limit(quiz, _accommodation(student, quiz))
+    return minutes_with_accommodation(quiz, _accommodation(student, quiz))
 
 
-def _attempt_limit(quiz: Quiz, accommodation: Accommodation | None) -> int:
+def attempts_with_accommodation(quiz: Quiz, accommodation: Accommodation | None) -> int:
     return quiz.attempts_allowed + (accommodation.extra_attempts if accommodation else 0)
 
 
-def _time_limit(quiz: Quiz, accommodation: Accommodation | None) -> int | None:
+def minutes_with_accommodation(quiz: Quiz, accommodation: Accommodation | None) -> int | None:
     if quiz.time_limit_minutes is None:
         return None
     return quiz.time_limit_minutes + (accommodation.extra_minutes if accommodation else 0)
@@ -112,7 +114,7 @@ def _refusal(student, quiz: Quiz, accommodation: Accommodation | None, now: date
         return f"This quiz opens at {timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M}."
     if quiz.is_closed(now):
         return "This quiz has closed."
-    limit = _attempt_limit(quiz, accommodation)
+    limit = attempts_with_accommodation(quiz, accommodation)
     if Attempt.objects.filter(student=student, quiz=quiz).count() >= limit:
         return f"You have used all {limit} attempt{'s' if limit != 1 else ''} at this quiz."
     if not Part.objects.filter(question__quiz=quiz).exists():
@@ -194,7 +196,7 @@ def _params_for(question: Question, seed: int | None) -> dict:
 
 
 def _deadline(quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> datetime | None:
-    limit = _time_limit(quiz, accommodation)
+    limit = minutes_with_accommodation(quiz, accommodation)
     candidates = [now + timedelta(minutes=limit)] if limit is not None else []
     if quiz.closes_at is not None:
         candidates.append(quiz.closes_at)
@@ -444,120 +446,3 @@ def _valid_ip(ip: str | None) -> str | None:
         return str(ipaddress.ip_address(ip)) if ip else None
     except ValueError:
         return None
-
-
-# --- What a student sees ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Review:
-    """Which review information the student may see now, from the quiz's settings."""
-
-    score: bool
-    feedback: bool
-    answers: bool
-    solutions: bool
-
-
-def review_visibility(attempt: Attempt, now: datetime | None = None) -> Review:
-    if attempt.is_open:
-        return Review(score=False, feedback=False, answers=False, solutions=False)
-    quiz = attempt.quiz
-    return Review(
-        score=quiz.reveals("show_score", now),
-        feedback=quiz.reveals("show_feedback", now),
-        answers=quiz.reveals("show_answers", now),
-        solutions=quiz.reveals("show_solutions", now),
-    )
-
-
-SCORE_EVENTS = (AttemptEvent.Kind.REVIEWED, AttemptEvent.Kind.OVERRIDDEN, AttemptEvent.Kind.REGRADED)
-
-
-def student_log(attempt: Attempt, review: Review) -> list[AttemptEvent]:
-    """The attempt's log as its student may read it: until the quiz shows scores, a score
-    change is listed without its detail, which names the points."""
-    events = list(attempt.events.select_related("actor"))
-    if not review.score:
-        for event in events:
-            if event.kind in SCORE_EVENTS:
-                event.detail = ""
-    return events
-
-
-@dataclass
-class AttemptRow:
-    attempt: Attempt
-    review: Review
-
-
-@dataclass
-class QuizCard:
-    """One quiz on a student's dashboard: where the student stands and what comes next."""
-
-    quiz: Quiz
-    attempts: list[AttemptRow]
-    limit: int
-    time_limit: int | None
-    now: datetime
-
-    @property
-    def used(self) -> int:
-        return len(self.attempts)
-
-    @property
-    def left(self) -> int:
-        return max(self.limit - self.used, 0)
-
-    @property
-    def current(self) -> Attempt | None:
-        return next((row.attempt for row in self.attempts if row.attempt.is_open), None)
-
-    @property
-    def latest(self) -> AttemptRow | None:
-        return self.attempts[0] if self.attempts else None
-
-    @property
-    def status(self) -> str:
-        """One of: in_progress, upcoming, closed, done (no attempts left), submitted, not_started."""
-        if self.current is not None:
-            return "in_progress"
-        if self.quiz.opens_at is not None and self.quiz.opens_at > self.now:
-            return "upcoming"
-        if self.quiz.is_closed(self.now):
-            return "closed"
-        if not self.left:
-            return "done"
-        return "submitted" if self.attempts else "not_started"
-
-    @property
-    def can_start(self) -> bool:
-        return self.status in ("in_progress", "submitted", "not_started")
-
-
-def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None) -> list[QuizCard]:
-    """The student's quizzes (or one of them) with their attempts, in a fixed number of queries."""
-    now = now or timezone.now()
-    close_overdue_attempts(student=student, now=now)
-    quizzes = list(available_quizzes(student)) if quiz is None else [quiz]
-    attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in Attempt.objects.filter(student=student, quiz__in=quizzes).order_by("-number"):
-        attempts[attempt.quiz_id].append(attempt)
-    accommodations = {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=quizzes)}
-    cards = []
-    for each in quizzes:
-        rows = []
-        for attempt in attempts[each.pk]:
-            attempt.quiz = each
-            rows.append(AttemptRow(attempt, review_visibility(attempt, now)))
-        accommodation = accommodations.get(each.pk)
-        limit, minutes = _attempt_limit(each, accommodation), _time_limit(each, accommodation)
-        cards.append(QuizCard(quiz=each, attempts=rows, limit=limit, time_limit=minutes, now=now))
-    return cards
-
-
-def attempt_history(student, now: datetime | None = None) -> list[AttemptRow]:
-    now = now or timezone.now()
-    close_overdue_attempts(student=student, now=now)
-    attempts = Attempt.objects.filter(student=student).select_related("quiz").order_by("-started_at", "-id")
-    return [AttemptRow(attempt, review_visibility(attempt, now)) for attempt in attempts]

@@ -37,6 +37,8 @@ SEED_ANSWERS = {
     "individual instances of the same class.",
 }
 """The answers of the course notes the quiz was made from (seed/cnn-theory-questions.md), by part key."""
+SHIPPED_QUIZ_KEY = "cnn-fundamentals"
+"""The key of the quiz in quiz/data/cnn-fundamentals.yaml."""
 FREE_TEXT_PARTS = {"q1a", "q6a", "q6b", "q7a", "q7b", "q8a", "q9a", "q10a", "q10b"}
 
 
@@ -84,12 +86,36 @@ def admin_user(db, django_user_model):
     return make_user(django_user_model, "root", staff=True)
 
 
-@pytest.fixture
-def quiz(db):
-    """The shipped CNN quiz, loaded from its bank file."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the shipped question bank loaded once per session.
+
+    Each test's transaction rollback undoes what it changes in the bank. A transactional
+    test (live_server, PostgreSQL races) flushes the database when it ends; the `quiz`
+    fixture loads the bank again where it finds it missing.
+    """
     from quiz.bank import load_question_bank
 
-    return load_question_bank().quiz
+    with django_db_blocker.unblock():
+        load_question_bank()
+
+
+@pytest.fixture
+def quiz(db):
+    """The shipped CNN quiz, as loaded from its bank file (once per test session; reloaded where a test
+    flushed the database)."""
+    from quiz.bank import load_question_bank
+    from quiz.models import Quiz
+
+    return Quiz.objects.filter(key=SHIPPED_QUIZ_KEY).first() or load_question_bank().quiz
+
+
+@pytest.fixture
+def empty_bank(db):
+    """A database without the shipped quiz, for tests of loading a bank into an empty one."""
+    from quiz.models import Quiz
+
+    Quiz.objects.all().delete()
 
 
 FORMULA_BANK = Path(__file__).resolve().parent / "data" / "formula_bank.yaml"

@@ -182,7 +182,7 @@ def accept(launch: Launch) -> Accepted:
     quiz = chosen_quiz(launch, lti_launch.resource_link)
     link = link_quiz(launch, lti_launch.resource_link, quiz, group)
     if role == TEACHER:
-        return Accepted(user, role, reverse("teacher_gradebook", args=[quiz.pk]), session)
+        return Accepted(user, role, reverse("teacher:gradebook", args=[quiz.pk]), session)
     if not services.available_quizzes(user).filter(pk=quiz.pk).exists():
         raise LaunchRefused(Refusal.QUIZ_CLOSED, f"{quiz.title} is open to chosen groups only, not to {group.name}.")
     if link.takes_scores:
@@ -191,4 +191,4 @@ def accept(launch: Launch) -> Accepted:
         )
         # Work done before the link existed (or before the LMS took grades) reaches the LMS now.
         outbox.queue_scores_for(target)
-    return Accepted(user, role, reverse("quiz_start", args=[quiz.key]), session)
+    return Accepted(user, role, reverse("student:quiz_start", args=[quiz.key]), session)

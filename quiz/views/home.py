@@ -10,7 +10,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each role to its own home page."""
     user = request.user
     if is_teacher(user):
-        return redirect("teacher_home")
+        return redirect("teacher:home")
     if is_student(user):
-        return redirect("student_dashboard")
+        return redirect("student:dashboard")
     return render(request, "quiz/no_role.html", status=403)

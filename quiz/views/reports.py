@@ -1,7 +1,7 @@
 """Teacher reports on a quiz: item statistics, CSV exports, and regrading after a part changed.
 
-Each page first closes overdue attempts, so what it shows counts every attempt whose
-time is up. The exports stream: a large class is never held in memory.
+Each page's quiz lookup first closes overdue attempts, so what it shows counts every
+attempt whose time is up. The exports stream: a large class is never held in memory.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from quiz import exports, services
+from quiz import exports, lookups
 from quiz.models import Quiz
 from quiz.regrade import regrade_quiz
 from quiz.roles import teacher_required
@@ -22,16 +22,11 @@ from quiz.statistics import quiz_statistics
 SHOWN_CHANGES = 500
 
 
-def _get_quiz(quiz_id: int) -> Quiz:
-    return get_object_or_404(Quiz, pk=quiz_id)
-
-
 @require_GET
 @teacher_required
 def statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """Facility, discrimination, statuses, known mistakes and common wrong answers of every part."""
-    quiz = _get_quiz(quiz_id)
-    services.close_overdue_attempts(quiz=quiz)
+    quiz = lookups.teacher_quiz(quiz_id)
     context = {"quiz": quiz, "stats": quiz_statistics(quiz), "tab": "statistics"}
     return render(request, "teacher/reports/statistics.html", context)
 
@@ -40,7 +35,7 @@ def statistics(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @teacher_required
 def regrade(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """GET shows what regrading would change (a dry run); POST regrades and shows what changed."""
-    quiz = _get_quiz(quiz_id)
+    quiz = lookups.teacher_quiz_settings(quiz_id)
     dry_run = request.method == "GET"
     report = regrade_quiz(quiz=quiz, dry_run=dry_run, actor=request.user)
     context = {"quiz": quiz, "report": report, "changes": report.changes[:SHOWN_CHANGES], "tab": "statistics"}
@@ -59,8 +54,7 @@ def _csv_response(rows: Iterator[list], quiz: Quiz, kind: str) -> StreamingHttpR
 @teacher_required
 def export_gradebook(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
     """One row per attempt: a column per part (points earned) and the total."""
-    quiz = _get_quiz(quiz_id)
-    services.close_overdue_attempts(quiz=quiz)
+    quiz = lookups.teacher_quiz(quiz_id)
     return _csv_response(exports.gradebook_rows(quiz), quiz, "gradebook")
 
 
@@ -68,8 +62,7 @@ def export_gradebook(request: HttpRequest, quiz_id: int) -> StreamingHttpRespons
 @teacher_required
 def export_responses(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
     """One row per response: the answer as typed, its status, mistake, score and feedback."""
-    quiz = _get_quiz(quiz_id)
-    services.close_overdue_attempts(quiz=quiz)
+    quiz = lookups.teacher_quiz(quiz_id)
     return _csv_response(exports.response_rows(quiz), quiz, "responses")
 
 
@@ -77,6 +70,5 @@ def export_responses(request: HttpRequest, quiz_id: int) -> StreamingHttpRespons
 @teacher_required
 def export_statistics(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
     """The item statistics page as one row per part."""
-    quiz = _get_quiz(quiz_id)
-    services.close_overdue_attempts(quiz=quiz)
+    quiz = lookups.teacher_quiz(quiz_id)
     return _csv_response(exports.statistics_rows(quiz_statistics(quiz)), quiz, "statistics")

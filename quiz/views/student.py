@@ -13,52 +13,47 @@ from datetime import UTC, datetime
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import grader
-from quiz import services, sheets
+from quiz import lookups, selectors, services, sheets
+from quiz.errors import BadInput, Closed, Forbidden, LoginRequired, Stale
 from quiz.models import Attempt
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
-
-
-def _get_attempt_for_user(request: HttpRequest, attempt_id: int) -> Attempt:
-    """The student's own attempt, or 404; an overdue attempt is submitted before anything reads it."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id, student=request.user)
-    services.finalize_if_overdue(attempt)
-    return attempt
+from quiz.views.errors import error_response, json_refusals
 
 
 @require_GET
 @student_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "student/dashboard.html", {"cards": services.quiz_cards(request.user)})
+    return render(request, "student/dashboard.html", {"cards": selectors.quiz_cards(request.user)})
 
 
 @require_GET
 @student_required
 def attempt_history(request: HttpRequest) -> HttpResponse:
-    return render(request, "student/history.html", {"rows": services.attempt_history(request.user)})
+    return render(request, "student/history.html", {"rows": selectors.attempt_history(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 @student_required
 def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
     """What the quiz is and what happens at its deadline; POST starts (or resumes) an attempt."""
-    quiz = get_object_or_404(services.available_quizzes(request.user), key=quiz_key)
+    quiz = lookups.student_quiz(request.user, quiz_key)
     if request.method == "POST":
         try:
             attempt = services.start_attempt(student=request.user, quiz=quiz, ip=client_ip(request))
         except services.AttemptNotAllowed as refusal:
             messages.error(request, str(refusal))
-            return redirect("quiz_start", quiz_key=quiz.key)
-        return redirect("attempt", attempt_id=attempt.pk)
-    card = services.quiz_cards(request.user, quiz=quiz)[0]
+            return redirect("student:quiz_start", quiz_key=quiz.key)
+        return redirect("student:attempt", attempt_id=attempt.pk)
+    card = selectors.quiz_cards(request.user, quiz=quiz)[0]
     return render(request, "student/start.html", {"card": card, "quiz": quiz})
 
 
@@ -66,9 +61,9 @@ def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
 @never_cache
 @student_required
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     sheet = sheets.attempt_sheet(attempt)
     context = {
         "attempt": attempt,
@@ -98,32 +93,24 @@ class SaveForm(forms.Form):
         return None if milliseconds is None else datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
 
 
-def _refuse(status: int, error: str, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": error, "message": message, **extra}, status=status)
-
-
-def _json_refusal(request: HttpRequest) -> JsonResponse | None:
-    """The save contract's refusal for a visitor who may not touch students' attempts, if any."""
+def _script_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The student's attempt for the attempt page's script: refusals as the save contract's, never a redirect."""
     if not request.user.is_authenticated:
-        return _refuse(401, "login", "Your session has expired. Log in again; your answers are kept in this browser.")
+        raise LoginRequired()
     if not is_student(request.user):
-        return _refuse(403, "forbidden", "Only students save answers.")
-    return None
+        raise Forbidden("Only students save answers.")
+    return lookups.student_attempt(request.user, attempt_id)
 
 
 @require_POST
+@json_refusals
 def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """Save one part's answer as the student types (the save contract)."""
-    if refusal := _json_refusal(request):
-        return refusal
-    try:
-        attempt = _get_attempt_for_user(request, attempt_id)
-    except Http404:
-        return _refuse(404, "not_found", "There is no such attempt of yours.")
+    attempt = _script_attempt(request, attempt_id)
     form = SaveForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
-        return _refuse(400, "invalid", f"{field}: {errors[0]}")
+        raise BadInput(f"{field}: {errors[0]}")
     data = form.cleaned_data
     try:
         response = services.save_response(
@@ -134,13 +121,11 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
             edited_at=data["edited_at"],
             ip=client_ip(request),
         )
-    except services.InvalidSave as error:
-        return _refuse(400, "invalid", str(error))
     except services.AttemptClosed as error:
-        return _refuse(409, "closed", str(error), result_url=reverse("attempt_result", args=[attempt.pk]))
+        raise Closed(error.message, result_url=reverse("student:attempt_result", args=[attempt.pk])) from error
     except services.StaleSave as error:
         stored = _saved_answer(error.stored)
-        return _refuse(409, "stale", str(error), sequence=stored["sequence"], stored=stored)
+        raise Stale(error.message, sequence=stored["sequence"], stored=stored) from error
     return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
 
 
@@ -167,17 +152,14 @@ def _saved_reply(response) -> dict:
 
 @require_GET
 @never_cache
+@json_refusals
 def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """The answers the server holds, for a page that may be showing older ones (another window saved)."""
-    if refusal := _json_refusal(request):
-        return refusal
-    try:
-        attempt = _get_attempt_for_user(request, attempt_id)
-    except Http404:
-        return _refuse(404, "not_found", "There is no such attempt of yours.")
+    attempt = _script_attempt(request, attempt_id)
     now = timezone.now().isoformat()
     if not attempt.is_open:
-        return JsonResponse({"open": False, "now": now, "result_url": reverse("attempt_result", args=[attempt.pk])})
+        result_url = reverse("student:attempt_result", args=[attempt.pk])
+        return JsonResponse({"open": False, "now": now, "result_url": result_url})
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
     answers = {
         services.part_key(response.part): {**_saved_answer(response), "label": response.part.label}
@@ -190,24 +172,24 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @student_required
 def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """The attempt page's Save button without JavaScript: every changed answer at once."""
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
         messages.warning(request, "This attempt has already been submitted; your last changes were not saved.")
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     try:
         outcome = services.save_answers(attempt=attempt, answers=_posted_answers(request), ip=client_ip(request))
     except services.AttemptClosed as error:
         messages.warning(request, str(error))
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     except services.InvalidSave as error:
         # Only a form the attempt page did not make gets here: say what is wrong, store nothing.
-        context = {"message": f"{error} Nothing was saved.", "back": reverse("attempt", args=[attempt.pk])}
-        return render(request, "errors/400.html", context, status=400)
+        refusal = BadInput(f"{error} Nothing was saved.")
+        return error_response(request, refusal, back=reverse("student:attempt", args=[attempt.pk]))
     for label, reason in outcome.refused.items():
         messages.error(request, f"{label} was not saved: {reason}")
     if outcome.saved:
         messages.success(request, f"Saved {', '.join(outcome.saved)} at {timezone.localtime():%H:%M:%S}.")
-    target = "attempt_submit" if "finish" in request.POST else "attempt"
+    target = "student:attempt_submit" if "finish" in request.POST else "student:attempt"
     return redirect(target, attempt_id=attempt.pk)
 
 
@@ -233,14 +215,14 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
 @student_required
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """GET asks for confirmation, listing unanswered and unreadable parts; POST submits (once, however often)."""
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if request.method == "POST":
         now = timezone.now()
         time_up = request.POST.get("reason") == "time_up" and attempt.deadline is not None and now >= attempt.deadline
         services.submit_attempt(attempt=attempt, auto=time_up, now=now)
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     if not attempt.is_open:
-        return redirect("attempt_result", attempt_id=attempt.pk)
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
     context = {
         "attempt": attempt,
         "unanswered": sheets.unanswered_parts(attempt),
@@ -252,14 +234,14 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_GET
 @student_required
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, attempt_id)
+    attempt = lookups.student_attempt(request.user, attempt_id)
     if attempt.is_open:
-        return redirect("attempt", attempt_id=attempt.pk)
-    review = services.review_visibility(attempt)
+        return redirect("student:attempt", attempt_id=attempt.pk)
+    review = selectors.review_visibility(attempt)
     context = {
         "attempt": attempt,
         "review": review,
         "sheet": sheets.attempt_sheet(attempt, solutions=review.solutions),
-        "events": services.student_log(attempt, review),
+        "events": selectors.student_log(attempt, review),
     }
     return render(request, "student/result.html", context)

@@ -1,7 +1,7 @@
 """Teacher pages: quizzes at a glance, the gradebook, the review queue, overrides, access and rosters.
 
-Views stay thin: they read through `quiz.selectors`, decide through `quiz.reviews` and
-`quiz.rosters`, and close overdue attempts (a student side service) before reading any.
+Views stay thin: they fetch through `quiz.lookups` (which close overdue attempts first),
+read through `quiz.selectors`, and decide through `quiz.reviews` and `quiz.rosters`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from quiz import logins, reviews, rosters, selectors, services
+from quiz import logins, lookups, reviews, rosters, selectors, services
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
@@ -34,37 +34,6 @@ from quiz.markup import concept_checklist, highlight_concepts
 from quiz.models import Attempt, Part, Quiz, Response, earned_points
 from quiz.roles import teacher_required
 
-# --- One helper per object: teachers see every quiz; anything else is a 404. ---------------------
-
-
-def _get_quiz(quiz_id: int) -> Quiz:
-    return get_object_or_404(Quiz, pk=quiz_id)
-
-
-def _get_attempt(attempt_id: int) -> Attempt:
-    attempt = get_object_or_404(Attempt.objects.select_related("student", "quiz"), pk=attempt_id)
-    services.finalize_if_overdue(attempt)
-    return attempt
-
-
-def _get_response(response_id: int) -> Response:
-    responses = Response.objects.select_related("part__question", "attempt__student", "attempt__quiz")
-    response = get_object_or_404(responses.prefetch_related("part__question__parts"), pk=response_id)
-    services.finalize_if_overdue(response.attempt)
-    return response
-
-
-def _get_reviewable_part(part_id: int) -> Part:
-    """Any part: free-text answers, and answers of any kind that could not be read, are reviewed."""
-    parts = Part.objects.select_related("question__quiz").prefetch_related("question__parts")
-    return get_object_or_404(parts, pk=part_id)
-
-
-def _get_student(user_id: int):
-    """Only plain students: a teacher must never reset a teacher's or an admin's password."""
-    return get_object_or_404(selectors.students(), pk=user_id)
-
-
 # --- My quizzes and the gradebook ----------------------------------------------------------------
 
 
@@ -72,7 +41,6 @@ def _get_student(user_id: int):
 @teacher_required
 def home(request: HttpRequest) -> HttpResponse:
     """Every quiz with its attempt counts, mean, median and score histogram."""
-    services.close_overdue_attempts()
     return render(request, "teacher/home.html", {"summaries": selectors.quiz_summaries()})
 
 
@@ -80,8 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @teacher_required
 def gradebook(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """One row per attempt, filtered, sorted and paginated from the query string."""
-    quiz = _get_quiz(quiz_id)
-    services.close_overdue_attempts(quiz=quiz)
+    quiz = lookups.teacher_quiz(quiz_id)
     form = GradebookFilterForm(request.GET)
     filters = form.filters()
     book = selectors.gradebook_page(quiz, filters, request.GET.get("page"))
@@ -95,7 +62,7 @@ def gradebook(request: HttpRequest, quiz_id: int) -> HttpResponse:
 @require_GET
 @teacher_required
 def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    return _render_attempt(request, _get_attempt(attempt_id))
+    return _render_attempt(request, lookups.teacher_attempt(attempt_id))
 
 
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reopen_form=None, status: int = 200):
@@ -139,19 +106,19 @@ def _points(part: Part, credit: float | None):
 @require_POST
 @teacher_required
 def reopen(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _get_attempt(attempt_id)
+    attempt = lookups.teacher_attempt(attempt_id)
     form = ReopenForm(request.POST)
     if not (form.is_valid() and _decide(request, reviews.reopen_attempt, attempt=attempt, teacher=request.user,
                                         **form.cleaned_data)):
         return _render_attempt(request, attempt, reopen_form=form, status=400)
     messages.success(request, f"Attempt reopened for {attempt.student.get_full_name() or attempt.student.username}.")
-    return redirect("teacher_attempt", attempt_id=attempt.pk)
+    return redirect("teacher:attempt", attempt_id=attempt.pk)
 
 
 @require_POST
 @teacher_required
 def override(request: HttpRequest, response_id: int) -> HttpResponse:
-    response = _get_response(response_id)
+    response = lookups.teacher_response(response_id)
     form = _override_form(response, request.POST)
     if form.is_valid() and _decide(request, reviews.override_score, response=response, score=form.credit,
                                    reason=form.cleaned_data["reason"], teacher=request.user):
@@ -177,8 +144,7 @@ def _decide(request: HttpRequest, decision, **arguments) -> bool:
 @teacher_required
 def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """The quiz's free-text parts with how many answers wait for each."""
-    quiz = _get_quiz(quiz_id)
-    services.close_overdue_attempts(quiz=quiz)
+    quiz = lookups.teacher_quiz(quiz_id)
     context = {"quiz": quiz, "parts": selectors.review_parts(quiz), "tab": "review"}
     return render(request, "teacher/review_queue.html", context)
 
@@ -188,8 +154,7 @@ def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
 def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
     """Open the next answer waiting for review: in this part (after a skipped one, with ?after=),
     then in the queue's next part that has one."""
-    part = _get_reviewable_part(part_id)
-    services.close_overdue_attempts(quiz=part.question.quiz)
+    part = lookups.teacher_part(part_id)
     after = request.GET.get("after", "")
     response = selectors.next_pending(part, after=int(after) if after.isdecimal() else None)
     if response is None:
@@ -201,10 +166,10 @@ def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
             done = f"Every answer to {part.label} is reviewed."
         if following is None:
             messages.success(request, f"{done} No other answer waits for review.")
-            return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+            return redirect("teacher:review_queue", quiz_id=part.question.quiz_id)
         messages.success(request, f"{done} Next: {following.label}, {following.question.title}.")
         response = selectors.next_pending(following)
-    return redirect("teacher_review", response_id=response.pk)
+    return redirect("teacher:review", response_id=response.pk)
 
 
 @require_GET
@@ -212,9 +177,9 @@ def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
 def review(request: HttpRequest, response_id: int) -> HttpResponse:
     """One free-text answer with its rubric highlights (or an answer that could not be read) and a
     score field pre-filled with the suggestion."""
-    response = _get_response(response_id)
+    response = lookups.teacher_response(response_id)
     if not (response.part.is_free_text or response.unreadable) or response.attempt.is_open:
-        return redirect("teacher_attempt", attempt_id=response.attempt_id)
+        return redirect("teacher:attempt", attempt_id=response.attempt_id)
     return _render_review(request, response, _review_form(response, autofocus=True))
 
 
@@ -238,7 +203,7 @@ def _render_review(request: HttpRequest, response: Response, form: ReviewForm, s
 @teacher_required
 def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
     """Confirm a free-text score (the suggestion as it is, or the points typed), then open the next answer waiting."""
-    response = _get_response(response_id)
+    response = lookups.teacher_response(response_id)
     from_attempt = request.POST.get("next") == "attempt"
     if "suggested" in request.POST:
         return _confirm_suggestion(request, response)
@@ -248,7 +213,7 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
         messages.success(request, f"{response.part.label}: {count_points(form.cleaned_data['points'])} saved.")
         if from_attempt:
             return _back_to_part(response)
-        return redirect("teacher_review_next", part_id=response.part_id)
+        return redirect("teacher:review_next", part_id=response.part_id)
     if from_attempt:
         return _render_attempt(request, response.attempt, bound=form, status=400)
     return _render_review(request, response, form, status=400)
@@ -269,7 +234,7 @@ def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpRespons
 
 def _back_to_part(response: Response) -> HttpResponse:
     """The attempt page, scrolled to the part just decided."""
-    return redirect(reverse("teacher_attempt", args=[response.attempt_id]) + f"#part-{response.part_id}")
+    return redirect(reverse("teacher:attempt", args=[response.attempt_id]) + f"#part-{response.part_id}")
 
 
 # --- Access: groups and accommodations ---------------------------------------------------------------
@@ -278,7 +243,7 @@ def _back_to_part(response: Response) -> HttpResponse:
 @require_GET
 @teacher_required
 def quiz_access(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = _get_quiz(quiz_id)
+    quiz = lookups.teacher_quiz_settings(quiz_id)
     initial = selectors.accommodation_initial(quiz, StudentLookupForm(request.GET).username())
     return _render_access(request, quiz, AccommodationForm(initial=initial, quiz=quiz), QuizAudienceForm(instance=quiz))
 
@@ -297,26 +262,26 @@ def _render_access(request, quiz: Quiz, accommodation_form, audience_form, statu
 @require_POST
 @teacher_required
 def grant_accommodation(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = _get_quiz(quiz_id)
+    quiz = lookups.teacher_quiz_settings(quiz_id)
     form = AccommodationForm(request.POST, quiz=quiz)
     if form.is_valid():
         student = form.cleaned_data.pop("username")
         reviews.grant_accommodation(student=student, quiz=quiz, teacher=request.user, **form.cleaned_data)
         messages.success(request, f"Accommodation saved for {student.get_full_name() or student.username}.")
-        return redirect("teacher_quiz_access", quiz_id=quiz.pk)
+        return redirect("teacher:quiz_access", quiz_id=quiz.pk)
     return _render_access(request, quiz, form, QuizAudienceForm(instance=quiz), status=400)
 
 
 @require_POST
 @teacher_required
 def save_audience(request: HttpRequest, quiz_id: int) -> HttpResponse:
-    quiz = _get_quiz(quiz_id)
+    quiz = lookups.teacher_quiz_settings(quiz_id)
     form = QuizAudienceForm(request.POST, instance=quiz)
     if form.is_valid():
         form.save()
         groups = ", ".join(group.name for group in quiz.groups.all()) or "every student"
         messages.success(request, f"{quiz.title} is open to {groups}.")
-        return redirect("teacher_quiz_access", quiz_id=quiz.pk)
+        return redirect("teacher:quiz_access", quiz_id=quiz.pk)
     return _render_access(request, quiz, AccommodationForm(quiz=quiz), form, status=400)
 
 
@@ -365,7 +330,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     form = RosterConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The import form was incomplete; upload the file again.")
-        return redirect("teacher_roster")
+        return redirect("teacher:roster")
     try:
         summary = rosters.import_roster(**form.cleaned_data)
     except rosters.RosterError as error:
@@ -374,7 +339,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                    "group_name": form.cleaned_data["group_name"]}
         return render(request, "teacher/roster_preview.html", context, status=400)
     messages.success(request, f"Roster imported: {summary}")
-    return redirect("teacher_roster")
+    return redirect("teacher:roster")
 
 
 def _safe_preview(text: str) -> rosters.RosterPreview | None:
@@ -388,26 +353,26 @@ def _safe_preview(text: str) -> rosters.RosterPreview | None:
 @teacher_required
 def unlock_student(request: HttpRequest, user_id: int) -> HttpResponse:
     """Lift a student's log-in lock-out (wrong passwords), from every address; logged."""
-    student = _get_student(user_id)
+    student = lookups.teacher_student(user_id)
     logins.unlock(student=student, teacher=request.user)
     messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
-    return redirect(reverse("teacher_roster") + "?" + urlencode({"q": student.username}))
+    return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))
 
 
 @require_GET
 @teacher_required
 def student_password(request: HttpRequest, user_id: int) -> HttpResponse:
-    student = _get_student(user_id)
+    student = lookups.teacher_student(user_id)
     return render(request, "teacher/student_password.html", {"student": student, "form": SetPasswordForm(student)})
 
 
 @require_POST
 @teacher_required
 def set_student_password(request: HttpRequest, user_id: int) -> HttpResponse:
-    student = _get_student(user_id)
+    student = lookups.teacher_student(user_id)
     form = SetPasswordForm(student, request.POST)
     if not form.is_valid():
         return render(request, "teacher/student_password.html", {"student": student, "form": form}, status=400)
     form.save()
     messages.success(request, f"New password set for {student.get_full_name() or student.username}.")
-    return redirect(reverse("teacher_roster") + "?" + urlencode({"q": student.username}))
+    return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))

@@ -37,13 +37,13 @@ def test_the_students_pages_satisfy_the_policy(page, live_server, login, page_er
     submitted, current = attempts
     login(page, live_server, "alice", "alice-password")
     visit_all(page, live_server, page_errors, [
-        reverse("student_dashboard"),
-        reverse("quiz_start", args=[quiz.key]),
-        reverse("attempt_history"),
-        reverse("attempt_submit", args=[current.pk]),
-        reverse("attempt_result", args=[submitted.pk]),
+        reverse("student:dashboard"),
+        reverse("student:quiz_start", args=[quiz.key]),
+        reverse("student:attempt_history"),
+        reverse("student:attempt_submit", args=[current.pk]),
+        reverse("student:attempt_result", args=[submitted.pk]),
         reverse("password_change"),
-        reverse("attempt", args=[current.pk]),
+        reverse("student:attempt", args=[current.pk]),
     ])
     # The attempt page at work: a save through its modules, its status, the countdown.
     expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
@@ -57,16 +57,16 @@ def test_the_teachers_pages_satisfy_the_policy(page, live_server, login, page_er
     q6b = Response.objects.get(attempt=submitted, part__question__key="q6", part__key="b")
     login(page, live_server, "tess", "tess-password")
     visit_all(page, live_server, page_errors, [
-        reverse("teacher_home"),
-        reverse("teacher_gradebook", args=[quiz.pk]),
-        reverse("teacher_review_queue", args=[quiz.pk]),
-        reverse("teacher_review", args=[q6b.pk]),
-        reverse("teacher_attempt", args=[submitted.pk]),
-        reverse("teacher_quiz_access", args=[quiz.pk]),
-        reverse("teacher_roster", args=[]),
-        reverse("teacher_student_password", args=[alice.pk]),
-        reverse("teacher_statistics", args=[quiz.pk]),
-        reverse("teacher_regrade", args=[quiz.pk]),
+        reverse("teacher:home"),
+        reverse("teacher:gradebook", args=[quiz.pk]),
+        reverse("teacher:review_queue", args=[quiz.pk]),
+        reverse("teacher:review", args=[q6b.pk]),
+        reverse("teacher:attempt", args=[submitted.pk]),
+        reverse("teacher:quiz_access", args=[quiz.pk]),
+        reverse("teacher:roster", args=[]),
+        reverse("teacher:student_password", args=[alice.pk]),
+        reverse("teacher:statistics", args=[quiz.pk]),
+        reverse("teacher:regrade", args=[quiz.pk]),
     ])
 
 
@@ -88,7 +88,7 @@ def test_the_login_and_error_pages_satisfy_the_policy(page, live_server, page_er
     visit_all(page, live_server, page_errors, [reverse("login")])
     login(page, live_server, "alice", "alice-password")
     page_errors.expect("status of 40[34]")  # the browser reports the error pages' own status
-    for url in ("/no/such/page/", reverse("teacher_home")):
+    for url in ("/no/such/page/", reverse("teacher:home")):
         page.goto(f"{live_server.url}{url}")
         page.wait_for_load_state("networkidle")
         assert not page_errors.unexpected(), url

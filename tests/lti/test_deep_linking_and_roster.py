@@ -46,7 +46,7 @@ def test_an_instructor_picks_a_quiz_which_returns_as_a_link_with_a_line_item(cli
     student = Client()
     ada = ivan.__class__(sub="u-ada", given_name="Ada", family_name="L", email="", roles=[LEARNER])
     opened = launch(student, platform, platform.plan(ada, custom=item["custom"], resource_link="link-new"))
-    assert opened["Location"] == reverse("quiz_start", args=[quiz.key])
+    assert opened["Location"] == reverse("student:quiz_start", args=[quiz.key])
 
 
 def test_choosing_nothing_or_something_else_keeps_the_list(client, platform, ivan):

@@ -26,7 +26,7 @@ def signed_in(client: Client):
 def test_a_learner_lands_signed_in_on_the_quizs_page_with_a_profile_and_the_courses_group(client, platform, ada):
     reply = launch(client, platform, platform.plan(ada, custom=QUIZ))
     assert reply.status_code == 302
-    assert reply["Location"] == reverse("quiz_start", args=["cnn-fundamentals"])
+    assert reply["Location"] == reverse("student:quiz_start", args=["cnn-fundamentals"])
     user = signed_in(client)
     assert user.username == lti_username(platform.url, "u-ada")
     assert (user.first_name, user.last_name, user.email) == ("Ada", "Lovelace", "ada@uni.example")
@@ -41,7 +41,7 @@ def test_a_learner_lands_signed_in_on_the_quizs_page_with_a_profile_and_the_cour
 
 def test_an_instructor_lands_on_the_quizs_gradebook_as_a_teacher(client, platform, ivan, quiz):
     reply = launch(client, platform, platform.plan(ivan, custom=QUIZ))
-    assert reply["Location"] == reverse("teacher_gradebook", args=[quiz.pk])
+    assert reply["Location"] == reverse("teacher:gradebook", args=[quiz.pk])
     user = signed_in(client)
     assert user.groups.filter(name=TEACHERS).exists() and not user.is_staff
     assert client.get(reply["Location"]).status_code == 200
@@ -87,7 +87,7 @@ def test_the_same_person_is_one_account_whose_profile_follows_the_lms(client, pl
 def test_a_link_remembers_its_quiz_once_chosen(client, platform, ada, quiz):
     launch(client, platform, platform.plan(ada, custom=QUIZ))
     reply = launch(Client(), platform, platform.plan(ada))
-    assert reply["Location"] == reverse("quiz_start", args=[quiz.key])
+    assert reply["Location"] == reverse("student:quiz_start", args=[quiz.key])
     assert QuizLink.objects.get().quiz == quiz
 
 
@@ -102,7 +102,7 @@ def test_a_link_naming_no_quiz_or_an_unknown_one_is_refused(client, platform, ad
 def test_a_quiz_open_to_chosen_groups_opens_to_the_course_when_linked(client, platform, ada, quiz):
     quiz.groups.add(Group.objects.create(name="Evening class"))
     reply = launch(client, platform, platform.plan(ada, custom=QUIZ))
-    assert reply["Location"] == reverse("quiz_start", args=[quiz.key])
+    assert reply["Location"] == reverse("student:quiz_start", args=[quiz.key])
     assert set(quiz.groups.values_list("name", flat=True)) == {"Evening class", "Deep Learning 101 (LMS)"}
 
     # A teacher closes it to the course again: the next launch does not overrule them.
@@ -205,7 +205,7 @@ def test_a_launched_session_may_be_framed_by_the_platform_only(client, platform,
 
     local = Client()
     local.force_login(alice)
-    page = local.get(reverse("student_dashboard"))
+    page = local.get(reverse("student:dashboard"))
     assert directives(page["Content-Security-Policy"])["frame-ancestors"] == "'none'"
     assert page["X-Frame-Options"] == "DENY"
 

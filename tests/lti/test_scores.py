@@ -205,12 +205,12 @@ def test_the_teachers_attempt_page_says_when_the_grade_was_sent_or_why_it_failed
 ):
     platform.score_failures = 1
     attempt = submit(launched, quiz, capture=django_capture_on_commit_callbacks)
-    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert "Grade for Deep Learning 101:" in page
     assert "failed: HTTP response" in page and "retrying" in page
 
     send_scores()
     row = OutgoingScore.objects.get()
-    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert f"sent <time datetime=\"{timezone.localtime(row.sent_at).isoformat()}" in page
     assert "3 / 21 (awaiting review)" in page

@@ -76,8 +76,8 @@ def test_the_add_pages_still_render_without_the_links(admin_client, quiz, model)
 
 def test_the_quiz_change_page_links_to_statistics_and_regrading(admin_client, quiz):
     page = admin_client.get(reverse("admin:quiz_quiz_change", args=[quiz.pk])).content.decode()
-    assert f'href="{reverse("teacher_regrade", args=[quiz.pk])}"' in page
-    assert f'href="{reverse("teacher_statistics", args=[quiz.pk])}"' in page
+    assert f'href="{reverse("teacher:regrade", args=[quiz.pk])}"' in page
+    assert f'href="{reverse("teacher:statistics", args=[quiz.pk])}"' in page
 
 
 def test_the_preview_shows_the_seed_numbers_with_answers_and_worked_solutions(admin_client, quiz):

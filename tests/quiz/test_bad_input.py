@@ -80,7 +80,7 @@ def fresh_attempt(alice, quiz):
 
 
 def post_save(client, attempt, data: dict, encoding: str):
-    url = reverse("attempt_save", args=[attempt.pk])
+    url = reverse("student:attempt_save", args=[attempt.pk])
     if encoding == "multipart":
         return client.post(url, data)
     return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
@@ -118,10 +118,10 @@ def test_any_saved_text_can_be_submitted_graded_and_shown(alice_client, fresh_at
     for key, text in answers.items():
         response = post_save(alice_client, attempt, {"part": key, "text": text, "sequence": 1}, "multipart")
         assert response.status_code == (400 if refused(text) else 200)
-    assert alice_client.get(reverse("attempt", args=[attempt.pk])).status_code == 200
-    submitted = alice_client.post(reverse("attempt_submit", args=[attempt.pk]))
-    assert submitted["Location"] == reverse("attempt_result", args=[attempt.pk])
-    assert alice_client.get(reverse("attempt_result", args=[attempt.pk])).status_code == 200
+    assert alice_client.get(reverse("student:attempt", args=[attempt.pk])).status_code == 200
+    submitted = alice_client.post(reverse("student:attempt_submit", args=[attempt.pk]))
+    assert submitted["Location"] == reverse("student:attempt_result", args=[attempt.pk])
+    assert alice_client.get(reverse("student:attempt_result", args=[attempt.pk])).status_code == 200
     for key, text in answers.items():
         response = stored(attempt, key)
         assert response.text == ("" if refused(text) else text)
@@ -161,7 +161,7 @@ def test_no_save_gives_a_server_error(alice_client, attempt, part, text, sequenc
     ],
 )
 def test_a_malformed_save_is_a_400_naming_what_is_wrong(alice_client, attempt, other_quiz, data, field):
-    response = alice_client.post(reverse("attempt_save", args=[attempt.pk]), data)
+    response = alice_client.post(reverse("student:attempt_save", args=[attempt.pk]), data)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
     assert field in response.json()["message"]
@@ -170,7 +170,8 @@ def test_a_malformed_save_is_a_400_naming_what_is_wrong(alice_client, attempt, o
 
 def test_a_json_body_is_a_400_not_a_500(alice_client, attempt):
     body = json.dumps({"part": "q2a", "text": "1", "sequence": 1})
-    response = alice_client.post(reverse("attempt_save", args=[attempt.pk]), body, content_type="application/json")
+    url = reverse("student:attempt_save", args=[attempt.pk])
+    response = alice_client.post(url, body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["message"]
 
@@ -181,11 +182,11 @@ def test_a_request_too_large_to_read_is_a_400_with_a_message(alice, attempt, set
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    client.get(reverse("attempt", args=[attempt.pk]))
+    client.get(reverse("student:attempt", args=[attempt.pk]))
     page = {"Accept": "application/json"} if from_the_page else {}
     headers = {"X-CSRFToken": client.cookies["csrftoken"].value} | page
     data = urlencode({"part": "q1a", "text": "x" * 20_000, "sequence": 1})
-    url = reverse("attempt_save", args=[attempt.pk])
+    url = reverse("student:attempt_save", args=[attempt.pk])
     response = client.post(url, data, content_type="application/x-www-form-urlencoded", headers=headers)
     assert response.status_code == 400
     if from_the_page:
@@ -219,7 +220,7 @@ def test_the_whole_page_save_stores_what_it_can_and_never_fails(alice_client, at
     if finish:
         data["finish"] = ""
     before = {key: stored(attempt, key).text for key in PARTS}
-    response = alice_client.post(reverse("attempt_save_all", args=[attempt.pk]), data)
+    response = alice_client.post(reverse("student:attempt_save_all", args=[attempt.pk]), data)
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         assert response.context["message"]
@@ -242,7 +243,7 @@ def test_the_whole_page_save_stores_what_it_can_and_never_fails(alice_client, at
 )
 def test_a_malformed_whole_page_save_is_a_400_and_saves_nothing(alice_client, attempt, other_quiz, data):
     data = {**data, "answer-q2b": "12.6 MB", "sequence-q2b": "0"}
-    response = alice_client.post(reverse("attempt_save_all", args=[attempt.pk]), data)
+    response = alice_client.post(reverse("student:attempt_save_all", args=[attempt.pk]), data)
     assert response.status_code == 400
     assert response.context["message"]
     assert stored(attempt, "q2b").text == ""
@@ -252,8 +253,8 @@ def test_a_malformed_whole_page_save_is_a_400_and_saves_nothing(alice_client, at
 @given(fields=st.dictionaries(st.text(max_size=20), st.one_of(answers, st.sampled_from(["time_up"])), max_size=4))
 def test_no_submit_gives_a_server_error(alice_client, fresh_attempt, fields):
     attempt = fresh_attempt()
-    response = alice_client.post(reverse("attempt_submit", args=[attempt.pk]), fields)
-    assert response["Location"] == reverse("attempt_result", args=[attempt.pk])
+    response = alice_client.post(reverse("student:attempt_submit", args=[attempt.pk]), fields)
+    assert response["Location"] == reverse("student:attempt_result", args=[attempt.pk])
     attempt.refresh_from_db()
     assert not attempt.is_open and not attempt.auto_submitted
 

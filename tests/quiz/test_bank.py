@@ -26,7 +26,7 @@ def question(data: dict, key: str) -> dict:
     return next(q for q in data["questions"] if q["key"] == key)
 
 
-def test_shipped_bank_holds_ten_questions_with_every_part(db):
+def test_shipped_bank_holds_ten_questions_with_every_part(empty_bank):
     summary = load_question_bank()
     quiz = Quiz.objects.get(key="cnn-fundamentals")
     assert summary.created
@@ -113,7 +113,7 @@ def test_reloading_keeps_a_teachers_quiz_settings(quiz):
     ],
     ids=["tolerance", "output", "calculator", "choice", "title", "given", "duplicate"],
 )
-def test_a_broken_file_is_refused_naming_the_question_and_field(db, tmp_path, mutate, message):
+def test_a_broken_file_is_refused_naming_the_question_and_field(empty_bank, tmp_path, mutate, message):
     path = write_bank(tmp_path, mutate)
     with pytest.raises(BankError, match=message):
         load_question_bank(path)
@@ -127,7 +127,7 @@ def test_a_file_that_is_not_yaml_is_refused(db, tmp_path):
         load_question_bank(path)
 
 
-def test_command_prints_a_summary_and_refuses_a_broken_file(db, tmp_path, capsys):
+def test_command_prints_a_summary_and_refuses_a_broken_file(empty_bank, tmp_path, capsys):
     call_command("load_question_bank")
     assert "created quiz cnn-fundamentals: 10 questions, 21 parts" in capsys.readouterr().out
     with pytest.raises(CommandError, match="cannot read"):
@@ -196,7 +196,7 @@ def test_reloading_keeps_an_admins_edits_and_prints_how_they_differ(graded_with_
 def test_after_reloading_the_regrade_preview_takes_nothing_off(graded_with_the_edits, quiz, teacher_client):
     load()
     assert regrade_quiz(quiz=quiz, dry_run=True).changes == []
-    page = teacher_client.get(reverse("teacher_regrade", args=[quiz.pk]))
+    page = teacher_client.get(reverse("teacher:regrade", args=[quiz.pk]))
     assert page.context["report"].parts_changed == 0
 
 
@@ -342,7 +342,7 @@ def test_quiz_settings_edited_by_a_teacher_are_kept_and_reported(quiz, tmp_path)
     assert 'updated quiz cnn-fundamentals:\n  title: "CNN fundamentals" → "CNN fundamentals, revised"' in out
 
 
-def test_a_quiz_setting_the_file_cannot_hold_is_refused_naming_it(db, tmp_path):
+def test_a_quiz_setting_the_file_cannot_hold_is_refused_naming_it(empty_bank, tmp_path):
     path = write_bank(tmp_path, lambda data: data["quiz"].update(show_answers="sometimes"))
     with pytest.raises(BankError, match="quiz: show_answers: Value 'sometimes' is not a valid choice"):
         load_question_bank(path)

@@ -164,9 +164,9 @@ def test_formulas_edited_in_the_admin_are_kept_and_reported_until_replace(formul
 
 
 def test_a_student_takes_a_formula_question_from_start_to_worked_solution(alice_client, alice, formula_quiz):
-    response = alice_client.post(reverse("quiz_start", args=[formula_quiz.key]))
+    response = alice_client.post(reverse("student:quiz_start", args=[formula_quiz.key]))
     attempt = Attempt.objects.get(student=alice)
-    assert response.url == reverse("attempt", args=[attempt.pk])
+    assert response.url == reverse("student:attempt", args=[attempt.pk])
     params = attempt.params["h1"]
     h1 = Question.objects.get(key="h1")
     outputs = h1.computation(params).outputs
@@ -176,18 +176,19 @@ def test_a_student_takes_a_formula_question_from_start_to_worked_solution(alice_
     assert f"A layer takes {params['c_in']} channels of {params['h']}×{params['w']} pixels" in page
     assert f"How many parameters does the layer have ({outputs['out_h']} rows come out)?" in page
 
-    save_url = reverse("attempt_save", args=[attempt.pk])
+    save_url = reverse("student:attempt_save", args=[attempt.pk])
     out_h, out_w = outputs["out_hw"]
     for part, text in [("h1a", f"{out_h} x {out_w}"), ("h1b", str(outputs["params_no_bias"]))]:
         assert alice_client.post(save_url, {"part": part, "text": text, "sequence": 1}).json()["ok"]
-    alice_client.post(reverse("attempt_submit", args=[attempt.pk]))
+    alice_client.post(reverse("student:attempt_submit", args=[attempt.pk]))
 
     attempt.refresh_from_db()
     scores = {
         r.part.key: (r.score, r.mistake) for r in attempt.responses.select_related("part") if r.part.question == h1
     }
     assert scores == {"a": (1.0, ""), "b": (0.0, "no_bias")}
-    result = html_module.unescape(alice_client.get(reverse("attempt_result", args=[attempt.pk])).content.decode())
+    page = alice_client.get(reverse("student:attempt_result", args=[attempt.pk]))
+    result = html_module.unescape(page.content.decode())
     assert "Each filter also has a bias." in result
     assert "params = conv2d_params(c_in, c_out, k)" in result
     assert f"= conv2d_params({params['c_in']}, 16, {params['k']})" in result

@@ -95,7 +95,7 @@ def save(client: Client, attempt: Attempt, part: str, text: str, sequence: int, 
     data = {"part": part, "text": text, "sequence": sequence}
     if edited_at is not None:
         data["edited_at"] = edited_at
-    return client.post(reverse("attempt_save", args=[attempt.pk]), data)
+    return client.post(reverse("student:attempt_save", args=[attempt.pk]), data)
 
 
 def stored(attempt: Attempt, key: str) -> Response:
@@ -112,12 +112,12 @@ def test_simultaneous_submits_give_one_submission_and_one_grade(quiz, alice, mon
     grade = services.grade_attempt
     monkeypatch.setattr(services, "grade_attempt", lambda graded: gradings.append(graded.pk) or grade(graded))
     clients = [client_for(alice) for _ in range(6)]
-    url = reverse("attempt_submit", args=[attempt.pk])
+    url = reverse("student:attempt_submit", args=[attempt.pk])
 
     replies = together(*(lambda c=c: c.post(url) for c in clients))
 
     assert [reply.status_code for reply in replies] == [302] * 6
-    assert {reply["Location"] for reply in replies} == {reverse("attempt_result", args=[attempt.pk])}
+    assert {reply["Location"] for reply in replies} == {reverse("student:attempt_result", args=[attempt.pk])}
     assert gradings == [attempt.pk]
     assert attempt.events.filter(kind=AttemptEvent.Kind.SUBMITTED).count() == 1
     attempt.refresh_from_db()
@@ -140,7 +140,7 @@ def test_saves_racing_a_submit_keep_the_last_acknowledged_answer_and_never_chang
 
         def submitting(attempt=attempt, submitter=submitter):
             time.sleep(random.uniform(0.01, 0.15))
-            return submitter.post(reverse("attempt_submit", args=[attempt.pk]))
+            return submitter.post(reverse("student:attempt_submit", args=[attempt.pk]))
 
         replies, submitted = together(typing, submitting)
 
@@ -241,13 +241,13 @@ def test_starting_twice_at_once_gives_one_attempt(quiz, alice):
     quiz.attempts_allowed = 1
     quiz.save()
     clients = [client_for(alice) for _ in range(6)]
-    url = reverse("quiz_start", args=[quiz.key])
+    url = reverse("student:quiz_start", args=[quiz.key])
 
     replies = together(*(lambda c=c: c.post(url) for c in clients))
 
     attempts = Attempt.objects.filter(student=alice, quiz=quiz)
     assert attempts.count() == 1
-    assert {reply["Location"] for reply in replies} == {reverse("attempt", args=[attempts.get().pk])}
+    assert {reply["Location"] for reply in replies} == {reverse("student:attempt", args=[attempts.get().pk])}
 
 
 def test_simultaneous_starts_never_exceed_the_attempts_allowed(quiz, alice):
@@ -255,7 +255,7 @@ def test_simultaneous_starts_never_exceed_the_attempts_allowed(quiz, alice):
     quiz.save()
     services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz))
     clients = [client_for(alice) for _ in range(6)]
-    url = reverse("quiz_start", args=[quiz.key])
+    url = reverse("student:quiz_start", args=[quiz.key])
 
     replies = together(*(lambda c=c: c.post(url) for c in clients))
 
@@ -263,7 +263,7 @@ def test_simultaneous_starts_never_exceed_the_attempts_allowed(quiz, alice):
     assert [attempt.number for attempt in attempts] == [1, 2]
     second = attempts.get(number=2)
     assert second.is_open
-    assert {reply["Location"] for reply in replies} == {reverse("attempt", args=[second.pk])}
+    assert {reply["Location"] for reply in replies} == {reverse("student:attempt", args=[second.pk])}
 
     # The limit reached, further simultaneous starts (after submitting) are all refused.
     services.submit_attempt(attempt=second)

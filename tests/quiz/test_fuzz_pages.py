@@ -333,10 +333,10 @@ def test_the_fuzzing_reaches_the_forms_that_matter(db, world, catalog):
         file for _, form in forms for file in form.files
     }) for name, forms in catalog.forms.items()}
     assert {"username", "password"} <= set(found["login"])
-    assert "student" in found["teacher_gradebook"]
-    assert "file" in found["teacher_roster_preview"]
-    assert {"username", "extra_minutes", "reason"} <= set(found["teacher_grant_accommodation"])
+    assert "student" in found["teacher:gradebook"]
+    assert "file" in found["teacher:roster_preview"]
+    assert {"username", "extra_minutes", "reason"} <= set(found["teacher:grant_accommodation"])
     question = {"params", "ranges", "given", "parts-0-mistakes", "parts-0-rubric"}
     assert question <= set(found["admin:quiz_question_change"])
-    assert "sort" in catalog.parameters["teacher_gradebook"]
+    assert "sort" in catalog.parameters["teacher:gradebook"]
     assert len(admin_pages()) >= 10 and {"admin:quiz_part_change", "admin:auth_user_add"} <= set(admin_pages())

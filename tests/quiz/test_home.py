@@ -18,7 +18,7 @@ def test_login_page_renders(client, db):
 
 @pytest.mark.parametrize(
     ("user_fixture", "target"),
-    [("alice", "student_dashboard"), ("tess", "teacher_home"), ("admin_user", "teacher_home")],
+    [("alice", "student:dashboard"), ("tess", "teacher:home"), ("admin_user", "teacher:home")],
 )
 def test_each_role_lands_on_its_home(client, db, request, user_fixture, target):
     client.force_login(request.getfixturevalue(user_fixture))

@@ -236,15 +236,15 @@ def test_a_forged_device_cookie_is_ignored(alice, settings):
 def test_a_teacher_sees_the_lock_and_unlocks_a_student_from_the_roster(locked, tess):
     teacher = Client()
     teacher.force_login(tess)
-    roster = teacher.get(reverse("teacher_roster")).content.decode()
-    assert "locked out" in roster and reverse("teacher_unlock_student", args=[locked.pk]) in roster
-    response = teacher.post(reverse("teacher_unlock_student", args=[locked.pk]))
+    roster = teacher.get(reverse("teacher:roster")).content.decode()
+    assert "locked out" in roster and reverse("teacher:unlock_student", args=[locked.pk]) in roster
+    response = teacher.post(reverse("teacher:unlock_student", args=[locked.pk]))
     assert response.status_code == 302
     assert "alice can log in again" in " ".join(m.message for m in get_messages(response.wsgi_request)).lower()
     assert logged_in(log_in("alice", "alice-password"))
     entry = LogEntry.objects.get(object_id=str(locked.pk))
     assert (entry.user, entry.change_message) == (tess, "Unlocked login (1 locked address cleared)")
-    assert "locked out" not in teacher.get(reverse("teacher_roster")).content.decode()
+    assert "locked out" not in teacher.get(reverse("teacher:roster")).content.decode()
 
 
 def test_an_unlock_also_frees_the_students_own_browser(alices_browser, alice, tess, settings):
@@ -253,12 +253,12 @@ def test_an_unlock_also_frees_the_students_own_browser(alices_browser, alice, te
     assert alices_browser.post(reverse("login"), {"username": "alice", "password": "alice-password"}).status_code == 429
     teacher = Client()
     teacher.force_login(tess)
-    teacher.post(reverse("teacher_unlock_student", args=[alice.pk]))
+    teacher.post(reverse("teacher:unlock_student", args=[alice.pk]))
     assert logged_in(alices_browser.post(reverse("login"), {"username": "alice", "password": "alice-password"}))
 
 
 def test_who_may_not_unlock(locked, bob, tess, admin_user):
-    url = reverse("teacher_unlock_student", args=[locked.pk])
+    url = reverse("teacher:unlock_student", args=[locked.pk])
     assert Client().post(url)["Location"].startswith(reverse("login"))
     student = Client()
     student.force_login(bob)
@@ -267,7 +267,7 @@ def test_who_may_not_unlock(locked, bob, tess, admin_user):
     teacher.force_login(tess)
     assert teacher.get(url).status_code == 405
     for colleague in (tess, admin_user):
-        assert teacher.post(reverse("teacher_unlock_student", args=[colleague.pk])).status_code == 404
+        assert teacher.post(reverse("teacher:unlock_student", args=[colleague.pk])).status_code == 404
     assert AccessAttempt.objects.filter(username="alice").exists()
     assert not LogEntry.objects.exists()
 

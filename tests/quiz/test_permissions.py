@@ -32,8 +32,8 @@ LOGIN = "login"
 ADMIN = "admin login"
 """A redirect to the admin's login page: the admin refuses anyone but staff this way."""
 # Any other redirect is written "→name", the name of the page it goes to; those of the matrix:
-DASHBOARD, TEACHING, HOME, LOGGED_OUT = "→student_dashboard", "→teacher_home", "→home", "→login"
-ATTEMPT, ACCESS, REVIEW, ROSTER = "→attempt", "→teacher_quiz_access", "→teacher_review", "→teacher_roster"
+DASHBOARD, TEACHING, HOME, LOGGED_OUT = "→student:dashboard", "→teacher:home", "→home", "→login"
+ATTEMPT, ACCESS, REVIEW, ROSTER = "→student:attempt", "→teacher:quiz_access", "→teacher:review", "→teacher:roster"
 ADMIN_HOME = "→admin:index"
 
 
@@ -60,38 +60,38 @@ MATRIX: dict[str, Row] = {
     "logout":                              T("POST",  LOGGED_OUT,  LOGGED_OUT,  LOGGED_OUT,  LOGGED_OUT,  LOGGED_OUT),
     "password_change":                     T("GET",   LOGIN,       200,         200,         200,         200),
     "password_change_done":                T("GET",   LOGIN,       200,         200,         200,         200),
-    "student_dashboard":                   T("GET",   LOGIN,       200,         200,         403,         403),
-    "quiz_start":                          T("GET",   LOGIN,       200,         200,         403,         403),
-    "attempt_history":                     T("GET",   LOGIN,       200,         200,         403,         403),
-    "attempt":                             T("GET",   LOGIN,       200,         404,         403,         403),
-    "attempt_save":                        T("POST",  401,         400,         404,         403,         403),
-    "attempt_answers":                     T("GET",   401,         200,         404,         403,         403),
-    "attempt_save_all":                    T("POST",  LOGIN,       ATTEMPT,     404,         403,         403),
-    "attempt_submit":                      T("GET",   LOGIN,       200,         404,         403,         403),
-    "attempt_result":                      T("GET",   LOGIN,       200,         404,         403,         403),
-    "teacher_home":                        T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_gradebook":                   T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_review_queue":                T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_quiz_access":                 T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_save_audience":               T("POST",  LOGIN,       403,         403,         ACCESS,      ACCESS),
-    "teacher_grant_accommodation":         T("POST",  LOGIN,       403,         403,         400,         400),
-    "teacher_review_next":                 T("GET",   LOGIN,       403,         403,         REVIEW,      REVIEW),
-    "teacher_review":                      T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_save_review":                 T("POST",  LOGIN,       403,         403,         400,         400),
-    "teacher_override":                    T("POST",  LOGIN,       403,         403,         400,         400),
-    "teacher_attempt":                     T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_reopen":                      T("POST",  LOGIN,       403,         403,         400,         400),
-    "teacher_roster":                      T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_roster_preview":              T("POST",  LOGIN,       403,         403,         400,         400),
-    "teacher_roster_import":               T("POST",  LOGIN,       403,         403,         ROSTER,      ROSTER),
-    "teacher_unlock_student":              T("POST",  LOGIN,       403,         403,         ROSTER,      ROSTER),
-    "teacher_student_password":            T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_set_password":                T("POST",  LOGIN,       403,         403,         400,         400),
-    "teacher_statistics":                  T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_regrade":                     T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_export_gradebook":            T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_export_responses":            T("GET",   LOGIN,       403,         403,         200,         200),
-    "teacher_export_statistics":           T("GET",   LOGIN,       403,         403,         200,         200),
+    "student:dashboard":                   T("GET",   LOGIN,       200,         200,         403,         403),
+    "student:quiz_start":                  T("GET",   LOGIN,       200,         200,         403,         403),
+    "student:attempt_history":             T("GET",   LOGIN,       200,         200,         403,         403),
+    "student:attempt":                     T("GET",   LOGIN,       200,         404,         403,         403),
+    "student:attempt_save":                T("POST",  401,         400,         404,         403,         403),
+    "student:attempt_answers":             T("GET",   401,         200,         404,         403,         403),
+    "student:attempt_save_all":            T("POST",  LOGIN,       ATTEMPT,     404,         403,         403),
+    "student:attempt_submit":              T("GET",   LOGIN,       200,         404,         403,         403),
+    "student:attempt_result":              T("GET",   LOGIN,       200,         404,         403,         403),
+    "teacher:home":                        T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:gradebook":                   T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:review_queue":                T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:quiz_access":                 T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:save_audience":               T("POST",  LOGIN,       403,         403,         ACCESS,      ACCESS),
+    "teacher:grant_accommodation":         T("POST",  LOGIN,       403,         403,         400,         400),
+    "teacher:review_next":                 T("GET",   LOGIN,       403,         403,         REVIEW,      REVIEW),
+    "teacher:review":                      T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:save_review":                 T("POST",  LOGIN,       403,         403,         400,         400),
+    "teacher:override":                    T("POST",  LOGIN,       403,         403,         400,         400),
+    "teacher:attempt":                     T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:reopen":                      T("POST",  LOGIN,       403,         403,         400,         400),
+    "teacher:roster":                      T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:roster_preview":              T("POST",  LOGIN,       403,         403,         400,         400),
+    "teacher:roster_import":               T("POST",  LOGIN,       403,         403,         ROSTER,      ROSTER),
+    "teacher:unlock_student":              T("POST",  LOGIN,       403,         403,         ROSTER,      ROSTER),
+    "teacher:student_password":            T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:set_password":                T("POST",  LOGIN,       403,         403,         400,         400),
+    "teacher:statistics":                  T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:regrade":                     T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:export_gradebook":            T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:export_responses":            T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:export_statistics":           T("GET",   LOGIN,       403,         403,         200,         200),
     "lti_login":                           T("GET",   400,         400,         400,         400,         400),
     "lti_launch":                          T("POST",  400,         400,         400,         400,         400),
     "lti_deep_linking":                    T("POST",  400,         400,         400,         400,         400),
@@ -176,7 +176,8 @@ def _submitted(student, quiz) -> Attempt:
 
 def url_kwargs(name: str, pattern: URLPattern, world) -> dict:
     """Real arguments for the URL, all Alice's: her attempt in progress, or the submitted one where a page needs it."""
-    attempt = world.submitted if name in {"attempt_result", "teacher_attempt", "teacher_reopen"} else world.current
+    submitted = {"student:attempt_result", "teacher:attempt", "teacher:reopen"}
+    attempt = world.submitted if name in submitted else world.current
     values = {
         "quiz_key": world.quiz.key,
         "quiz_id": world.quiz.pk,
@@ -266,13 +267,13 @@ def test_no_admin_page_opens_for_anyone_but_staff(db, world):
 # --- Another student's attempt, guessed ids included -------------------------------------------------
 
 STUDENT_ATTEMPT_URLS = [
-    ("attempt", "GET"),
-    ("attempt_save", "POST"),
-    ("attempt_answers", "GET"),
-    ("attempt_save_all", "POST"),
-    ("attempt_submit", "GET"),
-    ("attempt_submit", "POST"),
-    ("attempt_result", "GET"),
+    ("student:attempt", "GET"),
+    ("student:attempt_save", "POST"),
+    ("student:attempt_answers", "GET"),
+    ("student:attempt_save_all", "POST"),
+    ("student:attempt_submit", "GET"),
+    ("student:attempt_submit", "POST"),
+    ("student:attempt_result", "GET"),
 ]
 
 
@@ -307,14 +308,14 @@ def test_a_student_cannot_change_a_response_after_submitting(db, world):
     client.force_login(world.alice)
     attempt = world.submitted
     before = _snapshot(attempt)
-    save = client.post(reverse("attempt_save", args=[attempt.pk]), {"part": "q2a", "text": "0", "sequence": 99})
+    save = client.post(reverse("student:attempt_save", args=[attempt.pk]), {"part": "q2a", "text": "0", "sequence": 99})
     assert save.status_code == 409
     assert save.json()["error"] == "closed"
-    page = client.post(reverse("attempt_save_all", args=[attempt.pk]), {"answer-q2a": "0", "sequence-q2a": "1"})
-    assert outcome(page) == "→attempt_result"
-    again = client.post(reverse("attempt_submit", args=[attempt.pk]))
-    assert outcome(again) == "→attempt_result"
-    assert client.get(reverse("attempt", args=[attempt.pk])).status_code == 302
+    page = client.post(reverse("student:attempt_save_all", args=[attempt.pk]), {"answer-q2a": "0", "sequence-q2a": "1"})
+    assert outcome(page) == "→student:attempt_result"
+    again = client.post(reverse("student:attempt_submit", args=[attempt.pk]))
+    assert outcome(again) == "→student:attempt_result"
+    assert client.get(reverse("student:attempt", args=[attempt.pk])).status_code == 302
     assert _snapshot(attempt) == before
 
 
@@ -322,8 +323,8 @@ def test_a_teacher_cannot_reset_a_teachers_or_an_admins_password(db, world):
     client = Client()
     client.force_login(world.tess)
     for user in (world.tess, world.admin):
-        assert client.get(reverse("teacher_student_password", args=[user.pk])).status_code == 404
-        assert client.post(reverse("teacher_set_password", args=[user.pk])).status_code == 404
+        assert client.get(reverse("teacher:student_password", args=[user.pk])).status_code == 404
+        assert client.post(reverse("teacher:set_password", args=[user.pk])).status_code == 404
 
 
 # --- What a student may read of an attempt, and when ---------------------------------------------------
@@ -385,7 +386,7 @@ def test_the_result_hides_answers_solutions_and_concepts_until_the_quiz_allows(w
     secrets = _secrets(wrong)
     assert len(secrets) > 40
     client = _alice(world)
-    html = client.get(reverse("attempt_result", args=[wrong.pk])).content.decode()
+    html = client.get(reverse("student:attempt_result", args=[wrong.pk])).content.decode()
     assert _found(html, secrets) == []
 
     # Once the quiz has closed and shows feedback, the same page reads them all: the check above could see them.
@@ -396,7 +397,7 @@ def test_the_result_hides_answers_solutions_and_concepts_until_the_quiz_allows(w
     quiz.show_feedback = "immediately"
     quiz.opens_at, quiz.closes_at = wrong.started_at.replace(year=2000), wrong.submitted_at
     quiz.save()
-    revealed = client.get(reverse("attempt_result", args=[wrong.pk])).content.decode()
+    revealed = client.get(reverse("student:attempt_result", args=[wrong.pk])).content.decode()
     shown = set(_found(revealed, secrets))
     # Concepts are listed for the written answers given (6b, 9a), not for those left empty.
     unanswered_concepts = {where for where in secrets if "concept" in where and not where.startswith(("q6b", "q9a"))}
@@ -412,9 +413,9 @@ def test_the_attempt_page_and_its_saves_reveal_nothing_even_after_reopening(wron
         if response.feedback not in {"No answer.", "Awaiting review by your teacher."}
     }
     client = _alice(world)
-    html = client.get(reverse("attempt", args=[wrong.pk])).content.decode()
+    html = client.get(reverse("student:attempt", args=[wrong.pk])).content.decode()
     assert _found(html, secrets) == []
-    reply = client.post(reverse("attempt_save", args=[wrong.pk]), {"part": "q2a", "text": "2", "sequence": 2})
+    reply = client.post(reverse("student:attempt_save", args=[wrong.pk]), {"part": "q2a", "text": "2", "sequence": 2})
     assert reply.status_code == 200
     assert set(reply.json()) == {"ok", "part", "sequence", "saved_at", "saved_at_display", "message"}
     assert _found(reply.content.decode(), secrets) == []
@@ -428,7 +429,7 @@ def test_the_attempts_log_shows_no_score_before_scores_are_released(wrong, world
     reviews.override_score(response=q2a, score=0.75, reason="Partly right method", teacher=world.tess)
     q6b = wrong.responses.get(part__question__key="q6", part__key="b")
     reviews.confirm_review(response=q6b, score=0.5, comment="", teacher=world.tess)
-    html = _alice(world).get(reverse("attempt_result", args=[wrong.pk])).content.decode()
+    html = _alice(world).get(reverse("student:attempt_result", args=[wrong.pk])).content.decode()
     assert "Score not released yet" in html
     assert html.count('class="event-overridden"') == html.count('class="event-reviewed"') == 1
     assert "0.75" not in html
@@ -436,14 +437,15 @@ def test_the_attempts_log_shows_no_score_before_scores_are_released(wrong, world
 
     quiz.show_score = "immediately"
     quiz.save()
-    released = _alice(world).get(reverse("attempt_result", args=[wrong.pk])).content.decode()
+    released = _alice(world).get(reverse("student:attempt_result", args=[wrong.pk])).content.decode()
     assert "0.75 of 1 point" in released
 
 
 def test_a_students_pages_never_name_another_student(db, world):
     client = _alice(world)
-    pages = [reverse("student_dashboard"), reverse("attempt_history"), reverse("quiz_start", args=[world.quiz.key]),
-             reverse("attempt", args=[world.current.pk]), reverse("attempt_result", args=[world.submitted.pk])]
+    pages = [reverse("student:dashboard"), reverse("student:attempt_history"),
+             reverse("student:quiz_start", args=[world.quiz.key]), reverse("student:attempt", args=[world.current.pk]),
+             reverse("student:attempt_result", args=[world.submitted.pk])]
     for url in pages:
         html = client.get(url).content.decode()
         # As a word: a random CSRF token may hold the letters b, o, b in a row.

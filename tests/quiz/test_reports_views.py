@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from quiz.models import AttemptEvent, Part, Response
 
-PAGES = ["teacher_statistics", "teacher_regrade", "teacher_export_gradebook", "teacher_export_responses",
-         "teacher_export_statistics"]
-DOWNLOADS = ["teacher_export_gradebook", "teacher_export_responses", "teacher_export_statistics"]
+PAGES = ["teacher:statistics", "teacher:regrade", "teacher:export_gradebook", "teacher:export_responses",
+         "teacher:export_statistics"]
+DOWNLOADS = ["teacher:export_gradebook", "teacher:export_responses", "teacher:export_statistics"]
 
 
 def _url(name: str, quiz) -> str:
@@ -49,7 +49,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, quiz, name):
 def test_students_are_refused(client, quiz, alice, name):
     client.force_login(alice)
     assert client.get(_url(name, quiz)).status_code == 403
-    assert client.post(_url("teacher_regrade", quiz)).status_code == 403
+    assert client.post(_url("teacher:regrade", quiz)).status_code == 403
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -58,7 +58,7 @@ def test_an_unknown_quiz_is_not_found(client, tess, name):
     assert client.get(reverse(name, args=[999999])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["teacher_statistics", *DOWNLOADS])
+@pytest.mark.parametrize("name", ["teacher:statistics", *DOWNLOADS])
 def test_reports_and_downloads_refuse_posts(client, quiz, tess, name):
     client.force_login(tess)
     assert client.post(_url(name, quiz)).status_code == 405
@@ -66,8 +66,8 @@ def test_reports_and_downloads_refuse_posts(client, quiz, tess, name):
 
 def test_regrade_refuses_other_methods(client, quiz, tess):
     client.force_login(tess)
-    assert client.put(_url("teacher_regrade", quiz)).status_code == 405
-    assert client.delete(_url("teacher_regrade", quiz)).status_code == 405
+    assert client.put(_url("teacher:regrade", quiz)).status_code == 405
+    assert client.delete(_url("teacher:regrade", quiz)).status_code == 405
 
 
 # --- Statistics ------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def test_regrade_refuses_other_methods(client, quiz, tess):
 
 def test_the_statistics_page_shows_each_part_with_its_mistakes_and_wrong_answers(client, quiz, graded, tess):
     client.force_login(tess)
-    response = client.get(_url("teacher_statistics", quiz))
+    response = client.get(_url("teacher:statistics", quiz))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Item statistics" in page
@@ -91,7 +91,7 @@ def test_the_statistics_page_shows_each_part_with_its_mistakes_and_wrong_answers
 
 def test_admins_may_use_the_teacher_reports(client, quiz, graded, admin_user):
     client.force_login(admin_user)
-    assert client.get(_url("teacher_statistics", quiz)).status_code == 200
+    assert client.get(_url("teacher:statistics", quiz)).status_code == 200
 
 
 def test_the_statistics_page_takes_the_same_number_of_queries_for_more_attempts(
@@ -103,7 +103,7 @@ def test_the_statistics_page_takes_the_same_number_of_queries_for_more_attempts(
         for student in students(count, start):
             submitted_attempt(student, {"q2a": "902700"})
         with CaptureQueriesContext(connection) as context:
-            assert client.get(_url("teacher_statistics", quiz)).status_code == 200
+            assert client.get(_url("teacher:statistics", quiz)).status_code == 200
         return len(context)
 
     assert queries_for(2, start=1) == queries_for(6, start=10)
@@ -111,7 +111,7 @@ def test_the_statistics_page_takes_the_same_number_of_queries_for_more_attempts(
 
 def test_the_statistics_page_without_attempts_says_so(client, quiz, tess):
     client.force_login(tess)
-    assert "No finished attempts yet" in client.get(_url("teacher_statistics", quiz)).content.decode()
+    assert "No finished attempts yet" in client.get(_url("teacher:statistics", quiz)).content.decode()
 
 
 # --- Regrade ---------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_the_regrade_page_previews_the_changes_and_saves_nothing(client, quiz, g
     _give_no_bias_half_credit()
     client.force_login(tess)
 
-    response = client.get(_url("teacher_regrade", quiz))
+    response = client.get(_url("teacher:regrade", quiz))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -137,7 +137,7 @@ def test_posting_regrades_and_shows_what_changed(client, quiz, graded, tess):
     _give_no_bias_half_credit()
     client.force_login(tess)
 
-    response = client.post(_url("teacher_regrade", quiz))
+    response = client.post(_url("teacher:regrade", quiz))
 
     assert response.status_code == 200
     assert "Done: regraded 2 attempts; 1 parts changed." in response.content.decode()
@@ -149,13 +149,13 @@ def test_posting_regrades_and_shows_what_changed(client, quiz, graded, tess):
 
 def test_the_regrade_page_says_when_nothing_would_change(client, quiz, graded, tess):
     client.force_login(tess)
-    assert "No score changes" in client.get(_url("teacher_regrade", quiz)).content.decode()
+    assert "No score changes" in client.get(_url("teacher:regrade", quiz)).content.decode()
 
 
 def test_the_statistics_page_links_to_the_regrade_preview_and_the_downloads(client, quiz, tess):
     client.force_login(tess)
-    page = client.get(_url("teacher_statistics", quiz)).content.decode()
-    for name in ["teacher_regrade", *DOWNLOADS]:
+    page = client.get(_url("teacher:statistics", quiz)).content.decode()
+    for name in ["teacher:regrade", *DOWNLOADS]:
         assert f'href="{_url(name, quiz)}"' in page
 
 
@@ -165,9 +165,9 @@ def test_the_statistics_page_links_to_the_regrade_preview_and_the_downloads(clie
 @pytest.mark.parametrize(
     ("name", "rows", "first_column"),
     [
-        ("teacher_export_gradebook", 2, "attempt_id"),
-        ("teacher_export_responses", 42, "attempt_id"),
-        ("teacher_export_statistics", 21, "part"),
+        ("teacher:export_gradebook", 2, "attempt_id"),
+        ("teacher:export_responses", 42, "attempt_id"),
+        ("teacher:export_statistics", 21, "part"),
     ],
 )
 def test_downloads_stream_a_csv_attachment(client, quiz, graded, tess, name, rows, first_column):
@@ -184,7 +184,7 @@ def test_downloads_stream_a_csv_attachment(client, quiz, graded, tess, name, row
 
 def test_the_responses_download_neutralizes_a_formula(client, quiz, graded, tess):
     client.force_login(tess)
-    response = client.get(_url("teacher_export_responses", quiz))
+    response = client.get(_url("teacher:export_responses", quiz))
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     [row] = [row for row in rows if row["username"] == "bob" and row["part"] == "Question 2b"]
     assert row["answer"] == "'=2+3"
@@ -195,10 +195,10 @@ def test_a_mistake_labelled_in_the_admin_is_listed_by_its_label_with_its_feedbac
     part.mistakes = [dict(mistake, label="forgot the biases") for mistake in part.mistakes]
     part.save()
     client.force_login(tess)
-    page = client.get(_url("teacher_statistics", quiz)).content.decode()
+    page = client.get(_url("teacher:statistics", quiz)).content.decode()
     assert '<span class="mistake-name">forgot the biases</span>' in page
     assert "1 attempt · Each filter also has a bias term." in page
-@pytest.mark.parametrize("name", ["teacher_export_gradebook", "teacher_export_responses", "teacher_export_statistics"])
+@pytest.mark.parametrize("name", ["teacher:export_gradebook", "teacher:export_responses", "teacher:export_statistics"])
 def test_downloads_open_in_excel_on_windows_as_utf8(client, quiz, graded, tess, name):
     """Excel on Windows reads a CSV in the machine's code page unless it starts with a UTF-8 byte-order mark."""
     client.force_login(tess)
@@ -212,7 +212,7 @@ def test_an_accented_name_reaches_excel_intact(client, quiz, graded, tess):
     student.first_name, student.last_name = "Zoë", "Ångström"
     student.save()
     client.force_login(tess)
-    content = b"".join(client.get(_url("teacher_export_gradebook", quiz)).streaming_content)
+    content = b"".join(client.get(_url("teacher:export_gradebook", quiz)).streaming_content)
     assert "Zoë Ångström".encode() in content
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert "Zoë Ångström" in {row["name"] for row in rows}

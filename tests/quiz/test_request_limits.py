@@ -75,9 +75,9 @@ def test_a_streamed_body_within_the_limit_is_handed_on_with_its_length():
 
 
 def test_only_the_roster_import_takes_more_than_the_small_limit():
-    assert body_limit(reverse("teacher_roster_preview")) == settings.ROSTER_MAX_BYTES + FORM_OVERHEAD
-    assert body_limit(reverse("teacher_roster_import")) == settings.ROSTER_MAX_BYTES + FORM_OVERHEAD
-    for path in ("/", reverse("login"), "/admin/quiz/question/1/change/", reverse("attempt_save", args=[1]),
+    assert body_limit(reverse("teacher:roster_preview")) == settings.ROSTER_MAX_BYTES + FORM_OVERHEAD
+    assert body_limit(reverse("teacher:roster_import")) == settings.ROSTER_MAX_BYTES + FORM_OVERHEAD
+    for path in ("/", reverse("login"), "/admin/quiz/question/1/change/", reverse("student:attempt_save", args=[1]),
                  "/no/such/page/"):
         assert body_limit(path) == LIMIT
     assert LIMIT <= 256 * 1024
@@ -100,7 +100,7 @@ def test_a_refused_save_gets_json_and_changes_nothing(alice, attempt):
     client = Client()
     client.force_login(alice)
     response = client.post(
-        reverse("attempt_save", args=[attempt.pk]), {"part": "q2a", "text": "1", "sequence": 1},
+        reverse("student:attempt_save", args=[attempt.pk]), {"part": "q2a", "text": "1", "sequence": 1},
         HTTP_HX_REQUEST="true", **{BODY_TOO_LARGE: LIMIT},
     )
     assert response.status_code == 413
@@ -150,7 +150,7 @@ def test_the_live_server_refuses_a_save_over_the_limit_with_json(live_server, tr
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
     body = urlencode({"part": "q6b", "text": "é" * 50_000, "sequence": 1}).encode()
     assert len(body) > LIMIT
-    connection.request("POST", reverse("attempt_save", args=[attempt.pk]), body=body, headers={
+    connection.request("POST", reverse("student:attempt_save", args=[attempt.pk]), body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"sessionid={cookie}", "HX-Request": "true",
     })
     reply = connection.getresponse()
@@ -164,13 +164,13 @@ def test_the_live_server_still_takes_a_body_within_the_limit(live_server, transa
     address = urlsplit(live_server.url)
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
     text = "x" * grader.MAX_ANSWER_LENGTH
-    connection.request("GET", reverse("attempt", args=[attempt.pk]), headers={
+    connection.request("GET", reverse("student:attempt", args=[attempt.pk]), headers={
         "Cookie": f"sessionid={client.cookies[settings.SESSION_COOKIE_NAME].value}",
     })
     page = connection.getresponse()
     token = page.getheader("Set-Cookie").split("csrftoken=")[1].split(";")[0]
     page.read()
-    connection.request("POST", reverse("attempt_save", args=[attempt.pk]), body=urlencode(
+    connection.request("POST", reverse("student:attempt_save", args=[attempt.pk]), body=urlencode(
         {"part": "q6b", "text": text, "sequence": 1}
     ), headers={
         "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true", "X-CSRFToken": token,

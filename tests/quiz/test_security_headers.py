@@ -65,15 +65,15 @@ def test_error_pages_carry_the_policy_too(db, world, monkeypatch):
     client = Client(raise_request_exception=False)
     client.force_login(world.alice)
     assert_secure_headers(client.get("/no/such/page/"), "404")
-    assert_secure_headers(client.get(reverse("teacher_home")), "403")
+    assert_secure_headers(client.get(reverse("teacher:home")), "403")
 
-    from quiz import services
+    from quiz import selectors
 
     def broken(*args, **kwargs):
         raise RuntimeError("the database is on fire")
 
-    monkeypatch.setattr(services, "quiz_cards", broken)
-    failure = client.get(reverse("student_dashboard"))
+    monkeypatch.setattr(selectors, "quiz_cards", broken)
+    failure = client.get(reverse("student:dashboard"))
     assert failure.status_code == 500
     assert_secure_headers(failure, "500")
 
@@ -139,11 +139,11 @@ def _writer(name: str) -> str:
 
 
 WRITES = {
-    "attempt_save": {"part": "q2a", "text": "1", "sequence": 5},
-    "attempt_save_all": {"answer-q2a": "1", "sequence-q2a": "0"},
-    "teacher_override": {"override-points": "0", "override-reason": "Copied"},
-    "teacher_reopen": {"minutes": "10", "reason": "Fire alarm"},
-    "teacher_set_password": {"new_password1": "a-new-long-pass-1", "new_password2": "a-new-long-pass-1"},
+    "student:attempt_save": {"part": "q2a", "text": "1", "sequence": 5},
+    "student:attempt_save_all": {"answer-q2a": "1", "sequence-q2a": "0"},
+    "teacher:override": {"override-points": "0", "override-reason": "Copied"},
+    "teacher:reopen": {"minutes": "10", "reason": "Fire alarm"},
+    "teacher:set_password": {"new_password1": "a-new-long-pass-1", "new_password2": "a-new-long-pass-1"},
     "logout": {},
 }
 

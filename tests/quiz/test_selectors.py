@@ -1,4 +1,5 @@
-"""What teacher pages read: counts, statistics, per-question points, the review queue, students."""
+"""What pages read: counts, statistics, per-question points, the review queue, students; a student's quizzes
+and what each attempt reveals."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from quiz import reviews, selectors, services
-from quiz.models import Part, Response
+from quiz.models import Attempt, Part, Response
 from quiz.selectors import GradebookFilters
 
 
@@ -165,3 +166,43 @@ def test_the_accommodation_form_starts_from_the_current_accommodation(quiz, alic
     assert selectors.accommodation_initial(quiz, "alice") == {
         "username": "alice", "extra_minutes": 10, "extra_attempts": 1, "reason": "plan",
     }
+
+
+START = timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 0))
+
+
+# --- What the student sees --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "closes_in", "visible"),
+    [
+        ("immediately", None, True),
+        ("after_close", None, False),
+        ("after_close", timedelta(days=1), False),
+        ("after_close", timedelta(days=-1), True),
+        ("never", timedelta(days=-1), False),
+    ],
+)
+def test_review_information_follows_the_quiz_settings(alice, quiz, setting, closes_in, visible):
+    attempt = services.start_attempt(student=alice, quiz=quiz, now=START)
+    services.submit_attempt(attempt=attempt, now=START)
+    quiz.show_score = quiz.show_feedback = quiz.show_answers = quiz.show_solutions = setting
+    quiz.opens_at = START - timedelta(days=10)
+    quiz.closes_at = START + closes_in if closes_in is not None else None
+    quiz.save()
+    review = selectors.review_visibility(Attempt.objects.get(pk=attempt.pk), now=START)
+    assert review == selectors.Review(score=visible, feedback=visible, answers=visible, solutions=visible)
+
+
+def test_an_attempt_in_progress_reveals_nothing(attempt):
+    assert selectors.review_visibility(attempt) == selectors.Review(False, False, False, False)
+
+
+def test_quiz_cards_say_where_the_student_stands(alice, quiz):
+    attempt = services.start_attempt(student=alice, quiz=quiz, now=START)
+    card = selectors.quiz_cards(alice, now=START)[0]
+    assert (card.status, card.used, card.left, card.current) == ("in_progress", 1, 2, attempt)
+    services.submit_attempt(attempt=attempt, now=START)
+    card = selectors.quiz_cards(alice, now=START)[0]
+    assert (card.status, card.used, card.left, card.current) == ("submitted", 1, 2, None)

@@ -438,38 +438,3 @@ def test_the_command_closes_overdue_attempts(attempt, capsys):
     assert capsys.readouterr().out.strip() == "closed 1 overdue attempt"
     attempt.refresh_from_db()
     assert attempt.auto_submitted
-
-
-# --- What the student sees --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("setting", "closes_in", "visible"),
-    [
-        ("immediately", None, True),
-        ("after_close", None, False),
-        ("after_close", timedelta(days=1), False),
-        ("after_close", timedelta(days=-1), True),
-        ("never", timedelta(days=-1), False),
-    ],
-)
-def test_review_information_follows_the_quiz_settings(attempt, quiz, setting, closes_in, visible):
-    services.submit_attempt(attempt=attempt, now=START)
-    quiz.show_score = quiz.show_feedback = quiz.show_answers = quiz.show_solutions = setting
-    quiz.opens_at = START - timedelta(days=10)
-    quiz.closes_at = START + closes_in if closes_in is not None else None
-    quiz.save()
-    review = services.review_visibility(Attempt.objects.get(pk=attempt.pk), now=START)
-    assert review == services.Review(score=visible, feedback=visible, answers=visible, solutions=visible)
-
-
-def test_an_attempt_in_progress_reveals_nothing(attempt):
-    assert services.review_visibility(attempt) == services.Review(False, False, False, False)
-
-
-def test_quiz_cards_say_where_the_student_stands(attempt, alice, quiz):
-    card = services.quiz_cards(alice, now=START)[0]
-    assert (card.status, card.used, card.left, card.current) == ("in_progress", 1, 2, attempt)
-    services.submit_attempt(attempt=attempt, now=START)
-    card = services.quiz_cards(alice, now=START)[0]
-    assert (card.status, card.used, card.left, card.current) == ("submitted", 1, 2, None)

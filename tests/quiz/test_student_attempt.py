@@ -13,7 +13,7 @@ from quiz.models import AttemptState
 
 
 def page(client, attempt) -> str:
-    response = client.get(reverse("attempt", args=[attempt.pk]))
+    response = client.get(reverse("student:attempt", args=[attempt.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -117,7 +117,7 @@ def test_the_page_loads_its_script_as_a_module(alice_client, attempt):
 
 
 def test_the_page_keeps_to_the_content_security_policy(alice_client, attempt):
-    response = alice_client.get(reverse("attempt", args=[attempt.pk]))
+    response = alice_client.get(reverse("student:attempt", args=[attempt.pk]))
     html = response.content.decode()
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
@@ -127,14 +127,14 @@ def test_the_page_keeps_to_the_content_security_policy(alice_client, attempt):
 
 def test_a_submitted_attempt_opens_its_result(alice_client, attempt):
     services.submit_attempt(attempt=attempt)
-    response = alice_client.get(reverse("attempt", args=[attempt.pk]))
-    assert response["Location"] == reverse("attempt_result", args=[attempt.pk])
+    response = alice_client.get(reverse("student:attempt", args=[attempt.pk]))
+    assert response["Location"] == reverse("student:attempt_result", args=[attempt.pk])
 
 
 def test_opening_an_overdue_attempt_submits_it(alice_client, attempt):
     with time_machine.travel(attempt.deadline + timedelta(seconds=31), tick=False):
-        response = alice_client.get(reverse("attempt", args=[attempt.pk]))
-    assert response["Location"] == reverse("attempt_result", args=[attempt.pk])
+        response = alice_client.get(reverse("student:attempt", args=[attempt.pk]))
+    assert response["Location"] == reverse("student:attempt_result", args=[attempt.pk])
     attempt.refresh_from_db()
     assert attempt.auto_submitted and attempt.state == AttemptState.GRADED
 
@@ -143,18 +143,18 @@ def test_the_attempt_pages_queries_do_not_grow_with_questions(alice_client, atte
     # 1 session, 2 user, 3 the user's groups (student check), 4 the attempt with its quiz,
     # 5 the questions, 6 their parts, 7 the responses.
     with django_assert_num_queries(7):
-        alice_client.get(reverse("attempt", args=[attempt.pk]))
+        alice_client.get(reverse("student:attempt", args=[attempt.pk]))
 
 
 def test_another_students_attempt_is_not_found(client, bob, attempt):
     client.force_login(bob)
-    assert client.get(reverse("attempt", args=[attempt.pk])).status_code == 404
+    assert client.get(reverse("student:attempt", args=[attempt.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["attempt", "attempt_submit", "attempt_result"])
+@pytest.mark.parametrize("name", ["student:attempt", "student:attempt_submit", "student:attempt_result"])
 def test_an_attempt_number_beyond_any_database_is_not_found(alice_client, db, name):
     assert alice_client.get(reverse(name, args=[10**25])).status_code == 404
 
 
 def test_the_attempt_page_is_read_only(alice_client, attempt):
-    assert alice_client.post(reverse("attempt", args=[attempt.pk])).status_code == 405
+    assert alice_client.post(reverse("student:attempt", args=[attempt.pk])).status_code == 405

@@ -24,7 +24,7 @@ def graded(alice, quiz):
 
 
 def result(client, attempt) -> str:
-    response = client.get(reverse("attempt_result", args=[attempt.pk]))
+    response = client.get(reverse("student:attempt_result", args=[attempt.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -217,17 +217,17 @@ def test_the_result_shows_the_attempts_log(alice_client, graded):
 
 def test_an_attempt_in_progress_has_no_result_yet(alice_client, alice, quiz):
     attempt = services.start_attempt(student=alice, quiz=quiz)
-    response = alice_client.get(reverse("attempt_result", args=[attempt.pk]))
-    assert response["Location"] == reverse("attempt", args=[attempt.pk])
+    response = alice_client.get(reverse("student:attempt_result", args=[attempt.pk]))
+    assert response["Location"] == reverse("student:attempt", args=[attempt.pk])
 
 
 def test_another_students_result_is_not_found(client, bob, graded):
     client.force_login(bob)
-    assert client.get(reverse("attempt_result", args=[graded.pk])).status_code == 404
+    assert client.get(reverse("student:attempt_result", args=[graded.pk])).status_code == 404
 
 
 def test_the_result_is_read_only(alice_client, graded):
-    assert alice_client.post(reverse("attempt_result", args=[graded.pk])).status_code == 405
+    assert alice_client.post(reverse("student:attempt_result", args=[graded.pk])).status_code == 405
 
 
 def test_the_result_runs_the_same_queries_however_many_decisions(

@@ -19,7 +19,7 @@ def save(alice_client, attempt):
         data = {"part": part, "text": text, "sequence": sequence}
         if edited_at is not None:
             data["edited_at"] = edited_at
-        return client.post(reverse("attempt_save", args=[attempt.pk]), data, **extra)
+        return client.post(reverse("student:attempt_save", args=[attempt.pk]), data, **extra)
 
     return post
 
@@ -155,7 +155,7 @@ def test_an_answer_that_cannot_be_saved_says_why_in_words_for_the_student(save, 
     ],
 )
 def test_a_malformed_save_is_a_400_with_a_message(alice_client, attempt, data):
-    response = alice_client.post(reverse("attempt_save", args=[attempt.pk]), data)
+    response = alice_client.post(reverse("student:attempt_save", args=[attempt.pk]), data)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid"
     assert response.json()["message"]
@@ -167,7 +167,7 @@ def test_a_save_to_a_submitted_attempt_is_a_409(save, attempt):
     response = save()
     assert response.status_code == 409
     assert response.json()["error"] == "closed"
-    assert response.json()["result_url"] == reverse("attempt_result", args=[attempt.pk])
+    assert response.json()["result_url"] == reverse("student:attempt_result", args=[attempt.pk])
 
 
 def test_a_save_within_the_grace_period_is_kept(save, attempt):
@@ -187,7 +187,8 @@ def test_a_save_after_the_deadline_submits_the_attempt(save, attempt):
 
 
 def test_an_expired_session_gets_a_401_not_a_redirect(attempt, db):
-    response = Client().post(reverse("attempt_save", args=[attempt.pk]), {"part": "q2a", "text": "1", "sequence": 1})
+    url = reverse("student:attempt_save", args=[attempt.pk])
+    response = Client().post(url, {"part": "q2a", "text": "1", "sequence": 1})
     assert response.status_code == 401
     assert response.json()["error"] == "login"
 
@@ -210,31 +211,32 @@ def test_a_teacher_cannot_save_answers(save, tess):
 def test_a_save_needs_the_csrf_token(alice, attempt):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(reverse("attempt_save", args=[attempt.pk]), {"part": "q2a", "text": "1", "sequence": 1})
+    url = reverse("student:attempt_save", args=[attempt.pk])
+    response = client.post(url, {"part": "q2a", "text": "1", "sequence": 1})
     assert response.status_code == 403
 
 
 def test_saving_is_a_post(alice_client, attempt):
-    assert alice_client.get(reverse("attempt_save", args=[attempt.pk])).status_code == 405
+    assert alice_client.get(reverse("student:attempt_save", args=[attempt.pk])).status_code == 405
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(part=st.text(max_size=30), text=st.text(max_size=60), sequence=st.text(max_size=12))
 def test_no_input_gives_a_server_error(alice_client, attempt, part, text, sequence):
     data = {"part": part, "text": text, "sequence": sequence}
-    response = alice_client.post(reverse("attempt_save", args=[attempt.pk]), data)
+    response = alice_client.post(reverse("student:attempt_save", args=[attempt.pk]), data)
     assert response.status_code in (200, 400, 409)
 
 
 def test_the_whole_page_save_stores_every_changed_answer(alice_client, attempt):
     services.save_response(attempt=attempt, part_key="q2b", text="12.6 MB", sequence=1)
     response = alice_client.post(
-        reverse("attempt_save_all", args=[attempt.pk]),
+        reverse("student:attempt_save_all", args=[attempt.pk]),
         {"answer-q2a": "903400", "sequence-q2a": "0", "answer-q2b": "12.6 MB", "sequence-q2b": "1",
          "answer-q4a": "5 6\r\n10 9", "sequence-q4a": "0", "answer-q7c": "smaller", "sequence-q7c": "0", "save": ""},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("attempt", args=[attempt.pk])
+    assert response.redirect_chain[-1][0] == reverse("student:attempt", args=[attempt.pk])
     assert "Saved Question 2a, Question 4, Question 7c at" in response.content.decode()
     assert stored(attempt, "q4a").text == "5 6\n10 9"
     assert stored(attempt, "q2b").sequence == 1
@@ -244,7 +246,9 @@ def test_the_whole_page_save_keeps_an_answer_changed_in_another_window(alice_cli
     services.save_response(attempt=attempt, part_key="q2a", text="9027", sequence=1)
     services.save_response(attempt=attempt, part_key="q2a", text="902700", sequence=2)
     response = alice_client.post(
-        reverse("attempt_save_all", args=[attempt.pk]), {"answer-q2a": "903400", "sequence-q2a": "1"}, follow=True
+        reverse("student:attempt_save_all", args=[attempt.pk]),
+        {"answer-q2a": "903400", "sequence-q2a": "1"},
+        follow=True,
     )
     assert "Question 2a was not saved" in response.content.decode()
     assert stored(attempt).text == "902700"
@@ -252,28 +256,30 @@ def test_the_whole_page_save_keeps_an_answer_changed_in_another_window(alice_cli
 
 def test_finishing_saves_and_asks_for_confirmation(alice_client, attempt):
     response = alice_client.post(
-        reverse("attempt_save_all", args=[attempt.pk]), {"answer-q2a": "903400", "sequence-q2a": "0", "finish": ""}
+        reverse("student:attempt_save_all", args=[attempt.pk]),
+        {"answer-q2a": "903400", "sequence-q2a": "0", "finish": ""},
     )
-    assert response["Location"] == reverse("attempt_submit", args=[attempt.pk])
+    assert response["Location"] == reverse("student:attempt_submit", args=[attempt.pk])
     assert stored(attempt).text == "903400"
 
 
 def test_the_whole_page_save_after_submitting_goes_to_the_result(alice_client, attempt):
     services.submit_attempt(attempt=attempt)
     data = {"answer-q2a": "1", "sequence-q2a": "0"}
-    response = alice_client.post(reverse("attempt_save_all", args=[attempt.pk]), data)
-    assert response["Location"] == reverse("attempt_result", args=[attempt.pk])
+    response = alice_client.post(reverse("student:attempt_save_all", args=[attempt.pk]), data)
+    assert response["Location"] == reverse("student:attempt_result", args=[attempt.pk])
     assert stored(attempt).text == ""
 
 
 def test_the_whole_page_save_of_another_student_is_not_found(client, bob, attempt):
     client.force_login(bob)
-    response = client.post(reverse("attempt_save_all", args=[attempt.pk]), {"answer-q2a": "1", "sequence-q2a": "0"})
+    url = reverse("student:attempt_save_all", args=[attempt.pk])
+    response = client.post(url, {"answer-q2a": "1", "sequence-q2a": "0"})
     assert response.status_code == 404
 
 
 def test_the_whole_page_save_is_a_post(alice_client, attempt):
-    assert alice_client.get(reverse("attempt_save_all", args=[attempt.pk])).status_code == 405
+    assert alice_client.get(reverse("student:attempt_save_all", args=[attempt.pk])).status_code == 405
 
 
 # --- The answers the server holds (a page checking it is current) ----------------------------------------
@@ -281,7 +287,7 @@ def test_the_whole_page_save_is_a_post(alice_client, attempt):
 
 def test_the_answers_read_gives_every_part_as_the_server_holds_it(alice_client, attempt):
     services.save_response(attempt=attempt, part_key="q2b", text="1.234,5 MB", sequence=1)
-    response = alice_client.get(reverse("attempt_answers", args=[attempt.pk]))
+    response = alice_client.get(reverse("student:attempt_answers", args=[attempt.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     body = response.json()
@@ -302,28 +308,28 @@ def test_the_answers_read_reveals_no_verdict(alice_client, attempt):
     attempt.state = "in_progress"  # reopened by a teacher: the verdicts stay on the rows
     attempt.deadline = None
     attempt.save()
-    answer = alice_client.get(reverse("attempt_answers", args=[attempt.pk])).json()["answers"]["q2a"]
+    answer = alice_client.get(reverse("student:attempt_answers", args=[attempt.pk])).json()["answers"]["q2a"]
     assert set(answer) == {"text", "sequence", "saved_at", "message", "label"}
 
 
 def test_the_answers_read_of_a_submitted_attempt_points_to_the_result(alice_client, attempt):
     services.submit_attempt(attempt=attempt)
-    body = alice_client.get(reverse("attempt_answers", args=[attempt.pk])).json()
+    body = alice_client.get(reverse("student:attempt_answers", args=[attempt.pk])).json()
     assert body["open"] is False
-    assert body["result_url"] == reverse("attempt_result", args=[attempt.pk])
+    assert body["result_url"] == reverse("student:attempt_result", args=[attempt.pk])
     assert "answers" not in body
 
 
 def test_the_answers_read_submits_an_overdue_attempt_first(alice_client, attempt):
     with time_machine.travel(attempt.deadline + timedelta(seconds=31), tick=False):
-        body = alice_client.get(reverse("attempt_answers", args=[attempt.pk])).json()
+        body = alice_client.get(reverse("student:attempt_answers", args=[attempt.pk])).json()
     assert body["open"] is False
     attempt.refresh_from_db()
     assert attempt.auto_submitted
 
 
 def test_the_answers_read_refuses_like_a_save(client, attempt, bob, tess):
-    url = reverse("attempt_answers", args=[attempt.pk])
+    url = reverse("student:attempt_answers", args=[attempt.pk])
     assert client.get(url).status_code == 401
     client.force_login(tess)
     assert client.get(url).status_code == 403
@@ -336,4 +342,4 @@ def test_the_answers_read_refuses_like_a_save(client, attempt, bob, tess):
 def test_the_answers_read_is_six_queries(alice_client, attempt, django_assert_num_queries):
     # 1 session, 2 user, 3 the user's groups, 4 the attempt, 5 the responses with their parts, 6 the parts' siblings.
     with django_assert_num_queries(6):
-        alice_client.get(reverse("attempt_answers", args=[attempt.pk]))
+        alice_client.get(reverse("student:attempt_answers", args=[attempt.pk]))

@@ -13,7 +13,7 @@ from quiz.models import Accommodation, Attempt
 
 @pytest.fixture
 def start_url(quiz):
-    return reverse("quiz_start", args=[quiz.key])
+    return reverse("student:quiz_start", args=[quiz.key])
 
 
 def test_the_start_page_explains_the_quiz(alice_client, start_url):
@@ -45,7 +45,7 @@ def test_starting_creates_an_attempt_and_opens_it(alice_client, alice, start_url
     response = alice_client.post(start_url, REMOTE_ADDR="192.0.2.5")
     attempt = Attempt.objects.get(student=alice)
     assert response.status_code == 302
-    assert response["Location"] == reverse("attempt", args=[attempt.pk])
+    assert response["Location"] == reverse("student:attempt", args=[attempt.pk])
     assert attempt.events.get().ip_address == "192.0.2.5"
 
 
@@ -89,7 +89,7 @@ def test_a_quiz_of_another_group_is_not_found(alice_client, quiz, start_url):
 
 
 def test_an_unknown_quiz_is_not_found(alice_client, db):
-    assert alice_client.get(reverse("quiz_start", args=["no-such-quiz"])).status_code == 404
+    assert alice_client.get(reverse("student:quiz_start", args=["no-such-quiz"])).status_code == 404
 
 
 def test_the_start_page_takes_only_get_and_post(alice_client, start_url):

@@ -14,12 +14,12 @@ from quiz.models import Accommodation
 
 def grant(client, quiz, **data):
     values = {"username": "alice", "extra_minutes": "0", "extra_attempts": "0", "reason": "Learning plan", **data}
-    return client.post(reverse("teacher_grant_accommodation", args=[quiz.pk]), values)
+    return client.post(reverse("teacher:grant_accommodation", args=[quiz.pk]), values)
 
 
 def test_granting_extra_time_lengthens_the_deadline_of_the_next_attempt(teacher_client, quiz, alice):
     response = grant(teacher_client, quiz, extra_minutes="30")
-    assert response["Location"] == reverse("teacher_quiz_access", args=[quiz.pk])
+    assert response["Location"] == reverse("teacher:quiz_access", args=[quiz.pk])
     now = timezone.now()
     attempt = services.start_attempt(student=alice, quiz=quiz, now=now)
     assert attempt.deadline == now + timedelta(minutes=90)
@@ -43,7 +43,7 @@ def test_a_changed_accommodation_replaces_the_previous_one(teacher_client, quiz,
 
 def test_the_change_link_prefills_the_current_accommodation(teacher_client, quiz, alice):
     grant(teacher_client, quiz, extra_minutes="30", extra_attempts="2")
-    page = teacher_client.get(reverse("teacher_quiz_access", args=[quiz.pk]) + "?student=alice").content.decode()
+    page = teacher_client.get(reverse("teacher:quiz_access", args=[quiz.pk]) + "?student=alice").content.decode()
     assert 'name="extra_minutes" value="30"' in page and 'name="extra_attempts" value="2"' in page
 
 
@@ -51,7 +51,7 @@ def test_the_change_link_prefills_the_current_accommodation(teacher_client, quiz
 def test_a_student_parameter_naming_nobody_leaves_the_form_empty(teacher_client, quiz, alice, student):
     """A NUL (which PostgreSQL cannot compare) or text longer than any username: the page, empty, not a 500."""
     grant(teacher_client, quiz, extra_minutes="30")
-    response = teacher_client.get(reverse("teacher_quiz_access", args=[quiz.pk]), {"student": student})
+    response = teacher_client.get(reverse("teacher:quiz_access", args=[quiz.pk]), {"student": student})
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="username"' in page and student[:150] not in page and "\x00" not in page
@@ -107,23 +107,23 @@ def test_an_invalid_accommodation_is_refused_with_a_message(teacher_client, quiz
 def test_a_quiz_opened_to_one_group_is_hidden_from_other_students(teacher_client, quiz, alice, bob):
     evening = Group.objects.create(name="Evening class")
     alice.groups.add(evening)
-    response = teacher_client.post(reverse("teacher_save_audience", args=[quiz.pk]), {"groups": [evening.pk]})
-    assert response["Location"] == reverse("teacher_quiz_access", args=[quiz.pk])
+    response = teacher_client.post(reverse("teacher:save_audience", args=[quiz.pk]), {"groups": [evening.pk]})
+    assert response["Location"] == reverse("teacher:quiz_access", args=[quiz.pk])
     assert list(services.available_quizzes(alice)) == [quiz]
     assert list(services.available_quizzes(bob)) == []
-    teacher_client.post(reverse("teacher_save_audience", args=[quiz.pk]), {})
+    teacher_client.post(reverse("teacher:save_audience", args=[quiz.pk]), {})
     assert list(services.available_quizzes(bob)) == [quiz]
 
 
 def test_a_role_group_cannot_be_chosen_as_a_quizs_audience(teacher_client, quiz):
     teachers = Group.objects.get(name="Teachers")
-    response = teacher_client.post(reverse("teacher_save_audience", args=[quiz.pk]), {"groups": [teachers.pk]})
+    response = teacher_client.post(reverse("teacher:save_audience", args=[quiz.pk]), {"groups": [teachers.pk]})
     assert response.status_code == 400
     assert not quiz.groups.exists()
 
 
 def test_the_access_page_offers_class_groups_only(teacher_client, quiz):
     Group.objects.create(name="Morning class")
-    page = teacher_client.get(reverse("teacher_quiz_access", args=[quiz.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:quiz_access", args=[quiz.pk])).content.decode()
     assert "Morning class" in page
     assert 'value="Teachers"' not in page and ">Teachers<" not in page

@@ -57,7 +57,7 @@ def test_the_statistics_count_the_decision(quiz, decided):
 
 
 def test_the_statistics_page_and_its_export_show_the_decision(teacher_client, quiz, decided):
-    page = teacher_client.get(reverse("teacher_statistics", args=[quiz.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:statistics", args=[quiz.pk])).content.decode()
     assert _shows_no_wait(page) == []
     [q6b] = [row for row in _csv(exports.statistics_rows(quiz_statistics(quiz))) if row["part"] == "Question 6b"]
     assert (q6b["needs_review"], q6b["correct"]) == ("0", "1")
@@ -74,14 +74,14 @@ def test_the_responses_export_shows_the_decision_and_keeps_the_graders_verdict(q
 def test_the_gradebook_and_its_export_show_the_attempt_graded(teacher_client, quiz, decided):
     [row] = _csv(exports.gradebook_rows(quiz))
     assert (row["state"], row["Question 6b"], row["total"]) == ("graded", "1", "3")
-    page = teacher_client.get(reverse("teacher_gradebook", args=[quiz.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:gradebook", args=[quiz.pk])).content.decode()
     assert '<span class="badge text-bg-success">Graded</span>' in page
     assert '<span class="badge text-bg-warning">Needs review</span>' not in page
 
 
 def test_the_teachers_attempt_page_shows_the_decision(teacher_client, decided):
     attempt, q6b, how = decided
-    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert _shows_no_wait(page) == []
     badge = "Confirmed" if how == "confirmed" else "Overridden"
     row = page[page.index(f'id="part-{q6b.part_id}"'):]
@@ -92,10 +92,10 @@ def test_the_students_pages_show_the_decision(alice, decided):
     attempt, _, how = decided
     client = Client()
     client.force_login(alice)
-    result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    result = client.get(reverse("student:attempt_result", args=[attempt.pk])).content.decode()
     assert _shows_no_wait(result) == []
     assert '<span id="total-score">3</span>' in result
     assert "Scored by your teacher: 1 of 1 point." in result
-    for page in (reverse("student_dashboard"), reverse("attempt_history")):
+    for page in (reverse("student:dashboard"), reverse("student:attempt_history")):
         html = client.get(page).content.decode()
         assert _shows_no_wait(html) == [] and '<span class="fw-semibold">3</span> / 21 points' in html

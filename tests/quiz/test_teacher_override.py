@@ -22,7 +22,7 @@ def q2a_of(attempt) -> Response:
 
 
 def test_the_attempt_page_shows_answers_controls_and_the_event_log(teacher_client, attempt):
-    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert "Alice" in page and "3" in page and "Needs review" in page
     assert '<dt>Answer</dt><dd><span class="typed-answer answer-mono">903400</span></dd>' in page
     assert '<mark class="concept-found" data-concepts="skip_connections">Skip connections</mark>' in page
@@ -36,9 +36,9 @@ def test_an_override_shows_who_when_why_and_the_previous_score(teacher_client, a
     q2a = q2a_of(attempt)
     prefix = f"override-{q2a.pk}"
     response = teacher_client.post(
-        reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-points": "0.5", f"{prefix}-reason": "Working copied."}
+        reverse("teacher:override", args=[q2a.pk]), {f"{prefix}-points": "0.5", f"{prefix}-reason": "Working copied."}
     )
-    assert response["Location"] == reverse("teacher_attempt", args=[attempt.pk]) + f"#part-{q2a.part_id}"
+    assert response["Location"] == reverse("teacher:attempt", args=[attempt.pk]) + f"#part-{q2a.part_id}"
     page = teacher_client.get(response["Location"]).content.decode()
     assert "Overridden by Tess" in page and "(was 1 point): Working copied." in page
     assert "Override by Tess: 1 → 0.5 points · Working copied." in page
@@ -46,7 +46,7 @@ def test_an_override_shows_who_when_why_and_the_previous_score(teacher_client, a
     assert str(attempt.score) == "2.500"
 
     client.force_login(alice)
-    result = client.get(reverse("attempt_result", args=[attempt.pk])).content.decode()
+    result = client.get(reverse("student:attempt_result", args=[attempt.pk])).content.decode()
     assert "Scored by your teacher: 0.5 of 1 point.</strong> Working copied." in result
 
 
@@ -62,7 +62,7 @@ def test_an_invalid_override_shows_the_attempt_again_with_the_form_open(teacher_
     q2a = q2a_of(attempt)
     prefix = f"override-{q2a.pk}"
     response = teacher_client.post(
-        reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-{name}": value for name, value in data.items()}
+        reverse("teacher:override", args=[q2a.pk]), {f"{prefix}-{name}": value for name, value in data.items()}
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -75,7 +75,7 @@ def test_an_attempt_in_progress_cannot_be_overridden(teacher_client, quiz, bob):
     q2a = q2a_of(attempt)
     prefix = f"override-{q2a.pk}"
     response = teacher_client.post(
-        reverse("teacher_override", args=[q2a.pk]), {f"{prefix}-points": "1", f"{prefix}-reason": "early"}
+        reverse("teacher:override", args=[q2a.pk]), {f"{prefix}-points": "1", f"{prefix}-reason": "early"}
     )
     assert response.status_code == 400
     assert "still in progress" in response.content.decode()
@@ -84,33 +84,33 @@ def test_an_attempt_in_progress_cannot_be_overridden(teacher_client, quiz, bob):
 def test_reopening_gives_the_student_time_again(teacher_client, attempt, client, alice):
     before = timezone.now()
     response = teacher_client.post(
-        reverse("teacher_reopen", args=[attempt.pk]), {"minutes": "20", "reason": "Laptop died"}
+        reverse("teacher:reopen", args=[attempt.pk]), {"minutes": "20", "reason": "Laptop died"}
     )
-    assert response["Location"] == reverse("teacher_attempt", args=[attempt.pk])
+    assert response["Location"] == reverse("teacher:attempt", args=[attempt.pk])
     attempt.refresh_from_db()
     assert attempt.is_open
     assert before + timedelta(minutes=20) <= attempt.deadline <= timezone.now() + timedelta(minutes=20)
     event = attempt.events.get(kind=AttemptEvent.Kind.REOPENED)
     assert (event.actor.username, event.detail.endswith("Laptop died")) == ("tess", True)
     client.force_login(alice)
-    assert client.get(reverse("attempt", args=[attempt.pk])).status_code == 200
+    assert client.get(reverse("student:attempt", args=[attempt.pk])).status_code == 200
 
 
 def test_the_reopen_form_starts_from_the_students_time_limit(teacher_client, attempt):
-    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert 'name="minutes" value="60"' in page
 
 
 @pytest.mark.parametrize("data", [{"minutes": "5", "reason": ""}, {"minutes": "0", "reason": "x"}, {"minutes": "x"}])
 def test_an_invalid_reopen_is_refused(teacher_client, attempt, data):
-    response = teacher_client.post(reverse("teacher_reopen", args=[attempt.pk]), data)
+    response = teacher_client.post(reverse("teacher:reopen", args=[attempt.pk]), data)
     assert response.status_code == 400
     attempt.refresh_from_db()
     assert not attempt.is_open
 
 
 def test_reopening_twice_is_refused_with_the_reason(teacher_client, attempt):
-    url = reverse("teacher_reopen", args=[attempt.pk])
+    url = reverse("teacher:reopen", args=[attempt.pk])
     teacher_client.post(url, {"minutes": "5", "reason": "once"})
     response = teacher_client.post(url, {"minutes": "5", "reason": "twice"})
     assert response.status_code == 400
@@ -119,7 +119,7 @@ def test_reopening_twice_is_refused_with_the_reason(teacher_client, attempt):
 
 def test_a_matrix_typed_on_two_lines_keeps_its_rows(teacher_client, bob, submitted_attempt):
     attempt = submitted_attempt(bob, {"q4a": "[5 6]\n[10 9]", "q7c": "smaller"})
-    page = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     # The typed text, line break included, in an element whose style keeps line breaks.
     assert '<dd><span class="typed-answer answer-mono">[5 6]\n[10 9]</span></dd>' in page
     css = (settings.BASE_DIR / "static" / "css" / "convquiz.css").read_text()
@@ -139,4 +139,4 @@ def test_the_attempt_page_runs_the_same_queries_however_many_decisions(
     # (for labels), 9 the student's accommodation (the reopen form's minutes), 10 the attempt's log,
     # 11 the grades sent to the LMS for this attempt.
     with django_assert_num_queries(11):
-        assert teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).status_code == 200
+        assert teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).status_code == 200

@@ -28,22 +28,22 @@ def two_pending(alice, bob, submitted_attempt):
 
 
 def save_url(response: Response) -> str:
-    return reverse("teacher_save_review", args=[response.pk])
+    return reverse("teacher:save_review", args=[response.pk])
 
 
 def test_the_queue_lists_free_text_parts_with_their_pending_answers(teacher_client, quiz, q6b, two_pending):
-    page = teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).content.decode()
-    assert f'href="{reverse("teacher_review_next", args=[q6b.pk])}">Review 2 pending</a>' in page
+    page = teacher_client.get(reverse("teacher:review_queue", args=[quiz.pk])).content.decode()
+    assert f'href="{reverse("teacher:review_next", args=[q6b.pk])}">Review 2 pending</a>' in page
     assert page.count("Nothing pending") == 8
 
 
 def test_next_opens_the_oldest_pending_answer(teacher_client, q6b, two_pending):
-    response = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]))
-    assert response["Location"] == reverse("teacher_review", args=[two_pending[0].pk])
+    response = teacher_client.get(reverse("teacher:review_next", args=[q6b.pk]))
+    assert response["Location"] == reverse("teacher:review", args=[two_pending[0].pk])
 
 
 def test_the_review_page_highlights_found_concepts_and_prefills_the_suggestion(teacher_client, two_pending):
-    page = teacher_client.get(reverse("teacher_review", args=[two_pending[0].pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:review", args=[two_pending[0].pk])).content.decode()
     assert (
         '<mark class="concept-found" data-concepts="skip_connections">Skip connections</mark> &lt;b&gt;help&lt;/b&gt;'
         in page
@@ -53,7 +53,7 @@ def test_the_review_page_highlights_found_concepts_and_prefills_the_suggestion(t
     assert "Missed:</span> batch normalization" in page
     assert 'value="1.0"' in page and "autofocus" in page
     assert "2 pending" in page
-    skip = reverse("teacher_review_next", args=[two_pending[0].part_id]) + f"?after={two_pending[0].pk}"
+    skip = reverse("teacher:review_next", args=[two_pending[0].part_id]) + f"?after={two_pending[0].pk}"
     assert f'href="{skip}">Skip' in page
 
 
@@ -61,8 +61,8 @@ def test_save_confirms_the_score_and_moves_to_the_next_answer(teacher_client, te
     first, second = two_pending
     prefix = f"review-{first.pk}"
     response = teacher_client.post(save_url(first), {f"{prefix}-points": "0.75", f"{prefix}-comment": "Say why."})
-    assert response["Location"] == reverse("teacher_review_next", args=[q6b.pk])
-    assert teacher_client.get(response["Location"])["Location"] == reverse("teacher_review", args=[second.pk])
+    assert response["Location"] == reverse("teacher:review_next", args=[q6b.pk])
+    assert teacher_client.get(response["Location"])["Location"] == reverse("teacher:review", args=[second.pk])
     first.refresh_from_db()
     assert (first.review_score, first.review_comment, first.reviewed_by) == (0.75, "Say why.", tess)
 
@@ -72,8 +72,8 @@ def test_confirming_the_last_pending_answer_finalizes_the_total_and_empties_the_
 ):
     for response, points in zip(two_pending, ("1", "0.25"), strict=True):
         teacher_client.post(save_url(response), {f"review-{response.pk}-points": points})
-    after = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]), follow=True)
-    assert after.redirect_chain[-1][0] == reverse("teacher_review_queue", args=[quiz.pk])
+    after = teacher_client.get(reverse("teacher:review_next", args=[q6b.pk]), follow=True)
+    assert after.redirect_chain[-1][0] == reverse("teacher:review_queue", args=[quiz.pk])
     assert "Every answer to Question 6b is reviewed." in after.content.decode()
     alice_attempt = two_pending[0].attempt
     alice_attempt.refresh_from_db()
@@ -104,7 +104,7 @@ def test_a_confirmed_score_is_revised_from_the_attempt_page_and_its_history_show
     revised = teacher_client.post(
         save_url(response), {f"{prefix}-points": "1", f"{prefix}-comment": "Complete on rereading", "next": "attempt"}
     )
-    assert revised["Location"] == reverse("teacher_attempt", args=[response.attempt_id]) + f"#part-{response.part_id}"
+    assert revised["Location"] == reverse("teacher:attempt", args=[response.attempt_id]) + f"#part-{response.part_id}"
     page = teacher_client.get(revised["Location"]).content.decode()
     assert "Change confirmed score…" in page
     assert "Score history (2)" in page
@@ -123,8 +123,8 @@ def test_an_invalid_revision_from_the_attempt_page_shows_the_attempt_again(teach
 
 def test_a_numeric_part_has_no_review_page(teacher_client, two_pending):
     numeric = Response.objects.get(attempt=two_pending[0].attempt, part__question__key="q2", part__key="a")
-    response = teacher_client.get(reverse("teacher_review", args=[numeric.pk]))
-    assert response["Location"] == reverse("teacher_attempt", args=[numeric.attempt_id])
+    response = teacher_client.get(reverse("teacher:review", args=[numeric.pk]))
+    assert response["Location"] == reverse("teacher:attempt", args=[numeric.attempt_id])
     refused = teacher_client.post(save_url(numeric), {f"review-{numeric.pk}-points": "1"})
     assert refused.status_code == 400
     assert "override this part" in refused.content.decode()
@@ -138,7 +138,7 @@ def test_the_queue_runs_the_same_queries_for_5_and_50_attempts(
     # 1 session, 2 user, 3 user's groups, 4 quiz, 5 overdue attempts to close,
     # 6 free-text parts with their pending and confirmed counts, 7 their questions' parts (for labels).
     with django_assert_num_queries(7):
-        assert teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).status_code == 200
+        assert teacher_client.get(reverse("teacher:review_queue", args=[quiz.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("count", [5, 50])
@@ -150,7 +150,7 @@ def test_a_review_page_runs_the_same_queries_for_5_and_50_attempts(
     # 1 session, 2 user, 3 user's groups, 4 the response with its part, attempt and student,
     # 5 its question's parts (for the label), 6 how many answers to the part are pending.
     with django_assert_num_queries(6):
-        assert teacher_client.get(reverse("teacher_review", args=[first.pk])).status_code == 200
+        assert teacher_client.get(reverse("teacher:review", args=[first.pk])).status_code == 200
 
 
 # --- Confirming the suggestion in one click ---------------------------------------------------------
@@ -164,7 +164,7 @@ def test_confirm_score_confirms_the_exact_suggestion_and_returns_to_the_part(tea
     first = two_pending[0]
     Response.objects.filter(pk=first.pk).update(score=1 / 3)  # a suggestion no two-decimal field could hold
     reply = confirm(teacher_client, first, repr(1 / 3))
-    assert reply["Location"] == reverse("teacher_attempt", args=[first.attempt_id]) + f"#part-{first.part_id}"
+    assert reply["Location"] == reverse("teacher:attempt", args=[first.attempt_id]) + f"#part-{first.part_id}"
     first.refresh_from_db()
     assert (first.review_score, first.review_comment, first.reviewed_by) == (1 / 3, "", tess)
     first.attempt.refresh_from_db()
@@ -178,7 +178,7 @@ def test_confirm_score_confirms_the_exact_suggestion_and_returns_to_the_part(tea
 
 def test_the_attempt_page_offers_confirm_score_and_a_separate_way_to_change_it(teacher_client, two_pending):
     first = two_pending[0]
-    page = teacher_client.get(reverse("teacher_attempt", args=[first.attempt_id])).content.decode()
+    page = teacher_client.get(reverse("teacher:attempt", args=[first.attempt_id])).content.decode()
     row = page[page.index(f'id="part-{first.part_id}"'):]
     row = row[: row.index('class="list-group-item part-row"')]
     assert f'<input type="hidden" name="suggested" value="{first.score!r}">' in row
@@ -223,9 +223,9 @@ def test_confirm_score_is_refused_for_a_numeric_part(teacher_client, two_pending
 
 
 def test_the_queue_names_each_parts_question(teacher_client, quiz, two_pending):
-    page = teacher_client.get(reverse("teacher_review_queue", args=[quiz.pk])).content.decode()
+    page = teacher_client.get(reverse("teacher:review_queue", args=[quiz.pk])).content.decode()
     assert 'Question 6b <span class="fw-normal text-body-secondary">· AlexNet and ResNet</span>' in page
-    review = teacher_client.get(reverse("teacher_review", args=[two_pending[0].pk])).content.decode()
+    review = teacher_client.get(reverse("teacher:review", args=[two_pending[0].pk])).content.decode()
     assert "Question 6b <span class=\"fw-normal text-body-secondary\">· AlexNet and ResNet</span></h1>" in review
 
 
@@ -239,7 +239,7 @@ def three_parts_pending(alice, bob, submitted_attempt):
 
 def test_save_and_next_continues_to_the_next_part_with_answers_waiting(teacher_client, quiz, three_parts_pending):
     q6b = three_parts_pending["q6b"]
-    first = teacher_client.get(reverse("teacher_review_next", args=[q6b.pk]), follow=True)
+    first = teacher_client.get(reverse("teacher:review_next", args=[q6b.pk]), follow=True)
     responses = Response.objects.filter(part=q6b).order_by("attempt__submitted_at")
     for response in responses:
         reply = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "1"}, follow=True)
@@ -250,20 +250,20 @@ def test_save_and_next_continues_to_the_next_part_with_answers_waiting(teacher_c
 
 def test_save_and_next_goes_round_the_quiz_until_nothing_waits(teacher_client, quiz, three_parts_pending):
     seen = []
-    page = teacher_client.get(reverse("teacher_review_next", args=[three_parts_pending["q6b"].pk]), follow=True)
+    page = teacher_client.get(reverse("teacher:review_next", args=[three_parts_pending["q6b"].pk]), follow=True)
     while page.context.get("form") is not None and "part" in page.context:
         response = page.context["response"]
         seen.append(response.part.label)
         page = teacher_client.post(save_url(response), {f"review-{response.pk}-points": "1"}, follow=True)
     assert seen == ["Question 6b", "Question 6b", "Question 10a", "Question 1"]
-    assert page.redirect_chain[-1][0] == reverse("teacher_review_queue", args=[quiz.pk])
+    assert page.redirect_chain[-1][0] == reverse("teacher:review_queue", args=[quiz.pk])
     assert "Every answer to Question 1 is reviewed. No other answer waits for review." in page.content.decode()
 
 
 def test_skipping_the_last_answer_of_a_part_moves_on_and_says_it_is_left(teacher_client, three_parts_pending):
     q10a = three_parts_pending["q10a"]
     [only] = Response.objects.filter(part=q10a, status="needs_review")
-    page = teacher_client.get(reverse("teacher_review_next", args=[q10a.pk]) + f"?after={only.pk}", follow=True)
+    page = teacher_client.get(reverse("teacher:review_next", args=[q10a.pk]) + f"?after={only.pk}", follow=True)
     assert page.context["response"].part == three_parts_pending["q1a"]
     assert "Only skipped answers to Question 10a are left. Next: Question 1, CNN vs fully connected network." in (
         page.content.decode()

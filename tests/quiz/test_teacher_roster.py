@@ -13,7 +13,7 @@ BAD = b"username,name,email\nada,Ada Lovelace,ada@example.org\nbad name,Bad,bad\
 
 def upload(client, content: bytes, group_name: str = "", name: str = "class.csv"):
     data = {"file": SimpleUploadedFile(name, content, content_type="text/csv"), "group_name": group_name}
-    return client.post(reverse("teacher_roster_preview"), data)
+    return client.post(reverse("teacher:roster_preview"), data)
 
 
 def test_a_good_file_is_previewed_then_imported(teacher_client, django_user_model):
@@ -24,7 +24,7 @@ def test_a_good_file_is_previewed_then_imported(teacher_client, django_user_mode
     assert "Import 2 students" in page
     assert not django_user_model.objects.filter(username="ada").exists(), "nothing before the confirmation"
     imported = teacher_client.post(
-        reverse("teacher_roster_import"), {"text": GOOD.decode(), "group_name": "CS101"}, follow=True
+        reverse("teacher:roster_import"), {"text": GOOD.decode(), "group_name": "CS101"}, follow=True
     )
     assert "Roster imported: 2 new students added, 0 already had accounts; all are in CS101." in (
         imported.content.decode()
@@ -39,12 +39,12 @@ def test_a_file_with_bad_rows_reports_each_and_offers_no_import(teacher_client, 
     assert "2 rows rejected: nothing will be imported" in page
     assert "<td>3</td><td><code>bad name, Bad, bad</code></td><td>The username may hold only letters" in page
     assert "“tess” is a teacher or admin account, not a student" in page
-    assert reverse("teacher_roster_import") not in page
+    assert reverse("teacher:roster_import") not in page
     assert not django_user_model.objects.filter(username="ada").exists()
 
 
 def test_confirming_a_file_that_went_bad_since_the_preview_imports_nothing(teacher_client, django_user_model):
-    response = teacher_client.post(reverse("teacher_roster_import"), {"text": BAD.decode(), "group_name": ""})
+    response = teacher_client.post(reverse("teacher:roster_import"), {"text": BAD.decode(), "group_name": ""})
     assert response.status_code == 400
     assert "nothing was imported" in response.content.decode()
     assert not django_user_model.objects.filter(username="ada").exists()
@@ -67,7 +67,7 @@ def test_an_unreadable_upload_is_refused_on_the_roster_page(teacher_client, cont
 
 
 def test_a_tampered_confirmation_is_refused(teacher_client, django_user_model):
-    response = teacher_client.post(reverse("teacher_roster_import"), {"text": GOOD.decode(), "group_name": "Teachers"})
+    response = teacher_client.post(reverse("teacher:roster_import"), {"text": GOOD.decode(), "group_name": "Teachers"})
     assert response.status_code == 302
     assert not django_user_model.objects.filter(username="ada").exists()
     assert list(Group.objects.get(name="Teachers").user_set.values_list("username", flat=True)) == ["tess"]
@@ -76,16 +76,16 @@ def test_a_tampered_confirmation_is_refused(teacher_client, django_user_model):
 def test_the_roster_lists_students_only_and_filters_by_group(teacher_client, alice, bob, admin_user):
     evening = Group.objects.create(name="Evening")
     bob.groups.add(evening)
-    page = teacher_client.get(reverse("teacher_roster")).content.decode()
+    page = teacher_client.get(reverse("teacher:roster")).content.decode()
     assert "alice" in page and "bob" in page and "root" not in page and ">tess<" not in page
-    filtered = teacher_client.get(reverse("teacher_roster") + f"?group={evening.pk}").content.decode()
+    filtered = teacher_client.get(reverse("teacher:roster") + f"?group={evening.pk}").content.decode()
     assert "<td>bob</td>" in filtered and "<td>alice</td>" not in filtered
 
 
 def test_a_teacher_sets_a_students_password(teacher_client, alice, client):
-    url = reverse("teacher_set_password", args=[alice.pk])
+    url = reverse("teacher:set_password", args=[alice.pk])
     response = teacher_client.post(url, {"new_password1": "Correct-horse-77", "new_password2": "Correct-horse-77"})
-    assert response["Location"] == reverse("teacher_roster") + "?q=alice"
+    assert response["Location"] == reverse("teacher:roster") + "?q=alice"
     alice.refresh_from_db()
     assert alice.check_password("Correct-horse-77")
 
@@ -100,7 +100,7 @@ def test_a_teacher_sets_a_students_password(teacher_client, alice, client):
 )
 def test_a_weak_or_mismatched_password_is_refused(teacher_client, alice, first, second, message):
     response = teacher_client.post(
-        reverse("teacher_set_password", args=[alice.pk]), {"new_password1": first, "new_password2": second}
+        reverse("teacher:set_password", args=[alice.pk]), {"new_password1": first, "new_password2": second}
     )
     assert response.status_code == 400
     assert message in response.content.decode()

@@ -6,25 +6,25 @@ from django.urls import reverse
 from quiz.models import Part, Response
 
 GET_PAGES = [
-    "teacher_home",
-    "teacher_gradebook",
-    "teacher_review_queue",
-    "teacher_quiz_access",
-    "teacher_review_next",
-    "teacher_review",
-    "teacher_attempt",
-    "teacher_roster",
-    "teacher_student_password",
+    "teacher:home",
+    "teacher:gradebook",
+    "teacher:review_queue",
+    "teacher:quiz_access",
+    "teacher:review_next",
+    "teacher:review",
+    "teacher:attempt",
+    "teacher:roster",
+    "teacher:student_password",
 ]
 POST_ACTIONS = [
-    "teacher_save_audience",
-    "teacher_grant_accommodation",
-    "teacher_save_review",
-    "teacher_override",
-    "teacher_reopen",
-    "teacher_roster_preview",
-    "teacher_roster_import",
-    "teacher_set_password",
+    "teacher:save_audience",
+    "teacher:grant_accommodation",
+    "teacher:save_review",
+    "teacher:override",
+    "teacher:reopen",
+    "teacher:roster_preview",
+    "teacher:roster_import",
+    "teacher:set_password",
 ]
 
 
@@ -34,19 +34,19 @@ def url_for(quiz, alice, submitted_attempt):
     attempt = submitted_attempt(alice)
     q6b = Response.objects.get(attempt=attempt, part__question__key="q6", part__key="b")
     arguments = {
-        "teacher_gradebook": [quiz.pk],
-        "teacher_review_queue": [quiz.pk],
-        "teacher_quiz_access": [quiz.pk],
-        "teacher_save_audience": [quiz.pk],
-        "teacher_grant_accommodation": [quiz.pk],
-        "teacher_review_next": [q6b.part_id],
-        "teacher_review": [q6b.pk],
-        "teacher_save_review": [q6b.pk],
-        "teacher_override": [q6b.pk],
-        "teacher_attempt": [attempt.pk],
-        "teacher_reopen": [attempt.pk],
-        "teacher_student_password": [alice.pk],
-        "teacher_set_password": [alice.pk],
+        "teacher:gradebook": [quiz.pk],
+        "teacher:review_queue": [quiz.pk],
+        "teacher:quiz_access": [quiz.pk],
+        "teacher:save_audience": [quiz.pk],
+        "teacher:grant_accommodation": [quiz.pk],
+        "teacher:review_next": [q6b.part_id],
+        "teacher:review": [q6b.pk],
+        "teacher:save_review": [q6b.pk],
+        "teacher:override": [q6b.pk],
+        "teacher:attempt": [attempt.pk],
+        "teacher:reopen": [attempt.pk],
+        "teacher:student_password": [alice.pk],
+        "teacher:set_password": [alice.pk],
     }
     return lambda name: reverse(name, args=arguments.get(name, []))
 
@@ -74,7 +74,7 @@ def test_a_student_is_refused(client, url_for, bob, name):
 def test_teachers_and_admins_open_every_page(client, request, url_for, user_fixture, name):
     client.force_login(request.getfixturevalue(user_fixture))
     response = client.get(url_for(name))
-    assert response.status_code == (302 if name == "teacher_review_next" else 200)
+    assert response.status_code == (302 if name == "teacher:review_next" else 200)
 
 
 @pytest.mark.parametrize("name", POST_ACTIONS)
@@ -99,11 +99,11 @@ def test_a_post_on_a_page_is_not_allowed(client, tess, url_for, name):
 @pytest.mark.parametrize(
     ("name", "argument"),
     [
-        ("teacher_gradebook", 999),
-        ("teacher_attempt", 999),
-        ("teacher_review", 999),
-        ("teacher_review_next", 999),
-        ("teacher_student_password", 999),
+        ("teacher:gradebook", 999),
+        ("teacher:attempt", 999),
+        ("teacher:review", 999),
+        ("teacher:review_next", 999),
+        ("teacher:student_password", 999),
     ],
 )
 def test_an_unknown_object_is_a_404(client, tess, name, argument):
@@ -114,17 +114,17 @@ def test_an_unknown_object_is_a_404(client, tess, name, argument):
 def test_a_numeric_part_with_no_unreadable_answer_sends_the_teacher_back_to_the_queue(client, tess, quiz):
     client.force_login(tess)
     numeric = Part.objects.get(question__key="q2", key="a")
-    response = client.get(reverse("teacher_review_next", args=[numeric.pk]))
-    assert response["Location"] == reverse("teacher_review_queue", args=[quiz.pk])
+    response = client.get(reverse("teacher:review_next", args=[numeric.pk]))
+    assert response["Location"] == reverse("teacher:review_queue", args=[quiz.pk])
 
 
 @pytest.mark.parametrize("user_fixture", ["tess", "admin_user"])
 def test_a_teacher_cannot_set_a_teachers_or_an_admins_password(client, request, tess, admin_user, user_fixture):
     client.force_login(tess)
     target = request.getfixturevalue(user_fixture)
-    assert client.get(reverse("teacher_student_password", args=[target.pk])).status_code == 404
+    assert client.get(reverse("teacher:student_password", args=[target.pk])).status_code == 404
     response = client.post(
-        reverse("teacher_set_password", args=[target.pk]),
+        reverse("teacher:set_password", args=[target.pk]),
         {"new_password1": "Another-long-passphrase-7", "new_password2": "Another-long-passphrase-7"},
     )
     assert response.status_code == 404
@@ -147,17 +147,17 @@ def test_a_teacher_cannot_set_a_teachers_or_an_admins_password(client, request, 
 )
 def test_the_gradebook_survives_any_query_string(client, tess, quiz, query):
     client.force_login(tess)
-    assert client.get(reverse("teacher_gradebook", args=[quiz.pk]) + query).status_code == 200
+    assert client.get(reverse("teacher:gradebook", args=[quiz.pk]) + query).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["?q=%00", "?group=abc", "?group=999", "?page=x", "?q=" + "a" * 500])
 def test_the_roster_survives_any_query_string(client, tess, query):
     client.force_login(tess)
-    assert client.get(reverse("teacher_roster") + query).status_code == 200
+    assert client.get(reverse("teacher:roster") + query).status_code == 200
 
 
 @pytest.mark.parametrize("after", ["abc", "-1", "999999", ""])
 def test_skipping_survives_any_position(client, tess, url_for, after):
     client.force_login(tess)
-    response = client.get(url_for("teacher_review_next") + f"?after={after}")
+    response = client.get(url_for("teacher:review_next") + f"?after={after}")
     assert response.status_code == 302

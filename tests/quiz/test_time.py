@@ -45,7 +45,8 @@ def timed(alice, quiz, start):
 
 
 def save(client, attempt, text: str, sequence: int):
-    return client.post(reverse("attempt_save", args=[attempt.pk]), {"part": "q2a", "text": text, "sequence": sequence})
+    url = reverse("student:attempt_save", args=[attempt.pk])
+    return client.post(url, {"part": "q2a", "text": text, "sequence": sequence})
 
 
 def test_the_deadline_is_the_start_plus_the_time_limit_in_utc(timed, start, settings):
@@ -83,13 +84,13 @@ def test_a_save_is_accepted_until_the_grace_period_ends(alice_client, timed, mom
 @pytest.mark.parametrize(("moment", "offset", "open_"), MOMENTS, ids=[moment for moment, _, _ in MOMENTS])
 def test_opening_the_attempt_page_after_the_grace_period_submits_it(alice_client, timed, moment, offset, open_):
     with time_machine.travel(timed.deadline + offset, tick=False):
-        response = alice_client.get(reverse("attempt", args=[timed.pk]))
+        response = alice_client.get(reverse("student:attempt", args=[timed.pk]))
     timed.refresh_from_db()
     if open_:
         assert response.status_code == 200
         assert timed.is_open
     else:
-        assert response["Location"] == reverse("attempt_result", args=[timed.pk])
+        assert response["Location"] == reverse("student:attempt_result", args=[timed.pk])
         assert timed.auto_submitted
         assert timed.events.filter(kind=AttemptEvent.Kind.AUTO_SUBMITTED).count() == 1
 
@@ -111,7 +112,7 @@ def test_the_pages_time_up_submit_counts_as_automatic_only_once_the_deadline_is_
     alice_client, timed, offset, auto
 ):
     with time_machine.travel(timed.deadline + offset, tick=False):
-        alice_client.post(reverse("attempt_submit", args=[timed.pk]), {"reason": "time_up"})
+        alice_client.post(reverse("student:attempt_submit", args=[timed.pk]), {"reason": "time_up"})
     timed.refresh_from_db()
     assert not timed.is_open
     assert timed.auto_submitted is auto
@@ -148,7 +149,7 @@ def times_in(html: str) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
 def test_the_page_gives_every_time_as_an_exact_moment_whatever_the_servers_zone(alice_client, timed, settings, zone):
     settings.TIME_ZONE = zone
-    html = alice_client.get(reverse("attempt", args=[timed.pk])).content.decode()
+    html = alice_client.get(reverse("student:attempt", args=[timed.pk])).content.decode()
     shown = times_in(html)
     moments = {datetime.fromisoformat(iso) for iso, _, _ in shown}
     assert timed.deadline in moments, "the deadline, as an instant with its offset"
@@ -163,10 +164,10 @@ def test_the_page_gives_every_time_as_an_exact_moment_whatever_the_servers_zone(
 
 
 def test_the_dashboard_and_the_result_give_their_times_as_moments_too(alice_client, timed):
-    dashboard = alice_client.get(reverse("student_dashboard")).content.decode()
+    dashboard = alice_client.get(reverse("student:dashboard")).content.decode()
     assert timed.deadline in {datetime.fromisoformat(iso) for iso, _, _ in times_in(dashboard)}
     services.submit_attempt(attempt=timed)
-    result = alice_client.get(reverse("attempt_result", args=[timed.pk])).content.decode()
+    result = alice_client.get(reverse("student:attempt_result", args=[timed.pk])).content.decode()
     moments = {datetime.fromisoformat(iso) for iso, _, _ in times_in(result)}
     assert timed.submitted_at in moments
     assert {event.at for event in timed.events.all()} <= moments
@@ -175,9 +176,9 @@ def test_the_dashboard_and_the_result_give_their_times_as_moments_too(alice_clie
 def test_teacher_pages_give_their_times_as_moments_too(teacher_client, submitted_attempt, alice):
     attempt = submitted_attempt(alice)
     expected = {attempt.started_at, attempt.submitted_at}
-    gradebook = teacher_client.get(reverse("teacher_gradebook", args=[attempt.quiz_id])).content.decode()
+    gradebook = teacher_client.get(reverse("teacher:gradebook", args=[attempt.quiz_id])).content.decode()
     assert expected <= {datetime.fromisoformat(iso) for iso, _, _ in times_in(gradebook)}
-    detail = teacher_client.get(reverse("teacher_attempt", args=[attempt.pk])).content.decode()
+    detail = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert expected | {attempt.deadline} <= {datetime.fromisoformat(iso) for iso, _, _ in times_in(detail)}
 
 

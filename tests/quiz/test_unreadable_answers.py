@@ -40,13 +40,13 @@ def poisoned_grader(monkeypatch):
 
 def teacher_pages(quiz, attempt) -> list[str]:
     return [
-        reverse("teacher_home"),
-        reverse("teacher_gradebook", args=[quiz.pk]),
-        reverse("teacher_review_queue", args=[quiz.pk]),
-        reverse("teacher_attempt", args=[attempt.pk]),
-        reverse("teacher_statistics", args=[quiz.pk]),
-        reverse("teacher_export_gradebook", args=[quiz.pk]),
-        reverse("teacher_export_responses", args=[quiz.pk]),
+        reverse("teacher:home"),
+        reverse("teacher:gradebook", args=[quiz.pk]),
+        reverse("teacher:review_queue", args=[quiz.pk]),
+        reverse("teacher:attempt", args=[attempt.pk]),
+        reverse("teacher:statistics", args=[quiz.pk]),
+        reverse("teacher:export_gradebook", args=[quiz.pk]),
+        reverse("teacher:export_responses", args=[quiz.pk]),
     ]
 
 
@@ -66,7 +66,7 @@ def test_a_hostile_answer_is_closed_graded_and_shown_when_time_runs_out(alice, q
     assert response_to(attempt, "q8c").status == ResponseStatus.INVALID
     assert response_to(attempt, "q8b").status == ResponseStatus.CORRECT
     client.force_login(alice)
-    assert client.get(reverse("attempt_result", args=[attempt.pk])).status_code == 200
+    assert client.get(reverse("student:attempt_result", args=[attempt.pk])).status_code == 200
     client.force_login(tess)
     for url in teacher_pages(quiz, attempt):
         page = client.get(url)
@@ -83,14 +83,14 @@ def test_a_grader_fault_on_one_answer_leaves_the_page_the_submit_and_the_rest_wo
     services.save_response(attempt=attempt, part_key="q4a", text="[[5, 6], [10, 9]]", sequence=1)
     client.force_login(alice)
 
-    page = client.get(reverse("attempt", args=[attempt.pk]))
+    page = client.get(reverse("student:attempt", args=[attempt.pk]))
     assert page.status_code == 200
     assert "cannot be checked as you type" in page.content.decode()
     save = client.post(
-        reverse("attempt_save", args=[attempt.pk]), {"part": "q2a", "text": POISON, "sequence": 2}
+        reverse("student:attempt_save", args=[attempt.pk]), {"part": "q2a", "text": POISON, "sequence": 2}
     )
     assert save.status_code == 200 and "cannot be checked" in save.json()["message"]
-    assert client.post(reverse("attempt_submit", args=[attempt.pk])).status_code == 302
+    assert client.post(reverse("student:attempt_submit", args=[attempt.pk])).status_code == 302
 
     attempt.refresh_from_db()
     poisoned = response_to(attempt, "q2a")
@@ -99,7 +99,7 @@ def test_a_grader_fault_on_one_answer_leaves_the_page_the_submit_and_the_rest_wo
     )
     assert response_to(attempt, "q4a").status == ResponseStatus.CORRECT
     assert attempt.state == AttemptState.NEEDS_REVIEW
-    assert client.get(reverse("attempt_result", args=[attempt.pk])).status_code == 200
+    assert client.get(reverse("student:attempt_result", args=[attempt.pk])).status_code == 200
     client.force_login(tess)
     for url in teacher_pages(quiz, attempt):
         page = client.get(url)
@@ -130,17 +130,17 @@ def test_the_review_queue_lists_a_part_with_an_unreadable_answer_until_a_teacher
     attempt = submitted_attempt(alice, {"q2b": "1.234,5 MB"})
     part = Part.objects.get(question__key="q2", key="b")
     response = response_to(attempt, "q2b")
-    queue = reverse("teacher_review_queue", args=[quiz.pk])
-    assert f'href="{reverse("teacher_review_next", args=[part.pk])}">Review 1 pending</a>' in (
+    queue = reverse("teacher:review_queue", args=[quiz.pk])
+    assert f'href="{reverse("teacher:review_next", args=[part.pk])}">Review 1 pending</a>' in (
         teacher_client.get(queue).content.decode()
     )
-    assert teacher_client.get(reverse("teacher_review_next", args=[part.pk]))["Location"] == reverse(
-        "teacher_review", args=[response.pk]
+    assert teacher_client.get(reverse("teacher:review_next", args=[part.pk]))["Location"] == reverse(
+        "teacher:review", args=[response.pk]
     )
 
     prefix = f"review-{response.pk}"
     teacher_client.post(
-        reverse("teacher_save_review", args=[response.pk]),
+        reverse("teacher:save_review", args=[response.pk]),
         {f"{prefix}-points": "1", f"{prefix}-comment": "1234.5 was meant; the decimal comma is fine."},
     )
 
@@ -148,7 +148,7 @@ def test_the_review_queue_lists_a_part_with_an_unreadable_answer_until_a_teacher
     attempt.refresh_from_db()
     assert (response.status, response.review_score, response.awaiting_review) == (ResponseStatus.INVALID, 1, False)
     assert attempt.state == AttemptState.GRADED
-    assert reverse("teacher_review_next", args=[part.pk]) not in teacher_client.get(queue).content.decode()
+    assert reverse("teacher:review_next", args=[part.pk]) not in teacher_client.get(queue).content.decode()
 
 
 def test_an_override_also_decides_an_unreadable_answer(alice, quiz, submitted_attempt, teacher_client):
@@ -157,7 +157,7 @@ def test_an_override_also_decides_an_unreadable_answer(alice, quiz, submitted_at
     assert response.awaiting_review
     prefix = f"override-{response.pk}"
     teacher_client.post(
-        reverse("teacher_override", args=[response.pk]),
+        reverse("teacher:override", args=[response.pk]),
         {f"{prefix}-points": "1", f"{prefix}-reason": "A stray x; the kernel is right."},
     )
     response.refresh_from_db()

@@ -51,7 +51,7 @@ def test_a_member_of_the_teacher_group_signs_in_as_a_teacher(client, idp, db):
     assert (user.first_name, user.last_name, user.email) == ("Grace", "Hopper", "grace@uni.example")
     assert set(user.groups.values_list("name", flat=True)) == {TEACHERS}
     assert not (user.is_staff or user.is_superuser or user.has_usable_password())
-    assert client.get(reverse("home"))["Location"] == reverse("teacher_home")
+    assert client.get(reverse("home"))["Location"] == reverse("teacher:home")
 
 
 def test_anyone_else_signs_in_as_a_student_and_a_former_teacher_becomes_one(client, idp, db):

@@ -86,7 +86,7 @@ def conv1d(params: dict) -> Computation:
         zeros = f"{left} zero{'s' if left != 1 else ''} on the left and {right} on the right"
         return {
             "valid": [
-                f"Output length: floor(({n} − {m}) / {stride}) + 1 = {len(valid)}.",
+                f"Output length: $\\left\\lfloor \\frac{{{n} - {m}}}{{{stride}}} \\right\\rfloor + 1 = {len(valid)}$.",
                 *_output_lines(sequence, kernel, stride, valid),
             ],
             "same": [

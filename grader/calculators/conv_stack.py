@@ -64,9 +64,10 @@ def _layer_sizes(size: int, kernel: int, stride: int, padding: str, layers: int)
 
 
 def _size_formula(size: int, kernel: int, stride: int, padding: str) -> str:
+    """The output size's formula with these numbers, in LaTeX (typeset where it is shown)."""
     if padding == "same":
-        return f"ceil({size} / {stride})"
-    return f"(floor(({size} − {kernel}) / {stride}) + 1)"
+        return f"$\\left\\lceil \\frac{{{size}}}{{{stride}}} \\right\\rceil$"
+    return f"$\\left(\\left\\lfloor \\frac{{{size} - {kernel}}}{{{stride}}} \\right\\rfloor + 1\\right)$"
 
 
 def conv_stack(params: dict) -> Computation:

@@ -50,8 +50,9 @@ def pool2d(params: dict) -> Computation:
         working = {}
         for output, word in _POOLS.items():
             lines = [
-                f"Output size: floor(({height} − {size}) / {stride}) + 1 = {rows} rows, "
-                f"floor(({width} − {size}) / {stride}) + 1 = {columns} columns."
+                f"Output size: $\\left\\lfloor \\frac{{{height} - {size}}}{{{stride}}} \\right\\rfloor + 1 = {rows}$ "
+                f"rows, $\\left\\lfloor \\frac{{{width} - {size}}}{{{stride}}} \\right\\rfloor + 1 = {columns}$ "
+                "columns."
             ]
             for r in range(rows):
                 for c in range(columns):

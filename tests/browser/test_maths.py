@@ -1,4 +1,4 @@
-"""Formulas in question text are typeset on the server as MathML: Chromium shows them with no
+"""Formulas in question text and worked solutions are typeset on the server as MathML: Chromium shows them with no
 script at all (JavaScript switched off), under the same Content Security Policy."""
 
 import pytest
@@ -44,4 +44,6 @@ def test_prompts_and_feedback_show_typeset_formulas_without_any_script(
     numerator, denominator = (fraction.locator(":scope > *").nth(i).bounding_box() for i in (0, 1))
     assert numerator["y"] + numerator["height"] <= denominator["y"] + 1  # stacked, not one line of text
     expect(feedback.locator("mo").first).to_have_text("⌊")
+    # The worked solution's size rule, with the student's numbers: two floor fractions.
+    expect(page.locator("#part-q4a .worked-solution math mfrac")).to_have_count(2)
     screenshot(page, "result-feedback")

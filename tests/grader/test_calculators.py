@@ -129,7 +129,7 @@ def test_conv1d_keras_padding_cases(sequence, kernel, stride, valid, same):
 def test_conv1d_working_shows_the_padded_sequence():
     working = compute("conv1d", questions()["q3"]["params"]).working
     assert "Padded sequence: (0, 1, 2, 3, 4, 5, 6, 7, 8, 0)." in working["same"]
-    assert working["valid"][0] == "Output length: floor((8 − 3) / 1) + 1 = 6."
+    assert working["valid"][0] == r"Output length: $\left\lfloor \frac{8 - 3}{1} \right\rfloor + 1 = 6$."
 
 
 def test_pool2d_seed():

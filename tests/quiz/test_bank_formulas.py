@@ -101,7 +101,7 @@ def test_a_refused_question_leaves_the_loaded_quiz_as_it_was(formula_quiz, tmp_p
     assert not BankChange.objects.exclude(action=BankChange.Action.CREATED).exists()
 
 
-def test_a_bad_file_among_several_stops_the_load_before_any_is_written(db, tmp_path):
+def test_a_bad_file_among_several_stops_the_load_before_any_is_written(empty_bank, tmp_path):
     data = bank_data()
     question(data, "h2")["formulas"]["max"] = "max_pool2d(image, size + 5)"
     with pytest.raises(CommandError, match=r"formulas\.yaml: question h2, output max: "):
@@ -109,7 +109,7 @@ def test_a_bad_file_among_several_stops_the_load_before_any_is_written(db, tmp_p
     assert not Quiz.objects.exists()
 
 
-def test_a_load_failing_while_writing_writes_nothing(db, monkeypatch):
+def test_a_load_failing_while_writing_writes_nothing(empty_bank, monkeypatch):
     real_save = Part.save
 
     def fail_on_the_last_part(part, *args, **kwargs):

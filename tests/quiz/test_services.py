@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 import grader
-from quiz import services
+from quiz import selectors, services
 from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Part, Response, ResponseStatus
 from tests.conftest import FREE_TEXT_PARTS, SEED_ANSWERS
 
@@ -51,9 +51,9 @@ def test_a_quiz_for_two_groups_is_listed_once(alice, quiz):
 
 def test_limits_include_the_students_accommodation(alice, bob, quiz):
     Accommodation.objects.create(student=alice, quiz=quiz, extra_minutes=15, extra_attempts=2, reason="Letter")
-    assert services.quiz_cards(alice, quiz=quiz)[0].left == 5
+    assert selectors.quiz_cards(alice, quiz=quiz)[0].left == 5
     assert services.time_limit_minutes(alice, quiz) == 75
-    assert services.quiz_cards(bob, quiz=quiz)[0].left == 3
+    assert selectors.quiz_cards(bob, quiz=quiz)[0].left == 3
     assert services.time_limit_minutes(bob, quiz) == 60
 
 

@@ -168,7 +168,7 @@ def test_activation_memory_matches_pytorchs_layer_outputs(costs_quiz, torch):
         assert outputs["activations"] == params["batch"] * values * params["bytes"], params
 
 
-def test_one_command_loads_both_shipped_quizzes_as_make_run_does(db):
+def test_one_command_loads_both_shipped_quizzes_as_make_run_does(empty_bank):
     out = io.StringIO()
     call_command("load_question_bank", str(DEFAULT_BANK), str(COSTS_BANK), stdout=out)
     assert out.getvalue() == (

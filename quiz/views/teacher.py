@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from quiz import logins, reviews, rosters, selectors, services
+from quiz import logins, reviews, rosters, selectors, services, suggestions
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
@@ -33,6 +33,11 @@ from quiz.forms import (
 from quiz.markup import concept_checklist, highlight_concepts
 from quiz.models import Attempt, Part, Quiz, Response
 from quiz.roles import teacher_required
+
+# Written answers submitted with a phrase-only suggestion are read by meaning before a teacher's
+# page shows them (unless the model is unavailable, which the page then says). The queue reads
+# this many of its quiz's oldest ahead of the teacher, about a second's work once the model is loaded.
+QUEUE_READ_BY_MEANING = 50
 
 # --- One helper per object: teachers see every quiz; anything else is a 404. ---------------------
 
@@ -101,6 +106,9 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reopen_form=None, status: int = 200):
     """The attempt page; `bound` is a review or override form a failed post shows again, with its errors."""
     rows = selectors.attempt_detail(attempt)
+    if any(row.response is not None and row.response.meaning_pending for row in rows):
+        suggestions.upgrade_suggestions(suggestions.pending_suggestions(attempt=attempt))
+        rows = selectors.attempt_detail(attempt)
     shown = {bound.prefix: bound} if bound else {}
     for row in rows:
         if row.response is not None:
@@ -179,6 +187,7 @@ def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """The quiz's free-text parts with how many answers wait for each."""
     quiz = _get_quiz(quiz_id)
     services.close_overdue_attempts(quiz=quiz)
+    suggestions.upgrade_suggestions(suggestions.pending_suggestions(quiz=quiz), limit=QUEUE_READ_BY_MEANING)
     context = {"quiz": quiz, "parts": selectors.review_parts(quiz), "tab": "review"}
     return render(request, "teacher/review_queue.html", context)
 
@@ -215,6 +224,9 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
     response = _get_response(response_id)
     if not (response.part.is_free_text or response.unreadable) or response.attempt.is_open:
         return redirect("teacher_attempt", attempt_id=response.attempt_id)
+    if response.meaning_pending:
+        suggestions.upgrade_suggestions(Response.objects.filter(pk=response.pk))
+        response.refresh_from_db(fields=services.GRADED_FIELDS)
     return _render_review(request, response, _review_form(response, autofocus=True))
 
 

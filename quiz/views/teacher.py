@@ -30,7 +30,7 @@ from quiz.forms import (
     RosterUploadForm,
     StudentLookupForm,
 )
-from quiz.markup import concept_checklist, highlight_concepts
+from quiz.markup import concept_checklist, flag_notes, highlight_suggestion, sureness
 from quiz.models import Attempt, Part, Quiz, Response
 from quiz.roles import teacher_required
 
@@ -238,8 +238,10 @@ def _render_review(request: HttpRequest, response: Response, form: ReviewForm, s
         "part": part,
         "quiz": response.attempt.quiz,
         "form": form,
-        "answer": highlight_concepts(response.text, rubric, response.concepts_found),
-        "concepts": concept_checklist(rubric, response.concepts_found),
+        "answer": highlight_suggestion(response.text, rubric, response.concepts_found, response.suggestion_concepts),
+        "concepts": concept_checklist(rubric, response.concepts_found, response.suggestion_concepts),
+        "flags": flag_notes(response.suggestion_flags),
+        "sureness": None if response.suggestion_confidence is None else sureness(response.suggestion_confidence),
         "pending": selectors.pending_responses(part).count(),
         "tab": "review",
     }

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from grader import meaning, rubric
 from quiz import reviews, services
+from quiz.markup import sureness
 from quiz.models import AttemptState, Response
 
 # Says the core concept (skip connections) in other words: no phrase of the rubric names it.
@@ -164,5 +165,38 @@ def test_the_review_page_says_when_the_model_could_not_be_loaded(
 ):
     response = q6b(submitted_attempt(alice, {"q6b": BY_MEANING}))
     page = teacher_client.get(reverse("teacher_review", args=[response.pk])).content.decode()
-    assert "read by its phrases only: the model that reads answers by meaning could not be loaded" in page
+    assert "Read by its phrases only: the model that reads answers by meaning could not be loaded" in page
     assert q6b(response.attempt).meaning_pending
+
+
+# --- The suggestion's explanation --------------------------------------------------------------------
+
+
+def test_the_submit_stores_each_concepts_decision_with_where_it_was_found(submitted_attempt, alice, model_never_loads):
+    response = q6b(submitted_attempt(alice, {"q6b": "ResNet has skip connections."}))
+    skip = next(result for result in response.suggestion_concepts if result["key"] == "skip_connections")
+    assert (skip["found"], skip["found_by"], skip["spans"]) == (True, "phrase", [[11, 27]])
+    assert response.text[11:27] == "skip connections"
+    assert response.suggestion_confidence == 0.5
+    assert response.suggestion_flags == ["low_confidence", "phrases_only"]
+
+
+@pytest.mark.semantic
+def test_the_review_page_shows_where_how_and_how_surely_each_concept_was_found(
+    teacher_client, submitted_attempt, alice
+):
+    response = q6b(submitted_attempt(alice, {"q6b": f"ResNet was a big step. {BY_MEANING}"}))
+    page = teacher_client.get(reverse("teacher_review", args=[response.pk])).content.decode()
+    assert '<mark class="concept-found" data-concepts="skip_connections">The output of a block is added' in page
+    assert "found by meaning, " in page
+    assert "Read by its phrases only" not in page
+    response.refresh_from_db()
+    assert f'<span class="suggestion-sureness">{sureness(response.suggestion_confidence)}</span>' in page
+
+
+@pytest.mark.semantic
+def test_the_review_page_says_in_plain_words_what_to_look_at(teacher_client, submitted_attempt, alice):
+    response = q6b(submitted_attempt(alice, {"q6b": "ResNet removed skip connections."}))
+    page = teacher_client.get(reverse("teacher_review", args=[response.pk])).content.decode()
+    assert "Says a concept negated or reversed (“no weight sharing”): it earns nothing for it." in page
+    assert "stated negated or reversed, so not counted" in page

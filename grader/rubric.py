@@ -582,6 +582,16 @@ def _score(rubric: tuple[ConceptSpec, ...], results: list[ConceptResult]) -> flo
     return min(1.0, (core + bonus) / core_points)
 
 
+def score_items(rubric: tuple[ConceptSpec, ...], awarded: tuple[str, ...] | list[str]) -> float:
+    """The score a teacher's chosen rubric items earn, each its full points, by the suggestion's own rule."""
+    chosen = set(awarded)
+    results = [
+        ConceptResult(concept.key, concept.key in chosen, concept.points if concept.key in chosen else 0.0, (), 1.0)
+        for concept in rubric
+    ]
+    return _score(rubric, results)
+
+
 def _decide(
     index: int, concept: ConceptSpec, answer: _Answer, closeness: _Closeness | None, bare_list: bool
 ) -> ConceptResult:

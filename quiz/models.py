@@ -375,6 +375,9 @@ class Response(models.Model):
 
     review_score = models.FloatField(null=True, blank=True, help_text="A teacher's confirmed free-text credit.")
     review_comment = models.TextField(blank=True)
+    review_items = models.JSONField(
+        default=list, blank=True, help_text="The rubric items (keys) a teacher awarded; the confirmed score follows."
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -433,6 +436,12 @@ class Response(models.Model):
         if self.review_score is not None:
             return self.review_comment
         return self.feedback
+
+    @property
+    def awarded_items(self) -> list[grader.ConceptSpec]:
+        """The rubric items a teacher awarded, in rubric order: what the student reads with the comment."""
+        awarded = set(self.review_items)
+        return [item for item in self.part.spec().rubric if item.key in awarded] if awarded else []
 
     @property
     def unreadable(self) -> bool:

@@ -49,11 +49,13 @@ def _describe_change(response: Response, previous: float | None, new: float | No
 
 
 @transaction.atomic
-def confirm_review(*, response: Response, score: float, comment: str, teacher, now: datetime | None = None) -> Response:
+def confirm_review(
+    *, response: Response, score: float, comment: str, teacher, items: tuple[str, ...] = (), now: datetime | None = None
+) -> Response:
     """Confirm (or revise) the score of a free-text answer, or of an answer that could not be
-    read; the computed score stays as it was."""
+    read, with the rubric items awarded if the score follows them; the computed score stays as it was."""
     response = _lock_response(response)
-    return _record_review(response, _check_credit(score), comment, teacher, now or timezone.now())
+    return _record_review(response, _check_credit(score), comment, teacher, now or timezone.now(), items)
 
 
 @transaction.atomic
@@ -73,15 +75,17 @@ def confirm_suggestion(*, response: Response, suggested: float, teacher, now: da
     return _record_review(response, current, "", teacher, now or timezone.now())
 
 
-def _record_review(response: Response, score: float, comment: str, teacher, now: datetime) -> Response:
+def _record_review(
+    response: Response, score: float, comment: str, teacher, now: datetime, items: tuple[str, ...] = ()
+) -> Response:
     if not (response.part.is_free_text or response.unreadable):
         raise DecisionError(
             "Only written answers and answers that could not be read are reviewed; override this part's score instead."
         )
     previous = response.review_score if response.review_score is not None else response.score
-    response.review_score, response.review_comment = score, comment.strip()
+    response.review_score, response.review_comment, response.review_items = score, comment.strip(), list(items)
     response.reviewed_by, response.reviewed_at = teacher, now
-    response.save(update_fields=["review_score", "review_comment", "reviewed_by", "reviewed_at"])
+    response.save(update_fields=["review_score", "review_comment", "review_items", "reviewed_by", "reviewed_at"])
     ScoreChange.objects.create(
         response=response, kind=ScoreChange.Kind.REVIEW, previous_score=previous, new_score=score,
         reason=response.review_comment, changed_by=teacher, changed_at=now,
@@ -196,7 +200,7 @@ def _clear_reviews(attempt: Attempt, reason: str, teacher, now: datetime) -> Non
         for response in reviewed
     )
     attempt.responses.filter(review_score__isnull=False).update(
-        review_score=None, review_comment="", reviewed_by=None, reviewed_at=None
+        review_score=None, review_comment="", review_items=[], reviewed_by=None, reviewed_at=None
     )
 
 

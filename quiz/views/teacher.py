@@ -125,7 +125,11 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reope
 
 
 def _review_form(response: Response, data=None, *, autofocus: bool = False) -> ReviewForm:
-    initial = {"points": _points(response.part, _review_credit(response)), "comment": response.review_comment}
+    initial = {
+        "points": _points(response.part, _review_credit(response)),
+        "comment": response.review_comment,
+        "items": response.review_items,
+    }
     return ReviewForm(data, part=response.part, prefix=f"review-{response.pk}", initial=initial, autofocus=autofocus)
 
 
@@ -258,7 +262,7 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
         return _confirm_suggestion(request, response)
     form = _review_form(response, request.POST, autofocus=True)
     if form.is_valid() and _decide(request, reviews.confirm_review, response=response, score=form.credit,
-                                   comment=form.cleaned_data["comment"], teacher=request.user):
+                                   comment=form.cleaned_data["comment"], items=form.items, teacher=request.user):
         messages.success(request, f"{response.part.label}: {count_points(form.cleaned_data['points'])} saved.")
         if from_attempt:
             return _back_to_part(response)

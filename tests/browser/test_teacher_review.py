@@ -1,4 +1,5 @@
-"""A teacher grades a written answer from the review queue with the keyboard; the student sees the final score."""
+"""A teacher grades a written answer from the review queue with the keyboard; the student sees the final score,
+the rubric items awarded and the comment."""
 
 import re
 
@@ -18,7 +19,7 @@ def submitted_attempt(student, quiz, answers: dict[str, str]):
     return services.submit_attempt(attempt=attempt)
 
 
-def test_a_teacher_grades_from_the_queue_and_the_student_sees_the_final_score(
+def test_a_teacher_scores_by_rubric_items_with_the_keyboard_and_the_student_reads_items_and_comment(
     page, live_server, login, screenshot, alice, tess, quiz
 ):
     attempt = submitted_attempt(alice, quiz, {"q2a": "903400", "q6b": "Skip connections let very deep networks train."})
@@ -33,13 +34,26 @@ def test_a_teacher_grades_from_the_queue_and_the_student_sees_the_final_score(
     expect(page.get_by_role("heading", name="Question 6b")).to_be_visible()
     expect(page.locator("mark.concept-found")).to_have_text(["Skip connections", "very deep networks"])
     points = page.get_by_label("Points (out of 1)")
-    expect(points).to_be_focused()
     expect(points).to_have_value("1.0")
+    items = page.locator("input[data-rubric-item]")
+    expect(items.first).to_be_focused()
     screenshot(page, "review")
 
-    # The suggestion is selected: typing replaces it; Ctrl+Enter in the comment saves and moves on.
-    page.keyboard.type("1")
-    page.keyboard.press("Tab")
+    # By keyboard alone: 2 ticks the bonus item (nothing without a core item), 1 the core item,
+    # 2 again unticks the bonus; the points follow. Tab to the comment, Ctrl+Enter saves and moves on.
+    page.keyboard.press("2")
+    expect(points).to_have_value("0")
+    page.keyboard.press("1")
+    expect(points).to_have_value("1")
+    page.keyboard.press("2")
+    expect(items.nth(1)).not_to_be_checked()
+    expect(items.first).to_be_checked()
+    comment = page.get_by_label("Comment for the student")
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if comment.evaluate("element => element === document.activeElement"):
+            break
+    expect(comment).to_be_focused()
     page.keyboard.type("Both ideas, clearly put.")
     page.keyboard.press("Control+Enter")
     expect(page.get_by_text("Every answer to Question 6b is reviewed.")).to_be_visible()
@@ -47,6 +61,8 @@ def test_a_teacher_grades_from_the_queue_and_the_student_sees_the_final_score(
 
     attempt.refresh_from_db()
     assert (attempt.state, str(attempt.score)) == (AttemptState.GRADED, "2.000")
+    q6b = attempt.responses.get(part__question__key="q6", part__key="b")
+    assert (q6b.review_score, q6b.review_items) == (1.0, ["skip_connections"])
 
     page.get_by_role("button", name="Log out").click()
     login(page, live_server, "alice", "alice-password")
@@ -54,6 +70,9 @@ def test_a_teacher_grades_from_the_queue_and_the_student_sees_the_final_score(
     expect(page.locator("#total-score")).to_have_text("2")
     expect(page.get_by_text("Total so far", exact=True)).to_have_count(0)
     expect(page.get_by_text("Both ideas, clearly put.")).to_be_visible()
+    awarded = page.locator("#part-q6b .awarded-items li")
+    expect(awarded).to_have_count(1)
+    expect(awarded).to_contain_text("skip (residual) connections, so that the layers learn a residual (1 point)")
     screenshot(page, "student-result")
 
 
@@ -66,11 +85,12 @@ def test_enter_in_the_points_field_saves_and_opens_the_next_answer(
     page.goto(f"{live_server.url}/teach/quizzes/{quiz.pk}/review/")
     page.get_by_role("link", name="Review 2 pending").click()
     expect(page.get_by_role("heading", name="Answer by Alice")).to_be_visible()
-    page.keyboard.type("0.75")
-    page.keyboard.press("Enter")
+    # With no rubric item ticked, the points typed count.
+    page.get_by_label("Points (out of 1)").fill("0.75")
+    page.get_by_label("Points (out of 1)").press("Enter")
     expect(page.get_by_role("heading", name="Answer by Bob")).to_be_visible()
     expect(page.get_by_text("Question 6b: 0.75 points saved.")).to_be_visible()
-    expect(page.get_by_label("Points (out of 1)")).to_be_focused()
+    expect(page.locator("input[data-rubric-item]").first).to_be_focused()
 
 
 def test_confirm_score_confirms_the_suggestion_in_one_click_and_changing_it_is_its_own_step(

@@ -16,7 +16,7 @@ from django.forms.fields import InvalidJSONInput
 import grader
 from quiz import rosters, selectors, usernames
 from quiz.formatting import count_points
-from quiz.models import AttemptState, Part, Question, Quiz
+from quiz.models import AttemptState, Part, Question, Quiz, Response
 from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
@@ -373,6 +373,36 @@ class ReviewForm(_PointsForm):
             credit = grader.score_items(self.rubric, ticked) if ticked else 0.0
             table[" ".join(ticked)] = round(credit * float(self.part.points), 2)
         return json.dumps(table)
+
+
+class GroupReviewForm(forms.Form):
+    """Rubric items and a comment applied to every answer of a group at once; the score follows
+    the items by the grader's rule, as on a single answer."""
+
+    responses = forms.ModelMultipleChoiceField(queryset=Response.objects.none(), widget=forms.MultipleHiddenInput)
+    comment = forms.CharField(
+        required=False, max_length=2000, label="Comment for each student", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, part: Part, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.part, self.rubric = part, part.spec().rubric
+        self.fields["responses"].queryset = Response.objects.filter(part=part)
+        self.fields["items"] = forms.MultipleChoiceField(
+            required=False,
+            label="Rubric items: the score follows those ticked (none: 0)",
+            choices=[(item.key, _item_label(number, item)) for number, item in enumerate(self.rubric, 1)],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.order_fields(["items", "comment"])
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data.get("items") or ())
+
+    @property
+    def credit(self) -> float:
+        return grader.score_items(self.rubric, self.items)
 
 
 def _item_label(number: int, item: grader.ConceptSpec) -> str:

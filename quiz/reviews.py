@@ -9,11 +9,13 @@ teachers grading one attempt at once cannot leave its total or its state stale.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+import grader
 from quiz import services
 from quiz.formatting import count_points, format_points
 from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange
@@ -93,6 +95,38 @@ def _record_review(
     _log(response, AttemptEvent.Kind.REVIEWED, teacher, now, _describe_change(response, previous, score))
     services.recompute_total(response.attempt)
     return response
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    """Answers to one part that say the same thing: the most typical first, then the others."""
+
+    representative: Response
+    members: list[Response]
+
+
+def group_for_review(responses: list[Response]) -> list[AnswerGroup]:
+    """The answers grouped by meaning, largest group first (`grader.group_answers`); answers
+    the rubric read differently (other concepts found) are never in one group, so that the
+    same items are right for every member. Raises grader.ModelUnavailable without the model."""
+    groups = grader.group_answers(
+        [response.text for response in responses], [tuple(response.concepts_found) for response in responses]
+    )
+    return [
+        AnswerGroup(responses[group.representative], [responses[index] for index in group.members]) for group in groups
+    ]
+
+
+def confirm_group(
+    *, responses: list[Response], score: float, items: tuple[str, ...], comment: str, teacher
+) -> list[Response]:
+    """Confirm one score, from the items awarded, for every answer of a group; each answer is its
+    own decision (locked, logged and totalled as one), so a refusal names the answer it concerns."""
+    now = timezone.now()
+    return [
+        confirm_review(response=response, score=score, comment=comment, teacher=teacher, items=items, now=now)
+        for response in responses
+    ]
 
 
 @transaction.atomic

@@ -25,6 +25,8 @@ urlpatterns = [
         name="teacher_grant_accommodation",
     ),
     path("teach/parts/<int:part_id>/review/", teacher.review_next, name="teacher_review_next"),
+    path("teach/parts/<int:part_id>/groups/", teacher.review_groups, name="teacher_review_groups"),
+    path("teach/parts/<int:part_id>/groups/score/", teacher.review_group, name="teacher_review_group"),
     path("teach/responses/<int:response_id>/review/", teacher.review, name="teacher_review"),
     path("teach/responses/<int:response_id>/review/save/", teacher.save_review, name="teacher_save_review"),
     path("teach/responses/<int:response_id>/override/", teacher.override, name="teacher_override"),

@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+import grader
 from quiz import logins, reviews, rosters, selectors, services, suggestions
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
     ConfirmSuggestionForm,
     GradebookFilterForm,
+    GroupReviewForm,
     OverrideForm,
     QuizAudienceForm,
     ReopenForm,
@@ -270,6 +272,51 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
     if from_attempt:
         return _render_attempt(request, response.attempt, bound=form, status=400)
     return _render_review(request, response, form, status=400)
+
+
+@require_GET
+@teacher_required
+def review_groups(request: HttpRequest, part_id: int) -> HttpResponse:
+    """The part's answers waiting for review, grouped by meaning, largest group first, each with
+    a form that scores the whole group by rubric items."""
+    part = _get_reviewable_part(part_id)
+    services.close_overdue_attempts(quiz=part.question.quiz)
+    suggestions.upgrade_suggestions(selectors.pending_responses(part).filter(meaning_pending=True))
+    responses = list(selectors.pending_responses(part))
+    try:
+        groups = reviews.group_for_review(responses)
+    except grader.ModelUnavailable:
+        messages.error(request, "Grouping answers needs the model that reads them by meaning, which could not be "
+                                "loaded on the server; review them one by one.")
+        return redirect("teacher_review_queue", quiz_id=part.question.quiz_id)
+    # One <form> per group: the same field names, ids of their own.
+    forms = [
+        GroupReviewForm(part=part, auto_id=f"group-{number}-%s", initial={"responses": [m.pk for m in group.members]})
+        for number, group in enumerate(groups, 1)
+    ]
+    context = {
+        "part": part, "quiz": part.question.quiz, "groups": list(zip(groups, forms, strict=True)),
+        "pending": len(responses), "tab": "review",
+    }
+    return render(request, "teacher/review_groups.html", context)
+
+
+@require_POST
+@teacher_required
+def review_group(request: HttpRequest, part_id: int) -> HttpResponse:
+    """Score every answer of a group by the items ticked, then show the groups again."""
+    part = _get_reviewable_part(part_id)
+    form = GroupReviewForm(request.POST, part=part)
+    if not form.is_valid():
+        messages.error(request, "The group was not scored: " + " ".join(
+            str(error) for errors in form.errors.values() for error in errors))
+        return redirect("teacher_review_groups", part_id=part.pk)
+    members = list(form.cleaned_data["responses"])
+    if _decide(request, reviews.confirm_group, responses=members, score=form.credit, items=form.items,
+               comment=form.cleaned_data["comment"], teacher=request.user):
+        credit = form.credit * float(part.points)
+        messages.success(request, f"{part.label}: {count_points(credit)} saved for {len(members)} answers.")
+    return redirect("teacher_review_groups", part_id=part.pk)
 
 
 def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpResponse:

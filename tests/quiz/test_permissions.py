@@ -35,6 +35,7 @@ ADMIN = "admin login"
 DASHBOARD, TEACHING, HOME, LOGGED_OUT = "→student_dashboard", "→teacher_home", "→home", "→login"
 ATTEMPT, ACCESS, REVIEW, ROSTER = "→attempt", "→teacher_quiz_access", "→teacher_review", "→teacher_roster"
 ADMIN_HOME = "→admin:index"
+GROUPS = "→teacher_review_groups"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ MATRIX: dict[str, Row] = {
     "teacher_save_audience":               T("POST",  LOGIN,       403,         403,         ACCESS,      ACCESS),
     "teacher_grant_accommodation":         T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher_review_next":                 T("GET",   LOGIN,       403,         403,         REVIEW,      REVIEW),
+    "teacher_review_groups":               T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher_review_group":                T("POST",  LOGIN,       403,         403,         GROUPS,      GROUPS),
     "teacher_review":                      T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher_save_review":                 T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher_override":                    T("POST",  LOGIN,       403,         403,         400,         400),

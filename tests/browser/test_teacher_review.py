@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from quiz import services
 from quiz.models import AttemptState
+from quiz.roles import STUDENTS
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -159,3 +161,43 @@ def test_an_answer_that_could_not_be_read_waits_in_the_queue_until_the_teacher_d
 
     attempt.refresh_from_db()
     assert attempt.state == AttemptState.GRADED
+
+
+def test_a_teacher_scores_a_group_at_once_then_adjusts_one_answer(
+    page, live_server, login, screenshot, alice, bob, django_user_model, tess, quiz
+):
+    carol = make_user(django_user_model, "carol", STUDENTS)
+    texts = {alice: "Skip connections.", bob: "skip connections", carol: "Batch normalization."}
+    attempts = [submitted_attempt(student, quiz, {"q6b": text}) for student, text in texts.items()]
+    login(page, live_server, "tess", "tess-password")
+    page.goto(f"{live_server.url}/teach/quizzes/{quiz.pk}/review/")
+    page.get_by_role("link", name="In groups").click()
+
+    first = page.locator("section.answer-group").first
+    expect(first.get_by_role("heading", name="Group 1: 2 answers")).to_be_visible()
+    expect(first.locator(".group-members li")).to_have_count(2)
+    first.get_by_label("1. skip (residual) connections, so that the layers learn a residual (1 point)").check()
+    first.get_by_label("Comment for each student").fill("Say why depth needs them.")
+    screenshot(page, "groups")
+    first.get_by_role("button", name="Score 2 answers").click()
+    expect(page.get_by_text("Question 6b: 1 point saved for 2 answers.")).to_be_visible()
+    # The scored group has left the pending answers; the other one is still there.
+    expect(page.locator("section.answer-group")).to_have_count(1)
+
+    # One answer of the group, adjusted alone: its items are ticked as the group left them.
+    q6b = [attempt.responses.get(part__question__key="q6", part__key="b") for attempt in attempts]
+    page.goto(f"{live_server.url}/teach/responses/{q6b[1].pk}/review/")
+    items = page.locator("input[data-rubric-item]")
+    expect(items.first).to_be_checked()
+    page.keyboard.press("1")
+    expect(page.get_by_label("Points (out of 1)")).to_have_value("0")
+    page.get_by_label("Comment for the student").fill("Name the connections you mean.")
+    page.get_by_role("button", name="Save and next").click()
+    expect(page.get_by_text("Question 6b: 0 points saved.")).to_be_visible()
+
+    for response in q6b:
+        response.refresh_from_db()
+    assert [(r.review_score, r.review_items) for r in q6b] == [
+        (1.0, ["skip_connections"]), (0.0, []), (None, []),
+    ]
+    assert [r.review_comment for r in q6b[:2]] == ["Say why depth needs them.", "Name the connections you mean."]

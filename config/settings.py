@@ -267,6 +267,10 @@ ROSTER_MAX_BYTES = 1_000_000
 # An exam's deadline plus this many seconds still accepts saves and submits.
 ATTEMPT_GRACE_SECONDS = _read("ATTEMPT_GRACE_SECONDS", env.int, default=30)
 
+# Under config/gunicorn.conf.py: load the sentence-embedding model in gunicorn's master, once,
+# so that every worker shares it instead of loading its own on a teacher's first page.
+PRELOAD_MEANING_MODEL = _strict_bool("PRELOAD_MEANING_MODEL", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

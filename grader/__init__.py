@@ -28,6 +28,7 @@ from grader.rubric import (
     FLAG_PHRASES_ONLY,
     ConceptResult,
     concept_spans,
+    score_items,
 )
 from grader.scoring import (
     Verdict,
@@ -82,6 +83,7 @@ __all__ = [
     "normalize_answer",
     "render_prompt",
     "same_at_part_precision",
+    "score_items",
     "validate_formula_question",
     "validate_params",
     "validate_question",

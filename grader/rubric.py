@@ -532,12 +532,18 @@ def _closeness(rubric: tuple[ConceptSpec, ...], answer: _Answer) -> _Closeness:
 # The same answer comes back often: a regrade, a teacher's page, "Skip connections" typed by
 # half the class. A suggestion depends on nothing but the rubric and the text.
 @lru_cache(maxsize=4096)
-def suggest(rubric: tuple[ConceptSpec, ...], text: str) -> Suggestion:
-    """The suggested score for `text` against the rubric, with every concept's decision."""
+def suggest(rubric: tuple[ConceptSpec, ...], text: str, *, by_meaning: bool = True) -> Suggestion:
+    """The suggested score for `text` against the rubric, with every concept's decision.
+
+    With `by_meaning=False` the model is never used (nor loaded): concepts are found by
+    their phrases alone and the suggestion is flagged FLAG_PHRASES_ONLY, as when the model
+    is unavailable."""
     answer = _Answer.read(text)
     flags: list[str] = []
     closeness = None
-    if answer.statements:
+    if answer.statements and not by_meaning:
+        flags.append(FLAG_PHRASES_ONLY)
+    elif answer.statements:
         try:
             closeness = _closeness(rubric, answer)
         except meaning.ModelUnavailable:
@@ -574,6 +580,16 @@ def _score(rubric: tuple[ConceptSpec, ...], results: list[ConceptResult]) -> flo
         return 0.0
     bonus = sum(result.credit for concept, result in zip(rubric, results, strict=True) if concept.bonus)
     return min(1.0, (core + bonus) / core_points)
+
+
+def score_items(rubric: tuple[ConceptSpec, ...], awarded: tuple[str, ...] | list[str]) -> float:
+    """The score a teacher's chosen rubric items earn, each its full points, by the suggestion's own rule."""
+    chosen = set(awarded)
+    results = [
+        ConceptResult(concept.key, concept.key in chosen, concept.points if concept.key in chosen else 0.0, (), 1.0)
+        for concept in rubric
+    ]
+    return _score(rubric, results)
 
 
 def _decide(

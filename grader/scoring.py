@@ -89,9 +89,10 @@ class _Key:
         return self.correct
 
 
-def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Verdict:
+def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by_meaning: bool = True) -> Verdict:
     """Grade one answer. Numeric parts need the question's computation; choice and text
-    parts take None. Any text at all gives a verdict: unreadable text is `invalid`."""
+    parts take None. Any text at all gives a verdict: unreadable text is `invalid`.
+    `by_meaning=False` suggests a free-text score from phrases alone, without the model."""
     key = _key(spec, computation)
     if text is None or not text.strip():
         return Verdict(0.0, Status.UNANSWERED, None, "No answer.", key.display)
@@ -101,7 +102,7 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str) -> Ve
         return Verdict(0.0, Status.INVALID, None, str(error), key.display)
     if spec.kind == "text":
         # The text as typed (read() only checked its limits): the spans point into what is stored.
-        suggestion = rubric.suggest(spec.rubric, text)
+        suggestion = rubric.suggest(spec.rubric, text, by_meaning=by_meaning)
         return Verdict(
             suggestion.score,
             Status.NEEDS_REVIEW,

@@ -2,6 +2,7 @@
 
 import json
 import math
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.forms.fields import InvalidJSONInput
 
 import grader
 from quiz import rosters, selectors, usernames
-from quiz.models import AttemptState, Part, Question, Quiz
+from quiz.formatting import count_points
+from quiz.models import AttemptState, Part, Question, Quiz, Response
 from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
@@ -307,9 +309,90 @@ class _PointsForm(forms.Form):
 
 
 class ReviewForm(_PointsForm):
+    """A confirmed score: for a written part, the rubric items ticked (the score follows them by
+    the grader's own rule, `grader.score_items`), or with none ticked the points typed."""
+
     comment = forms.CharField(
         required=False, max_length=2000, label="Comment for the student", widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, part: Part, autofocus: bool = False, **kwargs):
+        self.rubric = part.spec().rubric if part.is_free_text else ()
+        # With rubric items, the first item takes the focus (teacher.js) so that keys 1–9 tick them.
+        super().__init__(*args, part=part, autofocus=autofocus and not self.rubric, **kwargs)
+        if self.rubric:
+            self.fields["items"] = forms.MultipleChoiceField(
+                required=False,
+                label="Rubric items: the score follows those ticked",
+                choices=[(item.key, _item_label(number, item)) for number, item in enumerate(self.rubric, 1)],
+                widget=forms.CheckboxSelectMultiple(attrs={"data-rubric-item": "true"}),
+            )
+            self.order_fields(["items", "points", "comment"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("items"):
+            cleaned["points"] = Decimal(str(round(self.credit * float(self.part.points), 2)))
+        return cleaned
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data.get("items") or ())
+
+    @property
+    def credit(self) -> float:
+        if self.items:
+            return grader.score_items(self.rubric, self.items)
+        return super().credit
+
+    def item_points(self) -> str:
+        """Points for every set of items ticked (keys joined by spaces, in rubric order), as JSON:
+        the page shows the score follow the items without knowing the rule."""
+        keys = [item.key for item in self.rubric]
+        if not keys or len(keys) > 9:
+            return ""
+        table = {}
+        for mask in range(2 ** len(keys)):
+            ticked = [key for bit, key in enumerate(keys) if mask >> bit & 1]
+            credit = grader.score_items(self.rubric, ticked) if ticked else 0.0
+            table[" ".join(ticked)] = round(credit * float(self.part.points), 2)
+        return json.dumps(table)
+
+
+class GroupReviewForm(forms.Form):
+    """Rubric items and a comment applied to every answer of a group at once; the score follows
+    the items by the grader's rule, as on a single answer."""
+
+    responses = forms.ModelMultipleChoiceField(queryset=Response.objects.none(), widget=forms.MultipleHiddenInput)
+    comment = forms.CharField(
+        required=False, max_length=2000, label="Comment for each student", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, part: Part, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.part, self.rubric = part, part.spec().rubric
+        self.fields["responses"].queryset = Response.objects.filter(part=part)
+        self.fields["items"] = forms.MultipleChoiceField(
+            required=False,
+            label="Rubric items: the score follows those ticked (none: 0)",
+            choices=[(item.key, _item_label(number, item)) for number, item in enumerate(self.rubric, 1)],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.order_fields(["items", "comment"])
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data.get("items") or ())
+
+    @property
+    def credit(self) -> float:
+        return grader.score_items(self.rubric, self.items)
+
+
+def _item_label(number: int, item: grader.ConceptSpec) -> str:
+    """“2. batch normalization (0.5 points, bonus)”: the number is the item's key on the keyboard."""
+    worth = count_points(item.points) + (", bonus" if item.bonus else "")
+    return f"{number}. {item.label} ({worth})"
 
 
 class ConfirmSuggestionForm(forms.Form):

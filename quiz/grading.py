@@ -22,7 +22,9 @@ SCORE_PLACES = Decimal("0.001")
 """An attempt's total is rounded to these places, as Attempt.score stores it."""
 
 
-def grade_answers(question: Question, params: dict, specs: list, answers: dict[str, str]) -> dict:
+def grade_answers(
+    question: Question, params: dict, specs: list, answers: dict[str, str], *, by_meaning: bool = True
+) -> dict:
     """The grader's verdict on each answer to one question (ValueError if its numbers are refused).
 
     An answer the grader fails on is a fault in the grader, never the student's: it is
@@ -31,7 +33,7 @@ def grade_answers(question: Question, params: dict, specs: list, answers: dict[s
     verdicts = {}
     for spec in specs:
         try:
-            verdicts[spec.key] = grader.grade_part(spec, computation, answers.get(spec.key, ""))
+            verdicts[spec.key] = grader.grade_part(spec, computation, answers.get(spec.key, ""), by_meaning=by_meaning)
         except Exception:  # any fault at all: one answer must never stop a submission
             logger.exception("grading %s%s failed", question.key, spec.key)
             verdicts[spec.key] = grader.Verdict(0.0, ResponseStatus.INVALID, None, UNGRADABLE_FEEDBACK, "")

@@ -65,12 +65,72 @@ def histogram_svg(percentages: Sequence[float], *, element_id: str, bins: int = 
 class ConceptMark:
     concept: ConceptSpec
     found: bool
+    found_by: str = ""
+    """How the suggestion found it (grader's FOUND_BY_*), where its reasons were stored."""
+    confidence: float | None = None
+    negated: bool = False
+
+    @property
+    def how(self) -> str:
+        """How the suggestion decided, in plain words: “found by its phrase, sure (95 %)”."""
+        if self.confidence is None:
+            return ""
+        if self.found:
+            decided = f"found by {FOUND_BY_WORDS.get(self.found_by, self.found_by)}"
+        elif self.negated:
+            decided = "stated negated or reversed, so not counted"
+        else:
+            decided = "not found"
+        return f"{decided}, {sureness(self.confidence)}"
 
 
-def concept_checklist(rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> list[ConceptMark]:
-    """Each rubric concept (a part spec's rubric), in rubric order, marked found or missed."""
+FOUND_BY_WORDS = {"phrase": "one of its phrases", "meaning": "meaning"}
+
+FLAG_WORDS = {
+    grader.FLAG_LOW_CONFIDENCE: "Low confidence: a decision is close to a coin toss; read the answer closely.",
+    grader.FLAG_NEGATED: "Says a concept negated or reversed (“no weight sharing”): it earns nothing for it.",
+    grader.FLAG_KEYWORD_LIST: "A bare list of keywords: items that need explaining earn half their points.",
+    grader.FLAG_OFF_TOPIC: "Off-topic: nothing in the answer comes close to the rubric, so it is suggested 0.",
+    grader.FLAG_PHRASES_ONLY: (
+        "Read by its phrases only: the model that reads answers by meaning could not be loaded on the server, "
+        "so an idea put in other words is missed."
+    ),
+}
+"""Each flag a suggestion may carry, as the teacher reads it."""
+
+
+def sureness(confidence: float) -> str:
+    """A grader's confidence in words: “fairly sure (82%)”. It runs from 0.5 (a coin toss) to 1;
+    the grader flags a suggestion under 0.7."""
+    word = "sure" if confidence >= 0.9 else "fairly sure" if confidence >= 0.7 else "unsure"
+    return f"{word} ({confidence:.0%})"
+
+
+def concept_checklist(
+    rubric: Iterable[ConceptSpec], found_keys: Iterable[str], results: Sequence[dict] = ()
+) -> list[ConceptMark]:
+    """Each rubric concept (a part spec's rubric), in rubric order, marked found or missed,
+    with how and how surely, where the suggestion's stored results (`ConceptResult.as_dict`) say."""
     found = set(found_keys)
-    return [ConceptMark(concept, concept.key in found) for concept in rubric]
+    by_key = {result["key"]: result for result in results}
+    marks = []
+    for concept in rubric:
+        result = by_key.get(concept.key, {})
+        marks.append(
+            ConceptMark(
+                concept,
+                concept.key in found,
+                result.get("found_by", ""),
+                result.get("confidence"),
+                bool(result.get("negated")),
+            )
+        )
+    return marks
+
+
+def flag_notes(flags: Iterable[str]) -> list[str]:
+    """What a suggestion's flags ask of the teacher, in plain words, in the grader's order."""
+    return [FLAG_WORDS.get(flag, flag) for flag in flags]
 
 
 def highlight_spans(text: str, spans: Iterable[tuple[int, int, Sequence[str]]]) -> SafeString:
@@ -85,6 +145,32 @@ def highlight_spans(text: str, spans: Iterable[tuple[int, int, Sequence[str]]]) 
         position = end
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))
+
+
+def stored_spans(results: Sequence[dict]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The spans of a stored suggestion's found concepts as (start, end, concept keys), in
+    order, overlapping spans merged into one that names every concept it holds."""
+    located = sorted(
+        (start, end, result["key"]) for result in results if result.get("found") for start, end in result["spans"]
+    )
+    merged: list[tuple[int, int, tuple[str, ...]]] = []
+    for start, end, key in located:
+        if merged and start < merged[-1][1]:
+            last_start, last_end, last_keys = merged[-1]
+            merged[-1] = (last_start, max(end, last_end), last_keys if key in last_keys else (*last_keys, key))
+        else:
+            merged.append((start, end, (key,)))
+    return merged
+
+
+def highlight_suggestion(
+    text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str], results: Sequence[dict]
+) -> SafeString:
+    """The answer with the places its stored suggestion found each concept marked; an answer
+    graded before suggestions kept their reasons is read again (`highlight_concepts`)."""
+    if results:
+        return highlight_spans(text, stored_spans(results))
+    return highlight_concepts(text, rubric, found_keys)
 
 
 def highlight_concepts(text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> SafeString:

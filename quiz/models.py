@@ -485,10 +485,21 @@ class Response(models.Model):
     expected = models.TextField(blank=True, help_text="The correct answer as displayed.")
     concepts_found = models.JSONField(default=list, blank=True)
     concepts_missed = models.JSONField(default=list, blank=True)
+    suggestion_concepts = models.JSONField(
+        default=list, blank=True, help_text="Per rubric concept: found or not, where, by phrase or meaning, how surely."
+    )
+    suggestion_confidence = models.FloatField(null=True, blank=True, help_text="The suggestion's least sure decision.")
+    suggestion_flags = models.JSONField(default=list, blank=True, help_text="What the teacher should look at.")
+    meaning_pending = models.BooleanField(
+        default=False, help_text="The suggestion was read by phrases only; reading it by meaning is still to come."
+    )
     graded_at = models.DateTimeField(null=True, blank=True)
 
     review_score = models.FloatField(null=True, blank=True, help_text="A teacher's confirmed free-text credit.")
     review_comment = models.TextField(blank=True)
+    review_items = models.JSONField(
+        default=list, blank=True, help_text="The rubric items (keys) a teacher awarded; the confirmed score follows."
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -515,7 +526,10 @@ class Response(models.Model):
                 condition=_credit_in_range("override_score"), name="response_override_score_in_range"
             ),
         ]
-        indexes = [models.Index(fields=["part", "status"])]
+        indexes = [
+            models.Index(fields=["part", "status"]),
+            models.Index(fields=["attempt"], condition=Q(meaning_pending=True), name="response_meaning_pending"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.attempt} — {self.part}"
@@ -549,6 +563,12 @@ class Response(models.Model):
         if self.review_score is not None:
             return self.review_comment
         return self.feedback
+
+    @property
+    def awarded_items(self) -> list[grader.ConceptSpec]:
+        """The rubric items a teacher awarded, in rubric order: what the student reads with the comment."""
+        awarded = set(self.review_items)
+        return [item for item in self.part.spec().rubric if item.key in awarded] if awarded else []
 
     @property
     def unreadable(self) -> bool:

@@ -9,11 +9,13 @@ teachers grading one attempt at once cannot leave its total or its state stale.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+import grader
 from quiz import services
 from quiz.formatting import count_points, format_points
 from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange, earned_points
@@ -49,11 +51,13 @@ def _describe_change(response: Response, previous: float | None, new: float | No
 
 
 @transaction.atomic
-def confirm_review(*, response: Response, score: float, comment: str, teacher, now: datetime | None = None) -> Response:
+def confirm_review(
+    *, response: Response, score: float, comment: str, teacher, items: tuple[str, ...] = (), now: datetime | None = None
+) -> Response:
     """Confirm (or revise) the score of a free-text answer, or of an answer that could not be
-    read; the computed score stays as it was."""
+    read, with the rubric items awarded if the score follows them; the computed score stays as it was."""
     response = _lock_response(response)
-    return _record_review(response, _check_credit(score), comment, teacher, now or timezone.now())
+    return _record_review(response, _check_credit(score), comment, teacher, now or timezone.now(), items)
 
 
 @transaction.atomic
@@ -73,15 +77,17 @@ def confirm_suggestion(*, response: Response, suggested: float, teacher, now: da
     return _record_review(response, current, "", teacher, now or timezone.now())
 
 
-def _record_review(response: Response, score: float, comment: str, teacher, now: datetime) -> Response:
+def _record_review(
+    response: Response, score: float, comment: str, teacher, now: datetime, items: tuple[str, ...] = ()
+) -> Response:
     if not (response.part.is_free_text or response.unreadable):
         raise DecisionError(
             "Only written answers and answers that could not be read are reviewed; override this part's score instead."
         )
     previous = response.review_score if response.review_score is not None else response.score
-    response.review_score, response.review_comment = score, comment.strip()
+    response.review_score, response.review_comment, response.review_items = score, comment.strip(), list(items)
     response.reviewed_by, response.reviewed_at = teacher, now
-    response.save(update_fields=["review_score", "review_comment", "reviewed_by", "reviewed_at"])
+    response.save(update_fields=["review_score", "review_comment", "review_items", "reviewed_by", "reviewed_at"])
     ScoreChange.objects.create(
         response=response, kind=ScoreChange.Kind.REVIEW, previous_score=previous, new_score=score,
         reason=response.review_comment, changed_by=teacher, changed_at=now,
@@ -89,6 +95,38 @@ def _record_review(response: Response, score: float, comment: str, teacher, now:
     _log(response, AttemptEvent.Kind.REVIEWED, teacher, now, _describe_change(response, previous, score))
     services.recompute_total(response.attempt)
     return response
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    """Answers to one part that say the same thing: the most typical first, then the others."""
+
+    representative: Response
+    members: list[Response]
+
+
+def group_for_review(responses: list[Response]) -> list[AnswerGroup]:
+    """The answers grouped by meaning, largest group first (`grader.group_answers`); answers
+    the rubric read differently (other concepts found) are never in one group, so that the
+    same items are right for every member. Raises grader.ModelUnavailable without the model."""
+    groups = grader.group_answers(
+        [response.text for response in responses], [tuple(response.concepts_found) for response in responses]
+    )
+    return [
+        AnswerGroup(responses[group.representative], [responses[index] for index in group.members]) for group in groups
+    ]
+
+
+def confirm_group(
+    *, responses: list[Response], score: float, items: tuple[str, ...], comment: str, teacher
+) -> list[Response]:
+    """Confirm one score, from the items awarded, for every answer of a group; each answer is its
+    own decision (locked, logged and totalled as one), so a refusal names the answer it concerns."""
+    now = timezone.now()
+    return [
+        confirm_review(response=response, score=score, comment=comment, teacher=teacher, items=items, now=now)
+        for response in responses
+    ]
 
 
 @transaction.atomic
@@ -196,7 +234,7 @@ def _clear_reviews(attempt: Attempt, reason: str, teacher, now: datetime) -> Non
         for response in reviewed
     )
     attempt.responses.filter(review_score__isnull=False).update(
-        review_score=None, review_comment="", reviewed_by=None, reviewed_at=None
+        review_score=None, review_comment="", review_items=[], reviewed_by=None, reviewed_at=None
     )
 
 

@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 MAX_SEQUENCE = 2**31 - 1  # the largest value a PositiveIntegerField holds on every database
 GRADED_FIELDS = [
     "score", "status", "mistake", "feedback", "expected", "concepts_found", "concepts_missed", "graded_at",
+    "suggestion_concepts", "suggestion_confidence", "suggestion_flags", "meaning_pending",
 ]
 
 
@@ -373,6 +374,9 @@ def grade_attempt(attempt: Attempt) -> Attempt:
             params,
             [response.part.spec() for response in group],
             {response.part.key: response.text for response in group},
+            # The model never runs in the student's request: written answers are read by
+            # meaning afterwards (`quiz.suggestions`).
+            by_meaning=False,
         )
         for response in group:
             apply_verdict(response, verdicts[response.part.key], review=review, now=now)
@@ -392,6 +396,10 @@ def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -
     response.expected = verdict.expected or ""
     response.concepts_found = list(verdict.concepts_found)
     response.concepts_missed = list(verdict.concepts_missed)
+    response.suggestion_concepts = [result.as_dict() for result in verdict.concepts]
+    response.suggestion_confidence = verdict.confidence
+    response.suggestion_flags = list(verdict.flags)
+    response.meaning_pending = grader.FLAG_PHRASES_ONLY in verdict.flags
     response.graded_at = now
     if verdict.status == ResponseStatus.NEEDS_REVIEW and not review:
         # The quiz accepts the rubric's suggestion as it is: the status follows the score like any part's.

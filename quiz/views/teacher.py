@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from quiz import logins, lookups, reviews, rosters, selectors, services
+import grader
+from quiz import logins, lookups, reviews, rosters, selectors, services, suggestions
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
     ConfirmSuggestionForm,
     GradebookFilterForm,
+    GroupReviewForm,
     OverrideForm,
     QuizAudienceForm,
     ReopenForm,
@@ -30,9 +32,14 @@ from quiz.forms import (
     RosterUploadForm,
     StudentLookupForm,
 )
-from quiz.markup import concept_checklist, highlight_concepts
+from quiz.markup import concept_checklist, flag_notes, highlight_suggestion, sureness
 from quiz.models import Attempt, Part, Quiz, Response, earned_points
 from quiz.roles import teacher_required
+
+# Written answers submitted with a phrase-only suggestion are read by meaning before a teacher's
+# page shows them (unless the model is unavailable, which the page then says). The queue reads
+# this many of its quiz's oldest ahead of the teacher, about a second's work once the model is loaded.
+QUEUE_READ_BY_MEANING = 50
 
 # --- My quizzes and the gradebook ----------------------------------------------------------------
 
@@ -68,6 +75,9 @@ def attempt_detail(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reopen_form=None, status: int = 200):
     """The attempt page; `bound` is a review or override form a failed post shows again, with its errors."""
     rows = selectors.attempt_detail(attempt)
+    if any(row.response is not None and row.response.meaning_pending for row in rows):
+        suggestions.upgrade_suggestions(suggestions.pending_suggestions(attempt=attempt))
+        rows = selectors.attempt_detail(attempt)
     shown = {bound.prefix: bound} if bound else {}
     for row in rows:
         if row.response is not None:
@@ -84,7 +94,11 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reope
 
 
 def _review_form(response: Response, data=None, *, autofocus: bool = False) -> ReviewForm:
-    initial = {"points": _points(response.part, _review_credit(response)), "comment": response.review_comment}
+    initial = {
+        "points": _points(response.part, _review_credit(response)),
+        "comment": response.review_comment,
+        "items": response.review_items,
+    }
     return ReviewForm(data, part=response.part, prefix=f"review-{response.pk}", initial=initial, autofocus=autofocus)
 
 
@@ -145,6 +159,7 @@ def _decide(request: HttpRequest, decision, **arguments) -> bool:
 def review_queue(request: HttpRequest, quiz_id: int) -> HttpResponse:
     """The quiz's free-text parts with how many answers wait for each."""
     quiz = lookups.teacher_quiz(quiz_id)
+    suggestions.upgrade_suggestions(suggestions.pending_suggestions(quiz=quiz), limit=QUEUE_READ_BY_MEANING)
     context = {"quiz": quiz, "parts": selectors.review_parts(quiz), "tab": "review"}
     return render(request, "teacher/review_queue.html", context)
 
@@ -180,6 +195,9 @@ def review(request: HttpRequest, response_id: int) -> HttpResponse:
     response = lookups.teacher_response(response_id)
     if not (response.part.is_free_text or response.unreadable) or response.attempt.is_open:
         return redirect("teacher:attempt", attempt_id=response.attempt_id)
+    if response.meaning_pending:
+        suggestions.upgrade_suggestions(Response.objects.filter(pk=response.pk))
+        response.refresh_from_db(fields=services.GRADED_FIELDS)
     return _render_review(request, response, _review_form(response, autofocus=True))
 
 
@@ -191,8 +209,10 @@ def _render_review(request: HttpRequest, response: Response, form: ReviewForm, s
         "part": part,
         "quiz": response.attempt.quiz,
         "form": form,
-        "answer": highlight_concepts(response.text, rubric, response.concepts_found),
-        "concepts": concept_checklist(rubric, response.concepts_found),
+        "answer": highlight_suggestion(response.text, rubric, response.concepts_found, response.suggestion_concepts),
+        "concepts": concept_checklist(rubric, response.concepts_found, response.suggestion_concepts),
+        "flags": flag_notes(response.suggestion_flags),
+        "sureness": None if response.suggestion_confidence is None else sureness(response.suggestion_confidence),
         "pending": selectors.pending_responses(part).count(),
         "tab": "review",
     }
@@ -209,7 +229,7 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
         return _confirm_suggestion(request, response)
     form = _review_form(response, request.POST, autofocus=True)
     if form.is_valid() and _decide(request, reviews.confirm_review, response=response, score=form.credit,
-                                   comment=form.cleaned_data["comment"], teacher=request.user):
+                                   comment=form.cleaned_data["comment"], items=form.items, teacher=request.user):
         messages.success(request, f"{response.part.label}: {count_points(form.cleaned_data['points'])} saved.")
         if from_attempt:
             return _back_to_part(response)
@@ -217,6 +237,50 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
     if from_attempt:
         return _render_attempt(request, response.attempt, bound=form, status=400)
     return _render_review(request, response, form, status=400)
+
+
+@require_GET
+@teacher_required
+def review_groups(request: HttpRequest, part_id: int) -> HttpResponse:
+    """The part's answers waiting for review, grouped by meaning, largest group first, each with
+    a form that scores the whole group by rubric items."""
+    part = lookups.teacher_part(part_id)
+    suggestions.upgrade_suggestions(selectors.pending_responses(part).filter(meaning_pending=True))
+    responses = list(selectors.pending_responses(part))
+    try:
+        groups = reviews.group_for_review(responses)
+    except grader.ModelUnavailable:
+        messages.error(request, "Grouping answers needs the model that reads them by meaning, which could not be "
+                                "loaded on the server; review them one by one.")
+        return redirect("teacher:review_queue", quiz_id=part.question.quiz_id)
+    # One <form> per group: the same field names, ids of their own.
+    forms = [
+        GroupReviewForm(part=part, auto_id=f"group-{number}-%s", initial={"responses": [m.pk for m in group.members]})
+        for number, group in enumerate(groups, 1)
+    ]
+    context = {
+        "part": part, "quiz": part.question.quiz, "groups": list(zip(groups, forms, strict=True)),
+        "pending": len(responses), "tab": "review",
+    }
+    return render(request, "teacher/review_groups.html", context)
+
+
+@require_POST
+@teacher_required
+def review_group(request: HttpRequest, part_id: int) -> HttpResponse:
+    """Score every answer of a group by the items ticked, then show the groups again."""
+    part = lookups.teacher_part(part_id)
+    form = GroupReviewForm(request.POST, part=part)
+    if not form.is_valid():
+        messages.error(request, "The group was not scored: " + " ".join(
+            str(error) for errors in form.errors.values() for error in errors))
+        return redirect("teacher_review_groups", part_id=part.pk)
+    members = list(form.cleaned_data["responses"])
+    if _decide(request, reviews.confirm_group, responses=members, score=form.credit, items=form.items,
+               comment=form.cleaned_data["comment"], teacher=request.user):
+        earned = earned_points(form.credit, part.points)
+        messages.success(request, f"{part.label}: {count_points(earned)} saved for {len(members)} answers.")
+    return redirect("teacher_review_groups", part_id=part.pk)
 
 
 def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpResponse:

@@ -1,8 +1,10 @@
 """A student reads a result with a written answer still awaiting the teacher, then after the teacher's decision."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from quiz import reviews, services
@@ -57,6 +59,7 @@ def test_a_quiz_may_show_the_suggestion_marked_as_one(page, live_server, login, 
     quiz.show_suggested_scores = True
     quiz.save()
     attempt = submitted_attempt(alice, quiz, ANSWERS)
+    call_command("suggest_written_answers", stdout=io.StringIO())  # as cron reads them by meaning after the submit
     login(page, live_server, "alice", "alice-password")
     page.goto(f"{live_server.url}/attempts/{attempt.pk}/result/")
     expect(page.get_by_text("Provisional total")).to_be_visible()

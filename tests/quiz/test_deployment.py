@@ -1,6 +1,7 @@
 """Nothing a second worker would need stays in one worker's memory when CACHE_URL is set."""
 
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -63,3 +64,48 @@ def test_cache_and_sessions_are_shared_through_redis():
 
 def test_database_connections_are_reused(settings):
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+
+
+class GunicornServer:
+    """What gunicorn's hooks see of the master: its log."""
+
+    def __init__(self):
+        self.lines = []
+        self.log = self
+
+    def info(self, message):
+        self.lines.append(("info", message))
+
+    def warning(self, message):
+        self.lines.append(("warning", message))
+
+
+UNLOADED = "The sentence-embedding model could not be loaded: answers are read by phrases only."
+
+
+@pytest.mark.parametrize(
+    ("wanted", "loads", "logged"),
+    [
+        (True, True, [("info", "The sentence-embedding model is loaded; every worker shares it.")]),
+        (True, False, [("warning", UNLOADED)]),
+        (False, True, []),
+    ],
+)
+def test_gunicorns_master_loads_the_model_only_when_preloading_is_wanted(settings, monkeypatch, wanted, loads, logged):
+    from grader import meaning
+
+    loaded = []
+
+    def load():
+        loaded.append(True)
+        if not loads:
+            raise meaning.ModelUnavailable("no model here")
+
+    monkeypatch.setattr(meaning, "_load", load)
+    settings.PRELOAD_MEANING_MODEL = wanted
+    config = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+    server = GunicornServer()
+    config["when_ready"](server)
+    assert config["wsgi_app"] == "config.wsgi:application"
+    assert loaded == ([True] if wanted else [])
+    assert server.lines == logged

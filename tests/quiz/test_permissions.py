@@ -35,6 +35,7 @@ ADMIN = "admin login"
 DASHBOARD, TEACHING, HOME, LOGGED_OUT = "→student:dashboard", "→teacher:home", "→home", "→login"
 ATTEMPT, ACCESS, REVIEW, ROSTER = "→student:attempt", "→teacher:quiz_access", "→teacher:review", "→teacher:roster"
 ADMIN_HOME = "→admin:index"
+GROUPS = "→teacher_review_groups"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ MATRIX: dict[str, Row] = {
     "teacher:save_audience":               T("POST",  LOGIN,       403,         403,         ACCESS,      ACCESS),
     "teacher:grant_accommodation":         T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher:review_next":                 T("GET",   LOGIN,       403,         403,         REVIEW,      REVIEW),
+    "teacher:review_groups":               T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:review_group":                T("POST",  LOGIN,       403,         403,         GROUPS,      GROUPS),
     "teacher:review":                      T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher:save_review":                 T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher:override":                    T("POST",  LOGIN,       403,         403,         400,         400),

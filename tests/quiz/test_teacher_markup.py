@@ -4,13 +4,18 @@ import re
 
 import pytest
 
+import grader
 from grader import ConceptSpec, concept_spans
 from quiz.markup import (
+    FLAG_WORDS,
     concept_checklist,
+    flag_notes,
     highlight_concepts,
     highlight_spans,
+    highlight_suggestion,
     histogram_counts,
     histogram_svg,
+    stored_spans,
 )
 
 RUBRIC = (
@@ -100,3 +105,48 @@ def test_the_checklist_keeps_rubric_order_and_marks_each_concept():
     marks = concept_checklist(RUBRIC, ["bn", "skip"])
     assert [(mark.concept.key, mark.found) for mark in marks] == [("skip", True), ("deep", False), ("bn", True)]
     assert marks[1].concept.label == "very deep networks"
+
+
+# --- A stored suggestion's reasons --------------------------------------------------------------------
+
+
+def stored(key, *, found=True, spans=(), found_by="phrase", confidence=0.95, negated=False) -> dict:
+    return {"key": key, "found": found, "credit": 1.0 if found else 0.0, "spans": [list(s) for s in spans],
+            "confidence": confidence, "found_by": found_by if found else "", "negated": negated}
+
+
+def test_stored_spans_are_merged_where_concepts_overlap_and_skip_concepts_not_found():
+    results = [
+        stored("skip", spans=[(0, 8), (30, 40)]),
+        stored("deep", spans=[(5, 14)], found_by="meaning"),
+        stored("bn", found=False, spans=[(20, 25)]),
+    ]
+    assert stored_spans(results) == [(0, 14, ("skip", "deep")), (30, 40, ("skip",))]
+
+
+def test_a_stored_suggestion_is_highlighted_as_stored_without_reading_the_answer_again(monkeypatch):
+    monkeypatch.setattr("grader.concept_spans", lambda *args: pytest.fail("the answer was read again"))
+    text = "It is very deep."
+    html = highlight_suggestion(text, RUBRIC, ["deep"], [stored("deep", spans=[(6, 15)], found_by="meaning")])
+    assert html == 'It is <mark class="concept-found" data-concepts="deep">very deep</mark>.'
+
+
+def test_the_checklist_says_how_and_how_surely_each_concept_was_decided():
+    results = [
+        stored("skip", spans=[(0, 4)]),
+        stored("deep", found_by="meaning", spans=[(5, 9)], confidence=0.62),
+        stored("bn", found=False, confidence=0.75, negated=True),
+    ]
+    marks = concept_checklist(RUBRIC, ["skip", "deep"], results)
+    assert [mark.how for mark in marks] == [
+        "found by one of its phrases, sure (95%)",
+        "found by meaning, unsure (62%)",
+        "stated negated or reversed, so not counted, fairly sure (75%)",
+    ]
+    assert concept_checklist(RUBRIC, ["skip"])[0].how == ""
+
+
+def test_every_flag_the_grader_raises_has_plain_words():
+    flags = [getattr(grader, name) for name in dir(grader) if name.startswith("FLAG_")]
+    assert sorted(FLAG_WORDS) == sorted(flags)
+    assert flag_notes(["keyword_list", "off_topic"]) == [FLAG_WORDS["keyword_list"], FLAG_WORDS["off_topic"]]

@@ -132,6 +132,7 @@ def test_a_matrix_typed_on_two_lines_keeps_its_rows(teacher_client, bob, submitt
 def test_the_attempt_page_runs_the_same_queries_however_many_decisions(
     teacher_client, attempt, tess, django_assert_num_queries, decisions
 ):
+    attempt.responses.update(meaning_pending=False)  # its written answers already read by meaning
     for response in attempt.responses.all()[:decisions]:
         reviews.override_score(response=response, score=0.5, reason="Checked by hand", teacher=tess)
     # 1 session, 2 user, 3 user's groups, 4 the attempt with its student and quiz, 5 its responses with

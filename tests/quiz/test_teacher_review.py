@@ -51,10 +51,59 @@ def test_the_review_page_highlights_found_concepts_and_prefills_the_suggestion(t
     assert '<mark class="concept-found" data-concepts="very_deep">very deep</mark>' in page
     assert "<b>help</b>" not in page
     assert "Missed:</span> batch normalization" in page
-    assert 'value="1.0"' in page and "autofocus" in page
+    assert 'value="1.0"' in page
     assert "2 pending" in page
     skip = reverse("teacher:review_next", args=[two_pending[0].part_id]) + f"?after={two_pending[0].pk}"
     assert f'href="{skip}">Skip' in page
+
+
+def test_the_review_form_offers_each_rubric_item_with_its_key_and_points(teacher_client, two_pending):
+    page = teacher_client.get(reverse("teacher:review", args=[two_pending[0].pk])).content.decode()
+    labels = re.findall(r'name="review-\d+-items" value="(\w+)"\s+data-rubric-item="true"', page)
+    assert labels == ["skip_connections", "very_deep", "batch_norm", "bottleneck"]
+    assert "1. skip (residual) connections, so that the layers learn a residual (1 point)" in page
+    assert "2. lets very deep networks (152 layers) train (0.5 points, bonus)" in page
+    assert 'data-item-points="{&quot;&quot;: 0.0, &quot;skip_connections&quot;: 1.0,' in page
+
+
+def test_the_score_follows_the_items_ticked_by_the_rubrics_rule(teacher_client, tess, two_pending):
+    bob_answer = two_pending[1]
+    prefix = f"review-{bob_answer.pk}"
+    posted = teacher_client.post(
+        save_url(bob_answer),
+        {f"{prefix}-items": ["batch_norm"], f"{prefix}-points": "1", f"{prefix}-comment": "Name the main idea."},
+    )
+    assert posted.status_code == 302
+    bob_answer.refresh_from_db()
+    # A bonus item earns nothing without a core one, whatever points were typed.
+    assert (bob_answer.review_score, bob_answer.review_items) == (0.0, ["batch_norm"])
+    teacher_client.post(save_url(bob_answer), {f"{prefix}-items": ["skip_connections", "batch_norm"],
+                                               f"{prefix}-points": "0"})
+    bob_answer.refresh_from_db()
+    assert (bob_answer.review_score, bob_answer.review_items) == (1.0, ["skip_connections", "batch_norm"])
+
+
+def test_an_item_not_in_the_rubric_is_refused_with_a_message(teacher_client, two_pending):
+    answer = two_pending[0]
+    refused = teacher_client.post(save_url(answer), {f"review-{answer.pk}-items": ["made_up"],
+                                                     f"review-{answer.pk}-points": "1"})
+    assert refused.status_code == 400
+    assert "Select a valid choice. made_up is not one of the available choices." in refused.content.decode()
+    answer.refresh_from_db()
+    assert answer.review_score is None
+
+
+def test_the_student_reads_the_items_awarded_and_the_comment(teacher_client, alice, two_pending):
+    answer = two_pending[0]
+    prefix = f"review-{answer.pk}"
+    teacher_client.post(save_url(answer), {f"{prefix}-items": ["skip_connections"], f"{prefix}-points": "1",
+                                           f"{prefix}-comment": "Say why depth needs them."})
+    teacher_client.force_login(alice)
+    page = teacher_client.get(reverse("student:attempt_result", args=[answer.attempt_id])).content.decode()
+    awarded = re.search(r'<ul class="awarded-items mb-0">(.*?)</ul>', page, re.S).group(1)
+    assert awarded.count("<li>") == 1
+    assert "<li>skip (residual) connections, so that the layers learn a residual (1 point): " in awarded
+    assert "Say why depth needs them." in page
 
 
 def test_save_confirms_the_score_and_moves_to_the_next_answer(teacher_client, tess, q6b, two_pending):
@@ -135,9 +184,10 @@ def test_the_queue_runs_the_same_queries_for_5_and_50_attempts(
     teacher_client, quiz, many_attempts, django_assert_num_queries, count
 ):
     many_attempts(count)
-    # 1 session, 2 user, 3 user's groups, 4 quiz, 5 overdue attempts to close,
-    # 6 free-text parts with their pending and confirmed counts, 7 their questions' parts (for labels).
-    with django_assert_num_queries(7):
+    Response.objects.update(meaning_pending=False)  # every answer already read by meaning
+    # 1 session, 2 user, 3 user's groups, 4 quiz, 5 overdue attempts to close, 6 answers still to
+    # read by meaning, 7 free-text parts with their pending and confirmed counts, 8 their questions' parts (for labels).
+    with django_assert_num_queries(8):
         assert teacher_client.get(reverse("teacher:review_queue", args=[quiz.pk])).status_code == 200
 
 
@@ -146,6 +196,7 @@ def test_a_review_page_runs_the_same_queries_for_5_and_50_attempts(
     teacher_client, q6b, many_attempts, django_assert_num_queries, count
 ):
     many_attempts(count)
+    Response.objects.update(meaning_pending=False)  # every answer already read by meaning
     first = Response.objects.filter(part=q6b).first()
     # 1 session, 2 user, 3 user's groups, 4 the response with its part, attempt and student,
     # 5 its question's parts (for the label), 6 how many answers to the part are pending.

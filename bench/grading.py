@@ -1,10 +1,12 @@
-"""Grading throughput: complete attempts at the shipped quiz, graded in-process.
+"""Grading throughput: complete attempts at the shipped quiz, graded in-process as a submit grades them.
 
 Every attempt draws its own numbers (its own seed) for each randomizable question and
 answers all 21 parts with a realistic mix: right answers typed in the various accepted
 formats, known mistakes, other wrong numbers, malformed text, blanks and free text.
 The answers are prepared first; the clock runs only around grading, and nothing is
 cached for an attempt's numbers beforehand, so each attempt pays for its computations.
+Written answers get the phrase suggestion a submit gives them; reading them by meaning
+happens after the submit and is measured by bench/written_answers.py.
 
     python bench/grading.py [--attempts 10000] [--seed 1]
 
@@ -131,7 +133,7 @@ def run(prepared: list[list[tuple]]) -> tuple[list[float], list[float], dict[str
     clock, cpu_clock = time.perf_counter, time.process_time
     for attempt in prepared:
         start, cpu_start = clock(), cpu_clock()
-        verdicts = [grader.grade_question(*question) for question in attempt]
+        verdicts = [grader.grade_question(*question, by_meaning=False) for question in attempt]
         timings.append(clock() - start)
         cpu_timings.append(cpu_clock() - cpu_start)
         for by_part in verdicts:

@@ -232,11 +232,16 @@ def _decimals(count: int) -> str:
     return f"{word} decimal{'s' if count != 1 else ''}"
 
 
-def grade_question(calculator: str, params: dict, parts: list[PartSpec], answers: dict[str, str]) -> dict[str, Verdict]:
+def grade_question(
+    calculator: str, params: dict, parts: list[PartSpec], answers: dict[str, str], *, by_meaning: bool = True
+) -> dict[str, Verdict]:
     """Grade every part of one question, computing its numbers once; a missing answer is
-    unanswered. `calculator` is empty for a question without numbers."""
+    unanswered. `calculator` is empty for a question without numbers; `by_meaning` as for
+    `grade_part`."""
     computation = compute(calculator, params) if calculator else None
-    return {spec.key: grade_part(spec, computation, answers.get(spec.key, "")) for spec in parts}
+    return {
+        spec.key: grade_part(spec, computation, answers.get(spec.key, ""), by_meaning=by_meaning) for spec in parts
+    }
 
 
 def check_answer(spec: PartSpec, text: str) -> str | None:

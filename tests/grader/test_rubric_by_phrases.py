@@ -2,7 +2,7 @@
 
 import pytest
 
-from grader import FLAG_PHRASES_ONLY, ConceptSpec, grade_part, meaning, rubric, score_items
+from grader import FLAG_PHRASES_ONLY, ConceptSpec, grade_part, grade_question, meaning, rubric, score_items
 from tests.grader.bank import spec
 
 
@@ -28,6 +28,12 @@ def test_a_suggestion_by_phrases_never_asks_the_model_and_says_so(model_refused,
     verdict = grade_part(spec("q6", "b"), None, text, by_meaning=False)
     assert verdict.score == pytest.approx(score)
     assert FLAG_PHRASES_ONLY in verdict.flags
+
+
+def test_a_whole_question_graded_as_a_submit_grades_it_never_asks_the_model(model_refused):
+    verdicts = grade_question("", {}, [spec("q6", "a"), spec("q6", "b")], {"b": "Skip connections."}, by_meaning=False)
+    assert FLAG_PHRASES_ONLY in verdicts["b"].flags
+    assert verdicts["a"].status == "unanswered"
 
 
 def test_an_answer_without_statements_needs_no_model_and_is_not_flagged(model_refused):

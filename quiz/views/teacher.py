@@ -274,13 +274,13 @@ def review_group(request: HttpRequest, part_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The group was not scored: " + " ".join(
             str(error) for errors in form.errors.values() for error in errors))
-        return redirect("teacher_review_groups", part_id=part.pk)
+        return redirect("teacher:review_groups", part_id=part.pk)
     members = list(form.cleaned_data["responses"])
     if _decide(request, reviews.confirm_group, responses=members, score=form.credit, items=form.items,
                comment=form.cleaned_data["comment"], teacher=request.user):
         earned = earned_points(form.credit, part.points)
         messages.success(request, f"{part.label}: {count_points(earned)} saved for {len(members)} answers.")
-    return redirect("teacher_review_groups", part_id=part.pk)
+    return redirect("teacher:review_groups", part_id=part.pk)
 
 
 def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpResponse:

@@ -35,7 +35,7 @@ ADMIN = "admin login"
 DASHBOARD, TEACHING, HOME, LOGGED_OUT = "→student:dashboard", "→teacher:home", "→home", "→login"
 ATTEMPT, ACCESS, REVIEW, ROSTER = "→student:attempt", "→teacher:quiz_access", "→teacher:review", "→teacher:roster"
 ADMIN_HOME = "→admin:index"
-GROUPS = "→teacher_review_groups"
+GROUPS = "→teacher:review_groups"
 
 
 @dataclass(frozen=True)
@@ -360,9 +360,10 @@ def _secrets(attempt: Attempt) -> dict[str, str]:
 
 
 def _found(html: str, secrets: dict[str, str]) -> list[str]:
-    from django.utils.html import escape
+    """Which secrets the page shows: as written, or as the page writes them (escaped, formulas typeset)."""
+    from quiz.maths import typeset
 
-    return [where for where, text in secrets.items() if text in html or escape(text) in html]
+    return [where for where, text in secrets.items() if text in html or typeset(text) in html]
 
 
 @pytest.fixture

@@ -23,11 +23,11 @@ def answers(students, submitted_attempt):
 
 
 def groups_url(part) -> str:
-    return reverse("teacher_review_groups", args=[part.pk])
+    return reverse("teacher:review_groups", args=[part.pk])
 
 
 def score_url(part) -> str:
-    return reverse("teacher_review_group", args=[part.pk])
+    return reverse("teacher:review_group", args=[part.pk])
 
 
 @pytest.mark.semantic

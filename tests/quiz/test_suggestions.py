@@ -94,7 +94,7 @@ def test_the_command_keeps_confirmed_scores_and_overrides(submitted_attempt, ali
     reviewed_response, overridden_response = q6b(reviewed), q6b(overridden)
     assert reviewed_response.score == overridden_response.score == 1
     assert (reviewed_response.review_score, reviewed_response.review_comment) == (0.25, "Say which connection.")
-    assert (overridden_response.override_score, overridden_response.final_score) == (0.5, 0.5)
+    assert (overridden_response.override_score, overridden_response.final_credit) == (0.5, 0.5)
     reviewed.refresh_from_db()
     assert reviewed.state == AttemptState.GRADED
 

@@ -128,6 +128,24 @@ def login():
 
 
 @pytest.fixture
+def attempt_page(page, live_server, login, alice, quiz):
+    """Alice's attempt page, just started, its script ready to save what is typed."""
+    login(page, live_server, "alice", "alice-password")
+    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.get_by_role("heading", name="CNN fundamentals")).to_be_visible()
+    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
+    return page
+
+
+def stored(student, question: str, part: str) -> str:
+    """The text the server holds for one part of the student's attempt."""
+    from quiz.models import Attempt
+
+    return Attempt.objects.get(student=student).responses.get(part__question__key=question, part__key=part).text
+
+
+@pytest.fixture
 def screenshot(request):
     """`screenshot(page)` saves the page as tests/browser/artifacts/<test name>.png."""
 

@@ -96,15 +96,6 @@ def test_a_student_logs_in_answers_and_submits_by_keyboard_alone(page, live_serv
     assert attempt.responses.get(part__question__key="q2", part__key="a").text == "903400"
 
 
-@pytest.fixture
-def attempt_page(page, live_server, login, alice, quiz):
-    login(page, live_server, "alice", "alice-password")
-    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
-    page.get_by_role("button", name="Start attempt 1").click()
-    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
-    return page
-
-
 def test_the_last_five_minutes_and_the_last_minute_are_announced_politely_once(attempt_page, alice):
     announcer = attempt_page.locator("#timer-announcer")
     expect(announcer).to_have_attribute("aria-live", "polite")

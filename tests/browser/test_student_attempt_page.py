@@ -9,23 +9,10 @@ from playwright.sync_api import expect
 
 from quiz import services
 from quiz.models import Attempt
-from tests.browser.conftest import CSP_REPORTER
+from tests.browser.conftest import CSP_REPORTER, stored
 
 pytestmark = pytest.mark.browser
 LIMIT = 20_000
-
-
-@pytest.fixture
-def attempt_page(page, live_server, login, alice, quiz):
-    login(page, live_server, "alice", "alice-password")
-    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
-    page.get_by_role("button", name="Start attempt 1").click()
-    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
-    return page
-
-
-def stored(alice, question: str, part: str) -> str:
-    return Attempt.objects.get(student=alice).responses.get(part__question__key=question, part__key=part).text
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])

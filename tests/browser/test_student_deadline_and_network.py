@@ -8,26 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from quiz.models import Attempt
+from tests.browser.conftest import stored
 
 pytestmark = pytest.mark.browser
 # What Chromium logs when a save cannot reach the server; the test provokes it.
 NETWORK_ERRORS = (r"ERR_INTERNET_DISCONNECTED",)
-
-
-@pytest.fixture
-def attempt_page(page, live_server, login, alice, quiz):
-    """Alice's attempt page, just started."""
-    login(page, live_server, "alice", "alice-password")
-    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
-    page.get_by_role("button", name="Start attempt 1").click()
-    expect(page.get_by_role("heading", name="CNN fundamentals")).to_be_visible()
-    # The page saves what is typed once its script has wired the inputs.
-    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
-    return page
-
-
-def stored(alice, question: str, part: str) -> str:
-    return Attempt.objects.get(student=alice).responses.get(part__question__key=question, part__key=part).text
 
 
 def test_when_time_runs_out_the_attempt_is_submitted_with_the_saved_answers(attempt_page, screenshot, alice):

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from quiz.models import Attempt
 from tests.browser.app_server import AppServer, OwnPostgres
+from tests.browser.conftest import stored
 
 pytestmark = pytest.mark.browser
 SAVES = "**/save/"
@@ -40,10 +41,6 @@ def attempt_page(page, live_server, login, alice, quiz):
     login(page, live_server, "alice", "alice-password")
     start_attempt(page, live_server)
     return page
-
-
-def stored(alice, question: str, part: str) -> str:
-    return Attempt.objects.get(student=alice).responses.get(part__question__key=question, part__key=part).text
 
 
 def saved(page, key: str, timeout: float = 20_000) -> None:

@@ -400,7 +400,8 @@ def is_keyword_list(text: str) -> bool:
     if not folded:
         return False
     items = [item for item in (words(piece) for piece in _LIST_SEPARATOR.split(text)) if item]
-    if max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
+    # Only separators ("and and and …") make no items: no keyword list, whatever else it is.
+    if items and max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
         return True
     function = sum(word in _FUNCTION for word in folded) / len(folded)
     return len(folded) >= 7 and function <= 0.1

@@ -10,17 +10,21 @@ target (docs/benchmarks.md).
 import pytest
 
 from bench.parsing import LENGTH, hostile_answers, hostile_parts
-from grader import grade_part
+from grader import ConceptSpec, PartSpec, grade_part
 
 ANSWERS = hostile_answers()
-PARTS = hostile_parts()
-STATUSES = {"correct", "partial", "incorrect", "invalid"}
+# Every kind the parsing benchmark times, and a written part, whose suggestion reads the text too.
+PARTS = {
+    **hostile_parts(),
+    "text": (PartSpec(key="b", kind="text", rubric=(ConceptSpec("skip", "skip connections", ("skip",)),)), None),
+}
+STATUSES = {"correct", "partial", "incorrect", "invalid", "needs_review"}
 
 
 def test_the_hostile_answers_are_as_long_as_an_answer_may_be():
     assert len(ANSWERS) > 60
     assert {len(text) for text in ANSWERS.values()} == {LENGTH}
-    assert set(PARTS) == {"integer", "number", "quantity", "vector", "matrix", "dims", "choice"}
+    assert set(PARTS) == {"integer", "number", "quantity", "vector", "matrix", "dims", "choice", "text"}
 
 
 @pytest.mark.timeout(5)
@@ -29,7 +33,7 @@ def test_the_hostile_answers_are_as_long_as_an_answer_may_be():
 def test_every_kind_grades_every_hostile_answer_without_hanging(kind, name):
     spec, computation = PARTS[kind]
     text = ANSWERS[name]
-    verdict = grade_part(spec, computation, text)
+    verdict = grade_part(spec, computation, text, by_meaning=False)  # as a submit grades it
     assert verdict.status in (STATUSES if text.strip() else {"unanswered"})
     assert verdict.feedback
 

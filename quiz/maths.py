@@ -14,6 +14,7 @@ anything else makes the formula show as its source.
 
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -52,7 +53,9 @@ def _clean(element: ET.Element) -> None:
         _clean(child)
 
 
+@lru_cache(maxsize=2048)
 def _mathml(latex: str, display: str) -> str:
+    """The formula's MathML; cached, since every page view of a question typesets the same prompts."""
     if len(latex) > MAX_FORMULA_LENGTH:
         raise _Refused("formula too long")
     tree = ET.fromstring(convert(latex.strip(), display=display))

@@ -52,7 +52,8 @@ def audit(page):
     page.context.add_init_script(path=str(AXE))
 
     class Audit:
-        failures: list[str] = []
+        def __init__(self) -> None:
+            self.failures: list[str] = []
 
         def __call__(self, name: str) -> None:
             page.wait_for_load_state("load")
@@ -74,7 +75,6 @@ def audit(page):
             page.goto(url)
             self(name)
 
-    Audit.failures = []
     page.set_viewport_size(DESKTOP)
     return Audit()
 

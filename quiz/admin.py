@@ -1,10 +1,12 @@
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -57,9 +59,11 @@ class BankHistoryAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.StackedInline):
+    """Stacked rather than tabular: every input keeps its own label (the tabular layout's inputs have none)."""
+
     model = Question
-    fields = ("order", "key", "title", "calculator")
+    fields = (("order", "key", "title", "calculator"),)
     extra = 0
     show_change_link = True
 
@@ -71,7 +75,15 @@ class QuizAdmin(BankHistoryAdmin):
     )  # fmt: skip
     list_filter = ("randomize_numbers", "review_free_text")
     search_fields = ("title", "key")
-    filter_horizontal = ("groups",)
+    # The browser's own date and time picker and plain checkboxes: each input has its label and
+    # works by keyboard, and nothing sets inline styles the Content Security Policy refuses (the
+    # admin's own split date/time and two-box widgets do both).
+    formfield_overrides = {
+        models.DateTimeField: {
+            "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        },
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     inlines = [QuestionInline]
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
@@ -99,11 +111,37 @@ class PartInline(admin.StackedInline):
     )
 
 
+class ComputedByFilter(admin.SimpleListFilter):
+    """Questions by what computes their answers: a calculator, or the question's own formulas."""
+
+    title = "computed by"
+    parameter_name = "computed_by"
+    FORMULAS = "formulas"
+    NOTHING = "nothing"
+
+    def lookups(self, request, model_admin):
+        calculators = Question.objects.exclude(calculator="").values_list("calculator", flat=True).distinct()
+        return [
+            *((name, name) for name in sorted(calculators)),
+            (self.FORMULAS, "its own formulas"),
+            (self.NOTHING, "nothing (written answers only)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.FORMULAS:
+            return queryset.filter(calculator="").exclude(formulas=[])
+        if self.value() == self.NOTHING:
+            return queryset.filter(calculator="", formulas=[])
+        if self.value():
+            return queryset.filter(calculator=self.value())
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(BankHistoryAdmin):
     form = QuestionAdminForm
     list_display = ("key", "title", "quiz", "calculator", "order")
-    list_filter = ("quiz", "calculator")
+    list_filter = ("quiz", ComputedByFilter)
     search_fields = ("key", "title", "prompt")
     ordering = ("quiz", "order")
     inlines = [PartInline]

@@ -11,12 +11,15 @@ import os
 import re
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from quiz.roles import STUDENTS, TEACHERS
+from tests.lti.platform import Platform, fetch
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
 # make between browser steps are still synchronous.
@@ -157,3 +160,20 @@ def screenshot(request):
         return path
 
     return save
+
+
+@pytest.fixture
+def lms(live_server, quiz, settings):
+    """The test LMS on the live server's host, registered by the command, holding ConvQuiz's published keys."""
+    settings.LTI_SEND_IN_BACKGROUND = False
+    cache.clear()
+    platform = Platform(host=urlsplit(live_server.url).hostname)
+    platform.register(tool_url=live_server.url)
+    platform.trust_tool_keys(fetch(live_server.url + platform.endpoints["jwks_url"]))
+    yield platform
+    platform.close()
+
+
+def tool(page):
+    """ConvQuiz's frame inside the test LMS's course page."""
+    return page.frame_locator("iframe[title=ConvQuiz]")

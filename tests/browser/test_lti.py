@@ -9,37 +9,20 @@ only as SameSite=None; Secure, which ConvQuiz sets over HTTPS (tests/lti/test_la
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from quiz.lti.models import OutgoingScore
+from tests.browser.conftest import tool
 from tests.browser.test_student_takes_quiz import answer
-from tests.lti.platform import INSTRUCTOR, LEARNER, SPOILS, Person, Platform, fetch
+from tests.lti.platform import INSTRUCTOR, LEARNER, SPOILS, Person
 from tests.quiz.conftest import GOOD_ANSWERS
 
 pytestmark = pytest.mark.browser
 
 ADA = Person(sub="u-ada", given_name="Ada", family_name="Lovelace", email="ada@uni.example", roles=[LEARNER])
 IVAN = Person(sub="u-ivan", given_name="Ivan", family_name="Petrov", email="ivan@uni.example", roles=[INSTRUCTOR])
-
-
-@pytest.fixture
-def lms(live_server, quiz, settings):
-    """The test LMS on the live server's host, registered by the command, holding ConvQuiz's published keys."""
-    settings.LTI_SEND_IN_BACKGROUND = False
-    cache.clear()
-    platform = Platform(host=urlsplit(live_server.url).hostname)
-    platform.register(tool_url=live_server.url)
-    platform.trust_tool_keys(fetch(live_server.url + platform.endpoints["jwks_url"]))
-    yield platform
-    platform.close()
-
-
-def tool(page):
-    return page.frame_locator("iframe[title=ConvQuiz]")
 
 
 def test_a_learner_takes_the_quiz_in_the_lms_and_an_instructor_review_updates_the_grade(
@@ -95,7 +78,7 @@ def test_an_instructor_adds_a_quiz_by_deep_linking_and_a_learner_opens_it(page, 
     frame = tool(page)
     expect(frame.get_by_role("heading", name="Choose a quiz for your course")).to_be_visible()
     screenshot(page, "choose")
-    frame.get_by_role("button", name="Add CNN fundamentals to the course").click()
+    frame.get_by_role("button", name="Add to the course: CNN fundamentals").click()
     expect(frame.get_by_role("heading", name="Added to the course")).to_be_visible()
     expect(frame.get_by_role("listitem")).to_have_text(["CNN fundamentals"])
     [reply] = lms.deep_link_replies

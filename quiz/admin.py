@@ -20,6 +20,7 @@ from quiz.forms import (
     PartAdminForm,
     PreviewForm,
     QuestionAdminForm,
+    QuizAdminForm,
     TryAnswerForm,
 )
 from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
@@ -59,13 +60,16 @@ class BankHistoryAdmin(admin.ModelAdmin):
 
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ("order", "key", "title", "calculator")
+    fields = ("order", "key", "title", "calculator", "pool")
+    # A question's pool is changed on its own page, whose form checks the quiz's pools still fit.
+    readonly_fields = ("pool",)
     extra = 0
     show_change_link = True
 
 
 @admin.register(Quiz)
 class QuizAdmin(BankHistoryAdmin):
+    form = QuizAdminForm
     list_display = (
         "title", "key", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "randomize_numbers",
     )  # fmt: skip
@@ -77,6 +81,7 @@ class QuizAdmin(BankHistoryAdmin):
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
         ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
+        ("Question pools", {"fields": ("pools",)}),
         (
             "What students see after submitting",
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},
@@ -102,8 +107,8 @@ class PartInline(admin.StackedInline):
 @admin.register(Question)
 class QuestionAdmin(BankHistoryAdmin):
     form = QuestionAdminForm
-    list_display = ("key", "title", "quiz", "calculator", "order")
-    list_filter = ("quiz", "calculator")
+    list_display = ("key", "title", "quiz", "calculator", "pool", "order")
+    list_filter = ("quiz", "calculator", "pool")
     search_fields = ("key", "title", "prompt")
     ordering = ("quiz", "order")
     inlines = [PartInline]

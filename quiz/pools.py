@@ -16,12 +16,18 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol, TypeVar
 
 
 class Pooled(Protocol):
     key: str
     pool: str
+
+
+class Scored(Pooled, Protocol):
+    points: Decimal
+    """The question's parts' points together."""
 
 
 P = TypeVar("P", bound=Pooled)
@@ -94,3 +100,13 @@ def draw_questions(questions: Sequence[P], pools: Mapping, *, seed: str, had: Co
         members.sort(key=lambda key: had[key])
         chosen.update(members[: pool.draws])
     return [question for question in questions if not question.pool or question.key in chosen]
+
+
+def most_points(questions: Sequence[Scored], pools: Mapping) -> Decimal:
+    """The most points one attempt can hold: every question outside a pool, and from each pool the questions
+    worth most (the points of every attempt when a pool's questions are worth the same)."""
+    total = sum((question.points for question in questions if not question.pool), Decimal(0))
+    for pool in quiz_pools(questions, pools):
+        worth = sorted((question.points for question in questions if question.pool == pool.key), reverse=True)
+        total += sum(worth[: pool.draws], Decimal(0))
+    return total

@@ -16,8 +16,9 @@ from django.urls import reverse
 from quiz import exports, services, sheets
 from quiz.bank import BankError, export_bank, load_bank, load_question_bank, read_bank
 from quiz.forms import QuestionAdminForm, QuizAdminForm
+from quiz.lti.deep_linking import quiz_choices
 from quiz.models import Attempt, Part, Question, Response
-from quiz.pools import Pool, draw_questions, pool_problems, quiz_pools
+from quiz.pools import Pool, draw_questions, most_points, pool_problems, quiz_pools
 from quiz.regrade import regrade_quiz
 from quiz.statistics import quiz_parts, quiz_statistics
 from tests.quiz.test_admin_forms import question_data
@@ -105,6 +106,26 @@ def test_once_every_question_was_had_the_least_had_come_first(seed):
 def test_a_pool_never_draws_more_than_it_holds():
     """A question moved out of a pool after the quiz named its size: the draw takes what is there."""
     assert quiz_pools(ITEMS, {"r": 5}) == [Pool("p", 3, 1), Pool("r", 2, 2)]
+
+
+@dataclass
+class Worth:
+    key: str
+    pool: str
+    points: Decimal
+
+
+def test_an_attempt_holds_at_most_the_points_of_the_questions_outside_pools_and_the_best_of_each_pool():
+    questions = [Worth("a", "", Decimal(2)), Worth("p1", "p", Decimal(1)), Worth("p2", "p", Decimal(3)),
+                 Worth("p3", "p", Decimal("2.5"))]  # fmt: skip
+    assert most_points(questions, {}) == Decimal(5)
+    assert most_points(questions, {"p": 2}) == Decimal("7.5")
+
+
+def test_the_lms_line_item_counts_the_points_an_attempt_holds(pooled):
+    choice = next(choice for choice in quiz_choices() if choice.quiz == pooled)
+    # 21 points, less q3 (2) and q4 (1) or q5 (1): of the pool, the question worth most.
+    assert choice.points == Decimal(19)
 
 
 def test_the_start_page_sentence_names_the_pool_in_words():

@@ -165,7 +165,6 @@ class QuestionAdminForm(forms.ModelForm):
             self.add_error(field, ValidationError(error.problem, code=f"invalid_{error.field or 'question'}"))
         return cleaned
 
-
     def _check_pools(self, cleaned: dict) -> None:
         """Moving the question into or out of a pool must leave every pool the quiz draws from large enough."""
         quiz = cleaned.get("quiz")

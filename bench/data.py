@@ -260,6 +260,7 @@ def _create_attempts(quiz, questions: list[QuestionData], students: list, rng: r
             student=student, quiz=quiz, number=1, seed=attempt_seed, started_at=started,
             deadline=started + timedelta(minutes=quiz.time_limit_minutes or 60),
             submitted_at=started + timedelta(minutes=rng.uniform(15, 58)), params={},
+            question_keys=[question.key for question in questions],
         )
         attempt_responses = _graded_responses(attempt, questions, rng, now)
         _set_total(attempt, attempt_responses)

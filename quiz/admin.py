@@ -22,6 +22,7 @@ from quiz.forms import (
     PartAdminForm,
     PreviewForm,
     QuestionAdminForm,
+    QuizAdminForm,
     TryAnswerForm,
 )
 from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
@@ -63,13 +64,16 @@ class QuestionInline(admin.StackedInline):
     """Stacked rather than tabular: every input keeps its own label (the tabular layout's inputs have none)."""
 
     model = Question
-    fields = (("order", "key", "title", "calculator"),)
+    fields = (("order", "key", "title", "calculator", "pool"),)
+    # A question's pool is changed on its own page, whose form checks the quiz's pools still fit.
+    readonly_fields = ("pool",)
     extra = 0
     show_change_link = True
 
 
 @admin.register(Quiz)
 class QuizAdmin(BankHistoryAdmin):
+    form = QuizAdminForm
     list_display = (
         "title", "key", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "randomize_numbers",
     )  # fmt: skip
@@ -89,6 +93,7 @@ class QuizAdmin(BankHistoryAdmin):
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
         ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
+        ("Question pools", {"fields": ("pools",)}),
         (
             "What students see after submitting",
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},
@@ -137,11 +142,30 @@ class ComputedByFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PoolFilter(admin.SimpleListFilter):
+    """Questions by pool, with a named choice for those in none (a blank value would be a link with no text)."""
+
+    title = "pool"
+    parameter_name = "pool"
+    NONE = "(none)"  # never a pool key: keys are slugs
+
+    def lookups(self, request, model_admin):
+        pools = Question.objects.exclude(pool="").values_list("pool", flat=True).distinct()
+        return [*((name, name) for name in sorted(pools)), (self.NONE, "in no pool")]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.NONE:
+            return queryset.filter(pool="")
+        if self.value():
+            return queryset.filter(pool=self.value())
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(BankHistoryAdmin):
     form = QuestionAdminForm
-    list_display = ("key", "title", "quiz", "calculator", "order")
-    list_filter = ("quiz", ComputedByFilter)
+    list_display = ("key", "title", "quiz", "calculator", "pool", "order")
+    list_filter = ("quiz", ComputedByFilter, PoolFilter)
     search_fields = ("key", "title", "prompt")
     ordering = ("quiz", "order")
     inlines = [PartInline]

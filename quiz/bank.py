@@ -31,9 +31,11 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import models, transaction
 
 import grader
+from quiz import pools
 from quiz.models import BankChange, Part, Question, Quiz, Response
 
 QUIZ_SETTINGS = (
@@ -47,8 +49,11 @@ QUIZ_SETTINGS = (
     "show_feedback",
     "show_answers",
     "show_solutions",
+    "pools",
 )
-QUESTION_FIELDS = ("order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas", "constraints")
+QUESTION_FIELDS = (
+    "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas", "constraints", "pool",
+)  # fmt: skip
 PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
 FILE_NAMES = {"correct_choice": "correct"}
 """Model fields the bank file names differently."""
@@ -102,6 +107,22 @@ def validate_bank(data) -> None:
             raise BankError(f"question {key}: the key is used twice")
         seen.add(key)
         _validate_question(question, f"question {key}")
+    _validate_pools(quiz, questions)
+
+
+def _validate_pools(quiz: dict, questions: list[dict]) -> None:
+    """Each question's pool key is a slug, and the quiz's `pools` draws from pools its questions form,
+    never more questions than a pool holds."""
+    for question in questions:
+        pool = question.get("pool")
+        if pool is not None and not (isinstance(pool, str) and slug_re.fullmatch(pool)):
+            raise BankError(
+                f"question {question['key']}: pool: must be a key of letters, digits, hyphens or underscores"
+            )
+    sizes = Counter(question["pool"] for question in questions if question.get("pool"))
+    problems = pools.pool_problems(quiz.get("pools") or {}, sizes)
+    if problems:
+        raise BankError(f"quiz: pools: {problems[0]}")
 
 
 def _validate_question(question: dict, where: str) -> None:
@@ -128,8 +149,9 @@ def export_bank(quiz: Quiz) -> dict:
     """The quiz as a bank file holds it, from what the database holds now (edits included); loading it
     into an empty database gives the same quiz, and loading it over this one changes nothing."""
     questions = quiz.questions.prefetch_related("parts").order_by("order", "key")
+    settings = {name: getattr(quiz, name) for name in QUIZ_SETTINGS if name != "pools" or quiz.pools}
     return {
-        "quiz": {"key": quiz.key, "title": quiz.title, **{name: getattr(quiz, name) for name in QUIZ_SETTINGS}},
+        "quiz": {"key": quiz.key, "title": quiz.title, **settings},
         "questions": [_exported_question(question) for question in questions],
     }
 
@@ -145,6 +167,7 @@ def _exported_question(question: Question) -> dict:
         "given": question.given,
         "formulas": formulas_mapping(question.formulas),
         "constraints": question.constraints,
+        "pool": question.pool,
     }
     # The file leaves out what is empty, as people write it; loading gives the same empty value.
     question_data = {name: value for name, value in values.items() if value not in ("", None, {}, [])}
@@ -491,6 +514,7 @@ def _question_values(data: dict, order: int) -> dict:
             # may only use the outputs before it.
             "formulas": [[name, expression] for name, expression in (data.get("formulas") or {}).items()],
             "constraints": data.get("constraints") or [],
+            "pool": data.get("pool") or "",
         },
         f"question {data['key']}",
     )

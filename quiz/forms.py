@@ -2,6 +2,7 @@
 
 import json
 import math
+from collections import Counter
 from decimal import Decimal
 
 from django import forms
@@ -14,7 +15,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
 
 import grader
-from quiz import rosters, selectors, usernames
+from quiz import pools, rosters, selectors, usernames
 from quiz.formatting import count_points
 from quiz.models import AttemptState, Part, Question, Quiz, Response
 from quiz.preview import MAX_SEED
@@ -140,12 +141,13 @@ class QuestionAdminForm(forms.ModelForm):
         model = Question
         fields = [
             "quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas",
-            "constraints",
+            "constraints", "pool",
         ]  # fmt: skip
         field_classes = {name: StrictJSONField for name in ("params", "ranges", "given", "formulas", "constraints")}
 
     def clean(self):
         cleaned = super().clean()
+        self._check_pools(cleaned)
         fields = ("key", "calculator", "params", "ranges", "given", "formulas", "constraints")
         if any(name in self.errors for name in fields):
             return cleaned
@@ -162,6 +164,43 @@ class QuestionAdminForm(forms.ModelForm):
             field = error.field if error.field in self.fields else None
             self.add_error(field, ValidationError(error.problem, code=f"invalid_{error.field or 'question'}"))
         return cleaned
+
+    def _check_pools(self, cleaned: dict) -> None:
+        """Moving the question into or out of a pool must leave every pool the quiz draws from large enough."""
+        quiz = cleaned.get("quiz")
+        if quiz is None or "pool" in self.errors:
+            return
+        others = quiz.questions.exclude(pk=self.instance.pk) if self.instance.pk else quiz.questions.all()
+        sizes = Counter(others.exclude(pool="").values_list("pool", flat=True))
+        if cleaned.get("pool"):
+            sizes[cleaned["pool"]] += 1
+        # A pool the quiz names that no question forms any more draws nothing; only a pool too small is refused.
+        named = {key: draws for key, draws in quiz.pools.items() if key in sizes}
+        problems = pools.pool_problems(named, sizes)
+        if problems:
+            message = f"The quiz “{quiz}” would not fit: {problems[0]}; change its pools first."
+            self.add_error("pool", ValidationError(message, code="pool_too_small"))
+
+
+class QuizAdminForm(forms.ModelForm):
+    """The admin's quiz form (which adds the fields of its fieldsets): the pools checked against the questions."""
+
+    class Meta:
+        model = Quiz
+        fields = ["pools"]
+        field_classes = {"pools": StrictJSONField}
+
+    def clean_pools(self):
+        """The pools drawn from must be those the quiz's questions form, each drawing no more than it holds."""
+        value = self.cleaned_data["pools"]
+        if value in (None, ""):
+            return {}
+        questions = self.instance.questions.all() if self.instance.pk else []
+        problems = pools.pool_problems(value, pools.pool_sizes(questions))
+        if problems:
+            message = "; ".join(problems)
+            raise ValidationError(f"{message[0].upper()}{message[1:]}.", code="invalid_pools")
+        return value
 
 
 class PartAdminForm(forms.ModelForm):

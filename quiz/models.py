@@ -19,6 +19,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 import grader
+from quiz import pools
 
 BANK_HASHES_HELP = (
     "A hash of each field as the last load of the bank file set it: a field that no longer matches it was "
@@ -64,6 +65,12 @@ class Quiz(models.Model):
     groups = models.ManyToManyField(
         Group, blank=True, related_name="quizzes", help_text="Empty: open to every student."
     )
+    pools = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='How many questions each attempt draws from each pool, by pool key, e.g. {"pooling": 2}; '
+        "a pool not named here draws one. Questions join a pool by their pool key.",
+    )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
@@ -87,6 +94,10 @@ class Quiz(models.Model):
     def is_closed(self, now=None) -> bool:
         now = now or timezone.now()
         return self.closes_at is not None and self.closes_at <= now
+
+    def question_pools(self) -> list[pools.Pool]:
+        """The quiz's pools, each with how many questions it holds and how many an attempt draws."""
+        return pools.quiz_pools(self.questions.exclude(pool="").only("key", "pool"), self.pools)
 
     def reveals(self, setting: str, now=None) -> bool:
         """Whether students may now see what `setting` (e.g. "show_answers") controls."""
@@ -120,6 +131,12 @@ class Question(models.Model):
     )
     constraints = models.JSONField(
         default=list, blank=True, help_text="For formulas: expressions every variant's numbers must make true."
+    )
+    pool = models.SlugField(
+        max_length=40,
+        blank=True,
+        help_text="Empty: every attempt holds this question. Questions sharing a pool key form a pool, "
+        "from which each attempt draws as many as the quiz's pools say (one if it names none).",
     )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
@@ -337,6 +354,11 @@ class Attempt(models.Model):
     number = models.PositiveSmallIntegerField(help_text="1 for a student's first attempt at the quiz.")
     seed = models.BigIntegerField(null=True, blank=True, help_text="The seed the numbers were drawn with, if drawn.")
     params = models.JSONField(default=dict, help_text="The exact parameters of every question, by question key.")
+    question_keys = models.JSONField(
+        default=list,
+        help_text="The questions this attempt holds, by key in the quiz's order: every question outside a pool, "
+        "and those drawn from each pool.",
+    )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: no deadline.")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -370,6 +392,10 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} — {self.quiz} #{self.number}"
+
+    def questions(self) -> models.QuerySet[Question]:
+        """The quiz's questions this attempt holds, in the quiz's order."""
+        return self.quiz.questions.filter(key__in=self.question_keys)
 
     @property
     def is_open(self) -> bool:

@@ -303,9 +303,12 @@ class PartRow:
 
 
 def attempt_detail(attempt: Attempt) -> list[PartRow]:
-    """Every part of the attempt's quiz with the student's response (None if never saved) and its history."""
-    parts = Part.objects.filter(question__quiz_id=attempt.quiz_id).select_related("question").prefetch_related(
-        "question__parts"
+    """Every part of the questions the attempt holds, with the student's response (None if never saved) and
+    its history."""
+    parts = (
+        Part.objects.filter(question__quiz_id=attempt.quiz_id, question__key__in=attempt.question_keys)
+        .select_related("question")
+        .prefetch_related("question__parts")
     )
     responses = attempt.responses.select_related("reviewed_by", "overridden_by").prefetch_related(
         Prefetch("score_changes", queryset=ScoreChange.objects.select_related("changed_by"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +24,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 import grader
-from quiz import errors, grading
+from quiz import errors, grading, pools
 from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
@@ -168,14 +168,19 @@ def _create_attempt(
     # The parts' specs (to draw numbers their mistakes can be told apart in), not their prompts.
     spec_fields = ("key", "correct_choice", *Part.SPEC_FIELDS)
     part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id", *spec_fields))
-    questions = list(quiz.questions.prefetch_related(part_ids))
     seed = random_seed() if quiz.randomize_numbers else None
-    last = Attempt.objects.filter(student=student, quiz=quiz).order_by("-number").values_list("number", flat=True)
+    # Read under the student's lock (start_attempt), so two starts never draw from the same history.
+    earlier = list(Attempt.objects.filter(student=student, quiz=quiz).values_list("number", "question_keys"))
+    number = max((each for each, _ in earlier), default=0) + 1
+    had = Counter(key for _, keys in earlier for key in keys)
+    every_question = list(quiz.questions.prefetch_related(part_ids))
+    questions = pools.draw_questions(every_question, quiz.pools, seed=_draw_seed(quiz, student, number, seed), had=had)
     attempt = Attempt.objects.create(
         student=student,
         quiz=quiz,
-        number=(last.first() or 0) + 1,
+        number=number,
         seed=seed,
+        question_keys=[question.key for question in questions],
         params={question.key: _params_for(question, seed) for question in questions},
         started_at=now,
         deadline=_deadline(quiz, accommodation, now),
@@ -184,8 +189,16 @@ def _create_attempt(
         Response(attempt=attempt, part=part) for question in questions for part in question.parts.all()
     )
     deadline = f"due {timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}" if attempt.deadline else "no deadline"
-    _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=f"Attempt {attempt.number}, {deadline}")
+    drawn = ", ".join(question.key for question in questions if question.pool)
+    detail = f"Attempt {attempt.number}, {deadline}" + (f"; drawn from the pools: {drawn}" if drawn else "")
+    _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=detail)
     return attempt
+
+
+def _draw_seed(quiz: Quiz, student, number: int, seed: int | None) -> str:
+    """What decides an attempt's draw from the quiz's pools: the attempt's own seed where the quiz
+    draws numbers, else the student and the attempt's number, so the same attempt always draws alike."""
+    return f"{quiz.key}:{student.pk}:{number}:{seed if seed is not None else ''}"
 
 
 def _params_for(question: Question, seed: int | None) -> dict:

@@ -167,8 +167,8 @@ def answer_message(part: Part, text: str) -> str | None:
 
 
 def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
-    """Every question of the attempt with its own numbers, given data and responses, in three queries."""
-    questions = attempt.quiz.questions.prefetch_related("parts")
+    """Every question the attempt holds with its own numbers, given data and responses, in three queries."""
+    questions = attempt.questions().prefetch_related("parts")
     responses = {response.part_id: response for response in attempt.responses.all()}
     sheets = []
     for question in questions:

@@ -52,15 +52,22 @@ def discrimination(item: Sequence[float], rest: Sequence[float]) -> float | None
     return float(np.clip(r, -1.0, 1.0))
 
 
-def part_measures(credits: np.ndarray, points: Sequence[float]) -> list[tuple[float | None, float | None]]:
-    """Facility and discrimination of each column of an attempts × parts matrix of credits."""
+def part_measures(
+    credits: np.ndarray, points: Sequence[float], held: np.ndarray | None = None
+) -> list[tuple[float | None, float | None]]:
+    """Facility and discrimination of each column of an attempts × parts matrix of credits, each over
+    the attempts that `held` the part (a matrix of the same shape; every attempt without it): an
+    attempt that drew other questions from a pool says nothing about this one."""
     weights = np.asarray(points, dtype=float)
     earned = credits * weights
     totals = earned.sum(axis=1)
-    return [
-        (facility(credits[:, column]), discrimination(earned[:, column], totals - earned[:, column]))
-        for column in range(credits.shape[1])
-    ]
+    held = np.ones(credits.shape, dtype=bool) if held is None else held
+    measures = []
+    for column in range(credits.shape[1]):
+        rows = held[:, column]
+        item = earned[rows, column]
+        measures.append((facility(credits[rows, column]), discrimination(item, totals[rows] - item)))
+    return measures
 
 
 def top_answers(counter: Counter, limit: int = COMMON_ANSWERS) -> list[tuple[str, int]]:
@@ -139,16 +146,19 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
     """Statistics of every part over the quiz's submitted attempts, in four queries."""
     # 1–2: the parts, with their questions and sibling parts for the labels.
     parts = quiz_parts(quiz)
-    # 3: the submitted attempts; one without a response to a part scored 0 on it.
-    attempt_rows = {
-        attempt_id: row
-        for row, attempt_id in enumerate(
-            Attempt.objects.finished().filter(quiz=quiz).order_by("id").values_list("id", flat=True)
-        )
-    }
+    # 3: the submitted attempts with the questions they hold; one without a response to a part it
+    # holds scored 0 on it, and one that drew other questions from a pool is left out of the part's figures.
+    finished = Attempt.objects.finished().filter(quiz=quiz).order_by("id").values_list("id", "question_keys")
+    attempt_rows, held_keys = {}, []
+    for row, (attempt_id, question_keys) in enumerate(finished):
+        attempt_rows[attempt_id] = row
+        held_keys.append(set(question_keys))
     columns = {part.id: column for column, part in enumerate(parts)}
     credits = np.zeros((len(attempt_rows), len(parts)))
     answered = np.zeros((len(attempt_rows), len(parts)), dtype=bool)
+    held = np.array(
+        [[part.question.key in keys for part in parts] for keys in held_keys], dtype=bool
+    ).reshape(len(attempt_rows), len(parts))
     statuses = [Counter() for _ in parts]
     mistakes = [Counter() for _ in parts]
     wrong = [Counter() for _ in parts]
@@ -159,17 +169,17 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
         if row is None or column is None:
             continue
         credits[row, column] = credit or 0.0
-        answered[row, column] = True
+        answered[row, column] = held[row, column] = True
         statuses[column][status] += 1
         if mistake:
             mistakes[column][mistake] += 1
         if text and specs[column] is not None:
             wrong[column][_normalized(specs[column], text)] += 1
-    measures = part_measures(credits, [float(part.points) for part in parts])
-    count = len(attempt_rows)
+    measures = part_measures(credits, [float(part.points) for part in parts], held)
     results = []
     for column, part in enumerate(parts):
-        statuses[column][ResponseStatus.UNANSWERED] += int(count - answered[:, column].sum())
+        count = int(held[:, column].sum())
+        statuses[column][ResponseStatus.UNANSWERED] += count - int(answered[:, column].sum())
         results.append(
             PartStatistics(
                 part=part,
@@ -182,7 +192,7 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
                 wrong_answers=top_answers(wrong[column]),
             )
         )
-    return QuizStatistics(quiz=quiz, attempts=count, parts=results)
+    return QuizStatistics(quiz=quiz, attempts=len(attempt_rows), parts=results)
 
 
 def _normalized(spec: grader.PartSpec, text: str) -> str:

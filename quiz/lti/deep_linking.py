@@ -1,12 +1,14 @@
 """Deep linking: the quiz an instructor picks goes back to the LMS as a link with its own line item.
 
 The link opens the launch URL with the custom parameter quiz=<key>; its line item's
-maximum is the quiz's points, so the LMS's grade column matches what ConvQuiz sends.
+maximum is the points of an attempt at the quiz (of a pool, the questions it draws), so
+the LMS's grade column matches what ConvQuiz sends.
 The reply is a JWT signed by the tool's key (PyLTI1p3's DeepLink), posted by the browser.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,9 +20,10 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
+from quiz import pools
 from quiz.lti.platforms import origin
 from quiz.lti.tool import LaunchRefused, Refusal, signing_key
-from quiz.models import Quiz
+from quiz.models import Question, Quiz
 
 LINE_ITEM_TAG = "convquiz"
 
@@ -32,8 +35,15 @@ class QuizChoice:
 
 
 def quiz_choices() -> list[QuizChoice]:
-    quizzes = Quiz.objects.annotate(total=Coalesce(Sum("questions__parts__points"), Decimal(0))).order_by("title")
-    return [QuizChoice(quiz, quiz.total) for quiz in quizzes if quiz.total > 0]
+    """Every quiz with questions, with the points of an attempt at it (a pool counts the questions it draws)."""
+    questions = defaultdict(list)
+    worth = Question.objects.annotate(points=Coalesce(Sum("parts__points"), Decimal(0))).only("quiz_id", "key", "pool")
+    for question in worth.order_by():
+        questions[question.quiz_id].append(question)
+    choices = [
+        QuizChoice(quiz, pools.most_points(questions[quiz.pk], quiz.pools)) for quiz in Quiz.objects.order_by("title")
+    ]
+    return [choice for choice in choices if choice.points > 0]
 
 
 @dataclass(frozen=True)

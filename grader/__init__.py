@@ -27,7 +27,6 @@ from grader.rubric import (
     FLAG_OFF_TOPIC,
     FLAG_PHRASES_ONLY,
     ConceptResult,
-    concept_spans,
     score_items,
 )
 from grader.scoring import (
@@ -71,7 +70,6 @@ __all__ = [
     "check_answer",
     "compute",
     "compute_formulas",
-    "concept_spans",
     "draw_formula_params",
     "draw_params",
     "expected_answer",

@@ -209,7 +209,7 @@ def _render_review(request: HttpRequest, response: Response, form: ReviewForm, s
         "part": part,
         "quiz": response.attempt.quiz,
         "form": form,
-        "answer": highlight_suggestion(response.text, rubric, response.concepts_found, response.suggestion_concepts),
+        "answer": highlight_suggestion(response.text, response.suggestion_concepts),
         "concepts": concept_checklist(rubric, response.concepts_found, response.suggestion_concepts),
         "flags": flag_notes(response.suggestion_flags),
         "sureness": None if response.suggestion_confidence is None else sureness(response.suggestion_confidence),

@@ -15,7 +15,7 @@ from grader.formulas import (
     same_at_part_precision,
     validate_formula_question,
 )
-from grader.grouping import AnswerGroup, group_answers
+from grader.grouping import AnswerGroup, answer_vectors, group_answers, vector_bytes, vector_from_bytes
 from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
 from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
@@ -67,6 +67,7 @@ __all__ = [
     "QuestionError",
     "Status",
     "Verdict",
+    "answer_vectors",
     "check_answer",
     "compute",
     "compute_formulas",
@@ -86,5 +87,7 @@ __all__ = [
     "validate_params",
     "validate_question",
     "validate_ranges",
+    "vector_bytes",
+    "vector_from_bytes",
     "worked_solution",
 ]

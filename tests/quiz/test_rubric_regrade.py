@@ -99,3 +99,9 @@ def test_the_part_regrade_refuses_students_other_methods_and_unknown_parts(clien
     client.force_login(tess)
     assert client.put(url).status_code == 405
     assert client.get(reverse("teacher:regrade_part", args=[999999])).status_code == 404
+
+
+def test_the_part_admin_links_to_the_parts_regrade_preview(admin_client, quiz):
+    part = _q6a()
+    page = admin_client.get(reverse("admin:quiz_part_change", args=[part.pk])).content.decode()
+    assert f'<a href="{reverse("teacher:regrade_part", args=[part.pk])}">Regrade this part</a>' in page

@@ -15,7 +15,7 @@ from grader.formulas import (
     same_at_part_precision,
     validate_formula_question,
 )
-from grader.grouping import AnswerGroup, group_answers
+from grader.grouping import AnswerGroup, answer_vectors, group_answers, vector_bytes, vector_from_bytes
 from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
 from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
@@ -27,7 +27,6 @@ from grader.rubric import (
     FLAG_OFF_TOPIC,
     FLAG_PHRASES_ONLY,
     ConceptResult,
-    concept_spans,
     score_items,
 )
 from grader.scoring import (
@@ -68,10 +67,10 @@ __all__ = [
     "QuestionError",
     "Status",
     "Verdict",
+    "answer_vectors",
     "check_answer",
     "compute",
     "compute_formulas",
-    "concept_spans",
     "draw_formula_params",
     "draw_params",
     "expected_answer",
@@ -88,5 +87,7 @@ __all__ = [
     "validate_params",
     "validate_question",
     "validate_ranges",
+    "vector_bytes",
+    "vector_from_bytes",
     "worked_solution",
 ]

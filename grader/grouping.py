@@ -1,11 +1,11 @@
 """Grouping a part's answers by meaning, so that a teacher can grade a group at once.
 
-Each answer is embedded whole (`grader.meaning`) and the answers are clustered by average
-linkage on cosine distance: a group's answers are on average at least GROUP_SIMILARITY
-alike. Answers given different labels (for instance the rubric concepts each was found to
-cover) are never put in one group, so that applying rubric items to a group is right for
-every member: "CNNs share weights" and "CNNs have no weight sharing" read alike to the
-model, but not to the rubric.
+Each answer is embedded whole (`answer_vectors`; a caller may keep the vectors, as bytes,
+and pass them back) and the answers are clustered by average linkage on cosine distance: a
+group's answers are on average at least GROUP_SIMILARITY alike. Answers given different
+labels (for instance the rubric concepts each was found to cover) are never put in one
+group, so that applying rubric items to a group is right for every member: "CNNs share
+weights" and "CNNs have no weight sharing" read alike to the model, but not to the rubric.
 """
 
 from collections import defaultdict
@@ -34,17 +34,41 @@ class AnswerGroup:
         return len(self.members)
 
 
-def group_answers(texts: Sequence[str], labels: Sequence[Hashable] | None = None) -> list[AnswerGroup]:
+def answer_vectors(texts: Sequence[str]) -> np.ndarray:
+    """Each answer's embedding as grouping compares them, one unit row per answer; raises
+    `meaning.ModelUnavailable` if the embedding model cannot be loaded."""
+    return meaning.embed([" ".join(text.split()) for text in texts])
+
+
+def vector_bytes(vector: np.ndarray) -> bytes:
+    """An answer's vector as bytes to store (little-endian float32)."""
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(data: bytes | memoryview | None) -> np.ndarray | None:
+    """A stored vector back, or None if there is none or it is not this model's (another size)."""
+    if data is None or len(data) != meaning.DIMENSIONS * 4:
+        return None
+    return np.frombuffer(bytes(data), dtype="<f4")
+
+
+def group_answers(
+    texts: Sequence[str], labels: Sequence[Hashable] | None = None, *, vectors: np.ndarray | None = None
+) -> list[AnswerGroup]:
     """The answers in groups, largest first (ties: in the order of their first member).
 
-    `labels`, one per answer, keeps answers with different labels apart. Raises
+    `labels`, one per answer, keeps answers with different labels apart. `vectors`, the
+    answers' `answer_vectors` if the caller has them, spares embedding them again. Raises
     `meaning.ModelUnavailable` if the embedding model cannot be loaded.
     """
     if labels is not None and len(labels) != len(texts):
         raise ValueError("labels: one per answer")
+    if vectors is not None and len(vectors) != len(texts):
+        raise ValueError("vectors: one per answer")
     if not texts:
         return []
-    vectors = meaning.embed([" ".join(text.split()) for text in texts])
+    if vectors is None:
+        vectors = answer_vectors(texts)
     by_label: dict[Hashable, list[int]] = defaultdict(list)
     for index in range(len(texts)):
         by_label[labels[index] if labels is not None else None].append(index)

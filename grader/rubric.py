@@ -235,31 +235,6 @@ def phrase_spans(text: str, phrases: tuple[str, ...] | list[str]) -> list[tuple[
     return _merged(hits)
 
 
-def concept_spans(
-    rubric: tuple[ConceptSpec, ...], text: str, keys: tuple[str, ...] | list[str]
-) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Where the suggestion found the given concepts in the text, as (start, end, concept
-    keys) in order, overlapping spans merged: what a teacher's page highlights."""
-    wanted = set(keys)
-    if not wanted:
-        return []
-    located = [
-        (start, end, result.key)
-        for result in suggest(rubric, text).concepts
-        if result.key in wanted
-        for start, end in result.spans
-    ]
-    merged: list[tuple[int, int, tuple[str, ...]]] = []
-    for start, end, key in sorted(located):
-        if merged and start < merged[-1][1]:
-            last_start, last_end, last_keys = merged[-1]
-            keys_here = last_keys if key in last_keys else (*last_keys, key)
-            merged[-1] = (last_start, max(end, last_end), keys_here)
-        else:
-            merged.append((start, end, (key,)))
-    return merged
-
-
 # Reading an answer ----------------------------------------------------------------------------
 
 

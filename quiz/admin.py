@@ -1,3 +1,4 @@
+import json
 from dataclasses import dataclass
 
 from django import forms
@@ -10,7 +11,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
@@ -25,7 +26,18 @@ from quiz.forms import (
     QuizAdminForm,
     TryAnswerForm,
 )
-from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
+from quiz.models import (
+    Accommodation,
+    Attempt,
+    AttemptEvent,
+    AttemptState,
+    BankChange,
+    Part,
+    Question,
+    Quiz,
+    Response,
+    ResponseStatus,
+)
 from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
 
 # The admin's login finds accounts as the site's login does; its user forms refuse look-alike usernames.
@@ -58,6 +70,33 @@ class BankHistoryAdmin(admin.ModelAdmin):
 
     def bank_changes(self, obj):
         raise NotImplementedError
+
+
+class RubricRegradeAdmin(BankHistoryAdmin):
+    """After a written part's rubric is edited while answers to it are graded, the admin goes on to the
+    part's regrade preview (`teacher:regrade_part`): the suggestions and the scores given by rubric
+    items follow the new rubric once the teacher confirms what would change."""
+
+    def note_rubric_edit(self, request: HttpRequest, form, part: Part) -> None:
+        # Compared as data: the form's changed_data counts a JSON field posted back unchanged as changed.
+        before = json.dumps(form.initial.get("rubric"), sort_keys=True)
+        if part.is_free_text and json.dumps(part.rubric, sort_keys=True) != before:
+            request.edited_rubrics = [*getattr(request, "edited_rubrics", []), part]
+
+    def response_change(self, request: HttpRequest, obj) -> HttpResponse:
+        response = super().response_change(request, obj)
+        finished = Response.objects.exclude(attempt__state=AttemptState.IN_PROGRESS)
+        graded = [part for part in getattr(request, "edited_rubrics", []) if finished.filter(part=part).exists()]
+        if not graded:
+            return response
+        first, *others = graded
+        later = f" Then regrade {', '.join(part.label for part in others)} the same way." if others else ""
+        self.message_user(
+            request,
+            f"The rubric of {first.label} changed: below is what regrading its graded answers would change. "
+            f"Nothing changes until you confirm.{later}",
+        )
+        return redirect(reverse("teacher:regrade_part", args=[first.pk]))
 
 
 class QuestionInline(admin.StackedInline):
@@ -162,7 +201,7 @@ class PoolFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(BankHistoryAdmin):
+class QuestionAdmin(RubricRegradeAdmin):
     form = QuestionAdminForm
     list_display = ("key", "title", "quiz", "calculator", "pool", "order")
     list_filter = ("quiz", ComputedByFilter, PoolFilter)
@@ -173,6 +212,13 @@ class QuestionAdmin(BankHistoryAdmin):
     def bank_changes(self, obj: Question):
         """The question's changes and its parts' (which the admin edits on the question's page)."""
         return BankChange.objects.filter(quiz_id=obj.quiz_id, question_key=obj.key)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Part:
+            for part_form in formset.forms:
+                if part_form.instance.pk is not None and part_form not in formset.deleted_forms:
+                    self.note_rubric_edit(request, part_form, part_form.instance)
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.preview_view))
@@ -253,7 +299,7 @@ def _preview_parts(variant: Variant, trial: dict | None) -> list[PreviewPart]:
 
 
 @admin.register(Part)
-class PartAdmin(BankHistoryAdmin):
+class PartAdmin(RubricRegradeAdmin):
     form = PartAdminForm
     list_display = ("__str__", "kind", "output", "points")
     list_filter = ("kind", "question__quiz")
@@ -266,6 +312,11 @@ class PartAdmin(BankHistoryAdmin):
 
     def bank_changes(self, obj: Part):
         return BankChange.objects.filter(quiz_id=obj.question.quiz_id, question_key=obj.question.key, part_key=obj.key)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            self.note_rubric_edit(request, form, obj)
 
 
 class ResponseInline(admin.TabularInline):

@@ -74,6 +74,13 @@ def teacher_part(part_id: int) -> Part:
     return part
 
 
+def teacher_part_settings(part_id: int) -> Part:
+    """Any part with its question and quiz as they are, attempts untouched: for regrading the part
+    (which closes overdue attempts itself, and whose dry run changes nothing)."""
+    parts = Part.objects.select_related("question__quiz").prefetch_related("question__parts")
+    return get_object_or_404(parts, pk=part_id)
+
+
 def teacher_student(user_id: int):
     """Only plain students: a teacher must never reset a teacher's or an admin's password."""
     return get_object_or_404(selectors.students(), pk=user_id)

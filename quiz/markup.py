@@ -163,20 +163,9 @@ def stored_spans(results: Sequence[dict]) -> list[tuple[int, int, tuple[str, ...
     return merged
 
 
-def highlight_suggestion(
-    text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str], results: Sequence[dict]
-) -> SafeString:
-    """The answer with the places its stored suggestion found each concept marked; an answer
-    graded before suggestions kept their reasons is read again (`highlight_concepts`)."""
-    if results:
-        return highlight_spans(text, stored_spans(results))
-    return highlight_concepts(text, rubric, found_keys)
-
-
-def highlight_concepts(text: str, rubric: Iterable[ConceptSpec], found_keys: Iterable[str]) -> SafeString:
-    """The answer with the places where the grader found the given concepts marked.
-
-    The places come from the grader itself (`grader.concept_spans`), so a highlight is
-    always what the suggestion was built on, never a second reading of the answer.
-    """
-    return highlight_spans(text, grader.concept_spans(tuple(rubric), text, list(found_keys)))
+def highlight_suggestion(text: str, results: Sequence[dict]) -> SafeString:
+    """The answer with the places its stored suggestion found each concept marked
+    (`Response.suggestion_concepts`): never a second reading, so the highlight always shows
+    what the suggestion was built on. An answer graded before suggestions kept their places
+    is shown unmarked."""
+    return highlight_spans(text, stored_spans(results))

@@ -6,6 +6,7 @@ its Part, and an Attempt protects its Quiz and its student.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -606,6 +607,26 @@ class Response(models.Model):
         """A written answer, or one that could not be read, that no teacher has scored yet."""
         waiting = self.status in AWAITING_REVIEW_STATUSES
         return waiting and self.review_score is None and self.override_score is None
+
+
+class AnswerEmbedding(models.Model):
+    """A written answer's sentence embedding, as grouping answers compares them (`grader.answer_vectors`).
+
+    Computed once, when the answer is read by meaning after the submit (or when the groups page
+    first needs it), so opening the groups page reads vectors instead of running the model on
+    every answer. Kept apart from Response so that no other read of responses carries its bytes.
+    It holds for the text it was computed from (`digest`); a changed answer gets a new one."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the answer's text the vector was computed from.")
+    vector = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Embedding of {self.response_id}"
+
+    @staticmethod
+    def digest_of(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ScoreChange(models.Model):

@@ -3,7 +3,14 @@
 The verdicts are computed exactly as `services.grade_attempt` computes them, but only
 what differs is written, so regrading twice changes nothing the second time and a dry
 run (which computes the same report and writes nothing) can show every change first.
-Overrides and confirmed free-text scores live in their own fields and are never touched.
+Overrides live in their own fields and are never touched; a confirmed free-text score is
+kept too, unless it was given by rubric items: then it follows the items' points as they
+are now (a rubric edit), with the change in the response's history. Regrading one part
+(after its rubric was edited) leaves the others' verdicts as they are.
+
+Written answers are suggested from their rubric's phrases, as a submit suggests them: the
+request never loads the sentence-embedding model. They are left marked for reading by
+meaning (`quiz.suggestions`, the `suggest_written_answers` command).
 
 Attempts are processed in chunks, each in its own transaction under row locks on its
 attempts (the lock teachers' reviews and overrides take), so a large class neither sits
@@ -23,30 +30,79 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+import grader
 from quiz import grading, services
-from quiz.formatting import format_change, format_points
+from quiz.formatting import count_points, format_change, format_points
 from quiz.lti import outbox as lms_outbox
-from quiz.models import Attempt, AttemptEvent, AttemptState, Quiz, Response, ResponseStatus, ScoreChange
+from quiz.models import (
+    Attempt,
+    AttemptEvent,
+    AttemptState,
+    Part,
+    Quiz,
+    Response,
+    ResponseStatus,
+    ScoreChange,
+    earned_points,
+)
 from quiz.statistics import quiz_parts
 
 CHUNK_SIZE = 500
 VERDICT_FIELDS = [name for name in services.GRADED_FIELDS if name != "graded_at"]
+SAVED_FIELDS = [*services.GRADED_FIELDS, "review_score"]
 
 
 @dataclass(frozen=True)
 class PartChange:
-    """One response whose stored verdict changed; `kept` when an override or review still decides its score."""
+    """One response whose stored verdict changed; `kept` when an override or an unchanged review still
+    decides its score. `old_review` and `new_review` differ when a review by rubric items follows new
+    item points; `by_meaning_later` when the new suggestion is read by meaning after the regrade."""
 
+    response_id: int
     label: str
+    part_points: Decimal
     old_score: float | None
     new_score: float | None
     old_status: str
     new_status: str
     kept: bool
+    old_review: float | None = None
+    new_review: float | None = None
+    by_meaning_later: bool = False
 
     @property
     def score_changed(self) -> bool:
         return not _same(self.old_score, self.new_score)
+
+    @property
+    def review_changed(self) -> bool:
+        return not _same(self.old_review, self.new_review)
+
+    @property
+    def suggestion_change(self) -> str:
+        """“0.5 → 1 of 2 points”: the computed score (a written answer's suggestion) before and after."""
+        return self._change(self.old_score, self.new_score)
+
+    @property
+    def review_change(self) -> str:
+        """The same for the teacher's score by rubric items."""
+        return self._change(self.old_review, self.new_review)
+
+    def _change(self, old: float | None, new: float | None) -> str:
+        def points(credit: float | None) -> str:
+            return "—" if credit is None else format_points(earned_points(credit, self.part_points))
+
+        return f"{points(old)} → {points(new)} of {count_points(self.part_points)}"
+
+    def __str__(self) -> str:
+        line = f"{self.label} {self.old_status_label} → {self.new_status_label}"
+        if self.score_changed:
+            line += f", computed {self.suggestion_change}"
+        if self.review_changed:
+            line += f", teacher's score by rubric items {self.review_change}"
+        elif self.kept:
+            line += " (score kept: set by a teacher)"
+        return line
 
     @property
     def old_status_label(self) -> str:
@@ -73,11 +129,7 @@ class AttemptChange:
         return (self.new_total or Decimal(0)) - (self.old_total or Decimal(0))
 
     def __str__(self) -> str:
-        parts = "; ".join(
-            f"{part.label} {part.old_status_label} → {part.new_status_label}"
-            f"{' (score kept: set by a teacher)' if part.kept else ''}"
-            for part in self.parts
-        )
+        parts = "; ".join(str(part) for part in self.parts)
         totals = f"{_fmt(self.old_total)} → {_fmt(self.new_total)} ({format_change(self.delta)})"
         line = f"{self.username} #{self.number}: {totals}"
         return f"{line}; {parts}" if parts else line
@@ -87,6 +139,8 @@ class AttemptChange:
 class RegradeReport:
     quiz: Quiz
     dry_run: bool
+    part: Part | None = None
+    """The one part regraded, or None for all of them."""
     attempts: int = 0
     overdue: int = 0
     changes: list[AttemptChange] = field(default_factory=list)
@@ -104,18 +158,28 @@ class RegradeReport:
     def points_changed(self) -> Decimal:
         return sum((change.delta for change in self.changes), Decimal(0))
 
+    @property
+    def reviews_changed(self) -> int:
+        """Teachers' scores by rubric items that follow the items' new points."""
+        return sum(part.review_changed for change in self.changes for part in change.parts)
+
     def summary(self) -> str:
         line = f"regraded {self.attempts} attempts; {self.parts_changed} parts changed"
+        if self.part is not None:
+            line = f"regraded {self.part.label} in {self.attempts} attempts; {self.parts_changed} answers changed"
         return f"dry run: {line}; nothing saved" if self.dry_run else line
 
 
-def regrade_quiz(*, quiz: Quiz, dry_run: bool = False, actor=None, now: datetime | None = None) -> RegradeReport:
-    """Grade every submitted attempt again; overdue attempts are closed (and graded) first.
+def regrade_quiz(
+    *, quiz: Quiz, dry_run: bool = False, actor=None, now: datetime | None = None, part: Part | None = None
+) -> RegradeReport:
+    """Grade every submitted attempt again (only `part` of each, if given); overdue attempts are
+    closed (and graded) first.
 
     A dry run closes nothing and writes nothing: it reports what a real run would change.
     """
     now = now or timezone.now()
-    report = RegradeReport(quiz=quiz, dry_run=dry_run)
+    report = RegradeReport(quiz=quiz, dry_run=dry_run, part=part)
     if dry_run:
         running = Attempt.objects.filter(quiz=quiz, state=AttemptState.IN_PROGRESS, deadline__isnull=False)
         report.overdue = sum(attempt.is_overdue(now) for attempt in running)
@@ -123,6 +187,8 @@ def regrade_quiz(*, quiz: Quiz, dry_run: bool = False, actor=None, now: datetime
         report.overdue = services.close_overdue_attempts(quiz=quiz, now=now)
     parts = {part.id: part for part in quiz_parts(quiz)}
     specs = {part_id: part.spec() for part_id, part in parts.items()}
+    if part is not None:
+        specs = {part.id: specs[part.id]}
     ids = list(
         Attempt.objects.finished().filter(quiz=quiz).order_by("id").values_list("id", flat=True)
     )
@@ -133,7 +199,9 @@ def regrade_quiz(*, quiz: Quiz, dry_run: bool = False, actor=None, now: datetime
 
 @dataclass
 class _Pending:
-    """An attempt found changed: its total before, and the verdicts, total and state it gets now."""
+    """An attempt found changed: its total before, the changes a teacher is shown, the responses to
+    save (those whose score did not change too: a suggestion's explanation), and the total and state
+    it gets now."""
 
     attempt: Attempt
     old_total: Decimal | None
@@ -142,6 +210,12 @@ class _Pending:
     total: Decimal
     max_score: Decimal
     state: str
+
+    @property
+    def shown(self) -> bool:
+        """Whether a teacher sees it: a part's score or status changed, or the total (read before saving)."""
+        stored = (self.attempt.score, self.attempt.max_score, self.attempt.state)
+        return bool(self.parts) or (self.total, self.max_score, self.state) != stored
 
 
 @transaction.atomic
@@ -165,8 +239,9 @@ def _regrade_chunk(ids: list[int], report: RegradeReport, parts: dict, specs: di
         expected = grading.attempt_total(responses[attempt.id], review_free_text=quiz.review_free_text)
         total, maximum = expected.score, expected.maximum
         state = AttemptState.NEEDS_REVIEW if expected.awaiting_review else AttemptState.GRADED
-        if part_changes or (total, maximum, state) != (attempt.score, attempt.max_score, attempt.state):
+        if updated or (total, maximum, state) != (attempt.score, attempt.max_score, attempt.state):
             pending.append(_Pending(attempt, attempt.score, part_changes, updated, total, maximum, state))
+    pending_shown = [item for item in pending if item.shown]
     if not report.dry_run and pending:
         _save(pending, actor, now)
     report.changes.extend(
@@ -180,21 +255,23 @@ def _regrade_chunk(ids: list[int], report: RegradeReport, parts: dict, specs: di
             max_score=item.max_score,
             parts=item.parts,
         )
-        for item in pending
+        for item in pending_shown
     )
 
 
 def _regrade_attempt(
     attempt: Attempt, responses: list[Response], specs: dict, errors: Counter, now: datetime
 ) -> tuple[list[PartChange], list[Response]]:
-    """Apply fresh verdicts to the responses in memory; returns what changed and the responses to save.
+    """Apply fresh verdicts to the responses in memory (of the parts in `specs`); returns what changed
+    and the responses to save.
 
     A question the grader cannot grade any more (numbers its calculator now refuses)
     keeps its stored verdicts and is reported.
     """
     by_question = defaultdict(list)
     for response in responses:
-        by_question[response.part.question_id].append(response)
+        if response.part_id in specs:
+            by_question[response.part.question_id].append(response)
     part_changes, updated = [], []
     for group in by_question.values():
         question = group[0].part.question
@@ -205,17 +282,29 @@ def _regrade_attempt(
                 params,
                 [specs[response.part_id] for response in group],
                 {response.part.key: response.text for response in group},
+                by_meaning=False,
             )
         except ValueError as error:
             errors[f"{question.key}: {error}"] += 1
             continue
         for response in group:
-            before = _verdict(response)
+            before, review_before = _verdict(response), response.review_score
             services.apply_verdict(response, verdicts[response.part.key], review=attempt.quiz.review_free_text, now=now)
-            if _verdict(response) != before:
-                updated.append(response)
-                part_changes.append(_part_change(response, before))
+            _rescore_review(response, specs[response.part_id])
+            if _verdict(response) == before and _same(review_before, response.review_score):
+                continue
+            updated.append(response)
+            change = _part_change(response, before, review_before)
+            if change.score_changed or change.review_changed or change.old_status != change.new_status:
+                part_changes.append(change)
     return part_changes, updated
+
+
+def _rescore_review(response: Response, spec: grader.PartSpec) -> None:
+    """A teacher's score given by rubric items follows the items' points as the rubric has them now."""
+    if response.review_score is None or not response.review_items or not response.part.is_free_text:
+        return
+    response.review_score = grader.score_items(spec.rubric, response.review_items)
 
 
 def _verdict(response: Response) -> tuple:
@@ -225,42 +314,58 @@ def _verdict(response: Response) -> tuple:
     return tuple(tuple(value) if isinstance(value, list) else value for value in values)
 
 
-def _part_change(response: Response, before: tuple) -> PartChange:
+def _part_change(response: Response, before: tuple, review_before: float | None) -> PartChange:
+    review_kept = response.review_score is not None and _same(review_before, response.review_score)
     return PartChange(
+        response_id=response.pk,
         label=response.part.label,
+        part_points=response.part.points,
         old_score=before[0],
         new_score=response.score,
         old_status=before[1],
         new_status=response.status,
-        kept=response.override_score is not None or response.review_score is not None,
+        kept=response.override_score is not None or review_kept,
+        old_review=review_before,
+        new_review=response.review_score,
+        by_meaning_later=response.meaning_pending,
     )
 
 
 def _save(pending: list[_Pending], actor, now: datetime) -> None:
     """Write the changed verdicts, their history, the attempts' new totals and a line in each attempt's log."""
-    _update_grouped(Response, [response for item in pending for response in item.responses], services.GRADED_FIELDS)
+    _update_grouped(Response, [response for item in pending for response in item.responses], SAVED_FIELDS)
     ScoreChange.objects.bulk_create(
-        [
-            ScoreChange(
-                response=response, kind=ScoreChange.Kind.REGRADE, previous_score=part.old_score,
-                new_score=part.new_score, reason=f"Regraded: {part.old_status_label} → {part.new_status_label}",
-                changed_by=actor, changed_at=now,
-            )
-            for item in pending
-            for response, part in zip(item.responses, item.parts, strict=True)
-            if part.score_changed
-        ],
+        [change for item in pending for part in item.parts for change in _history(part, actor, now)],
         batch_size=CHUNK_SIZE,
     )
+    shown = [item for item in pending if item.shown]
     for item in pending:
         item.attempt.score, item.attempt.max_score, item.attempt.state = item.total, item.max_score, item.state
     _update_grouped(Attempt, [item.attempt for item in pending], ["score", "max_score", "state"])
     events = [
         AttemptEvent(attempt=item.attempt, kind=AttemptEvent.Kind.REGRADED, at=now, actor=actor, detail=_detail(item))
-        for item in pending
+        for item in shown
     ]
     AttemptEvent.objects.bulk_create(events, batch_size=CHUNK_SIZE)
-    lms_outbox.queue_scores(item.attempt for item in pending)
+    lms_outbox.queue_scores(item.attempt for item in shown)
+
+
+def _history(part: PartChange, actor, now: datetime) -> list[ScoreChange]:
+    """The response's history lines: the computed score's change, and the teacher's score by items."""
+    lines = []
+    if part.score_changed:
+        lines.append(ScoreChange(
+            response_id=part.response_id, kind=ScoreChange.Kind.REGRADE, previous_score=part.old_score,
+            new_score=part.new_score, reason=f"Regraded: {part.old_status_label} → {part.new_status_label}",
+            changed_by=actor, changed_at=now,
+        ))  # fmt: skip
+    if part.review_changed:
+        lines.append(ScoreChange(
+            response_id=part.response_id, kind=ScoreChange.Kind.REVIEW, previous_score=part.old_review,
+            new_score=part.new_review, reason="Regraded: the rubric items awarded are worth other points now",
+            changed_by=actor, changed_at=now,
+        ))  # fmt: skip
+    return lines
 
 
 def _update_grouped(model, objects: list, fields: list[str]) -> None:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import grader
-from quiz import services
+from quiz import services, suggestions
 from quiz.formatting import count_points, format_points
 from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange, earned_points
 
@@ -108,9 +108,12 @@ class AnswerGroup:
 def group_for_review(responses: list[Response]) -> list[AnswerGroup]:
     """The answers grouped by meaning, largest group first (`grader.group_answers`); answers
     the rubric read differently (other concepts found) are never in one group, so that the
-    same items are right for every member. Raises grader.ModelUnavailable without the model."""
+    same items are right for every member. The answers' vectors are those the reading by meaning
+    stored; any missing are computed and stored. Raises grader.ModelUnavailable without the model."""
     groups = grader.group_answers(
-        [response.text for response in responses], [tuple(response.concepts_found) for response in responses]
+        [response.text for response in responses],
+        [tuple(response.concepts_found) for response in responses],
+        vectors=suggestions.answer_vectors(responses),
     )
     return [
         AnswerGroup(responses[group.representative], [responses[index] for index in group.members]) for group in groups

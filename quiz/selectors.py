@@ -35,7 +35,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from quiz import services
-from quiz.markup import ConceptMark, concept_checklist, highlight_concepts, histogram_svg
+from quiz.markup import ConceptMark, concept_checklist, highlight_suggestion, histogram_svg
 from quiz.models import (
     Accommodation,
     AnswerKind,
@@ -291,7 +291,7 @@ class PartRow:
 
     @property
     def answer(self):
-        return highlight_concepts(self.response.text, self.part.spec().rubric, self.response.concepts_found)
+        return highlight_suggestion(self.response.text, self.response.suggestion_concepts)
 
     @property
     def answer_display(self) -> str:
@@ -299,7 +299,8 @@ class PartRow:
 
     @property
     def concepts(self) -> list[ConceptMark]:
-        return concept_checklist(self.part.spec().rubric, self.response.concepts_found)
+        rubric, response = self.part.spec().rubric, self.response
+        return concept_checklist(rubric, response.concepts_found, response.suggestion_concepts)
 
 
 def attempt_detail(attempt: Attempt) -> list[PartRow]:

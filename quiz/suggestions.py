@@ -7,22 +7,25 @@ load, 20-odd milliseconds an answer). The answers are then read again by meaning
 attempt or a review queue. Only the suggestion (the computed score and its explanation)
 changes; a teacher's confirmed score and an override live in their own fields and are never
 touched. Where the model cannot be loaded the phrase-only suggestion stays, flagged, and is
-read again on the next run.
+read again on the next run. Each answer read also gets its embedding as grouping compares
+answers (`AnswerEmbedding`), so the groups page reads vectors instead of running the model.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 import grader
 from quiz import grading, services
-from quiz.models import Attempt, AttemptState, Quiz, Response
+from quiz.models import AnswerEmbedding, Attempt, AttemptState, Quiz, Response
 
 
 @dataclass
@@ -71,7 +74,7 @@ def _upgrade_attempt(attempt_id: int, response_ids: list[int], report: UpgradeRe
         return
     # Read again under the lock: another run, or a teacher's page, may have upgraded some already.
     responses = attempt.responses.filter(pk__in=response_ids, meaning_pending=True).select_related("part__question")
-    now, totals_change = timezone.now(), False
+    now, totals_change, upgraded = timezone.now(), False, []
     for response in responses:
         question = response.part.question
         verdict = grading.grade_answers(
@@ -86,9 +89,41 @@ def _upgrade_attempt(attempt_id: int, response_ids: list[int], report: UpgradeRe
         suggested_before = response.score
         services.apply_verdict(response, verdict, review=attempt.quiz.review_free_text, now=now)
         response.save(update_fields=services.GRADED_FIELDS)
+        upgraded.append(response)
         report.upgraded += 1
         if suggested_before is None or not math.isclose(suggested_before, response.score, abs_tol=1e-9):
             report.changed += 1
             totals_change = True
+    if upgraded:
+        answer_vectors(upgraded)
     if totals_change:
         services.recompute_total(attempt)
+
+
+def answer_vectors(responses: Sequence[Response]) -> np.ndarray:
+    """Each answer's vector as grouping compares answers (`grader.answer_vectors`), one row per
+    response: those stored for the same text are read (one query), the others computed in one
+    batch and stored. Raises grader.ModelUnavailable if some must be computed without the model."""
+    digests = [AnswerEmbedding.digest_of(response.text) for response in responses]
+    stored = {
+        embedding.response_id: embedding
+        for embedding in AnswerEmbedding.objects.filter(response__in=[response.pk for response in responses])
+    }
+    vectors: list[np.ndarray | None] = []
+    for response, digest in zip(responses, digests, strict=True):
+        embedding = stored.get(response.pk)
+        same_text = embedding is not None and embedding.digest == digest
+        vectors.append(grader.vector_from_bytes(embedding.vector) if same_text else None)
+    missing = [index for index, vector in enumerate(vectors) if vector is None]
+    if missing:
+        computed = grader.answer_vectors([responses[index].text for index in missing])
+        for index, vector in zip(missing, computed, strict=True):
+            vectors[index] = vector
+        AnswerEmbedding.objects.bulk_create(
+            [
+                AnswerEmbedding(response=responses[index], digest=digests[index], vector=grader.vector_bytes(vector))
+                for index, vector in zip(missing, computed, strict=True)
+            ],
+            update_conflicts=True, unique_fields=["response"], update_fields=["digest", "vector"], batch_size=500,
+        )  # fmt: skip
+    return np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)

@@ -37,6 +37,7 @@ teacher_urls = [
     path("teach/students/<int:user_id>/password/set/", teacher.set_student_password, name="set_password"),
     path("teach/quizzes/<int:quiz_id>/statistics/", reports.statistics, name="statistics"),
     path("teach/quizzes/<int:quiz_id>/regrade/", reports.regrade, name="regrade"),
+    path("teach/parts/<int:part_id>/regrade/", reports.regrade_part, name="regrade_part"),
     path("teach/quizzes/<int:quiz_id>/export/gradebook.csv", reports.export_gradebook, name="export_gradebook"),
     path("teach/quizzes/<int:quiz_id>/export/responses.csv", reports.export_responses, name="export_responses"),
     path("teach/quizzes/<int:quiz_id>/export/statistics.csv", reports.export_statistics, name="export_statistics"),

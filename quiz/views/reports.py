@@ -42,6 +42,18 @@ def regrade(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return render(request, "teacher/reports/regrade.html", context)
 
 
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def regrade_part(request: HttpRequest, part_id: int) -> HttpResponse:
+    """Regrading one part, after its rubric (or its answer) was edited: GET shows what would change, POST regrades."""
+    part = lookups.teacher_part_settings(part_id)
+    quiz = part.question.quiz
+    dry_run = request.method == "GET"
+    report = regrade_quiz(quiz=quiz, part=part, dry_run=dry_run, actor=request.user)
+    context = {"quiz": quiz, "report": report, "changes": report.changes[:SHOWN_CHANGES], "tab": "statistics"}
+    return render(request, "teacher/reports/regrade.html", context)
+
+
 def _csv_response(rows: Iterator[list], quiz: Quiz, kind: str) -> StreamingHttpResponse:
     """The rows as a streamed CSV download, with the byte-order mark Excel on Windows needs to read UTF-8."""
     filename = f"{quiz.key}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"

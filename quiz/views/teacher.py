@@ -209,7 +209,7 @@ def _render_review(request: HttpRequest, response: Response, form: ReviewForm, s
         "part": part,
         "quiz": response.attempt.quiz,
         "form": form,
-        "answer": highlight_suggestion(response.text, rubric, response.concepts_found, response.suggestion_concepts),
+        "answer": highlight_suggestion(response.text, response.suggestion_concepts),
         "concepts": concept_checklist(rubric, response.concepts_found, response.suggestion_concepts),
         "flags": flag_notes(response.suggestion_flags),
         "sureness": None if response.suggestion_confidence is None else sureness(response.suggestion_confidence),
@@ -253,13 +253,9 @@ def review_groups(request: HttpRequest, part_id: int) -> HttpResponse:
         messages.error(request, "Grouping answers needs the model that reads them by meaning, which could not be "
                                 "loaded on the server; review them one by one.")
         return redirect("teacher:review_queue", quiz_id=part.question.quiz_id)
-    # One <form> per group: the same field names, ids of their own.
-    forms = [
-        GroupReviewForm(part=part, auto_id=f"group-{number}-%s", initial={"responses": [m.pk for m in group.members]})
-        for number, group in enumerate(groups, 1)
-    ]
+    # One <form> per group, written out by the template from this one form's fields.
     context = {
-        "part": part, "quiz": part.question.quiz, "groups": list(zip(groups, forms, strict=True)),
+        "part": part, "quiz": part.question.quiz, "groups": groups, "form": GroupReviewForm(part=part),
         "pending": len(responses), "tab": "review",
     }
     return render(request, "teacher/review_groups.html", context)

@@ -192,6 +192,9 @@ def test_teacher_pages(page, live_server, login, audit, alice, bob, tess, quiz):
     audit.visit(f"{base}/quizzes/{quiz.pk}/access/", "access and accommodations")
     audit.visit(f"{base}/quizzes/{quiz.pk}/statistics/", "statistics")
     audit.visit(f"{base}/quizzes/{quiz.pk}/regrade/", "regrade preview")
+    part.rubric = [dict(item, points=2) for item in part.rubric]  # bonus items now outweigh the core one
+    part.save()
+    audit.visit(f"{base}/parts/{part.pk}/regrade/", "a part's regrade preview, after its rubric was edited")
     audit.visit(f"{base}/students/", "roster")
     audit.visit(f"{base}/students/{alice.pk}/password/", "a student's password")
     check(audit)

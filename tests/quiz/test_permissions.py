@@ -92,6 +92,7 @@ MATRIX: dict[str, Row] = {
     "teacher:set_password":                T("POST",  LOGIN,       403,         403,         400,         400),
     "teacher:statistics":                  T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher:regrade":                     T("GET",   LOGIN,       403,         403,         200,         200),
+    "teacher:regrade_part":                T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher:export_gradebook":            T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher:export_responses":            T("GET",   LOGIN,       403,         403,         200,         200),
     "teacher:export_statistics":           T("GET",   LOGIN,       403,         403,         200,         200),

@@ -13,9 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+import grader
+from grader import meaning, rubric
 from quiz import reviews, services
 from quiz.models import Attempt, AttemptEvent, AttemptState, Part, Response, ScoreChange
 from quiz.regrade import regrade_quiz
+from quiz.suggestions import pending_suggestions
 
 WRONG_BIAS = {"q2a": "902,700", "q4a": "[[5, 6], [10, 9]]"}
 """q2a forgets the biases (the `no_bias` mistake, no credit as shipped); q4a is right."""
@@ -272,3 +275,118 @@ def test_the_command_prints_each_change_then_the_summary(quiz, graded):
 def test_the_command_refuses_an_unknown_quiz(db):
     with pytest.raises(CommandError, match="no quiz 'nope'"):
         call_command("regrade", "nope")
+
+
+# --- After a rubric edit: one part regraded, reviews by rubric items rescored ----------------------------------
+
+ALEXNET = "AlexNet used ReLU and dropout."
+"""q6a: two of its four core items (relu, dropout) by their phrases."""
+
+
+def _double_relu_points() -> Part:
+    """relu was worth 1 of the 4 core points; now 2 of 5, so relu and dropout earn 3/5 instead of 2/4."""
+    part = _part("q6", "a")
+    part.rubric = [dict(item, points=2) if item["key"] == "relu" else item for item in part.rubric]
+    part.save()
+    return part
+
+
+@pytest.fixture
+def scored_by_items(quiz, alice, bob, tess, submitted_attempt):
+    """Alice's and Bob's q6a scored by ticking relu and dropout; Bob's also overridden to full marks."""
+    attempts = submitted_attempt(alice, {"q6a": ALEXNET}), submitted_attempt(bob, {"q6a": ALEXNET})
+    for attempt in attempts:
+        reviews.confirm_review(
+            response=_response(attempt, "q6"), score=0.5, comment="", teacher=tess, items=("relu", "dropout")
+        )
+    reviews.override_score(response=_response(attempts[1], "q6"), score=1.0, reason="Well argued", teacher=tess)
+    return attempts
+
+
+def test_a_rubric_edit_rescores_reviews_by_items_and_keeps_overrides(quiz, scored_by_items, tess):
+    alice_attempt, bob_attempt = scored_by_items
+    part = _double_relu_points()
+
+    report = regrade_quiz(quiz=quiz, part=part, actor=tess)
+
+    assert report.summary() == "regraded Question 6a in 2 attempts; 2 answers changed"
+    assert report.reviews_changed == 2
+    alice_change, bob_change = report.changes
+    [alice_part] = alice_change.parts
+    assert (alice_part.old_review, alice_part.new_review, alice_part.kept) == (0.5, 0.6, False)
+    assert alice_part.review_change == "0.5 → 0.6 of 1 point"
+    assert (alice_change.old_total, alice_change.new_total) == (Decimal("0.500"), Decimal("0.600"))
+    [bob_part] = bob_change.parts
+    assert bob_part.kept and bob_change.delta == 0
+    alice_q6a, bob_q6a = _response(alice_attempt, "q6"), _response(bob_attempt, "q6")
+    assert math.isclose(alice_q6a.review_score, 0.6) and alice_q6a.review_items == ["relu", "dropout"]
+    assert (bob_q6a.override_score, bob_q6a.final_credit) == (1.0, 1.0)
+    assert math.isclose(bob_q6a.review_score, 0.6)
+    history = ScoreChange.objects.get(response=alice_q6a, kind=ScoreChange.Kind.REVIEW, changed_by=tess,
+                                      reason__contains="rubric items")
+    assert (history.previous_score, history.new_score) == (0.5, pytest.approx(0.6))
+    alice_attempt.refresh_from_db()
+    assert alice_attempt.score == Decimal("0.600")
+
+
+def test_a_rubric_edit_preview_lists_each_answers_old_and_new_score_and_saves_nothing(quiz, scored_by_items):
+    part = _double_relu_points()
+    before = _snapshot()
+
+    preview = regrade_quiz(quiz=quiz, part=part, dry_run=True)
+
+    assert _snapshot() == before
+    assert [str(change) for change in preview.changes] == [
+        "alice #1: 0.5 → 0.6 (+0.1); Question 6a Awaiting review → Awaiting review, computed 0.5 → 0.6 of 1 point, "
+        "teacher's score by rubric items 0.5 → 0.6 of 1 point",
+        "bob #1: 1 → 1 (0); Question 6a Awaiting review → Awaiting review, computed 0.5 → 0.6 of 1 point, "
+        "teacher's score by rubric items 0.5 → 0.6 of 1 point",
+    ]
+    assert [str(change) for change in regrade_quiz(quiz=quiz, part=part).changes] == [
+        str(change) for change in preview.changes
+    ]
+
+
+def test_a_rubric_edit_recomputes_suggestions_of_answers_not_yet_reviewed(quiz, alice, submitted_attempt):
+    attempt = submitted_attempt(alice, {"q6a": ALEXNET})
+    assert math.isclose(_response(attempt, "q6").score, 0.5)
+    part = _double_relu_points()
+
+    report = regrade_quiz(quiz=quiz, part=part)
+
+    [change] = report.changes
+    assert change.parts[0].suggestion_change == "0.5 → 0.6 of 1 point"
+    response = _response(attempt, "q6")
+    assert math.isclose(response.score, 0.6)
+    assert ScoreChange.objects.get(response=response).kind == ScoreChange.Kind.REGRADE
+
+
+def test_regrading_one_part_leaves_the_other_parts_as_they_are(quiz, graded, scored_by_items):
+    _give_no_bias_half_credit()
+    part = _double_relu_points()
+
+    report = regrade_quiz(quiz=quiz, part=part)
+
+    assert {part_change.label for change in report.changes for part_change in change.parts} == {"Question 6a"}
+    assert _response(graded[1], "q2").status == "incorrect"
+
+
+def test_regrading_reads_written_answers_by_phrases_and_leaves_meaning_to_the_command(
+    quiz, alice, submitted_attempt, monkeypatch
+):
+    attempt = submitted_attempt(alice, {"q6a": ALEXNET})
+    Response.objects.filter(pk=_response(attempt, "q6").pk).update(meaning_pending=False)
+    monkeypatch.setattr(meaning, "_load", lambda: pytest.fail("the regrade loaded the model"))
+    monkeypatch.setattr(meaning, "_cache", type(meaning._cache)())
+    rubric.suggest.cache_clear()
+    part = _double_relu_points()
+
+    report = regrade_quiz(quiz=quiz, part=part)
+    rubric.suggest.cache_clear()
+
+    [change] = report.changes
+    assert change.parts[0].by_meaning_later
+    response = _response(attempt, "q6")
+    assert response.meaning_pending
+    assert grader.FLAG_PHRASES_ONLY in response.suggestion_flags
+    assert list(pending_suggestions(quiz=quiz)) == [response]

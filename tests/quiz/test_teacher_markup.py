@@ -5,12 +5,11 @@ import re
 import pytest
 
 import grader
-from grader import ConceptSpec, concept_spans
+from grader import ConceptSpec
 from quiz.markup import (
     FLAG_WORDS,
     concept_checklist,
     flag_notes,
-    highlight_concepts,
     highlight_spans,
     highlight_suggestion,
     histogram_counts,
@@ -70,23 +69,6 @@ def test_histogram_escapes_its_element_id():
     assert '"><script>' not in histogram_svg([1], element_id='"><script>')
 
 
-@pytest.mark.semantic
-def test_found_concepts_are_marked_where_the_grader_found_them():
-    text = "Skip-connections make very deep nets trainable."
-    html = highlight_concepts(text, RUBRIC, ["skip", "deep"])
-    assert html == (
-        '<mark class="concept-found" data-concepts="skip">Skip-connections</mark> make '
-        '<mark class="concept-found" data-concepts="deep">very deep</mark> nets trainable.'
-    )
-    assert [(start, end) for start, end, _ in concept_spans(RUBRIC, text, ["skip", "deep"])] == [(0, 16), (22, 31)]
-
-
-@pytest.mark.semantic
-def test_concepts_not_found_are_not_marked():
-    html = highlight_concepts("It uses batch norm.", RUBRIC, ["skip"])
-    assert "<mark" not in html
-
-
 def test_the_answer_is_escaped_before_anything_is_marked():
     text = '<script>alert("residual")</script> & residual'
     html = highlight_spans(text, [(len(text) - 8, len(text), ("skip",))])
@@ -125,10 +107,14 @@ def test_stored_spans_are_merged_where_concepts_overlap_and_skip_concepts_not_fo
 
 
 def test_a_stored_suggestion_is_highlighted_as_stored_without_reading_the_answer_again(monkeypatch):
-    monkeypatch.setattr("grader.concept_spans", lambda *args: pytest.fail("the answer was read again"))
+    monkeypatch.setattr("grader.rubric.suggest", lambda *args, **kwargs: pytest.fail("the answer was read again"))
     text = "It is very deep."
-    html = highlight_suggestion(text, RUBRIC, ["deep"], [stored("deep", spans=[(6, 15)], found_by="meaning")])
+    html = highlight_suggestion(text, [stored("deep", spans=[(6, 15)], found_by="meaning")])
     assert html == 'It is <mark class="concept-found" data-concepts="deep">very deep</mark>.'
+
+
+def test_an_answer_without_stored_places_is_shown_unmarked():
+    assert highlight_suggestion("Skip connections <b>", []) == "Skip connections &lt;b&gt;"
 
 
 def test_the_checklist_says_how_and_how_surely_each_concept_was_decided():

@@ -32,6 +32,19 @@ def test_the_attempt_page_shows_answers_controls_and_the_event_log(teacher_clien
     assert 'class="table-responsive event-log"' in page and "Submitted" in page
 
 
+def test_the_attempt_page_highlights_where_the_stored_suggestion_found_each_concept(teacher_client, attempt):
+    written = Response.objects.get(attempt=attempt, part__question__key="q6", part__key="b")
+    [result, *others] = written.suggestion_concepts
+    start, end = 0, len("Skip")
+    written.suggestion_concepts = [{**result, "found": True, "spans": [[start, end]]}, *others]
+    written.meaning_pending = False  # already read by meaning: the page shows it as stored
+    written.save(update_fields=["suggestion_concepts", "meaning_pending"])
+
+    page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
+
+    assert f'<mark class="concept-found" data-concepts="{result["key"]}">Skip</mark> connections' in page
+
+
 def test_an_override_shows_who_when_why_and_the_previous_score(teacher_client, attempt, client, alice):
     q2a = q2a_of(attempt)
     prefix = f"override-{q2a.pk}"

@@ -1,10 +1,13 @@
 """Grading in groups: a part's pending answers grouped by meaning, and rubric items applied to a whole group."""
 
+import numpy as np
 import pytest
 from django.urls import reverse
 
+import grader
 from grader import meaning, rubric
-from quiz.models import Part, Response
+from quiz.models import AnswerEmbedding, Part, Response
+from quiz.suggestions import answer_vectors, upgrade_suggestions
 
 
 @pytest.fixture
@@ -79,3 +82,28 @@ def test_without_the_model_the_groups_page_says_so_and_leads_back_to_the_queue(
     rubric.suggest.cache_clear()
     assert response.redirect_chain[-1][0] == reverse("teacher:review_queue", args=[q6b.question.quiz_id])
     assert "Grouping answers needs the model that reads them by meaning" in response.content.decode()
+
+
+@pytest.mark.semantic
+def test_answers_read_by_meaning_keep_their_vectors_and_the_groups_page_reads_them_without_the_model(
+    teacher_client, q6b, answers, monkeypatch
+):
+    upgrade_suggestions(Response.objects.filter(pk__in=[answer.pk for answer in answers]))
+    assert AnswerEmbedding.objects.filter(response__in=answers).count() == 4
+    monkeypatch.setattr(meaning, "embed", lambda texts: pytest.fail("an answer was embedded again"))
+
+    page = teacher_client.get(groups_url(q6b)).content.decode()
+
+    assert page.index("Group 1: 3 answers") < page.index("Group 2: 1 answer<")
+
+
+@pytest.mark.semantic
+def test_a_vector_kept_for_another_text_is_computed_again(q6b, answers):
+    first = answers[0]
+    answer_vectors([first])
+    AnswerEmbedding.objects.filter(response=first).update(digest=AnswerEmbedding.digest_of("an older answer"))
+
+    [vector] = answer_vectors([first])
+
+    assert AnswerEmbedding.objects.get(response=first).digest == AnswerEmbedding.digest_of(first.text)
+    assert np.allclose(vector, grader.answer_vectors([first.text])[0])

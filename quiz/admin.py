@@ -20,6 +20,7 @@ from quiz.forms import (
     PartAdminForm,
     PreviewForm,
     QuestionAdminForm,
+    QuizAdminForm,
     TryAnswerForm,
 )
 from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
@@ -66,6 +67,7 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(BankHistoryAdmin):
+    form = QuizAdminForm
     list_display = (
         "title", "key", "opens_at", "closes_at", "time_limit_minutes", "attempts_allowed", "randomize_numbers",
     )  # fmt: skip
@@ -76,7 +78,12 @@ class QuizAdmin(BankHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
-        ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
+        ("Grading", {"fields": ("review_free_text",)}),
+        (
+            "Numbers and order per attempt",
+            {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},
+        ),
+        ("Access", {"fields": ("access_code", "allowed_networks")}),
         (
             "What students see after submitting",
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},

@@ -135,6 +135,15 @@ def _storable(value) -> bool:
     return True
 
 
+class QuizAdminForm(forms.ModelForm):
+    """The quiz in the admin, whose fieldsets name the fields; the allowed networks read as strict JSON."""
+
+    class Meta:
+        model = Quiz
+        fields = ("allowed_networks",)
+        field_classes = {"allowed_networks": StrictJSONField}
+
+
 class QuestionAdminForm(forms.ModelForm):
     class Meta:
         model = Question

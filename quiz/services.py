@@ -10,8 +10,10 @@ slip in between a submit and its grading, and two submits cannot both close it.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -70,9 +72,26 @@ class InvalidSave(errors.BadInput):
     """A save the server cannot take as it is (unknown part, too long, a NUL byte)."""
 
 
+class AccessCodeRefused(errors.Forbidden):
+    """The quiz asks for an access code to start an attempt, and the one given is missing or wrong."""
+
+    code = "access_code"
+
+
+class NetworkRefused(errors.Forbidden):
+    """The quiz is taken only from its allowed networks, and this request comes from elsewhere."""
+
+    code = "network"
+
+
 def part_key(part: Part) -> str:
     """The part's key within its quiz, "q2b": the save contract and the attempt's log use it."""
-    return f"{part.question.key}{part.key}"
+    return part_key_of(part.question, part)
+
+
+def part_key_of(question: Question, part: Part) -> str:
+    """part_key for a part whose question is at hand (a prefetched part does not hold it)."""
+    return f"{question.key}{part.key}"
 
 
 # --- Who may take what ------------------------------------------------------------------------
@@ -105,6 +124,13 @@ def minutes_with_accommodation(quiz: Quiz, accommodation: Accommodation | None) 
     return quiz.time_limit_minutes + (accommodation.extra_minutes if accommodation else 0)
 
 
+def attempts_used_up(student, quiz: Quiz) -> bool:
+    """Whether the student has finished every attempt the quiz allows them: what a review setting
+    "after the last attempt" waits for."""
+    finished = Attempt.objects.finished().filter(student=student, quiz=quiz).count()
+    return finished >= attempts_with_accommodation(quiz, _accommodation(student, quiz))
+
+
 def _in_progress(student, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(student=student, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
 
@@ -123,12 +149,55 @@ def _refusal(student, quiz: Quiz, accommodation: Accommodation | None, now: date
     return None
 
 
+# --- Access rules -----------------------------------------------------------------------------
+
+access_log = logging.getLogger("quiz.access")
+
+
+def require_network(
+    quiz: Quiz, ip: str | None, *, attempt: Attempt | None = None, student=None, now: datetime | None = None
+) -> None:
+    """Refuse (NetworkRefused) a request from outside the quiz's allowed networks, and log it: on the
+    attempt it was for, or, before an attempt exists, in the server's log (`quiz.access`)."""
+    if quiz.admits(ip):
+        return
+    where = f"from {ip}" if ip else "from an unknown address"
+    if attempt is not None:
+        _log(attempt, AttemptEvent.Kind.ACCESS_REFUSED, now or timezone.now(), ip_address=_valid_ip(ip),
+             detail=f"Refused {where}: outside the quiz's allowed networks")  # fmt: skip
+    else:
+        access_log.warning("Start of %s by %s refused %s: outside its allowed networks", quiz.key, student, where)
+    raise NetworkRefused(
+        f"{quiz.title} can only be taken from the network your teacher allowed (for example the exam room's), "
+        f"and this computer connects {where}. Connect from that network, or ask your teacher or invigilator."
+    )
+
+
+def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> None:
+    if not quiz.access_code or hmac.compare_digest(code.strip().encode(), quiz.access_code.strip().encode()):
+        return
+    access_log.warning(
+        "Start of %s by %s from %s refused: %s access code", quiz.key, student, ip or "an unknown address",
+        "a wrong" if code.strip() else "no",
+    )  # fmt: skip
+    if not code.strip():
+        raise AccessCodeRefused("Type the access code your teacher gave you to start this quiz.")
+    raise AccessCodeRefused("That access code is not right. Check it with your teacher and type it again.")
+
+
 # --- An attempt's life ------------------------------------------------------------------------
 
 
-def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime | None = None) -> Attempt:
-    """Resume the student's attempt in progress, or start the next one if the quiz allows it."""
+def start_attempt(
+    *, student, quiz: Quiz, ip: str | None = None, access_code: str = "", now: datetime | None = None
+) -> Attempt:
+    """Resume the student's attempt in progress, or start the next one if the quiz allows it.
+
+    Only from an allowed network (NetworkRefused); a new attempt only with the quiz's access code
+    (AccessCodeRefused), which resuming the attempt already started does not ask for again."""
     now = now or timezone.now()
+    if not quiz.admits(ip):
+        require_network(quiz, ip, student=student, attempt=_in_progress(student, quiz), now=now)
     with transaction.atomic():
         _lock_student(student)
         current = _in_progress(student, quiz)
@@ -138,6 +207,7 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
         refusal = _refusal(student, quiz, accommodation, now)
         if refusal:
             raise AttemptNotAllowed(refusal)
+        _require_access_code(quiz, access_code, student=student, ip=ip)
         try:
             return _create_attempt(student, quiz, accommodation, _valid_ip(ip), now)
         except IntegrityError:
@@ -169,14 +239,16 @@ def _create_attempt(
     spec_fields = ("key", "correct_choice", *Part.SPEC_FIELDS)
     part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id", *spec_fields))
     questions = list(quiz.questions.prefetch_related(part_ids))
-    seed = random_seed() if quiz.randomize_numbers else None
     last = Attempt.objects.filter(student=student, quiz=quiz).order_by("-number").values_list("number", flat=True)
+    number = (last.first() or 0) + 1
+    seed = random_seed() if draws_numbers(quiz, number) else None
     attempt = Attempt.objects.create(
         student=student,
         quiz=quiz,
-        number=(last.first() or 0) + 1,
+        number=number,
         seed=seed,
         params={question.key: _params_for(question, seed) for question in questions},
+        **_shuffled_orders(quiz, questions),
         started_at=now,
         deadline=_deadline(quiz, accommodation, now),
     )
@@ -186,6 +258,29 @@ def _create_attempt(
     deadline = f"due {timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}" if attempt.deadline else "no deadline"
     _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=f"Attempt {attempt.number}, {deadline}")
     return attempt
+
+
+def draws_numbers(quiz: Quiz, number: int) -> bool:
+    """Whether attempt `number` draws numbers of its own, or takes the questions' own."""
+    return quiz.randomize_numbers and not (quiz.first_attempt_seed_numbers and number == 1)
+
+
+def _shuffled_orders(quiz: Quiz, questions: list[Question]) -> dict:
+    """The question order and choice orders a new attempt shows, recorded so a reload shows the same;
+    empty where the quiz does not shuffle. Drawn from the system's randomness: nothing about one
+    student's attempt tells another's order."""
+    chance = random.SystemRandom()
+    orders: dict = {}
+    if quiz.shuffle_questions:
+        orders["question_order"] = chance.sample([question.key for question in questions], len(questions))
+    if quiz.shuffle_choices:
+        orders["choice_orders"] = {
+            part_key_of(question, part): chance.sample([choice["key"] for choice in part.choices], len(part.choices))
+            for question in questions
+            for part in question.parts.all()
+            if part.choices
+        }
+    return orders
 
 
 def _params_for(question: Question, seed: int | None) -> dict:
@@ -236,6 +331,7 @@ def save_response(
         )
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise InvalidSave(f"The sequence number must lie between 1 and {MAX_SEQUENCE}.")
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
     if finalize_if_overdue(attempt, now):
         raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
     return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
@@ -309,6 +405,7 @@ def save_answers(
     attempt does not have refuses the whole save (InvalidSave) before anything is stored.
     """
     now = now or timezone.now()
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
     stored = {
         part_key(response.part): response for response in attempt.responses.select_related("part__question")
     }

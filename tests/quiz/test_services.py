@@ -148,7 +148,7 @@ def test_a_start_that_meets_an_attempt_it_did_not_see_resumes_it(attempt, alice,
 
 
 def test_randomized_numbers_are_drawn_per_attempt_from_a_stored_seed(alice, quiz):
-    quiz.randomize_numbers = True
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.attempts_allowed = 5
     quiz.save()
     first = services.start_attempt(student=alice, quiz=quiz, now=START)

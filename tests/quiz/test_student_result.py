@@ -208,6 +208,15 @@ def test_answers_after_close_appear_once_the_quiz_has_closed(alice_client, grade
     assert "Correct answer" in result(alice_client, graded)
 
 
+def test_answers_held_back_until_the_last_attempt_say_so(alice_client, graded, quiz):
+    quiz.show_answers = quiz.show_solutions = "after_last_attempt"
+    quiz.save()
+    html = result(alice_client, graded)
+    assert "Correct answers and worked solutions are held back</strong> until you have used your last attempt" in html
+    assert "your next attempt has new numbers to work out" in html
+    assert "expected-answer" not in html and "Worked solution with your numbers" not in html
+
+
 def test_the_worked_solution_uses_the_attempts_own_numbers(alice_client, alice, quiz):
     quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.save()

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Concat
@@ -173,15 +174,38 @@ def require_network(
     )
 
 
+ACCESS_CODE_TRIES = 10
+"""Wrong access codes a student may type at one quiz before being made to wait ACCESS_CODE_WAIT."""
+ACCESS_CODE_WAIT = timedelta(minutes=15)
+
+
 def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> None:
-    if not quiz.access_code or hmac.compare_digest(code.strip().encode(), quiz.access_code.strip().encode()):
+    """Refuse a new attempt without the quiz's code; after ACCESS_CODE_TRIES wrong ones, refuse even the right
+    one for ACCESS_CODE_WAIT, so a code cannot be guessed (the count is in the cache, shared by the workers)."""
+    if not quiz.access_code:
         return
-    access_log.warning(
-        "Start of %s by %s from %s refused: %s access code", quiz.key, student, ip or "an unknown address",
-        "a wrong" if code.strip() else "no",
-    )  # fmt: skip
-    if not code.strip():
+    failures = f"quiz:access-code-failures:{quiz.pk}:{student.pk}"
+    where = ip or "an unknown address"
+    if cache.get(failures, 0) >= ACCESS_CODE_TRIES:
+        access_log.warning("Start of %s by %s from %s refused: too many wrong access codes", quiz.key, student, where)
+        minutes = int(ACCESS_CODE_WAIT.total_seconds() // 60)
+        raise AccessCodeRefused(
+            f"A wrong access code was typed {ACCESS_CODE_TRIES} times: wait {minutes} minutes, or ask your teacher."
+        )
+    typed = code.strip()
+    if hmac.compare_digest(typed.encode(), quiz.access_code.strip().encode()):
+        cache.delete(failures)
+        return
+    access_log.warning("Start of %s by %s from %s refused: %s access code", quiz.key, student, where,
+                       "a wrong" if typed else "no")  # fmt: skip
+    if not typed:
         raise AccessCodeRefused("Type the access code your teacher gave you to start this quiz.")
+    timeout = int(ACCESS_CODE_WAIT.total_seconds())
+    if not cache.add(failures, 1, timeout=timeout):
+        try:
+            cache.incr(failures)
+        except ValueError:  # expired between the two calls
+            cache.set(failures, 1, timeout=timeout)
     raise AccessCodeRefused("That access code is not right. Check it with your teacher and type it again.")
 
 

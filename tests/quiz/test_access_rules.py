@@ -2,14 +2,26 @@
 submitting one; each refusal is a clear page (or the save contract's JSON) and is logged."""
 
 import logging
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from quiz import services
 from quiz.models import Attempt, AttemptEvent
 
 INSIDE, OUTSIDE = "192.0.2.17", "198.51.100.4"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Wrong codes are counted in the cache, by quiz and student ids, which other tests reuse."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -56,6 +68,17 @@ def test_a_start_without_the_code_or_with_a_wrong_one_is_refused_and_logged(alic
         f"Start of cnn-fundamentals by alice from {INSIDE} refused: no access code",
         f"Start of cnn-fundamentals by alice from {INSIDE} refused: a wrong access code",
     ]
+
+
+def test_after_ten_wrong_codes_even_the_right_one_waits_a_quarter_hour(alice, bob, coded):
+    for n in range(services.ACCESS_CODE_TRIES):
+        with pytest.raises(services.AccessCodeRefused, match="not right"):
+            services.start_attempt(student=alice, quiz=coded, access_code=f"guess-{n}")
+    with pytest.raises(services.AccessCodeRefused, match="typed 10 times: wait 15 minutes"):
+        services.start_attempt(student=alice, quiz=coded, access_code="owl-42")
+    assert services.start_attempt(student=bob, quiz=coded, access_code="owl-42").student == bob
+    with time_machine.travel(timezone.now() + services.ACCESS_CODE_WAIT + timedelta(seconds=1), tick=False):
+        assert services.start_attempt(student=alice, quiz=coded, access_code="owl-42").student == alice
 
 
 def test_the_right_code_starts_and_resuming_does_not_ask_again(alice, coded):

@@ -1,9 +1,11 @@
 """What a student sees of a quiz's exam settings: the rules on the start page, an access code refused and then
-accepted, a network refused, and a shuffled order that stays the same when the page is reloaded."""
+accepted, a network refused, and a shuffled order that stays the same when the page is reloaded; and what a
+teacher sees: the rules, and a refusal in the attempt's log."""
 
 import pytest
 from playwright.sync_api import expect
 
+from quiz import services
 from quiz.models import Attempt
 
 pytestmark = pytest.mark.browser
@@ -81,3 +83,26 @@ def test_a_start_from_outside_the_allowed_networks_gets_a_page_saying_why(
     expect(page.get_by_role("heading", name="Not from an allowed network")).to_be_visible()
     expect(page.get_by_text("this computer connects from 127.0.0.1")).to_be_visible()
     assert not Attempt.objects.exists()
+
+
+def test_a_teacher_reads_the_exam_rules_and_sees_a_refusal_in_the_attempts_log(
+    page, live_server, login, alice, tess, quiz
+):
+    quiz.access_code, quiz.allowed_networks, quiz.shuffle_questions = "owl-42", ["192.0.2.0/24"], True
+    quiz.save()
+    attempt = services.start_attempt(student=alice, quiz=quiz, ip="192.0.2.8", access_code="owl-42")
+    with pytest.raises(services.NetworkRefused):
+        services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1, ip="198.51.100.4")
+    login(page, live_server, "tess", "tess-password")
+
+    page.goto(f"{live_server.url}/teach/quizzes/{quiz.pk}/access/")
+    rules = page.get_by_role("region", name="Exam rules")
+    expect(rules.locator("#access-code-value")).to_have_text("owl-42")
+    expect(rules).to_contain_text("192.0.2.0/24")
+    expect(rules).to_contain_text("questions shuffled per attempt")
+    expect(rules).to_contain_text("the questions' own for a first attempt, new ones after")
+
+    page.goto(f"{live_server.url}/teach/attempts/{attempt.pk}/")
+    refusal = page.locator("tr.event-access_refused")
+    expect(refusal).to_contain_text("Refused: not from an allowed network")
+    expect(refusal).to_contain_text("198.51.100.4")

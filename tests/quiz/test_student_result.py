@@ -217,6 +217,16 @@ def test_answers_held_back_until_the_last_attempt_say_so(alice_client, graded, q
     assert "expected-answer" not in html and "Worked solution with your numbers" not in html
 
 
+def test_answers_held_for_the_last_attempt_cost_two_queries_more(
+    alice_client, graded, quiz, django_assert_num_queries
+):
+    quiz.show_answers = "after_last_attempt"
+    quiz.save()
+    # The eight of an unconditional result, with 9 the student's finished attempts and 10 the accommodation.
+    with django_assert_num_queries(10):
+        result(alice_client, graded)
+
+
 def test_the_worked_solution_uses_the_attempts_own_numbers(alice_client, alice, quiz):
     quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.save()

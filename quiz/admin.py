@@ -131,8 +131,13 @@ class QuizAdmin(BankHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
-        ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
+        ("Grading", {"fields": ("review_free_text",)}),
+        (
+            "Numbers and order per attempt",
+            {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},
+        ),
         ("Question pools", {"fields": ("pools",)}),
+        ("Access", {"fields": ("access_code", "allowed_networks")}),
         (
             "What students see after submitting",
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},

@@ -183,12 +183,13 @@ class QuestionAdminForm(forms.ModelForm):
 
 
 class QuizAdminForm(forms.ModelForm):
-    """The admin's quiz form (which adds the fields of its fieldsets): the pools checked against the questions."""
+    """The admin's quiz form (which adds the fields of its fieldsets): the pools checked against the
+    questions; the pools and the allowed networks read as strict JSON."""
 
     class Meta:
         model = Quiz
-        fields = ["pools"]
-        field_classes = {"pools": StrictJSONField}
+        fields = ["pools", "allowed_networks"]
+        field_classes = {"pools": StrictJSONField, "allowed_networks": StrictJSONField}
 
     def clean_pools(self):
         """The pools drawn from must be those the quiz's questions form, each drawing no more than it holds."""

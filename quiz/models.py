@@ -7,13 +7,17 @@ its Part, and an Attempt protects its Quiz and its student.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
@@ -21,6 +25,8 @@ from django.utils import timezone
 
 import grader
 from quiz import pools
+
+T = TypeVar("T")
 
 BANK_HASHES_HELP = (
     "A hash of each field as the last load of the bank file set it: a field that no longer matches it was "
@@ -32,8 +38,24 @@ class Visibility(models.TextChoices):
     """When students see one kind of review information about their attempt."""
 
     IMMEDIATELY = "immediately", "Immediately after submitting"
+    AFTER_LAST_ATTEMPT = "after_last_attempt", "After the last attempt is used or the quiz closes"
     AFTER_CLOSE = "after_close", "After the quiz closes"
     NEVER = "never", "Never"
+
+
+def validate_networks(value) -> None:
+    """A list of address ranges in CIDR notation ("192.0.2.0/24", "2001:db8::/32"), or a single address."""
+    if not isinstance(value, list):
+        raise ValidationError("Write a list of address ranges, e.g. [\"192.0.2.0/24\"].", code="not_a_list")
+    for entry in value:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                "%(entry)s is not an address range: write it as 192.0.2.0/24 or 2001:db8::/32.",
+                code="bad_network",
+                params={"entry": repr(entry)},
+            ) from None
 
 
 class Quiz(models.Model):
@@ -48,6 +70,27 @@ class Quiz(models.Model):
     attempts_allowed = models.PositiveSmallIntegerField(default=1)
     randomize_numbers = models.BooleanField(
         default=False, help_text="Give every attempt its own numbers, drawn from each question's ranges."
+    )
+    first_attempt_seed_numbers = models.BooleanField(
+        default=False,
+        help_text="With numbers of its own per attempt: a student's first attempt takes the questions' own "
+        "numbers, and only later attempts draw new ones.",
+    )
+    shuffle_questions = models.BooleanField(
+        default=False, help_text="Each attempt shows the questions in an order of its own, kept across reloads."
+    )
+    shuffle_choices = models.BooleanField(
+        default=False, help_text="Each attempt shows the options of a choice part in an order of its own."
+    )
+    access_code = models.CharField(
+        max_length=100, blank=True, help_text="Empty: none. Students type it on the start page to start an attempt."
+    )
+    allowed_networks = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_networks],
+        help_text='Empty: anywhere. Address ranges an attempt may be started, shown, saved and submitted from, '
+        'e.g. ["192.0.2.0/24", "2001:db8::/32"]; behind proxies the address is read as TRUSTED_PROXY_COUNT says.',
     )
     review_free_text = models.BooleanField(
         default=True,
@@ -100,14 +143,28 @@ class Quiz(models.Model):
         """The quiz's pools, each with how many questions it holds and how many an attempt draws."""
         return pools.quiz_pools(self.questions.exclude(pool="").only("key", "pool"), self.pools)
 
-    def reveals(self, setting: str, now=None) -> bool:
-        """Whether students may now see what `setting` (e.g. "show_answers") controls."""
+    def reveals(self, setting: str, now=None, *, attempts_used_up: bool = False) -> bool:
+        """Whether a student may now see what `setting` (e.g. "show_answers") controls;
+        `attempts_used_up`: the student has finished every attempt allowed."""
         value = getattr(self, setting)
         if value == Visibility.IMMEDIATELY:
             return True
+        if value == Visibility.AFTER_LAST_ATTEMPT:
+            return attempts_used_up or self.is_closed(now)
         if value == Visibility.AFTER_CLOSE:
             return self.is_closed(now)
         return False
+
+    def admits(self, ip: str | None) -> bool:
+        """Whether an attempt may be taken from this address: always without allowed networks,
+        never from an unknown one with them."""
+        if not self.allowed_networks:
+            return True
+        try:
+            address = ipaddress.ip_address(ip or "")
+        except ValueError:
+            return False
+        return any(address in ipaddress.ip_network(network, strict=False) for network in self.allowed_networks)
 
 
 class Question(models.Model):
@@ -360,6 +417,15 @@ class Attempt(models.Model):
         help_text="The questions this attempt holds, by key in the quiz's order: every question outside a pool, "
         "and those drawn from each pool.",
     )
+    question_order = models.JSONField(
+        default=list, blank=True, help_text="The question keys in the order this attempt shows them; empty: the quiz's."
+    )
+    choice_orders = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The choice keys of each choice part in the order this attempt shows them, "
+        'e.g. {"q7a": ["c", "a", "b"]}.',
+    )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: no deadline.")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -408,6 +474,20 @@ class Attempt(models.Model):
             return False
         now = now or timezone.now()
         return now > self.deadline + timedelta(seconds=settings.ATTEMPT_GRACE_SECONDS)
+
+    def in_question_order(self, items: Iterable[T], key: Callable[[T], str]) -> list[T]:
+        """`items` (questions, or anything `key` gives a question key of) in the order this attempt shows
+        them; a question the attempt never ordered (added since) follows in the quiz's order."""
+        position = {question_key: index for index, question_key in enumerate(self.question_order)}
+        return sorted(items, key=lambda item: position.get(key(item), len(position)))
+
+    def in_choice_order(self, part_key: str, choices: list[dict]) -> list[dict]:
+        """A choice part's choices in the order this attempt shows them; a choice added since comes last."""
+        order = self.choice_orders.get(part_key)
+        if not order:
+            return choices
+        position = {choice_key: index for index, choice_key in enumerate(order)}
+        return sorted(choices, key=lambda choice: position.get(choice["key"], len(position)))
 
 
 class ResponseStatus(models.TextChoices):
@@ -667,6 +747,7 @@ class AttemptEvent(models.Model):
         OVERRIDDEN = "overridden", "Score overridden"
         REGRADED = "regraded", "Regraded"
         ACCOMMODATED = "accommodated", "Deadline moved by an accommodation"
+        ACCESS_REFUSED = "access_refused", "Refused: not from an allowed network"
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -48,6 +48,7 @@ from quiz.models import (
     Response,
     ResponseStatus,
     ScoreChange,
+    Visibility,
     awaiting_review_condition,
 )
 from quiz.roles import STUDENTS, TEACHERS
@@ -321,7 +322,8 @@ def attempt_detail(attempt: Attempt) -> list[PartRow]:
         if response is not None:
             response.part = part  # the forms and badges read the part: no query per response
         rows.append(PartRow(part, response))
-    return rows
+    # In the order the student saw the questions, so teacher and student talk about the same page.
+    return attempt.in_question_order(rows, lambda row: row.part.question.key)
 
 
 def attempt_events(attempt: Attempt) -> QuerySet[AttemptEvent]:
@@ -390,16 +392,31 @@ class Review:
     solutions: bool
 
 
-def review_visibility(attempt: Attempt, now: datetime | None = None) -> Review:
+def review_visibility(attempt: Attempt, now: datetime | None = None, *, attempts_used_up: bool | None = None) -> Review:
+    """What the attempt's student may see of it now; `attempts_used_up` (whether the student has finished
+    every attempt allowed) is read from the database when not given."""
     if attempt.is_open:
         return Review(score=False, feedback=False, answers=False, solutions=False)
     quiz = attempt.quiz
+    if attempts_used_up is None:
+        attempts_used_up = _waits_for_last_attempt(quiz, now) and services.attempts_used_up(attempt.student_id, quiz)
     return Review(
-        score=quiz.reveals("show_score", now),
-        feedback=quiz.reveals("show_feedback", now),
-        answers=quiz.reveals("show_answers", now),
-        solutions=quiz.reveals("show_solutions", now),
+        **{
+            name: quiz.reveals(f"show_{name}", now, attempts_used_up=attempts_used_up)
+            for name in ("score", "feedback", "answers", "solutions")
+        }
     )
+
+
+def _waits_for_last_attempt(quiz: Quiz, now: datetime | None) -> bool:
+    """Whether some review setting waits for the student's last attempt, so it must be known."""
+    settings = (quiz.show_score, quiz.show_feedback, quiz.show_answers, quiz.show_solutions)
+    return Visibility.AFTER_LAST_ATTEMPT in settings and not quiz.is_closed(now)
+
+
+def _used_up(attempts: list[Attempt], limit: int) -> bool:
+    """services.attempts_used_up for attempts already read: every attempt allowed is finished."""
+    return sum(not attempt.is_open for attempt in attempts) >= limit
 
 
 SCORE_EVENTS = (AttemptEvent.Kind.REVIEWED, AttemptEvent.Kind.OVERRIDDEN, AttemptEvent.Kind.REGRADED)
@@ -477,13 +494,14 @@ def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None
     accommodations = {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=quizzes)}
     cards = []
     for each in quizzes:
-        rows = []
-        for attempt in attempts[each.pk]:
-            attempt.quiz = each
-            rows.append(AttemptRow(attempt, review_visibility(attempt, now)))
         accommodation = accommodations.get(each.pk)
         limit = services.attempts_with_accommodation(each, accommodation)
         minutes = services.minutes_with_accommodation(each, accommodation)
+        used_up = _used_up(attempts[each.pk], limit)
+        rows = []
+        for attempt in attempts[each.pk]:
+            attempt.quiz = each
+            rows.append(AttemptRow(attempt, review_visibility(attempt, now, attempts_used_up=used_up)))
         cards.append(QuizCard(quiz=each, attempts=rows, limit=limit, time_limit=minutes, now=now))
     return cards
 
@@ -491,5 +509,19 @@ def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None
 def attempt_history(student, now: datetime | None = None) -> list[AttemptRow]:
     now = now or timezone.now()
     services.close_overdue_attempts(student=student, now=now)
-    attempts = Attempt.objects.filter(student=student).select_related("quiz").order_by("-started_at", "-id")
-    return [AttemptRow(attempt, review_visibility(attempt, now)) for attempt in attempts]
+    attempts = list(Attempt.objects.filter(student=student).select_related("quiz").order_by("-started_at", "-id"))
+    by_quiz: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in attempts:
+        if _waits_for_last_attempt(attempt.quiz, now):
+            by_quiz[attempt.quiz_id].append(attempt)
+    accommodations = (
+        {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=list(by_quiz))} if by_quiz else {}
+    )
+    used_up = {
+        quiz_id: _used_up(rows, services.attempts_with_accommodation(rows[0].quiz, accommodations.get(quiz_id)))
+        for quiz_id, rows in by_quiz.items()
+    }
+    return [
+        AttemptRow(attempt, review_visibility(attempt, now, attempts_used_up=used_up.get(attempt.quiz_id, False)))
+        for attempt in attempts
+    ]

@@ -10,14 +10,17 @@ slip in between a submit and its grading, and two submits cannot both close it.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
+import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Concat
@@ -70,9 +73,26 @@ class InvalidSave(errors.BadInput):
     """A save the server cannot take as it is (unknown part, too long, a NUL byte)."""
 
 
+class AccessCodeRefused(errors.Forbidden):
+    """The quiz asks for an access code to start an attempt, and the one given is missing or wrong."""
+
+    code = "access_code"
+
+
+class NetworkRefused(errors.Forbidden):
+    """The quiz is taken only from its allowed networks, and this request comes from elsewhere."""
+
+    code = "network"
+
+
 def part_key(part: Part) -> str:
     """The part's key within its quiz, "q2b": the save contract and the attempt's log use it."""
-    return f"{part.question.key}{part.key}"
+    return part_key_of(part.question, part)
+
+
+def part_key_of(question: Question, part: Part) -> str:
+    """part_key for a part whose question is at hand (a prefetched part does not hold it)."""
+    return f"{question.key}{part.key}"
 
 
 # --- Who may take what ------------------------------------------------------------------------
@@ -105,6 +125,13 @@ def minutes_with_accommodation(quiz: Quiz, accommodation: Accommodation | None) 
     return quiz.time_limit_minutes + (accommodation.extra_minutes if accommodation else 0)
 
 
+def attempts_used_up(student, quiz: Quiz) -> bool:
+    """Whether the student has finished every attempt the quiz allows them: what a review setting
+    "after the last attempt" waits for."""
+    finished = Attempt.objects.finished().filter(student=student, quiz=quiz).count()
+    return finished >= attempts_with_accommodation(quiz, _accommodation(student, quiz))
+
+
 def _in_progress(student, quiz: Quiz) -> Attempt | None:
     return Attempt.objects.filter(student=student, quiz=quiz, state=AttemptState.IN_PROGRESS).first()
 
@@ -123,12 +150,78 @@ def _refusal(student, quiz: Quiz, accommodation: Accommodation | None, now: date
     return None
 
 
+# --- Access rules -----------------------------------------------------------------------------
+
+access_log = logging.getLogger("quiz.access")
+
+
+def require_network(
+    quiz: Quiz, ip: str | None, *, attempt: Attempt | None = None, student=None, now: datetime | None = None
+) -> None:
+    """Refuse (NetworkRefused) a request from outside the quiz's allowed networks, and log it: on the
+    attempt it was for, or, before an attempt exists, in the server's log (`quiz.access`)."""
+    if quiz.admits(ip):
+        return
+    where = f"from {ip}" if ip else "from an unknown address"
+    if attempt is not None:
+        _log(attempt, AttemptEvent.Kind.ACCESS_REFUSED, now or timezone.now(), ip_address=_valid_ip(ip),
+             detail=f"Refused {where}: outside the quiz's allowed networks")  # fmt: skip
+    else:
+        access_log.warning("Start of %s by %s refused %s: outside its allowed networks", quiz.key, student, where)
+    raise NetworkRefused(
+        f"{quiz.title} can only be taken from the network your teacher allowed (for example the exam room's), "
+        f"and this computer connects {where}. Connect from that network, or ask your teacher or invigilator."
+    )
+
+
+ACCESS_CODE_TRIES = 10
+"""Wrong access codes a student may type at one quiz before being made to wait ACCESS_CODE_WAIT."""
+ACCESS_CODE_WAIT = timedelta(minutes=15)
+
+
+def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> None:
+    """Refuse a new attempt without the quiz's code; after ACCESS_CODE_TRIES wrong ones, refuse even the right
+    one for ACCESS_CODE_WAIT, so a code cannot be guessed (the count is in the cache, shared by the workers)."""
+    if not quiz.access_code:
+        return
+    failures = f"quiz:access-code-failures:{quiz.pk}:{student.pk}"
+    where = ip or "an unknown address"
+    if cache.get(failures, 0) >= ACCESS_CODE_TRIES:
+        access_log.warning("Start of %s by %s from %s refused: too many wrong access codes", quiz.key, student, where)
+        minutes = int(ACCESS_CODE_WAIT.total_seconds() // 60)
+        raise AccessCodeRefused(
+            f"A wrong access code was typed {ACCESS_CODE_TRIES} times: wait {minutes} minutes, or ask your teacher."
+        )
+    typed = code.strip()
+    if hmac.compare_digest(typed.encode(), quiz.access_code.strip().encode()):
+        cache.delete(failures)
+        return
+    access_log.warning("Start of %s by %s from %s refused: %s access code", quiz.key, student, where,
+                       "a wrong" if typed else "no")  # fmt: skip
+    if not typed:
+        raise AccessCodeRefused("Type the access code your teacher gave you to start this quiz.")
+    timeout = int(ACCESS_CODE_WAIT.total_seconds())
+    if not cache.add(failures, 1, timeout=timeout):
+        try:
+            cache.incr(failures)
+        except ValueError:  # expired between the two calls
+            cache.set(failures, 1, timeout=timeout)
+    raise AccessCodeRefused("That access code is not right. Check it with your teacher and type it again.")
+
+
 # --- An attempt's life ------------------------------------------------------------------------
 
 
-def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime | None = None) -> Attempt:
-    """Resume the student's attempt in progress, or start the next one if the quiz allows it."""
+def start_attempt(
+    *, student, quiz: Quiz, ip: str | None = None, access_code: str = "", now: datetime | None = None
+) -> Attempt:
+    """Resume the student's attempt in progress, or start the next one if the quiz allows it.
+
+    Only from an allowed network (NetworkRefused); a new attempt only with the quiz's access code
+    (AccessCodeRefused), which resuming the attempt already started does not ask for again."""
     now = now or timezone.now()
+    if not quiz.admits(ip):
+        require_network(quiz, ip, student=student, attempt=_in_progress(student, quiz), now=now)
     with transaction.atomic():
         _lock_student(student)
         current = _in_progress(student, quiz)
@@ -138,6 +231,7 @@ def start_attempt(*, student, quiz: Quiz, ip: str | None = None, now: datetime |
         refusal = _refusal(student, quiz, accommodation, now)
         if refusal:
             raise AttemptNotAllowed(refusal)
+        _require_access_code(quiz, access_code, student=student, ip=ip)
         try:
             return _create_attempt(student, quiz, accommodation, _valid_ip(ip), now)
         except IntegrityError:
@@ -168,12 +262,12 @@ def _create_attempt(
     # The parts' specs (to draw numbers their mistakes can be told apart in), not their prompts.
     spec_fields = ("key", "correct_choice", *Part.SPEC_FIELDS)
     part_ids = Prefetch("parts", queryset=Part.objects.order_by().only("id", "question_id", *spec_fields))
-    seed = random_seed() if quiz.randomize_numbers else None
+    every_question = list(quiz.questions.prefetch_related(part_ids))
     # Read under the student's lock (start_attempt), so two starts never draw from the same history.
     earlier = list(Attempt.objects.filter(student=student, quiz=quiz).values_list("number", "question_keys"))
     number = max((each for each, _ in earlier), default=0) + 1
+    seed = random_seed() if draws_numbers(quiz, number) else None
     had = Counter(key for _, keys in earlier for key in keys)
-    every_question = list(quiz.questions.prefetch_related(part_ids))
     questions = pools.draw_questions(every_question, quiz.pools, seed=_draw_seed(quiz, student, number, seed), had=had)
     attempt = Attempt.objects.create(
         student=student,
@@ -182,6 +276,7 @@ def _create_attempt(
         seed=seed,
         question_keys=[question.key for question in questions],
         params={question.key: _params_for(question, seed) for question in questions},
+        **_shuffled_orders(quiz, questions),
         started_at=now,
         deadline=_deadline(quiz, accommodation, now),
     )
@@ -199,6 +294,29 @@ def _draw_seed(quiz: Quiz, student, number: int, seed: int | None) -> str:
     """What decides an attempt's draw from the quiz's pools: the attempt's own seed where the quiz
     draws numbers, else the student and the attempt's number, so the same attempt always draws alike."""
     return f"{quiz.key}:{student.pk}:{number}:{seed if seed is not None else ''}"
+
+
+def draws_numbers(quiz: Quiz, number: int) -> bool:
+    """Whether attempt `number` draws numbers of its own, or takes the questions' own."""
+    return quiz.randomize_numbers and not (quiz.first_attempt_seed_numbers and number == 1)
+
+
+def _shuffled_orders(quiz: Quiz, questions: list[Question]) -> dict:
+    """The question order and choice orders a new attempt shows, recorded so a reload shows the same;
+    empty where the quiz does not shuffle. Drawn from the system's randomness: nothing about one
+    student's attempt tells another's order."""
+    chance = random.SystemRandom()
+    orders: dict = {}
+    if quiz.shuffle_questions:
+        orders["question_order"] = chance.sample([question.key for question in questions], len(questions))
+    if quiz.shuffle_choices:
+        orders["choice_orders"] = {
+            part_key_of(question, part): chance.sample([choice["key"] for choice in part.choices], len(part.choices))
+            for question in questions
+            for part in question.parts.all()
+            if part.choices
+        }
+    return orders
 
 
 def _params_for(question: Question, seed: int | None) -> dict:
@@ -249,6 +367,7 @@ def save_response(
         )
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise InvalidSave(f"The sequence number must lie between 1 and {MAX_SEQUENCE}.")
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
     if finalize_if_overdue(attempt, now):
         raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
     return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
@@ -322,6 +441,7 @@ def save_answers(
     attempt does not have refuses the whole save (InvalidSave) before anything is stored.
     """
     now = now or timezone.now()
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
     stored = {
         part_key(response.part): response for response in attempt.responses.select_related("part__question")
     }

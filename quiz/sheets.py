@@ -14,7 +14,7 @@ from decimal import Decimal
 import grader
 from quiz.markup import ConceptMark, concept_checklist
 from quiz.models import Attempt, Part, Question, Response, ResponseStatus
-from quiz.services import part_key
+from quiz.services import part_key, part_key_of
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +34,16 @@ class PartSheet:
     prompt: str
     message: str | None = None
     solution: list[str] = field(default_factory=list)
+    choice_order: list[dict] | None = None
+    """A choice part's choices in the order this attempt shows them; None: the part's own order."""
 
     @property
     def key(self) -> str:
         return part_key(self.part)
+
+    @property
+    def choices(self) -> list[dict]:
+        return self.part.choices if self.choice_order is None else self.choice_order
 
     @property
     def answered(self) -> bool:
@@ -167,8 +173,9 @@ def answer_message(part: Part, text: str) -> str | None:
 
 
 def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
-    """Every question the attempt holds with its own numbers, given data and responses, in three queries."""
-    questions = attempt.questions().prefetch_related("parts")
+    """Every question the attempt holds, in its order, with its own numbers, given data and responses, in
+    three queries."""
+    questions = attempt.in_question_order(attempt.questions().prefetch_related("parts"), lambda q: q.key)
     responses = {response.part_id: response for response in attempt.responses.all()}
     sheets = []
     for question in questions:
@@ -185,6 +192,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
                     prompt=grader.render_prompt(part.prompt, params, computation),
                     message=None if not attempt.is_open else answer_message(part, response.text),
                     solution=_solution(part, computation) if solutions else [],
+                    choice_order=attempt.in_choice_order(part_key_of(question, part), part.choices),
                 )
             )
         sheets.append(
@@ -226,13 +234,17 @@ def given_data(name: str, value) -> GivenData:
     return GivenData(label, "scalar", value)
 
 
-def unanswered_parts(attempt: Attempt) -> list[Part]:
+def _responses_in_order(attempt: Attempt) -> list[Response]:
+    """The attempt's responses in the order its page shows their questions."""
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
-    return [response.part for response in responses if not response.text.strip()]
+    return attempt.in_question_order(responses, lambda response: response.part.question.key)
+
+
+def unanswered_parts(attempt: Attempt) -> list[Part]:
+    return [response.part for response in _responses_in_order(attempt) if not response.text.strip()]
 
 
 def unreadable_parts(attempt: Attempt) -> list[tuple[Part, str]]:
     """Answered parts whose text the grader cannot read, each with the grader's reason."""
-    responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
-    found = ((response.part, answer_message(response.part, response.text)) for response in responses)
+    found = ((response.part, answer_message(response.part, response.text)) for response in _responses_in_order(attempt))
     return [(part, message) for part, message in found if message]

@@ -46,15 +46,32 @@ def attempt_history(request: HttpRequest) -> HttpResponse:
 def quiz_start(request: HttpRequest, quiz_key: str) -> HttpResponse:
     """What the quiz is and what happens at its deadline; POST starts (or resumes) an attempt."""
     quiz = lookups.student_quiz(request.user, quiz_key)
+    ip = client_ip(request)
     if request.method == "POST":
+        code = request.POST.get("access_code", "")
         try:
-            attempt = services.start_attempt(student=request.user, quiz=quiz, ip=client_ip(request))
+            attempt = services.start_attempt(student=request.user, quiz=quiz, ip=ip, access_code=code)
         except services.AttemptNotAllowed as refusal:
             messages.error(request, str(refusal))
             return redirect("student:quiz_start", quiz_key=quiz.key)
+        except services.AccessCodeRefused as refusal:
+            return _start_page(request, quiz, ip, code_refusal=refusal.message, status=refusal.status)
+        except services.NetworkRefused as refusal:
+            return _network_refusal(request, refusal)
         return redirect("student:attempt", attempt_id=attempt.pk)
+    return _start_page(request, quiz, ip)
+
+
+def _start_page(request: HttpRequest, quiz, ip: str | None, *, code_refusal: str = "", status: int = 200):
     card = selectors.quiz_cards(request.user, quiz=quiz)[0]
-    return render(request, "student/start.html", {"card": card, "quiz": quiz})
+    context = {"card": card, "quiz": quiz, "network_admits": quiz.admits(ip), "code_refusal": code_refusal}
+    return render(request, "student/start.html", context, status=status)
+
+
+def _network_refusal(request: HttpRequest, refusal: services.NetworkRefused) -> HttpResponse:
+    """The page a request from outside the quiz's allowed networks gets."""
+    back = reverse("student:dashboard")
+    return error_response(request, refusal, heading="Not from an allowed network", back=back)
 
 
 @require_GET
@@ -64,6 +81,10 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
         return redirect("student:attempt_result", attempt_id=attempt.pk)
+    try:
+        services.require_network(attempt.quiz, client_ip(request), attempt=attempt)
+    except services.NetworkRefused as refusal:
+        return _network_refusal(request, refusal)
     sheet = sheets.attempt_sheet(attempt)
     context = {
         "attempt": attempt,
@@ -160,6 +181,7 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
     if not attempt.is_open:
         result_url = reverse("student:attempt_result", args=[attempt.pk])
         return JsonResponse({"open": False, "now": now, "result_url": result_url})
+    services.require_network(attempt.quiz, client_ip(request), attempt=attempt)
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
     answers = {
         services.part_key(response.part): {**_saved_answer(response), "label": response.part.label}
@@ -181,6 +203,8 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     except services.AttemptClosed as error:
         messages.warning(request, str(error))
         return redirect("student:attempt_result", attempt_id=attempt.pk)
+    except services.NetworkRefused as refusal:
+        return _network_refusal(request, refusal)
     except services.InvalidSave as error:
         # Only a form the attempt page did not make gets here: say what is wrong, store nothing.
         refusal = BadInput(f"{error} Nothing was saved.")
@@ -216,6 +240,11 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """GET asks for confirmation, listing unanswered and unreadable parts; POST submits (once, however often)."""
     attempt = lookups.student_attempt(request.user, attempt_id)
+    if attempt.is_open:
+        try:
+            services.require_network(attempt.quiz, client_ip(request), attempt=attempt)
+        except services.NetworkRefused as refusal:
+            return _network_refusal(request, refusal)
     if request.method == "POST":
         now = timezone.now()
         time_up = request.POST.get("reason") == "time_up" and attempt.deadline is not None and now >= attempt.deadline

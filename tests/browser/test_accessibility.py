@@ -176,6 +176,26 @@ def test_student_pages(page, live_server, login, audit, page_errors, alice, quiz
     check(audit)
 
 
+def test_exam_start_pages(page, live_server, login, audit, page_errors, alice, quiz):
+    """The start page asking for an access code, refusing a wrong one, and the page refusing a network."""
+    page_errors.expect(r"status of 403")
+    quiz.access_code, quiz.shuffle_questions = "owl-42", True
+    quiz.save()
+    login(page, live_server, "alice", "alice-password")
+    audit.visit(f"{live_server.url}/quizzes/{quiz.key}/", "start page with an access code")
+    page.get_by_label("Access code").fill("owl")
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.locator("#access-code-error")).to_be_visible()
+    audit("start page, wrong access code")
+    quiz.allowed_networks = ["192.0.2.0/24"]
+    quiz.save()
+    page.goto(f"{live_server.url}/quizzes/{quiz.key}/")
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.get_by_role("heading", name="Not from an allowed network")).to_be_visible()
+    audit("refused: not from an allowed network")
+    check(audit)
+
+
 def test_teacher_pages(page, live_server, login, audit, alice, bob, tess, quiz):
     attempt = submitted_attempt(alice, quiz, FIRST_ATTEMPT)
     submitted_attempt(bob, quiz, {"q6b": "Batch normalization."})

@@ -49,9 +49,16 @@ def test_shipped_bank_holds_ten_questions_with_every_part(empty_bank):
 
 
 def test_shipped_quiz_settings_match_the_bank(quiz):
-    assert (quiz.time_limit_minutes, quiz.attempts_allowed, quiz.randomize_numbers) == (60, 3, False)
+    assert (quiz.time_limit_minutes, quiz.attempts_allowed) == (60, 3)
+    assert (quiz.randomize_numbers, quiz.first_attempt_seed_numbers) == (True, True)
+    assert (quiz.shuffle_questions, quiz.shuffle_choices, quiz.access_code, quiz.allowed_networks) == (
+        False, False, "", []
+    )  # fmt: skip
     assert quiz.closes_at is None
-    assert all(quiz.reveals(field) for field in ("show_score", "show_feedback", "show_answers", "show_solutions"))
+    assert quiz.reveals("show_score") and quiz.reveals("show_feedback")
+    # Correct answers and worked solutions wait for the student's last attempt.
+    assert not quiz.reveals("show_answers") and not quiz.reveals("show_solutions")
+    assert quiz.reveals("show_answers", attempts_used_up=True) and quiz.reveals("show_solutions", attempts_used_up=True)
 
 
 def test_parts_keep_their_grading_details(quiz):
@@ -347,6 +354,31 @@ def test_a_quiz_setting_the_file_cannot_hold_is_refused_naming_it(empty_bank, tm
     with pytest.raises(BankError, match="quiz: show_answers: Value 'sometimes' is not a valid choice"):
         load_question_bank(path)
     assert not Quiz.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("networks", "message"),
+    [
+        ("192.0.2.0/24", "allowed_networks: Write a list of address ranges"),
+        (["192.0.2.0/24", "the lab"], "allowed_networks: 'the lab' is not an address range"),
+        (["300.1.2.3/8"], "allowed_networks: '300.1.2.3/8' is not an address range"),
+    ],
+)
+def test_allowed_networks_the_file_cannot_hold_are_refused_naming_them(empty_bank, tmp_path, networks, message):
+    path = write_bank(tmp_path, lambda data: data["quiz"].update(allowed_networks=networks))
+    with pytest.raises(BankError, match=f"quiz: {message}"):
+        load_question_bank(path)
+    assert not Quiz.objects.exists()
+
+
+def test_exam_settings_load_from_the_bank_file(empty_bank, tmp_path):
+    exam = {
+        "shuffle_questions": True, "shuffle_choices": True, "access_code": "owl-42",
+        "allowed_networks": ["192.0.2.0/24", "2001:db8::1"], "show_answers": "after_last_attempt",
+    }  # fmt: skip
+    quiz = load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(exam))).quiz
+    quiz.refresh_from_db()
+    assert {name: getattr(quiz, name) for name in exam} == exam
 
 
 def test_suggested_scores_are_hidden_from_students_unless_the_bank_file_shows_them(db, tmp_path):

@@ -80,7 +80,7 @@ def test_regrade_applies_a_changed_mistake_credit_with_the_stored_numbers(quiz, 
 
 
 def test_regrade_uses_each_attempts_own_numbers(quiz, alice, submitted_attempt):
-    quiz.randomize_numbers = True
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.save()
     attempt = services.start_attempt(student=alice, quiz=quiz)
     q8 = attempt.params["q8"]

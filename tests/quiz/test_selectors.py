@@ -182,6 +182,10 @@ START = timezone.make_aware(timezone.datetime(2026, 3, 2, 9, 0))
         ("after_close", timedelta(days=1), False),
         ("after_close", timedelta(days=-1), True),
         ("never", timedelta(days=-1), False),
+        # One attempt of three used: held back until the quiz closes.
+        ("after_last_attempt", None, False),
+        ("after_last_attempt", timedelta(days=1), False),
+        ("after_last_attempt", timedelta(days=-1), True),
     ],
 )
 def test_review_information_follows_the_quiz_settings(alice, quiz, setting, closes_in, visible):
@@ -193,6 +197,30 @@ def test_review_information_follows_the_quiz_settings(alice, quiz, setting, clos
     quiz.save()
     review = selectors.review_visibility(Attempt.objects.get(pk=attempt.pk), now=START)
     assert review == selectors.Review(score=visible, feedback=visible, answers=visible, solutions=visible)
+
+
+def test_answers_held_for_the_last_attempt_show_once_every_attempt_allowed_is_finished(alice, bob, quiz, tess):
+    quiz.show_answers = quiz.show_solutions = "after_last_attempt"
+    quiz.attempts_allowed = 2
+    quiz.save()
+    first = services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz))
+    assert not selectors.review_visibility(first).answers
+    second = services.start_attempt(student=alice, quiz=quiz)
+    assert not selectors.review_visibility(first).answers  # the last attempt is still in progress
+    services.submit_attempt(attempt=second)
+    assert selectors.review_visibility(first).answers and selectors.review_visibility(first).solutions
+    [card] = selectors.quiz_cards(alice)
+    assert all(row.review.answers for row in card.attempts)
+    assert all(row.review.answers for row in selectors.attempt_history(alice))
+
+    # An extra attempt granted later holds them back again, on every page, until it is used too.
+    reviews.grant_accommodation(student=alice, quiz=quiz, extra_minutes=0, extra_attempts=1, reason="ill", teacher=tess)
+    assert not selectors.review_visibility(first).answers
+    assert not any(row.review.answers for row in selectors.quiz_cards(alice)[0].attempts)
+    assert not any(row.review.answers for row in selectors.attempt_history(alice))
+    # Another student's attempts never count for alice's.
+    bob_first = services.submit_attempt(attempt=services.start_attempt(student=bob, quiz=quiz))
+    assert not selectors.review_visibility(bob_first).answers
 
 
 def test_an_attempt_in_progress_reveals_nothing(attempt):

@@ -148,7 +148,7 @@ def test_a_start_that_meets_an_attempt_it_did_not_see_resumes_it(attempt, alice,
 
 
 def test_randomized_numbers_are_drawn_per_attempt_from_a_stored_seed(alice, quiz):
-    quiz.randomize_numbers = True
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.attempts_allowed = 5
     quiz.save()
     first = services.start_attempt(student=alice, quiz=quiz, now=START)
@@ -160,6 +160,37 @@ def test_randomized_numbers_are_drawn_per_attempt_from_a_stored_seed(alice, quiz
     assert first.params["q2"] == grader.draw_params(q2.calculator, q2.params, q2.ranges, first.seed, parts)
     assert first.params != second.params
     assert first.params["q1"] == {}
+
+
+def test_a_quiz_may_keep_the_seed_numbers_for_a_first_attempt_and_draw_new_ones_after(alice, bob, quiz):
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, True
+    quiz.save()
+    first = services.start_attempt(student=alice, quiz=quiz, now=START)
+    assert first.seed is None
+    assert first.params == {question.key: question.params for question in quiz.questions.all()}
+    services.submit_attempt(attempt=first, now=START)
+    second = services.start_attempt(student=alice, quiz=quiz, now=START)
+    assert second.seed is not None and second.params["q2"] != first.params["q2"]
+    # Each student's first attempt is the seed's, whatever others did.
+    assert services.start_attempt(student=bob, quiz=quiz, now=START).params == first.params
+
+
+def test_the_shipped_quiz_gives_a_second_attempt_numbers_every_question_can_be_graded_with(alice, quiz):
+    services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz, now=START), now=START)
+    second = services.start_attempt(student=alice, quiz=quiz, now=START)
+    computed = [question for question in quiz.questions.all() if question.is_computed]
+    assert computed and any(second.params[q.key] != q.params for q in computed)
+    for question in computed:
+        assert question.computation(second.params[question.key]) is not None
+
+
+@pytest.mark.parametrize(("randomize", "first_seed", "drawn"), [
+    (False, False, [False, False]), (False, True, [False, False]), (True, False, [True, True]),
+    (True, True, [False, True]),
+])  # fmt: skip
+def test_which_attempts_draw_numbers_of_their_own(quiz, randomize, first_seed, drawn):
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = randomize, first_seed
+    assert [services.draws_numbers(quiz, number) for number in (1, 2)] == drawn
 
 
 # --- Saving -----------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_given_data_is_shown_as_tables_and_the_prompt_has_the_numbers(alice_clie
 
 
 def test_randomized_numbers_are_the_attempts_own(alice_client, alice, quiz):
-    quiz.randomize_numbers = True
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.save()
     attempt = services.start_attempt(student=alice, quiz=quiz)
     html = page(alice_client, attempt)

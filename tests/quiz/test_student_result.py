@@ -15,6 +15,15 @@ from tests.conftest import SEED_ANSWERS
 
 
 @pytest.fixture
+def quiz(quiz):
+    """The shipped quiz showing everything as soon as an attempt is submitted, as these tests read all a
+    result can show (the shipped quiz holds correct answers back until the last attempt)."""
+    quiz.show_answers = quiz.show_solutions = "immediately"
+    quiz.save()
+    return quiz
+
+
+@pytest.fixture
 def graded(alice, quiz):
     """Alice's attempt with the seed's answers, except a known mistake in 2c."""
     attempt = services.start_attempt(student=alice, quiz=quiz)
@@ -199,8 +208,27 @@ def test_answers_after_close_appear_once_the_quiz_has_closed(alice_client, grade
     assert "Correct answer" in result(alice_client, graded)
 
 
+def test_answers_held_back_until_the_last_attempt_say_so(alice_client, graded, quiz):
+    quiz.show_answers = quiz.show_solutions = "after_last_attempt"
+    quiz.save()
+    html = result(alice_client, graded)
+    assert "Correct answers and worked solutions are held back</strong> until you have used your last attempt" in html
+    assert "your next attempt has new numbers to work out" in html
+    assert "expected-answer" not in html and "Worked solution with your numbers" not in html
+
+
+def test_answers_held_for_the_last_attempt_cost_two_queries_more(
+    alice_client, graded, quiz, django_assert_num_queries
+):
+    quiz.show_answers = "after_last_attempt"
+    quiz.save()
+    # The eight of an unconditional result, with 9 the student's finished attempts and 10 the accommodation.
+    with django_assert_num_queries(10):
+        result(alice_client, graded)
+
+
 def test_the_worked_solution_uses_the_attempts_own_numbers(alice_client, alice, quiz):
-    quiz.randomize_numbers = True
+    quiz.randomize_numbers, quiz.first_attempt_seed_numbers = True, False
     quiz.save()
     attempt = services.start_attempt(student=alice, quiz=quiz)
     services.submit_attempt(attempt=attempt)

@@ -27,6 +27,26 @@ def test_the_start_page_explains_the_quiz(alice_client, start_url):
     assert "Start attempt 1" in content
 
 
+def test_the_start_page_says_in_plain_words_how_the_shipped_quiz_treats_attempts(alice_client, start_url):
+    rules = alice_client.get(start_url).content.decode().split('id="quiz-rules"')[1].split("</ul>")[0]
+    assert "Your first attempt uses the numbers written in the questions; every later attempt gives you new" in rules
+    assert "Correct answers and worked solutions: shown once you have used your last attempt, or when" in rules
+    assert "order of their own" not in rules and "access code" not in rules and "network" not in rules
+
+
+def test_the_start_page_names_each_exam_setting_a_quiz_turns_on(alice_client, quiz, start_url):
+    quiz.shuffle_questions = quiz.shuffle_choices = True
+    quiz.first_attempt_seed_numbers = False
+    quiz.show_solutions = "never"
+    quiz.save()
+    rules = alice_client.get(start_url).content.decode().split('id="quiz-rules"')[1].split("</ul>")[0]
+    assert "Every attempt gives you numbers of its own" in rules
+    assert "The questions come in an order of their own for each attempt" in rules
+    assert "The options of multiple-choice questions come in an order of their own" in rules
+    assert "Correct answers: shown once you have used your last attempt" in rules
+    assert "Worked solutions: not shown." in rules
+
+
 def test_starting_is_nineteen_queries_in_one_transaction(alice_client, start_url, django_assert_num_queries):
     # 1 session, 2 user, 3 groups, 4 the quiz. Then, in a transaction (5 and 19 open and close
     # it): 6 the student's row lock, 7 an attempt in progress, 8 the accommodation, 9 attempts

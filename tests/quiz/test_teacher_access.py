@@ -47,6 +47,22 @@ def test_the_change_link_prefills_the_current_accommodation(teacher_client, quiz
     assert 'name="extra_minutes" value="30"' in page and 'name="extra_attempts" value="2"' in page
 
 
+def test_the_access_page_shows_the_exam_rules_a_teacher_tells_the_room(teacher_client, quiz):
+    def exam_rules() -> str:
+        return teacher_client.get(reverse("teacher:quiz_access", args=[quiz.pk])).content.decode().split(
+            'id="exam-rules"'
+        )[1]
+
+    rules = exam_rules()
+    assert "Access code</dt>" in rules and ">none</dd>" in rules and ">anywhere</dd>" in rules
+    quiz.access_code, quiz.allowed_networks = "owl-42", ["192.0.2.0/24", "2001:db8::/32"]
+    quiz.save()
+    rules = exam_rules()
+    assert '<code class="fs-6" id="access-code-value">owl-42</code>' in rules
+    assert '<code class="me-2">192.0.2.0/24</code><code class="me-2">2001:db8::/32</code>' in rules
+    assert "After the last attempt is used or the quiz closes" in rules
+
+
 @pytest.mark.parametrize("student", ["ali\x00ce", "a" * 151])
 def test_a_student_parameter_naming_nobody_leaves_the_form_empty(teacher_client, quiz, alice, student):
     """A NUL (which PostgreSQL cannot compare) or text longer than any username: the page, empty, not a 500."""

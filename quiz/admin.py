@@ -76,7 +76,7 @@ class QuizAdmin(BankHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
-        ("Grading", {"fields": ("randomize_numbers", "review_free_text")}),
+        ("Grading", {"fields": ("grading_method", "randomize_numbers", "review_free_text")}),
         (
             "What students see after submitting",
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},

@@ -40,6 +40,7 @@ QUIZ_SETTINGS = (
     "instructions",
     "time_limit_minutes",
     "attempts_allowed",
+    "grading_method",
     "randomize_numbers",
     "review_free_text",
     "show_suggested_scores",

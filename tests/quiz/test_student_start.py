@@ -25,6 +25,21 @@ def test_the_start_page_explains_the_quiz(alice_client, start_url):
     assert "0 of 3 used" in content
     assert "submitted automatically" in content
     assert "Start attempt 1" in content
+    assert "Your grade is the score of your best finished attempt." in content
+
+
+@pytest.mark.parametrize(
+    ("method", "sentence"),
+    [
+        ("last", "Your grade is the score of your last finished attempt, even if an earlier one scored more."),
+        ("first", "Your grade is the score of your first finished attempt; later attempts are practice."),
+        ("average", "Your grade is the average score of all your finished attempts."),
+    ],
+)
+def test_the_start_page_states_the_grading_method_in_plain_words(alice_client, quiz, start_url, method, sentence):
+    quiz.grading_method = method
+    quiz.save()
+    assert sentence in alice_client.get(start_url).content.decode()
 
 
 def test_starting_is_twenty_queries_in_one_transaction(alice_client, start_url, django_assert_num_queries):

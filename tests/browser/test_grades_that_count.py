@@ -39,7 +39,7 @@ def test_a_student_reads_which_attempt_counts_and_why(page, live_server, login, 
 
 
 def test_a_teacher_reads_one_row_per_student_and_opens_the_attempts(
-    page, live_server, login, screenshot, alices_two_attempts, bob, quiz
+    page, live_server, login, screenshot, alices_two_attempts, bob, tess, quiz
 ):
     better, worse = alices_two_attempts
     submitted_attempt(bob, quiz, BETTER)

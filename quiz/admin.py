@@ -22,7 +22,18 @@ from quiz.forms import (
     QuestionAdminForm,
     TryAnswerForm,
 )
-from quiz.models import Accommodation, Attempt, AttemptEvent, BankChange, Part, Question, Quiz, Response, ResponseStatus
+from quiz.models import (
+    Accommodation,
+    Attempt,
+    AttemptEvent,
+    BankChange,
+    Part,
+    Question,
+    Quiz,
+    Response,
+    ResponseStatus,
+    StandingAccommodation,
+)
 from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
 
 # The admin's login finds accounts as the site's login does; its user forms refuse look-alike usernames.
@@ -253,3 +264,17 @@ class AttemptEventAdmin(ReadOnlyAdmin):
 class AccommodationAdmin(admin.ModelAdmin):
     list_display = ("student", "quiz", "extra_minutes", "extra_attempts", "created_by")
     list_select_related = ("student", "quiz", "created_by")
+
+
+@admin.register(StandingAccommodation)
+class StandingAccommodationAdmin(admin.ModelAdmin):
+    list_display = ("student", "time_multiplier", "extra_attempts", "updated_by", "updated_at")
+    list_select_related = ("student", "updated_by")
+    search_fields = ("student__username", "student__first_name", "student__last_name")
+    fields = ("student", "time_multiplier", "extra_attempts", "reason", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")
+    raw_id_fields = ("student",)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

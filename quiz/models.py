@@ -720,7 +720,9 @@ class StandingAccommodation(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(time_multiplier__gte=1, time_multiplier__lte=4), name="standing_time_multiplier_in_range"
+                condition=Q(time_multiplier__gte=1, time_multiplier__lte=4),
+                name="standing_time_multiplier_in_range",
+                violation_error_message="The time multiplier must lie between 1 and 4.",
             ),
         ]
 

@@ -49,6 +49,8 @@ TARGETS = {
     "export_peak_mb": 150,
     "gradebook_1000_ms": 200,
     "gradebook_1000_queries": None,
+    "gradebook_students_1000_ms": 200,
+    "gradebook_students_1000_queries": None,
     "review_queue_1000_ms": 200,
     "review_queue_1000_queries": None,
 }
@@ -167,9 +169,11 @@ def measure_pages(quiz, client) -> dict:
     sorted_ms, sorted_queries = measure_page(
         client, reverse("teacher:gradebook", args=[quiz.pk]) + "?sort=-score&page=999999"
     )
+    students_ms, students_queries = measure_page(client, reverse("teacher:gradebook_students", args=[quiz.pk]))
     review_ms, review_queries = measure_page(client, reverse("teacher:review_queue", args=[quiz.pk]))
     return {
         "gradebook_ms": gradebook_ms, "gradebook_queries": gradebook_queries,
+        "gradebook_students_ms": students_ms, "gradebook_students_queries": students_queries,
         "gradebook_sorted_ms": sorted_ms, "gradebook_sorted_queries": sorted_queries,
         "review_queue_ms": review_ms, "review_queue_queries": review_queries,
     }
@@ -257,6 +261,8 @@ def main() -> None:
         "export_peak_mb": export["peak_mb"],
         "gradebook_1000_ms": pages["gradebook_ms"],
         "gradebook_1000_queries": pages["gradebook_queries"],
+        "gradebook_students_1000_ms": pages["gradebook_students_ms"],
+        "gradebook_students_1000_queries": pages["gradebook_students_queries"],
         "review_queue_1000_ms": pages["review_queue_ms"],
         "review_queue_1000_queries": pages["review_queue_queries"],
     }
@@ -272,7 +278,7 @@ def main() -> None:
               f"{export['characters'] / 2**20:.1f} MiB of CSV"))
     print(row("export peak memory", export["peak_mb"], "MB", TARGETS["export_peak_mb"],
               f"process peak {export['peak_rss_mb']:.0f} MB"))
-    for page in ("gradebook", "gradebook_sorted", "review_queue"):
+    for page in ("gradebook", "gradebook_sorted", "gradebook_students", "review_queue"):
         name = page.replace("_", " ")
         print(row(f"{name}, {n:,} attempts", pages[f"{page}_ms"], "ms", 200,
                   f"{pages[f'{page}_queries']} queries ({small[f'{page}_queries']} with 100 attempts, "

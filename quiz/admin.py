@@ -37,6 +37,7 @@ from quiz.models import (
     Quiz,
     Response,
     ResponseStatus,
+    StandingAccommodation,
 )
 from quiz.preview import PreviewError, Variant, describe, find_part, make_variant, random_seed, try_answers
 
@@ -131,7 +132,7 @@ class QuizAdmin(BankHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
-        ("Grading", {"fields": ("review_free_text",)}),
+        ("Grading", {"fields": ("grading_method", "review_free_text")}),
         (
             "Numbers and order per attempt",
             {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},
@@ -371,3 +372,17 @@ class AttemptEventAdmin(ReadOnlyAdmin):
 class AccommodationAdmin(admin.ModelAdmin):
     list_display = ("student", "quiz", "extra_minutes", "extra_attempts", "created_by")
     list_select_related = ("student", "quiz", "created_by")
+
+
+@admin.register(StandingAccommodation)
+class StandingAccommodationAdmin(admin.ModelAdmin):
+    list_display = ("student", "time_multiplier", "extra_attempts", "updated_by", "updated_at")
+    list_select_related = ("student", "updated_by")
+    search_fields = ("student__username", "student__first_name", "student__last_name")
+    fields = ("student", "time_multiplier", "extra_attempts", "reason", "updated_by", "updated_at")
+    readonly_fields = ("updated_by", "updated_at")
+    raw_id_fields = ("student",)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)

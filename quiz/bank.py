@@ -42,6 +42,7 @@ QUIZ_SETTINGS = (
     "instructions",
     "time_limit_minutes",
     "attempts_allowed",
+    "grading_method",
     "randomize_numbers",
     "first_attempt_seed_numbers",
     "shuffle_questions",

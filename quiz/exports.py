@@ -16,8 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
+from quiz import selectors
 from quiz.formatting import format_points
 from quiz.models import Attempt, Quiz, Response, earned_points
 from quiz.statistics import QuizStatistics, quiz_parts
@@ -117,6 +119,27 @@ def gradebook_rows(quiz: Quiz) -> Iterator[list]:
             attempt.state, _time(attempt.started_at), _time(attempt.submitted_at),
             *(earned.get(part.id, "") for part in parts), _points(attempt.score), _points(attempt.max_score),
         ]
+
+
+def student_grade_rows(quiz: Quiz) -> Iterator[list]:
+    """A header, then one row per student with an attempt: the grade that counts by the quiz's grading method,
+    which attempts make it, and the numbers of those still awaiting review."""
+    yield [
+        "username", "name", "grading_method", "grade", "max_score", "counted_attempts", "finished_attempts",
+        "attempts", "awaiting_review",
+    ]
+    students = selectors.students_with_attempts(quiz).order_by("username")
+    paginator = Paginator(students, CHUNK_SIZE)
+    for number in paginator.page_range:
+        for row in selectors.student_grades(quiz, paginator.page(number).object_list):
+            grade = row.grade
+            yield [
+                row.student.username, row.student.get_full_name(), quiz.grading_method,
+                _points(grade.score) if grade else "", _points(grade.maximum) if grade else "",
+                " ".join(str(attempt.number) for attempt in grade.counted) if grade else "",
+                grade.finished if grade else 0, len(row.attempts),
+                " ".join(str(number) for number in grade.awaiting_review) if grade else "",
+            ]
 
 
 def response_rows(quiz: Quiz) -> Iterator[list]:

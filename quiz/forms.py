@@ -17,7 +17,7 @@ from django.forms.fields import InvalidJSONInput
 import grader
 from quiz import pools, rosters, selectors, usernames
 from quiz.formatting import count_points
-from quiz.models import AttemptState, Part, Question, Quiz, Response
+from quiz.models import AttemptState, Part, Question, Quiz, Response, StandingAccommodation
 from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
@@ -316,6 +316,37 @@ class GradebookFilterForm(forms.Form):
         return GradebookFilters(**values)
 
 
+class StudentSearchForm(forms.Form):
+    """The gradebook by student's search, read from the query string; an invalid search is ignored."""
+
+    student = forms.CharField(required=False, max_length=150, label="Student")
+
+    def text(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("student", "")
+
+
+class StandingAccommodationForm(forms.ModelForm):
+    """A student's time multiplier and extra attempts on every quiz."""
+
+    time_multiplier = forms.DecimalField(
+        min_value=1, max_value=StandingAccommodation.MAX_MULTIPLIER, decimal_places=2, initial=1,
+        label="Time multiplier",
+        help_text="Each quiz's time limit times this, rounded up to whole minutes: 1.25, 1.5, 2; 1 for none.",
+        widget=forms.NumberInput(attrs={"step": "0.05"}),
+    )  # fmt: skip
+    extra_attempts = forms.IntegerField(
+        min_value=0, max_value=StandingAccommodation.MAX_EXTRA_ATTEMPTS, initial=0, label="Extra attempts",
+        help_text="Added to every quiz's attempts allowed.",
+    )  # fmt: skip
+
+    class Meta:
+        model = StandingAccommodation
+        fields = ["time_multiplier", "extra_attempts", "reason"]
+        widgets = {"reason": forms.TextInput}
+        help_texts = {"reason": "For the record, e.g. the disability office's letter."}
+
+
 class RosterFilterForm(forms.Form):
     """The roster's search, read from the query string; an invalid field is ignored."""
 
@@ -533,7 +564,9 @@ class RosterUploadForm(_RosterForm):
     MAX_BYTES = settings.ROSTER_MAX_BYTES
 
     file = forms.FileField(
-        label="CSV file", help_text="One student a line: username, name, email. A header line is optional."
+        label="CSV file",
+        help_text="One student a line: username, name, email; optionally then time_multiplier and extra_attempts, "
+        "the student's accommodation on every quiz (empty: unchanged). A header line is optional.",
     )
     field_order = ["file", "group_name"]
 

@@ -1,4 +1,5 @@
-"""The scoring rules that need no database: grading one question's answers, and an attempt's total.
+"""The scoring rules that need no database: grading one question's answers, an attempt's total, and
+which attempts make a student's grade (the quiz's grading method).
 
 Which credit counts and what it earns are Response.final_credit and Response.points (with
 their SQL twins on ResponseQuerySet); this module adds them up. Services and regrading
@@ -8,12 +9,12 @@ call it with what they read, and write what it returns.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import grader
-from quiz.models import Question, Response, ResponseStatus
+from quiz.models import Attempt, AttemptState, GradingMethod, Question, Response, ResponseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +59,71 @@ def attempt_total(responses: Iterable[Response], *, review_free_text: bool) -> A
         r.awaiting_review and (review_free_text or r.unreadable) for r in responses
     )
     return AttemptTotal(score.quantize(SCORE_PLACES), maximum, waiting)
+
+
+@dataclass(frozen=True)
+class CountingGrade:
+    """A student's grade on a quiz by its grading method, from their finished attempts."""
+
+    method: str
+    score: Decimal
+    maximum: Decimal
+    counted: tuple[Attempt, ...]
+    """The attempts the grade is made of: one, or every finished attempt for an average."""
+    finished: int
+    """How many finished attempts the method chose from."""
+    awaiting_review: tuple[int, ...]
+    """Numbers of the counted attempts whose written answers still wait for a teacher."""
+    pending_review: bool
+    """True while a teacher's review could still change the grade."""
+
+    @property
+    def attempt(self) -> Attempt | None:
+        """The one attempt that counts; None for an average."""
+        return self.counted[0] if len(self.counted) == 1 and self.method != GradingMethod.AVERAGE else None
+
+    @property
+    def explanation(self) -> str:
+        """Which attempt counts and why: “Your grade is the highest of your 2 finished attempts: attempt 2”."""
+        of = f"your {self.finished} finished attempt{'s' if self.finished != 1 else ''}"
+        if self.attempt is None:
+            return f"Your grade is the average of {of}"
+        which = {
+            GradingMethod.HIGHEST: "the highest", GradingMethod.LAST: "the last", GradingMethod.FIRST: "the first",
+        }[GradingMethod(self.method)]
+        return f"Your grade is {which} of {of}: attempt {self.attempt.number}"
+
+
+def counting_grade(method: str, attempts: Sequence[Attempt]) -> CountingGrade | None:
+    """The grade that counts by `method` from one student's finished attempts at a quiz, each with a score
+    (AttemptQuerySet.counted); None before any is finished.
+
+    Highest: the best score, the later attempt among equals. Last and first: by attempt number. Average:
+    the mean score and the mean maximum of every finished attempt, rounded as an attempt's total. An
+    attempt still awaiting review counts with its score so far, and the grade is pending while a review
+    could change it: any awaiting attempt for highest and average, the counted one for first and last."""
+    finished = sorted(attempts, key=lambda attempt: attempt.number)
+    if not finished:
+        return None
+    method = GradingMethod(method)
+    if method == GradingMethod.AVERAGE:
+        counted = finished
+        score = (sum((a.score for a in finished), Decimal(0)) / len(finished)).quantize(SCORE_PLACES)
+        maximum = (sum((a.max_score for a in finished), Decimal(0)) / len(finished)).quantize(SCORE_PLACES)
+    else:
+        if method == GradingMethod.HIGHEST:
+            chosen = max(finished, key=lambda attempt: (attempt.score, attempt.number))
+        else:
+            chosen = finished[-1] if method == GradingMethod.LAST else finished[0]
+        counted, score, maximum = [chosen], chosen.score, chosen.max_score
+    awaiting = tuple(a.number for a in counted if a.state == AttemptState.NEEDS_REVIEW)
+    could_change = finished if method in (GradingMethod.HIGHEST, GradingMethod.AVERAGE) else counted
+    return CountingGrade(
+        method=method,
+        score=score,
+        maximum=maximum,
+        counted=tuple(counted),
+        finished=len(finished),
+        awaiting_review=awaiting,
+        pending_review=any(a.state == AttemptState.NEEDS_REVIEW for a in could_change),
+    )

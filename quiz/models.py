@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import math
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from decimal import Decimal
@@ -56,6 +57,21 @@ def validate_networks(value) -> None:
                 code="bad_network",
                 params={"entry": repr(entry)},
             ) from None
+class GradingMethod(models.TextChoices):
+    """Which of a student's finished attempts make the grade that counts (quiz.grading.counting_grade)."""
+
+    HIGHEST = "highest", "Highest attempt"
+    LAST = "last", "Last attempt"
+    FIRST = "first", "First attempt"
+    AVERAGE = "average", "Average of the attempts"
+
+
+GRADING_METHOD_SENTENCES = {
+    GradingMethod.HIGHEST: "Your grade is the score of your best finished attempt.",
+    GradingMethod.LAST: "Your grade is the score of your last finished attempt, even if an earlier one scored more.",
+    GradingMethod.FIRST: "Your grade is the score of your first finished attempt; later attempts are practice.",
+    GradingMethod.AVERAGE: "Your grade is the average score of all your finished attempts.",
+}
 
 
 class Quiz(models.Model):
@@ -68,6 +84,12 @@ class Quiz(models.Model):
         null=True, blank=True, help_text="Empty: no time limit."
     )
     attempts_allowed = models.PositiveSmallIntegerField(default=1)
+    grading_method = models.CharField(
+        max_length=20,
+        choices=GradingMethod.choices,
+        default=GradingMethod.HIGHEST,
+        help_text="Which of a student's finished attempts make the grade that counts (the gradebook, the LMS).",
+    )
     randomize_numbers = models.BooleanField(
         default=False, help_text="Give every attempt its own numbers, drawn from each question's ranges."
     )
@@ -142,6 +164,11 @@ class Quiz(models.Model):
     def question_pools(self) -> list[pools.Pool]:
         """The quiz's pools, each with how many questions it holds and how many an attempt draws."""
         return pools.quiz_pools(self.questions.exclude(pool="").only("key", "pool"), self.pools)
+
+    @property
+    def grading_method_sentence(self) -> str:
+        """The grading method as its students read it on the start page."""
+        return GRADING_METHOD_SENTENCES[GradingMethod(self.grading_method)]
 
     def reveals(self, setting: str, now=None, *, attempts_used_up: bool = False) -> bool:
         """Whether a student may now see what `setting` (e.g. "show_answers") controls;
@@ -405,6 +432,10 @@ class AttemptQuerySet(models.QuerySet):
         """Submitted and graded, whether or not a teacher has yet to review a part."""
         return self.filter(state__in=FINISHED_STATES)
 
+    def counted(self) -> AttemptQuerySet:
+        """The finished attempts with a score, in each student's order: what a grading method chooses from."""
+        return self.finished().filter(score__isnull=False).order_by("student_id", "number")
+
 
 class Attempt(models.Model):
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attempts")
@@ -467,6 +498,11 @@ class Attempt(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == AttemptState.IN_PROGRESS
+
+    @property
+    def is_counted(self) -> bool:
+        """Finished with a score: one a grading method chooses from (AttemptQuerySet.counted in SQL)."""
+        return self.state in FINISHED_STATES and self.score is not None
 
     def is_overdue(self, now=None) -> bool:
         """True once the deadline and the grace period have passed while still open."""
@@ -785,3 +821,57 @@ class Accommodation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} on {self.quiz}: +{self.extra_minutes} min, +{self.extra_attempts} attempts"
+
+
+class StandingAccommodation(models.Model):
+    """A student's accommodation on every quiz: a time multiplier and extra attempts.
+
+    An Accommodation for one quiz wins over it on that quiz, as a whole."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standing_accommodation"
+    )
+    time_multiplier = models.DecimalField(
+        max_digits=3, decimal_places=2, default=1,
+        help_text="Each time limit times this (1.5: half as much time again), rounded up to whole minutes.",
+    )  # fmt: skip
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    reason = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    MAX_MULTIPLIER = 4
+    MAX_EXTRA_ATTEMPTS = 50
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(time_multiplier__gte=1, time_multiplier__lte=4),
+                name="standing_time_multiplier_in_range",
+                violation_error_message="The time multiplier must lie between 1 and 4.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """“time ×1.5, 1 extra attempt” (what is set of the two)."""
+        pieces = [f"time ×{self.time_multiplier.normalize():f}"] if self.time_multiplier != 1 else []
+        if self.extra_attempts:
+            pieces.append(f"{self.extra_attempts} extra attempt{'s' if self.extra_attempts != 1 else ''}")
+        return ", ".join(pieces) or "none"
+
+    @property
+    def is_empty(self) -> bool:
+        return self.time_multiplier == 1 and not self.extra_attempts
+
+    def for_quiz(self, quiz: Quiz) -> Accommodation:
+        """This accommodation as one quiz's (unsaved): the multiplier turned into extra minutes of its time limit."""
+        limit = quiz.time_limit_minutes or 0
+        extra = math.ceil(limit * self.time_multiplier) - limit
+        return Accommodation(
+            student_id=self.student_id, quiz=quiz, extra_minutes=extra, extra_attempts=self.extra_attempts,
+            reason=self.reason,
+        )  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +19,17 @@ from django.utils import timezone
 import grader
 from quiz import services, suggestions
 from quiz.formatting import count_points, format_points
-from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange, earned_points
+from quiz.models import (
+    Accommodation,
+    Attempt,
+    AttemptEvent,
+    AttemptState,
+    Quiz,
+    Response,
+    ScoreChange,
+    StandingAccommodation,
+    earned_points,
+)
 
 
 class DecisionError(ValueError):
@@ -193,6 +204,28 @@ def grant_accommodation(
             attempt=running, kind=AttemptEvent.Kind.ACCOMMODATED, at=now or timezone.now(), actor=teacher,
             detail=f"Deadline moved by {change:+d} min for an accommodation: {reason}",
         )
+    return accommodation
+
+
+def set_standing_accommodation(
+    *, student, time_multiplier: Decimal, extra_attempts: int, reason: str, teacher
+) -> StandingAccommodation | None:
+    """Record (or change) a student's time multiplier and extra attempts on every quiz; ×1 and none removes it.
+
+    Attempts started from now on use it, on every quiz where the student has no accommodation of that quiz's
+    own; a running attempt keeps its deadline (an accommodation for its quiz moves it)."""
+    if not 1 <= time_multiplier <= StandingAccommodation.MAX_MULTIPLIER:
+        raise DecisionError(f"The time multiplier must lie between 1 and {StandingAccommodation.MAX_MULTIPLIER}.")
+    if not 0 <= extra_attempts <= StandingAccommodation.MAX_EXTRA_ATTEMPTS:
+        raise DecisionError(f"Extra attempts must lie between 0 and {StandingAccommodation.MAX_EXTRA_ATTEMPTS}.")
+    if time_multiplier == 1 and not extra_attempts:
+        StandingAccommodation.objects.filter(student=student).delete()
+        return None
+    accommodation, _ = StandingAccommodation.objects.update_or_create(
+        student=student,
+        defaults={"time_multiplier": time_multiplier, "extra_attempts": extra_attempts, "reason": reason.strip(),
+                  "updated_by": teacher},
+    )  # fmt: skip
     return accommodation
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,11 +20,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from quiz import usernames
+from quiz import reviews, usernames
+from quiz.models import StandingAccommodation
 from quiz.roles import STUDENTS, TEACHERS
 
 MAX_ROWS = 2000
 HEADER = ("username", "name", "email")
+ACCOMMODATION_COLUMNS = ("time_multiplier", "extra_attempts")
+"""Optional columns after the email: the student's accommodation on every quiz (empty: left as it is)."""
 NAME_MAX_LENGTH = 150
 
 
@@ -39,6 +43,12 @@ class RosterRow:
     last_name: str
     email: str
     exists: bool = False
+    time_multiplier: Decimal | None = None
+    extra_attempts: int | None = None
+
+    @property
+    def sets_accommodation(self) -> bool:
+        return self.time_multiplier is not None or self.extra_attempts is not None
 
     @property
     def name(self) -> str:
@@ -106,18 +116,26 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
                 raise RosterError(f"The file has more than {MAX_ROWS} rows; split it into smaller files.")
     except csv.Error as error:
         raise RosterError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from error
-    if records and tuple(cell.lower() for cell in records[0][1]) == HEADER:
+    if records and _is_header(records[0][1]):
         records = records[1:]
     if not records:
         raise RosterError("The file has no rows; each line should be: username, name, email.")
     return records
 
 
+def _is_header(cells: list[str]) -> bool:
+    names = tuple(cell.lower() for cell in cells)
+    return any(names == HEADER + ACCOMMODATION_COLUMNS[:extra] for extra in range(len(ACCOMMODATION_COLUMNS) + 1))
+
+
 def _check(cells: list[str]) -> tuple[str, str, str]:
     """The row's username, name and email, or ValueError naming what is wrong."""
-    if len(cells) != 3:
-        raise ValueError(f"expected 3 columns (username, name, email), found {len(cells)}")
-    username, name, email = cells
+    if not len(HEADER) <= len(cells) <= len(HEADER) + len(ACCOMMODATION_COLUMNS):
+        raise ValueError(
+            f"expected 3 columns (username, name, email) and optionally time_multiplier and extra_attempts, "
+            f"found {len(cells)}"
+        )
+    username, name, email = cells[:3]
     username = usernames.normalize(username)
     if not username:
         raise ValueError("the username is empty")
@@ -137,6 +155,28 @@ def _check(cells: list[str]) -> tuple[str, str, str]:
     return username, name, email
 
 
+def _accommodation(cells: list[str]) -> tuple[Decimal | None, int | None]:
+    """The optional time multiplier and extra attempts of a row (None where empty), or ValueError."""
+    multiplier_text, attempts_text = (cells[3:] + ["", ""])[:2]
+    multiplier = attempts = None
+    if multiplier_text:
+        try:
+            multiplier = Decimal(multiplier_text.replace(",", "."))
+        except InvalidOperation:
+            multiplier = None
+        highest = StandingAccommodation.MAX_MULTIPLIER
+        if multiplier is None or not multiplier.is_finite() or not 1 <= multiplier <= highest:
+            raise ValueError(f"the time multiplier “{multiplier_text}” is not a number from 1 to {highest} (e.g. 1.5)")
+        if multiplier != multiplier.quantize(Decimal("0.01")):
+            raise ValueError(f"the time multiplier “{multiplier_text}” has more than two decimals")
+    if attempts_text:
+        most = StandingAccommodation.MAX_EXTRA_ATTEMPTS
+        if not (attempts_text.isdecimal() and attempts_text.isascii() and int(attempts_text) <= most):
+            raise ValueError(f"extra attempts “{attempts_text}” is not a whole number from 0 to {most}")
+        attempts = int(attempts_text)
+    return multiplier, attempts
+
+
 def parse_roster(text: str) -> RosterPreview:
     """Check every row against the file and the accounts already there; write nothing.
 
@@ -152,6 +192,7 @@ def parse_roster(text: str) -> RosterPreview:
     for line, cells in records:
         try:
             username, name, email = _check(cells)
+            multiplier, extra_attempts = _accommodation(cells)
             key = usernames.key(username)
             if seen.get(key) == username:
                 raise ValueError(f"“{username}” appears twice in the file")
@@ -172,7 +213,12 @@ def parse_roster(text: str) -> RosterPreview:
             preview.rejected.append(RejectedRow(line, ", ".join(cells), str(error)))
             continue
         first_name, last_name = split_name(name)
-        preview.rows.append(RosterRow(line, username, first_name, last_name, email, exists=user is not None))
+        preview.rows.append(
+            RosterRow(
+                line, username, first_name, last_name, email, exists=user is not None,
+                time_multiplier=multiplier, extra_attempts=extra_attempts,
+            )  # fmt: skip
+        )
     return preview
 
 
@@ -202,9 +248,9 @@ def check_group_name(name: str) -> str:
 
 
 @transaction.atomic
-def import_roster(*, text: str, group_name: str = "") -> ImportSummary:
+def import_roster(*, text: str, group_name: str = "", teacher=None) -> ImportSummary:
     """Create the new students, put every listed student in Students (and the named group,
-    created if new); all or nothing."""
+    created if new), and set the accommodations the rows give; all or nothing."""
     preview = parse_roster(text)
     if not preview.can_import:
         raise RosterError("The file has rejected rows; nothing was imported.")
@@ -221,4 +267,24 @@ def import_roster(*, text: str, group_name: str = "") -> ImportSummary:
     students = list(User.objects.filter(username__in=[row.username for row in preview.rows]))
     for target in filter(None, (Group.objects.get_or_create(name=STUDENTS)[0], group)):
         target.user_set.add(*students)
+    _set_accommodations([row for row in preview.rows if row.sets_accommodation], students, teacher)
     return ImportSummary(created=len(new_users), existing=len(preview.rows) - len(new_users), group=group)
+
+
+def _set_accommodations(rows: list[RosterRow], students: list, teacher) -> None:
+    """Each row's accommodation on every quiz; a column left empty keeps the student's current value."""
+    by_username = {student.username: student for student in students}
+    current = {
+        standing.student_id: standing
+        for standing in StandingAccommodation.objects.filter(student__in=[by_username[row.username] for row in rows])
+    }
+    for row in rows:
+        student = by_username[row.username]
+        existing = current.get(student.pk) or StandingAccommodation()
+        reviews.set_standing_accommodation(
+            student=student,
+            time_multiplier=existing.time_multiplier if row.time_multiplier is None else row.time_multiplier,
+            extra_attempts=existing.extra_attempts if row.extra_attempts is None else row.extra_attempts,
+            reason=existing.reason or "Roster import",
+            teacher=teacher,
+        )

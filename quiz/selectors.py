@@ -35,6 +35,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from quiz import services
+from quiz.grading import CountingGrade, counting_grade
 from quiz.markup import ConceptMark, concept_checklist, highlight_suggestion, histogram_svg
 from quiz.models import (
     Accommodation,
@@ -48,6 +49,7 @@ from quiz.models import (
     Response,
     ResponseStatus,
     ScoreChange,
+    StandingAccommodation,
     Visibility,
     awaiting_review_condition,
 )
@@ -227,6 +229,58 @@ def _points_by_question(attempt_ids: list[int]) -> dict[tuple[int, int], float]:
     }
 
 
+# --- Grades: one row per student ------------------------------------------------------------------
+
+
+@dataclass
+class StudentGrade:
+    """A student's row in the gradebook by student: the grade that counts and every attempt, by number."""
+
+    student: object
+    attempts: list[Attempt]
+    grade: CountingGrade | None
+
+
+def student_grades(quiz: Quiz, students) -> list[StudentGrade]:
+    """Each of these students with their attempts at the quiz and the grade that counts, in one query."""
+    students = list(students)
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in Attempt.objects.filter(quiz=quiz, student__in=students).order_by("number"):
+        attempt.quiz = quiz
+        attempts[attempt.student_id].append(attempt)
+    return [
+        StudentGrade(
+            student,
+            attempts[student.pk],
+            counting_grade(quiz.grading_method, [attempt for attempt in attempts[student.pk] if attempt.is_counted]),
+        )
+        for student in students
+    ]
+
+
+def students_with_attempts(quiz: Quiz, *, search: str = "") -> QuerySet:
+    """Everyone with an attempt at the quiz, by name."""
+    users = get_user_model().objects.filter(Exists(Attempt.objects.filter(quiz=quiz, student=OuterRef("pk"))))
+    if search:
+        users = users.filter(
+            Q(username__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
+        )
+    return users.order_by("last_name", "first_name", "username", "pk")
+
+
+@dataclass
+class GradesPage:
+    page: Page
+    rows: list[StudentGrade]
+
+
+def student_grades_page(quiz: Quiz, search: str, page_number) -> GradesPage:
+    """One page of students with the grade that counts and their attempts, in three queries however
+    many students and attempts: the count, the students, their attempts."""
+    page = Paginator(students_with_attempts(quiz, search=search), GRADEBOOK_PAGE_SIZE).get_page(page_number)
+    return GradesPage(page, student_grades(quiz, page.object_list))
+
+
 # --- Review queue ------------------------------------------------------------------------------
 
 
@@ -339,6 +393,7 @@ def students(*, search: str = "", group: Group | None = None) -> QuerySet:
         get_user_model()
         .objects.filter(groups__name=STUDENTS, is_staff=False, is_superuser=False)
         .exclude(groups__name=TEACHERS)
+        .select_related("standing_accommodation")
         .prefetch_related("groups")
         .order_by("last_name", "first_name", "username")
     )
@@ -448,6 +503,19 @@ class QuizCard:
     limit: int
     time_limit: int | None
     now: datetime
+    grade: CountingGrade | None = None
+    """The grade that counts by the quiz's grading method, once an attempt is finished."""
+
+    @property
+    def shows_grade(self) -> bool:
+        """Whether the student may see the grade's points: every attempt it is made of shows its total
+        (released, and not awaiting a teacher unless the quiz shows suggested scores), as _score.html does."""
+        counted = {attempt.pk for attempt in self.grade.counted} if self.grade else set()
+        rows = [row for row in self.attempts if row.attempt.pk in counted]
+        provisional_shown = self.quiz.show_suggested_scores
+        return bool(rows) and all(
+            row.review.score and (row.attempt.state != AttemptState.NEEDS_REVIEW or provisional_shown) for row in rows
+        )
 
     @property
     def used(self) -> int:
@@ -492,9 +560,10 @@ def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None
     for attempt in Attempt.objects.filter(student=student, quiz__in=quizzes).order_by("-number"):
         attempts[attempt.quiz_id].append(attempt)
     accommodations = {a.quiz_id: a for a in Accommodation.objects.filter(student=student, quiz__in=quizzes)}
+    standing = StandingAccommodation.objects.filter(student=student).first()
     cards = []
     for each in quizzes:
-        accommodation = accommodations.get(each.pk)
+        accommodation = services.applied_accommodation(each, accommodations.get(each.pk), standing)
         limit = services.attempts_with_accommodation(each, accommodation)
         minutes = services.minutes_with_accommodation(each, accommodation)
         used_up = _used_up(attempts[each.pk], limit)
@@ -502,7 +571,8 @@ def quiz_cards(student, *, quiz: Quiz | None = None, now: datetime | None = None
         for attempt in attempts[each.pk]:
             attempt.quiz = each
             rows.append(AttemptRow(attempt, review_visibility(attempt, now, attempts_used_up=used_up)))
-        cards.append(QuizCard(quiz=each, attempts=rows, limit=limit, time_limit=minutes, now=now))
+        grade = counting_grade(each.grading_method, [row.attempt for row in rows if row.attempt.is_counted])
+        cards.append(QuizCard(quiz=each, attempts=rows, limit=limit, time_limit=minutes, now=now, grade=grade))
     return cards
 
 

@@ -39,6 +39,7 @@ from quiz.models import (
     Quiz,
     Response,
     ResponseStatus,
+    StandingAccommodation,
 )
 from quiz.preview import random_seed
 
@@ -108,7 +109,18 @@ def available_quizzes(user) -> QuerySet[Quiz]:
 
 
 def _accommodation(student, quiz: Quiz) -> Accommodation | None:
-    return Accommodation.objects.filter(student=student, quiz=quiz).first()
+    """The accommodation that applies to the student on this quiz: the quiz's own, else the standing one."""
+    own = Accommodation.objects.filter(student=student, quiz=quiz).first()
+    return own or applied_accommodation(quiz, own, StandingAccommodation.objects.filter(student=student).first())
+
+
+def applied_accommodation(
+    quiz: Quiz, own: Accommodation | None, standing: StandingAccommodation | None
+) -> Accommodation | None:
+    """A per-quiz accommodation wins as a whole; without one, the student's standing accommodation applies."""
+    if own is not None:
+        return own
+    return standing.for_quiz(quiz) if standing is not None else None
 
 
 def time_limit_minutes(student, quiz: Quiz) -> int | None:

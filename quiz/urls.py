@@ -17,6 +17,7 @@ student_urls = [
 teacher_urls = [
     path("teach/", teacher.home, name="home"),
     path("teach/quizzes/<int:quiz_id>/gradebook/", teacher.gradebook, name="gradebook"),
+    path("teach/quizzes/<int:quiz_id>/grades/", teacher.gradebook_students, name="gradebook_students"),
     path("teach/quizzes/<int:quiz_id>/review/", teacher.review_queue, name="review_queue"),
     path("teach/quizzes/<int:quiz_id>/access/", teacher.quiz_access, name="quiz_access"),
     path("teach/quizzes/<int:quiz_id>/access/groups/", teacher.save_audience, name="save_audience"),
@@ -33,12 +34,16 @@ teacher_urls = [
     path("teach/students/import/", teacher.roster_preview, name="roster_preview"),
     path("teach/students/import/confirm/", teacher.roster_import, name="roster_import"),
     path("teach/students/<int:user_id>/unlock/", teacher.unlock_student, name="unlock_student"),
+    path(
+        "teach/students/<int:user_id>/accommodation/", teacher.standing_accommodation, name="standing_accommodation"
+    ),
     path("teach/students/<int:user_id>/password/", teacher.student_password, name="student_password"),
     path("teach/students/<int:user_id>/password/set/", teacher.set_student_password, name="set_password"),
     path("teach/quizzes/<int:quiz_id>/statistics/", reports.statistics, name="statistics"),
     path("teach/quizzes/<int:quiz_id>/regrade/", reports.regrade, name="regrade"),
     path("teach/parts/<int:part_id>/regrade/", reports.regrade_part, name="regrade_part"),
     path("teach/quizzes/<int:quiz_id>/export/gradebook.csv", reports.export_gradebook, name="export_gradebook"),
+    path("teach/quizzes/<int:quiz_id>/export/grades.csv", reports.export_student_grades, name="export_grades"),
     path("teach/quizzes/<int:quiz_id>/export/responses.csv", reports.export_responses, name="export_responses"),
     path("teach/quizzes/<int:quiz_id>/export/statistics.csv", reports.export_statistics, name="export_statistics"),
 ]

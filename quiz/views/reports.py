@@ -72,6 +72,14 @@ def export_gradebook(request: HttpRequest, quiz_id: int) -> StreamingHttpRespons
 
 @require_GET
 @teacher_required
+def export_student_grades(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
+    """One row per student: the grade that counts by the quiz's grading method."""
+    quiz = lookups.teacher_quiz(quiz_id)
+    return _csv_response(exports.student_grade_rows(quiz), quiz, "grades")
+
+
+@require_GET
+@teacher_required
 def export_responses(request: HttpRequest, quiz_id: int) -> StreamingHttpResponse:
     """One row per response: the answer as typed, its status, mistake, score and feedback."""
     quiz = lookups.teacher_quiz(quiz_id)

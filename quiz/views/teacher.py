@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import grader
 from quiz import logins, lookups, reviews, rosters, selectors, services, suggestions
@@ -30,10 +30,12 @@ from quiz.forms import (
     RosterConfirmForm,
     RosterFilterForm,
     RosterUploadForm,
+    StandingAccommodationForm,
     StudentLookupForm,
+    StudentSearchForm,
 )
 from quiz.markup import concept_checklist, flag_notes, highlight_suggestion, sureness
-from quiz.models import Attempt, Part, Quiz, Response, earned_points
+from quiz.models import Attempt, Part, Quiz, Response, StandingAccommodation, earned_points
 from quiz.roles import teacher_required
 
 # Written answers submitted with a phrase-only suggestion are read by meaning before a teacher's
@@ -61,6 +63,17 @@ def gradebook(request: HttpRequest, quiz_id: int) -> HttpResponse:
     book = selectors.gradebook_page(quiz, filters, request.GET.get("page"))
     context = {"quiz": quiz, "form": form, "filters": filters, "book": book, "tab": "gradebook"}
     return render(request, "teacher/gradebook.html", context)
+
+
+@require_GET
+@teacher_required
+def gradebook_students(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """One row per student: the grade that counts by the quiz's grading method, the attempts expandable."""
+    quiz = lookups.teacher_quiz(quiz_id)
+    search = StudentSearchForm(request.GET)
+    grades = selectors.student_grades_page(quiz, search.text(), request.GET.get("page"))
+    context = {"quiz": quiz, "search": search, "grades": grades, "tab": "gradebook"}
+    return render(request, "teacher/gradebook_students.html", context)
 
 
 # --- One attempt: result, controls and log --------------------------------------------------------
@@ -392,7 +405,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         messages.error(request, "The import form was incomplete; upload the file again.")
         return redirect("teacher:roster")
     try:
-        summary = rosters.import_roster(**form.cleaned_data)
+        summary = rosters.import_roster(**form.cleaned_data, teacher=request.user)
     except rosters.RosterError as error:
         messages.error(request, str(error))
         context = {"preview": _safe_preview(form.cleaned_data["text"]), "confirm_form": form,
@@ -407,6 +420,22 @@ def _safe_preview(text: str) -> rosters.RosterPreview | None:
         return rosters.parse_roster(text)
     except rosters.RosterError:
         return None
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def standing_accommodation(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A student's time multiplier and extra attempts on every quiz: GET shows them, POST saves them."""
+    student = lookups.teacher_student(user_id)
+    current = StandingAccommodation.objects.filter(student=student).first()
+    form = StandingAccommodationForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        saved = reviews.set_standing_accommodation(student=student, teacher=request.user, **form.cleaned_data)
+        name = student.get_full_name() or student.username
+        messages.success(request, f"{name}'s accommodation on every quiz: {saved.summary if saved else 'none'}.")
+        return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))
+    status = 400 if form.errors else 200
+    return render(request, "teacher/standing_accommodation.html", {"student": student, "form": form}, status=status)
 
 
 @require_POST

@@ -205,6 +205,7 @@ def test_teacher_pages(page, live_server, login, audit, alice, bob, tess, quiz):
     login(page, live_server, "tess", "tess-password")
     audit("teacher home")
     audit.visit(f"{base}/quizzes/{quiz.pk}/gradebook/", "gradebook")
+    audit.visit(f"{base}/quizzes/{quiz.pk}/grades/", "gradebook by student")
     audit.visit(f"{base}/attempts/{attempt.pk}/", "attempt detail")
     audit.visit(f"{base}/quizzes/{quiz.pk}/review/", "review queue")
     audit.visit(f"{base}/parts/{part.pk}/review/", "review of the next answer")
@@ -217,6 +218,7 @@ def test_teacher_pages(page, live_server, login, audit, alice, bob, tess, quiz):
     audit.visit(f"{base}/parts/{part.pk}/regrade/", "a part's regrade preview, after its rubric was edited")
     audit.visit(f"{base}/students/", "roster")
     audit.visit(f"{base}/students/{alice.pk}/password/", "a student's password")
+    audit.visit(f"{base}/students/{alice.pk}/accommodation/", "a student's accommodation on every quiz")
     check(audit)
 
 

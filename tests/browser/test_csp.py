@@ -59,12 +59,14 @@ def test_the_teachers_pages_satisfy_the_policy(page, live_server, login, page_er
     visit_all(page, live_server, page_errors, [
         reverse("teacher:home"),
         reverse("teacher:gradebook", args=[quiz.pk]),
+        reverse("teacher:gradebook_students", args=[quiz.pk]),
         reverse("teacher:review_queue", args=[quiz.pk]),
         reverse("teacher:review", args=[q6b.pk]),
         reverse("teacher:attempt", args=[submitted.pk]),
         reverse("teacher:quiz_access", args=[quiz.pk]),
         reverse("teacher:roster", args=[]),
         reverse("teacher:student_password", args=[alice.pk]),
+        reverse("teacher:standing_accommodation", args=[alice.pk]),
         reverse("teacher:statistics", args=[quiz.pk]),
         reverse("teacher:regrade", args=[quiz.pk]),
     ])

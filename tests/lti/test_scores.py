@@ -214,3 +214,16 @@ def test_the_teachers_attempt_page_says_when_the_grade_was_sent_or_why_it_failed
     page = teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
     assert f"sent <time datetime=\"{timezone.localtime(row.sent_at).isoformat()}" in page
     assert "3 / 21 (awaiting review)" in page
+
+
+def test_the_lms_is_told_the_grade_the_quizs_method_chooses(
+    platform, ada, launched, quiz, django_capture_on_commit_callbacks
+):
+    quiz.attempts_allowed, quiz.grading_method = 3, "last"
+    quiz.save()
+    better = submit(launched, quiz, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"}, django_capture_on_commit_callbacks)
+    worse = submit(launched, quiz, {"q2a": "903400"}, django_capture_on_commit_callbacks)
+    assert better.score > worse.score
+    sent = platform.scores_for(ada)
+    assert [Decimal(str(score["scoreGiven"])) for score in sent] == [better.score, worse.score]
+    assert sent[-1]["gradingProgress"] == "FullyGraded"

@@ -2,11 +2,12 @@
 Quizzes' settings are edited there."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from quiz.models import AttemptEvent
+from quiz.models import AttemptEvent, StandingAccommodation
 
 
 @pytest.fixture
@@ -70,3 +71,27 @@ def test_the_admins_attempt_page_reads_each_table_once(admin_client, graded, dja
         # and questions, the questions' parts for the labels, and the attempt's student and quiz for its fields
         page = admin_client.get(url)
     assert "Question 2b" in page.content.decode()
+
+
+def test_the_quiz_admin_offers_the_grading_methods_highest_first(admin_client, quiz):
+    page = admin_client.get(reverse("admin:quiz_quiz_change", args=[quiz.pk])).content.decode()
+    grading = page[page.index(">Grading<"):]
+    [select] = re.findall(r'<select name="grading_method".*?</select>', grading, re.S)
+    assert re.findall(r'<option value="(\w+)"', select) == ["highest", "last", "first", "average"]
+    assert '<option value="highest" selected>' in select
+
+
+def test_an_admin_sets_a_standing_accommodation_and_is_recorded_as_its_author(admin_client, admin_user, alice):
+    url = reverse("admin:quiz_standingaccommodation_add")
+    data = {"student": alice.pk, "time_multiplier": "1.5", "extra_attempts": "1", "reason": "Letter"}
+    assert admin_client.post(url, data).status_code == 302
+    saved = StandingAccommodation.objects.get()
+    assert (saved.student, saved.time_multiplier, saved.updated_by) == (alice, Decimal("1.5"), admin_user)
+
+
+def test_the_admin_refuses_a_multiplier_out_of_range_with_a_message(admin_client, alice):
+    url = reverse("admin:quiz_standingaccommodation_add")
+    response = admin_client.post(url, {"student": alice.pk, "time_multiplier": "5", "extra_attempts": "0"})
+    assert response.status_code == 200
+    assert "The time multiplier must lie between 1 and 4." in response.content.decode()
+    assert not StandingAccommodation.objects.exists()

@@ -31,7 +31,7 @@ from django.urls import reverse
 
 from quiz import services
 from quiz.bank import load_question_bank
-from quiz.models import Attempt, AttemptEvent, AttemptState, Response
+from quiz.models import Attempt, AttemptEvent, AttemptState, Response, StandingAccommodation
 from quiz.roles import STUDENTS, TEACHERS
 
 pytestmark = [
@@ -268,6 +268,23 @@ def test_simultaneous_starts_never_exceed_the_attempts_allowed(quiz, alice):
     # The limit reached, further simultaneous starts (after submitting) are all refused.
     services.submit_attempt(attempt=second)
     replies = together(*(lambda c=c: c.post(url) for c in clients))
+    assert {reply["Location"] for reply in replies} == {url}
+    assert Attempt.objects.filter(student=alice, quiz=quiz).count() == 2
+
+
+def test_simultaneous_starts_never_exceed_the_attempts_a_standing_accommodation_allows(quiz, alice):
+    quiz.attempts_allowed = 1
+    quiz.save()
+    StandingAccommodation.objects.create(student=alice, extra_attempts=1, reason="Letter")
+    services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz))
+    clients = [client_for(alice) for _ in range(6)]
+    url = reverse("student:quiz_start", args=[quiz.key])
+
+    together(*(lambda c=c: c.post(url) for c in clients))
+    second = Attempt.objects.get(student=alice, quiz=quiz, number=2)
+    services.submit_attempt(attempt=second)
+    replies = together(*(lambda c=c: c.post(url) for c in clients))
+
     assert {reply["Location"] for reply in replies} == {url}
     assert Attempt.objects.filter(student=alice, quiz=quiz).count() == 2
 

@@ -211,3 +211,38 @@ def test_the_command_writes_a_byte_order_mark_only_when_asked(quiz, two_attempts
 def test_the_command_refuses_an_unknown_quiz(db):
     with pytest.raises(CommandError, match="no quiz 'nope'"):
         call_command("export_scores", "nope")
+
+
+# --- One row per student: the grade that counts --------------------------------------------------------
+
+
+def test_the_students_file_has_one_row_per_student_with_the_grade_that_counts(quiz, alice, bob, submitted_attempt):
+    quiz.attempts_allowed, quiz.grading_method = 3, "average"
+    quiz.save()
+    alice.first_name = FORMULA
+    alice.save()
+    submitted_attempt(alice, {"q2a": "903400"})
+    submitted_attempt(alice, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]", "q6b": "Skip connections."})
+    services.start_attempt(student=bob, quiz=quiz)
+    out = io.StringIO()
+    call_command("export_scores", "cnn-fundamentals", "--students", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [row["username"] for row in rows] == ["alice", "bob"]
+    ada_row, bob_row = rows
+    assert ada_row["name"].startswith("'=HYPERLINK"), "a name is never run as a formula"
+    assert ada_row["grading_method"] == "average" and ada_row["counted_attempts"] == "1 2"
+    assert (ada_row["finished_attempts"], ada_row["attempts"], ada_row["awaiting_review"]) == ("2", "2", "2")
+    scores = [attempt.score for attempt in alice.attempts.order_by("number")]
+    assert Decimal(ada_row["grade"]) == (sum(scores) / 2).quantize(Decimal("0.001"))
+    assert (bob_row["grade"], bob_row["counted_attempts"], bob_row["attempts"]) == ("", "", "1")
+
+
+def test_the_students_file_reads_a_fixed_number_of_queries_however_many_students(quiz, students, submitted_attempt):
+    def queries_for(count: int, start: int) -> int:
+        for student in students(count, start):
+            submitted_attempt(student, {"q2a": "903400"})
+        with CaptureQueriesContext(connection) as context:
+            list(exports.student_grade_rows(quiz))
+        return len(context)
+
+    assert queries_for(2, start=1) == queries_for(5, start=10)

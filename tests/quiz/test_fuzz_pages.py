@@ -31,7 +31,7 @@ from lti_tool.models import LtiContext, LtiResourceLink
 
 from quiz.lti.models import OutgoingScore, QuizLink, ScoreTarget
 from quiz.lti.platforms import register_platform
-from quiz.models import Accommodation
+from quiz.models import Accommodation, StandingAccommodation
 from tests.quiz import test_permissions as permissions
 from tests.quiz.test_permissions import MATRIX, ROLES, url_kwargs, url_names, url_pattern
 
@@ -235,6 +235,7 @@ def _one_of_each(world) -> None:
     Accommodation.objects.create(
         student=world.bob, quiz=world.quiz, extra_minutes=10, reason="Letter", created_by=world.tess
     )
+    StandingAccommodation.objects.create(student=world.bob, time_multiplier=2, reason="Letter", updated_by=world.tess)
     failure = {"username": "bob", "ip_address": "192.0.2.9", "user_agent": "fuzz", "http_accept": "*/*",
                "path_info": "/accounts/login/", "attempt_time": timezone.now()}
     AccessAttempt.objects.create(**failure, get_data="", post_data="", failures_since_start=1)

@@ -86,6 +86,10 @@ def test_every_manage_py_command_in_the_readme_works_as_written(checkout):
     assert json.loads(outputs['python manage.py grade_answer q2 b --seed 3 -- "-12.6 MB"'])["answer"] == "-12.6 MB"
     assert "demo accounts: admin / admin-demo" in outputs["python manage.py create_demo_accounts"]
     assert "username" in outputs["python manage.py export_scores cnn-fundamentals"].splitlines()[0]
+    students = outputs["python manage.py export_scores cnn-fundamentals --students"].splitlines()
+    assert students == [
+        "username,name,grading_method,grade,max_score,counted_attempts,finished_attempts,attempts,awaiting_review"
+    ]
     exported = outputs["python manage.py export_question_bank cnn-fundamentals"]
     assert exported.startswith("quiz:\n  key: cnn-fundamentals\n")
 

@@ -1,9 +1,12 @@
 """Roster files: every row checked first, a clear report of rejected rows, and all or nothing."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 
 from quiz import rosters
+from quiz.models import StandingAccommodation
 from quiz.roles import STUDENTS, TEACHERS, is_student
 
 GOOD = "username,name,email\nada,Ada Lovelace,ada@example.org\ngrace,Grace Brewster Hopper,\n"
@@ -41,11 +44,21 @@ def test_an_existing_student_joins_the_group_and_keeps_their_account(alice):
     assert alice.groups.filter(name="Evening class").exists()
 
 
+COLUMNS = "expected 3 columns (username, name, email) and optionally time_multiplier and extra_attempts"
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("ada,Ada", "expected 3 columns (username, name, email), found 2"),
-        ("ada,Ada,ada@example.org,extra", "expected 3 columns (username, name, email), found 4"),
+        ("ada,Ada", f"{COLUMNS}, found 2"),
+        ("ada,Ada,ada@example.org,1.5,1,extra", f"{COLUMNS}, found 6"),
+        ("ada,Ada,ada@example.org,extra", "the time multiplier “extra” is not a number from 1 to 4 (e.g. 1.5)"),
+        ("ada,Ada,,0.5", "the time multiplier “0.5” is not a number from 1 to 4 (e.g. 1.5)"),
+        ("ada,Ada,,NaN", "the time multiplier “NaN” is not a number from 1 to 4 (e.g. 1.5)"),
+        ("ada,Ada,,1.555", "the time multiplier “1.555” has more than two decimals"),
+        ("ada,Ada,,,-1", "extra attempts “-1” is not a whole number from 0 to 50"),
+        ("ada,Ada,,,51", "extra attempts “51” is not a whole number from 0 to 50"),
+        ("ada,Ada,,,２", "extra attempts “２” is not a whole number from 0 to 50"),
         (",Nobody,x@example.org", "the username is empty"),
         ("ada lovelace,Ada,ada@example.org", "the username may hold only letters, digits and @ . + - _"),
         ("ada,Ada,not-an-email", "“not-an-email” is not an email address"),
@@ -160,3 +173,29 @@ def test_two_rows_folding_alike_are_rejected(db):
     assert [(row.line, row.reason) for row in preview.rejected] == [
         (2, "“CAROL” is the same username as “carol” above (usernames ignore case and letter width)")
     ]
+
+
+def test_optional_columns_set_each_students_accommodation_on_every_quiz(db, alice, tess):
+    StandingAccommodation.objects.create(student=alice, time_multiplier=Decimal("1.25"), reason="Letter of 2025")
+    text = (
+        "username,name,email,time_multiplier,extra_attempts\n"
+        "alice,Alice,,,2\n"  # an empty multiplier keeps hers
+        "ada,Ada Lovelace,,\"1,5\",\n"  # a decimal comma
+        "bob1,Bob One,\n"  # no columns: no accommodation
+    )
+    preview = rosters.parse_roster(text)
+    assert [(row.username, row.time_multiplier, row.extra_attempts) for row in preview.rows] == [
+        ("alice", None, 2), ("ada", Decimal("1.5"), None), ("bob1", None, None),
+    ]
+    rosters.import_roster(text=text, teacher=tess)
+    standing = {each.student.username: each for each in StandingAccommodation.objects.select_related("student")}
+    assert set(standing) == {"alice", "ada"}
+    assert (standing["alice"].time_multiplier, standing["alice"].extra_attempts) == (Decimal("1.25"), 2)
+    assert standing["alice"].reason == "Letter of 2025"
+    assert (standing["ada"].time_multiplier, standing["ada"].extra_attempts) == (Decimal("1.5"), 0)
+    assert standing["ada"].reason == "Roster import" and standing["ada"].updated_by == tess
+
+
+def test_a_header_with_the_optional_columns_is_recognized(db):
+    preview = rosters.parse_roster("Username,Name,Email,Time_Multiplier\nada,Ada,,2\n")
+    assert [row.line for row in preview.rows] == [2] and not preview.rejected

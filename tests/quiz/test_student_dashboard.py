@@ -70,8 +70,8 @@ def test_the_dashboards_queries_do_not_grow_with_attempts(alice_client, alice, q
         services.submit_attempt(attempt=services.start_attempt(student=alice, quiz=quiz))
     services.start_attempt(student=alice, quiz=quiz)
     # 1 session, 2 user, 3 the user's groups (student check), 4 overdue attempts to close,
-    # 5 quizzes open to the student, 6 their attempts, 7 their accommodations.
-    with django_assert_num_queries(7):
+    # 5 quizzes open to the student, 6 their attempts, 7 their accommodations, 8 their standing accommodation.
+    with django_assert_num_queries(8):
         response = alice_client.get(reverse("student:dashboard"))
     assert response.content.count(b"Result<span") == 5
 
@@ -144,7 +144,37 @@ def test_awaiting_attempts_add_no_queries_to_the_dashboard(alice_client, alice, 
     for _ in range(3):
         _awaiting_attempt(alice, quiz)
     # 1 session, 2 user, 3 the user's groups (student check), 4 overdue attempts to close,
-    # 5 quizzes open to the student, 6 their attempts, 7 their accommodations.
-    with django_assert_num_queries(7):
+    # 5 quizzes open to the student, 6 their attempts, 7 their accommodations, 8 their standing accommodation.
+    with django_assert_num_queries(8):
         response = alice_client.get(reverse("student:dashboard"))
     assert response.content.count(b"Awaiting your teacher") == 3
+
+
+def test_the_dashboard_says_which_attempt_counts_and_why(alice_client, alice, quiz):
+    for answers in ({"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"}, {"q2a": "903400"}):
+        attempt = services.start_attempt(student=alice, quiz=quiz)
+        for key, text in answers.items():
+            services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
+        services.submit_attempt(attempt=attempt)
+    best = alice.attempts.get(number=1)
+    html = alice_client.get(reverse("student:dashboard")).content.decode()
+    assert (
+        "Your grade is the highest of your 2 finished attempts: attempt 1, "
+        f"<strong>{format_points(best.score)} / 21</strong>."
+    ) in html
+    quiz.grading_method = "last"
+    quiz.save()
+    html = alice_client.get(reverse("student:dashboard")).content.decode()
+    assert "Your grade is the last of your 2 finished attempts: attempt 2, <strong>1 / 21</strong>." in html
+
+
+def test_the_grade_that_counts_hides_points_the_quiz_does_not_show_yet(alice_client, alice, quiz):
+    _awaiting_attempt(alice, quiz)
+    html = alice_client.get(reverse("student:dashboard")).content.decode()
+    assert "Your grade is the highest of your 1 finished attempt: attempt 1." in html
+    assert "Attempt 1 awaits your teacher's review" in html
+    quiz.show_score = "after_close"
+    quiz.show_suggested_scores = True
+    quiz.save()
+    html = alice_client.get(reverse("student:dashboard")).content.decode()
+    assert "finished attempt: attempt 1." in html and "<strong>" not in html

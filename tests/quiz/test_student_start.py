@@ -25,6 +25,7 @@ def test_the_start_page_explains_the_quiz(alice_client, start_url):
     assert "0 of 3 used" in content
     assert "submitted automatically" in content
     assert "Start attempt 1" in content
+    assert "Your grade is the score of your best finished attempt." in content
 
 
 def test_the_start_page_says_in_plain_words_how_the_shipped_quiz_treats_attempts(alice_client, start_url):
@@ -47,12 +48,27 @@ def test_the_start_page_names_each_exam_setting_a_quiz_turns_on(alice_client, qu
     assert "Worked solutions: not shown." in rules
 
 
-def test_starting_is_nineteen_queries_in_one_transaction(alice_client, start_url, django_assert_num_queries):
-    # 1 session, 2 user, 3 groups, 4 the quiz. Then, in a transaction (5 and 19 open and close
-    # it): 6 the student's row lock, 7 an attempt in progress, 8 the accommodation, 9 attempts
-    # used, 10 any parts; in a savepoint (11 and 18): 12 questions, 13 their part ids, 14 the last
-    # number, 15-17 attempt, responses, log.
-    with django_assert_num_queries(19):
+@pytest.mark.parametrize(
+    ("method", "sentence"),
+    [
+        ("last", "Your grade is the score of your last finished attempt, even if an earlier one scored more."),
+        ("first", "Your grade is the score of your first finished attempt; later attempts are practice."),
+        ("average", "Your grade is the average score of all your finished attempts."),
+    ],
+)
+def test_the_start_page_states_the_grading_method_in_plain_words(alice_client, quiz, start_url, method, sentence):
+    quiz.grading_method = method
+    quiz.save()
+    assert sentence in alice_client.get(start_url).content.decode()
+
+
+def test_starting_is_twenty_queries_in_one_transaction(alice_client, start_url, django_assert_num_queries):
+    # 1 session, 2 user, 3 groups, 4 the quiz. Then, in a transaction (5 and 20 open and close
+    # it): 6 the student's row lock, 7 an attempt in progress, 8 the quiz's accommodation, 9 the
+    # standing one (none for the quiz), 10 attempts used, 11 any parts; in a savepoint (12 and 19):
+    # 13 questions, 14 their part ids, 15 the earlier attempts' numbers and questions, 16-18
+    # attempt, responses, log.
+    with django_assert_num_queries(20):
         assert alice_client.post(start_url).status_code == 302
 
 

@@ -18,7 +18,7 @@ def test_my_quizzes_shows_counts_statistics_and_a_histogram(teacher_client, quiz
     assert "Awaiting review" in page and '<span class="badge text-bg-warning">1</span>' in page
     assert "10 %" in page, "mean of 14.3 % and 4.8 %"
     assert '<svg class="histogram"' in page and "<desc" in page
-    assert reverse("teacher:gradebook", args=[quiz.pk]) in page
+    assert reverse("teacher:gradebook_students", args=[quiz.pk]) in page
 
 
 def test_my_quizzes_closes_attempts_left_open_past_their_deadline(teacher_client, quiz, alice):
@@ -106,3 +106,64 @@ def test_the_state_filter_offers_the_states_an_attempt_can_be_in_and_each_finds_
         assert [attempt.state for attempt, link in links.items() if link in page] == [state]
     page = teacher_client.get(f"{url}?state=submitted").content.decode()
     assert all(link in page for link in links.values()), "a state no attempt can be in is ignored"
+
+
+# --- The gradebook by student ------------------------------------------------------------------------
+
+
+def test_the_gradebook_by_student_shows_the_grade_that_counts_with_the_attempts_to_expand(
+    teacher_client, quiz, alice, bob, submitted_attempt
+):
+    quiz.attempts_allowed, quiz.grading_method = 3, "last"
+    quiz.save()
+    first = submitted_attempt(alice, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"})
+    last = submitted_attempt(alice, {"q2a": "903400"})
+    services.start_attempt(student=bob, quiz=quiz)
+    page = teacher_client.get(reverse("teacher:gradebook_students", args=[quiz.pk])).content.decode()
+    assert "2 students with attempts" in page
+    [alice_row] = re.findall(r"<tr>\s*<th scope=\"row\"[^>]*>Alice.*?</tr>", page, re.S)
+    assert f"{last.score.normalize():f} <span" in alice_row and f'href="/teach/attempts/{last.pk}/"' in alice_row
+    assert "Attempt 2</a> (last attempt of 2)" in alice_row
+    assert re.search(r"<details class=\"student-attempts\">\s*<summary>2 attempts</summary>", alice_row)
+    assert f'href="/teach/attempts/{first.pk}/">Attempt 1</a>' in alice_row
+    assert alice_row.count('badge text-bg-primary">counts<') == 1
+    assert "No finished attempt yet" in page  # bob's attempt is still running
+    assert reverse("teacher:gradebook", args=[quiz.pk]) in page, "the view by attempt is one click away"
+
+
+def test_the_gradebook_by_student_finds_students_and_says_when_none_match(
+    teacher_client, quiz, alice, submitted_attempt
+):
+    submitted_attempt(alice)
+    url = reverse("teacher:gradebook_students", args=[quiz.pk])
+    assert "1 student with attempts" in teacher_client.get(url, {"student": "ALI"}).content.decode()
+    page = teacher_client.get(url, {"student": "nobody"}).content.decode()
+    assert "No student matches." in page
+    assert teacher_client.get(url, {"student": "a\x00b"}).status_code == 200, "a NUL is ignored, not a 500"
+
+
+def test_the_gradebook_by_student_is_read_only(teacher_client, quiz):
+    assert teacher_client.post(reverse("teacher:gradebook_students", args=[quiz.pk])).status_code == 405
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_gradebook_by_student_runs_the_same_queries_for_5_and_50_students(
+    teacher_client, quiz, many_attempts, django_assert_num_queries, count
+):
+    many_attempts(count)
+    url = reverse("teacher:gradebook_students", args=[quiz.pk])
+    # 1 session, 2 user, 3 user's groups (the role check), 4 quiz, 5 overdue attempts to close,
+    # 6 count for the paginator, 7 the page of students, 8 their attempts.
+    with django_assert_num_queries(8):
+        response = teacher_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<details class="student-attempts">') == min(count, 25)
+
+
+def test_the_grades_download_is_one_row_per_student(teacher_client, quiz, alice, submitted_attempt):
+    submitted_attempt(alice)
+    response = teacher_client.get(reverse("teacher:export_grades", args=[quiz.pk]))
+    text = b"".join(response.streaming_content).decode()
+    assert response["Content-Disposition"].startswith('attachment; filename="cnn-fundamentals-grades-')
+    assert text.startswith("\ufeffusername,name,grading_method,grade,")
+    assert text.count("\r\n") == 2

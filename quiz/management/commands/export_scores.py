@@ -6,12 +6,19 @@ from quiz.statistics import quiz_statistics
 
 
 class Command(BaseCommand):
-    help = "Write a quiz's gradebook (or every response, or its item statistics) as CSV to standard output."
+    help = (
+        "Write a quiz's gradebook (or every response, each student's grade that counts, or its item statistics) "
+        "as CSV to standard output."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("quiz", help="The quiz's key, e.g. cnn-fundamentals.")
         which = parser.add_mutually_exclusive_group()
         which.add_argument("--responses", action="store_true", help="One row per response instead of per attempt.")
+        which.add_argument(
+            "--students", action="store_true",
+            help="One row per student: the grade that counts by the quiz's grading method.",
+        )
         which.add_argument("--statistics", action="store_true", help="One row of item statistics per part.")
         parser.add_argument(
             "--bom", action="store_true",
@@ -26,6 +33,8 @@ class Command(BaseCommand):
         services.close_overdue_attempts(quiz=quiz)
         if options["responses"]:
             rows = exports.response_rows(quiz)
+        elif options["students"]:
+            rows = exports.student_grade_rows(quiz)
         elif options["statistics"]:
             rows = exports.statistics_rows(quiz_statistics(quiz))
         else:

@@ -198,6 +198,7 @@ def test_students_draw_independently(pooled, students):
 
 def test_a_quiz_that_draws_numbers_draws_its_pools_from_the_attempts_seed(pooled, alice):
     pooled.randomize_numbers = True
+    pooled.first_attempt_seed_numbers = False
     pooled.save()
     attempt = services.start_attempt(student=alice, quiz=pooled)
     assert attempt.seed is not None

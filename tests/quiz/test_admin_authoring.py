@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+import grader
 from quiz.bank import COSTS_BANK, load_question_bank
+from quiz.forms import KIND_FIELDS
 from quiz.models import Part, Question, Quiz
 
 QUESTION_STORED = ("key", "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas",
@@ -343,3 +345,21 @@ def test_the_kind_select_says_which_fields_each_kind_uses(admin_client, formula_
     page = admin_client.get(change_url(question)).content.decode()
     assert "data-kind-fields=" in page
     assert "js/question-authoring" in page
+
+
+@pytest.mark.parametrize("kind", [kind.value for kind in grader.AnswerKind])
+def test_the_fields_hidden_for_a_kind_are_the_ones_the_grader_refuses_for_it(kind):
+    filled = {
+        "output": "out", "unit": "MB", "relative_tolerance": 0.1, "absolute_tolerance": 0.1, "partial_credit": True,
+        "shape_feedback": "Wrong shape.", "mistakes": [{"key": "m", "output": "x", "credit": 0, "feedback": "No."}],
+        "choices": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}], "correct_choice": "a",
+        "rubric": [{"key": "c", "label": "C", "phrases": ["c"]}],
+    }  # fmt: skip
+    for field, kinds in KIND_FIELDS.items():
+        if kind in kinds or field == "shape_feedback":  # shape feedback is never refused, only unused
+            continue
+        part = {"key": "a", "kind": kind, field: filled[field]}
+        if field == "correct_choice":
+            part["correct"] = part.pop("correct_choice")
+        with pytest.raises(ValueError):
+            grader.PartSpec.from_dict(part)

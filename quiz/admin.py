@@ -59,6 +59,9 @@ class BankHistoryAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
 
+COPY_PERMISSIONS = ("quiz.add_quiz", "quiz.add_question", "quiz.add_part")
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
     fields = ("order", "key", "title", "calculator")
@@ -90,7 +93,11 @@ class QuizAdmin(BankHistoryAdmin):
         """Everything loads changed in the quiz, its questions and their parts."""
         return BankChange.objects.filter(quiz=obj)
 
-    @admin.action(description="Duplicate the selected quizzes, with their questions", permissions=["add"])
+    def has_copy_permission(self, request: HttpRequest) -> bool:
+        """A copy adds a quiz, its questions and their parts."""
+        return request.user.has_perms(COPY_PERMISSIONS)
+
+    @admin.action(description="Duplicate the selected quizzes, with their questions", permissions=["copy"])
     def duplicate(self, request: HttpRequest, queryset) -> None:
         made = [copies.duplicate_quiz(quiz) for quiz in queryset]
         self.message_user(
@@ -159,16 +166,21 @@ class QuestionAdmin(BankHistoryAdmin):
             return JsonResponse({"seed": None, "params": {}, "values": {}, "failed": "", "errors": errors})
         return JsonResponse(drafts.check(form.question(), seed=form.cleaned_data["seed"], parts=parts))
 
-    @admin.action(description="Duplicate the selected questions in their own quizzes", permissions=["add"])
+    def has_copy_permission(self, request: HttpRequest) -> bool:
+        """A copy adds questions and their parts (and, assembling a new quiz, a quiz: see the form)."""
+        return request.user.has_perms(COPY_PERMISSIONS[1:])
+
+    @admin.action(description="Duplicate the selected questions in their own quizzes", permissions=["copy"])
     def duplicate(self, request: HttpRequest, queryset) -> None:
         made = [copy for question in queryset for copy in copies.copy_questions([question], into=question.quiz)]
         self.message_user(request, "Made " + ", ".join(f"{copy.key} in “{copy.quiz}”" for copy in made) + ".",
                           messages.SUCCESS)
 
-    @admin.action(description="Copy the selected questions into a quiz…", permissions=["add"])
+    @admin.action(description="Copy the selected questions into a quiz…", permissions=["copy"])
     def copy_into_quiz(self, request: HttpRequest, queryset):
         """Assembles a quiz from questions: asks which quiz (or a new one), then copies them to its end."""
-        form = CopyQuestionsForm(request.POST if "apply" in request.POST else None)
+        data = request.POST if "apply" in request.POST else None
+        form = CopyQuestionsForm(data, may_add_quiz=request.user.has_perm(COPY_PERMISSIONS[0]))
         if not form.is_valid():
             context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
                        "questions": queryset.select_related("quiz"), "title": "Copy questions into a quiz"}

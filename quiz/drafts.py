@@ -46,18 +46,19 @@ def formula_values(question: dict, *, seed: int | None = None, parts: tuple = ()
         if seed is not None:
             result.params = grader.draw_formula_params(definition, seed, parts)
         result.values = dict(grader.compute_formulas(definition, result.params).outputs)
-    except grader.FormulaError as error:
+    except ValueError as error:  # a FormulaError placed in the question, or numbers the draw refused
         _place(result, error, formulas)
     return result
 
 
-def _place(result: FormulaValues, error: grader.FormulaError, formulas: list) -> None:
+def _place(result: FormulaValues, error: ValueError, formulas: list) -> None:
     """Keep the values computed before the failing formula, and say where it failed."""
+    where = getattr(error, "where", "")
     result.error = str(error)
-    result.error_field = next((name for prefix, name in _PLACES if error.where.startswith(prefix)), "formulas")
+    result.error_field = next((name for prefix, name in _PLACES if where.startswith(prefix)), "formulas")
     names = [name for name, _ in formulas]
-    failed = error.where.removeprefix("output ")
-    if error.where.startswith("output ") and failed in names:
+    failed = where.removeprefix("output ")
+    if where.startswith("output ") and failed in names:
         result.failed = failed
         before = formulas[: names.index(failed)]
         try:

@@ -141,10 +141,17 @@ class CopyQuestionsForm(forms.Form):
     new_key = forms.SlugField(required=False, max_length=80, label="New quiz's key")
     new_title = forms.CharField(required=False, max_length=200, label="New quiz's title")
 
+    def __init__(self, *args, may_add_quiz: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_add_quiz = may_add_quiz
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("quiz") or self.errors:
             return cleaned
+        if not self.may_add_quiz:
+            message = "You may not add quizzes: choose a quiz to copy the questions into."
+            raise ValidationError(message, code="forbidden")
         for name, what in (("new_key", "a key"), ("new_title", "a title")):
             if not cleaned.get(name):
                 message = f"Choose a quiz above, or give the new quiz {what}."

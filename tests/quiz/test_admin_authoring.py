@@ -327,17 +327,35 @@ def test_a_new_quiz_is_assembled_from_chosen_questions(admin_client, quiz, formu
     ]
 
 
-def test_staff_without_the_right_to_add_cannot_copy(client, django_user_model, formula_quiz):
+def _staff(django_user_model, *codenames):
     from django.contrib.auth.models import Permission
 
-    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
-    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_quiz", "change_quiz"]))
-    client.force_login(viewer)
-    response = client.post(
-        reverse("admin:quiz_quiz_changelist"), {"action": "duplicate", "_selected_action": [formula_quiz.pk]}
-    )
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def test_staff_who_may_not_add_quizzes_questions_and_parts_cannot_duplicate_a_quiz(
+    client, django_user_model, formula_quiz
+):
+    client.force_login(_staff(django_user_model, "view_quiz", "change_quiz", "add_quiz", "view_question"))
+    changelist = reverse("admin:quiz_quiz_changelist")
+    assert "Duplicate the selected quizzes" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "duplicate", "_selected_action": [formula_quiz.pk]})
     assert not Quiz.objects.filter(key=f"{formula_quiz.key}-copy").exists()
-    assert response.status_code in (200, 302)
+
+
+def test_staff_who_may_add_questions_but_not_quizzes_copy_only_into_an_existing_quiz(
+    client, django_user_model, quiz, formula_quiz
+):
+    client.force_login(_staff(django_user_model, "view_question", "add_question", "add_part", "view_quiz"))
+    url = reverse("admin:quiz_question_changelist")
+    selection = {"action": "copy_into_quiz", "_selected_action": [quiz.questions.get(key="q2").pk], "apply": "1"}
+    refused = client.post(url, {**selection, "new_key": "mine", "new_title": "Mine"})
+    assert "You may not add quizzes" in refused.content.decode()
+    assert not Quiz.objects.filter(key="mine").exists()
+    client.post(url, {**selection, "quiz": formula_quiz.pk})
+    assert formula_quiz.questions.filter(key="q2").exists()
 
 
 def test_the_kind_select_says_which_fields_each_kind_uses(admin_client, formula_quiz):

@@ -63,15 +63,16 @@ class RowsWidget(forms.Widget):
             rows=[self._cells(name, index, row, self.shown.get(row.get(first, ""), {}))
                   for index, row in enumerate(rows)],
             # One blank row to fill in, also without JavaScript; the script copies it for "Add row".
-            blank=self._cells(name, len(rows), {}, {}),
+            blank=self._cells(name, len(rows), {}, {}, blank=True),
             next_index=len(rows) + 1,
         )  # fmt: skip
         return context
 
-    def _cells(self, name: str, index: int, row: dict, shown: dict) -> list[dict]:
+    def _cells(self, name: str, index: int, row: dict, shown: dict, *, blank: bool = False) -> list[dict]:
         return [
             {"column": column, "name": f"{name}-{index}-{column.name}",
-             "value": shown.get(column.name, "") if column.kind == "shown" else row.get(column.name, "")}
+             "value": shown.get(column.name, "") if column.kind == "shown" else row.get(column.name, ""),
+             "placeholder": column.placeholder if blank else ""}
             for column in self.columns
         ]  # fmt: skip
 

@@ -2,27 +2,29 @@ import json
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from quiz import sheets
+from quiz import copies, drafts, sheets
 from quiz.forms import (
     AccountChangeForm,
     AccountCreationForm,
     AdminLoginForm,
+    CopyQuestionsForm,
     PartAdminForm,
     PreviewForm,
     QuestionAdminForm,
+    QuestionDraftForm,
     QuizAdminForm,
     TryAnswerForm,
 )
@@ -71,6 +73,9 @@ class BankHistoryAdmin(admin.ModelAdmin):
 
     def bank_changes(self, obj):
         raise NotImplementedError
+
+
+COPY_PERMISSIONS = ("quiz.add_quiz", "quiz.add_question", "quiz.add_part")
 
 
 class RubricRegradeAdmin(BankHistoryAdmin):
@@ -129,6 +134,7 @@ class QuizAdmin(BankHistoryAdmin):
         models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
     }
     inlines = [QuestionInline]
+    actions = ["duplicate"]
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
@@ -149,14 +155,29 @@ class QuizAdmin(BankHistoryAdmin):
         """Everything loads changed in the quiz, its questions and their parts."""
         return BankChange.objects.filter(quiz=obj)
 
+    def has_copy_permission(self, request: HttpRequest) -> bool:
+        """A copy adds a quiz, its questions and their parts."""
+        return request.user.has_perms(COPY_PERMISSIONS)
+
+    @admin.action(description="Duplicate the selected quizzes, with their questions", permissions=["copy"])
+    def duplicate(self, request: HttpRequest, queryset) -> None:
+        made = [copies.duplicate_quiz(quiz) for quiz in queryset]
+        self.message_user(
+            request,
+            "Made " + "; ".join(f"“{quiz.title}” ({quiz.key})" for quiz in made)
+            + ". A copy opens to the same students as its original: check its dates and groups.",
+            messages.SUCCESS,
+        )
+
 
 class PartInline(admin.StackedInline):
     model = Part
     form = PartAdminForm
     extra = 0
+    # One line per field a kind may not use: the page hides the lines the part's kind does not use.
     fieldsets = (
         (None, {"fields": (("key", "order", "points", "kind"), "prompt")}),
-        ("Answer", {"fields": (("output", "unit"), ("relative_tolerance", "absolute_tolerance", "partial_credit"),
+        ("Answer", {"fields": ("output", "unit", ("relative_tolerance", "absolute_tolerance"), "partial_credit",
                                "shape_feedback", "mistakes", "choices", "correct_choice", "rubric")}),
     )
 
@@ -214,6 +235,11 @@ class QuestionAdmin(RubricRegradeAdmin):
     search_fields = ("key", "title", "prompt")
     ordering = ("quiz", "order")
     inlines = [PartInline]
+    actions = ["duplicate", "copy_into_quiz"]
+    fieldsets = (
+        (None, {"fields": ("quiz", ("key", "order", "pool"), "title", "prompt")}),
+        ("Numbers", {"fields": ("calculator", "params", "formulas", "constraints", "given")}),
+    )
 
     def bank_changes(self, obj: Question):
         """The question's changes and its parts' (which the admin edits on the question's page)."""
@@ -228,7 +254,59 @@ class QuestionAdmin(RubricRegradeAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(require_http_methods(["GET", "POST"])(self.preview_view))
-        return [path("<path:object_id>/preview/", preview, name="quiz_question_preview"), *super().get_urls()]
+        check = self.admin_site.admin_view(require_POST(self.check_view))
+        return [
+            path("check/", check, name="quiz_question_check"),
+            path("<path:object_id>/preview/", preview, name="quiz_question_preview"),
+            *super().get_urls(),
+        ]
+
+    def check_view(self, request: HttpRequest) -> JsonResponse:
+        """The live check of the question being written (quiz/drafts.py): its change form posted as
+        typed, `?question=` the saved question whose parts shape the variants."""
+        parts: list[dict] = []
+        if "question" in request.GET:
+            question = self.get_object(request, request.GET["question"])
+            if question is None:
+                raise Http404("No such question.")
+            if not self.has_change_permission(request, question):
+                raise PermissionDenied
+            parts = [part.spec_dict() for part in question.parts.all()]
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        form = QuestionDraftForm(request.POST)
+        if not form.is_valid():
+            errors = {drafts.FIELD_OF.get(name, name): list(problems) for name, problems in form.errors.items()}
+            return JsonResponse({"seed": None, "params": {}, "values": {}, "failed": "", "errors": errors})
+        return JsonResponse(drafts.check(form.question(), seed=form.cleaned_data["seed"], parts=parts))
+
+    def has_copy_permission(self, request: HttpRequest) -> bool:
+        """A copy adds questions and their parts (and, assembling a new quiz, a quiz: see the form)."""
+        return request.user.has_perms(COPY_PERMISSIONS[1:])
+
+    @admin.action(description="Duplicate the selected questions in their own quizzes", permissions=["copy"])
+    def duplicate(self, request: HttpRequest, queryset) -> None:
+        made = [copy for question in queryset for copy in copies.copy_questions([question], into=question.quiz)]
+        self.message_user(request, "Made " + ", ".join(f"{copy.key} in “{copy.quiz}”" for copy in made) + ".",
+                          messages.SUCCESS)
+
+    @admin.action(description="Copy the selected questions into a quiz…", permissions=["copy"])
+    def copy_into_quiz(self, request: HttpRequest, queryset):
+        """Assembles a quiz from questions: asks which quiz (or a new one), then copies them to its end."""
+        data = request.POST if "apply" in request.POST else None
+        form = CopyQuestionsForm(data, may_add_quiz=request.user.has_perm(COPY_PERMISSIONS[0]))
+        if not form.is_valid():
+            context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                       "questions": queryset.select_related("quiz"), "title": "Copy questions into a quiz"}
+            return TemplateResponse(request, "admin/quiz/question/copy_into_quiz.html", context)
+        quiz = form.cleaned_data["quiz"]
+        if quiz is None:
+            key, title = form.cleaned_data["new_key"], form.cleaned_data["new_title"]
+            quiz = copies.assemble_quiz(queryset, key=key, title=title)
+        else:
+            copies.copy_questions(queryset, into=quiz)
+        self.message_user(request, f"Copied {len(queryset)} question(s) into “{quiz}”.", messages.SUCCESS)
+        return redirect("admin:quiz_quiz_change", quiz.pk)
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The question as a student sees it, with the answers and worked solutions of its seed numbers

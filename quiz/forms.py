@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -12,158 +13,108 @@ from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm,
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.forms.fields import InvalidJSONInput
 
 import grader
-from quiz import pools, rosters, selectors, usernames
+from quiz import drafts, pools, rosters, rows, selectors, usernames
 from quiz.formatting import count_points
+from quiz.jsontext import StrictJSONDecoder, json_problem, problem_message
 from quiz.models import AttemptState, Part, Question, Quiz, Response, StandingAccommodation
 from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
 
 
-class UnstorableJSON(json.JSONDecodeError):
-    """Valid JSON that a question cannot hold; `code` says why."""
-
-    def __init__(self, code: str):
-        super().__init__(code, "", 0)
-        self.code = code
-
-
-def _number(text: str) -> int | float:
-    # Counted before converting: Python refuses to read an integer of more than 4,300 digits.
-    if len(text.lstrip("-").partition(".")[0].partition("e")[0].partition("E")[0]) > 19:
-        raise UnstorableJSON("huge_number")
-    value = float(text) if any(mark in text for mark in ".eE") else int(text)
-    if not math.isfinite(value):
-        raise UnstorableJSON("not_a_number")
-    if abs(value) > StrictJSONField.MAX_NUMBER:
-        raise UnstorableJSON("huge_number")
-    return value
+def _parameter_table() -> rows.RowsField:
+    return rows.RowsField(
+        rows.PARAMETER_COLUMNS, rows.parameter_rows, rows.read_parameters, label="Parameters",
+        add_label="Add a parameter",
+        help_text="Each parameter's seed value and the range random variants draw it from (docs/authoring.md).",
+    )  # fmt: skip
 
 
-def _constant(text: str):
-    raise UnstorableJSON("not_a_number")
+def _formula_list() -> rows.RowsField:
+    return rows.RowsField(
+        rows.FORMULA_COLUMNS, rows.formula_rows, rows.read_formulas, label="Formulas", add_label="Add a formula",
+        help_text="Instead of a calculator: outputs computed in order; a formula may use the outputs above it. "
+        "Values are shown on the seed values.",
+    )
 
 
-class StrictJSONDecoder(json.JSONDecoder):
-    """Refuses NaN, infinities and numbers beyond StrictJSONField.MAX_NUMBER while parsing."""
+def _constraint_list() -> rows.RowsField:
+    return rows.RowsField(
+        rows.CONSTRAINT_COLUMNS, rows.constraint_rows, rows.read_constraints, label="Constraints",
+        add_label="Add a constraint", help_text="For formulas: every variant's numbers must make these true.",
+    )  # fmt: skip
 
-    def __init__(self, **kwargs):
-        super().__init__(**{**kwargs, "parse_int": _number, "parse_float": _number, "parse_constant": _constant})
 
+class GivenField(forms.CharField):
+    """The parameters shown as tables, written as names separated by commas."""
 
-class StrictJSONField(forms.JSONField):
-    """JSON that a question can hold, or a field error: never a value that breaks later.
-
-    Refused, each with its own message: nesting deeper than MAX_DEPTH (checked before
-    parsing, which would otherwise recurse until it fails), numbers beyond MAX_NUMBER (no
-    quantity in a question comes near, and a huge integer's digits cannot even be read), NaN
-    and infinities (JSON has none; PostgreSQL refuses them), and strings or keys holding a
-    NUL or a lone surrogate (neither can be stored). A refused text is shown again as typed.
-    """
-
-    MAX_DEPTH = 32
-    MAX_NUMBER = 1e18
-    default_error_messages = {
-        "too_deep": f"This is nested more than {MAX_DEPTH} levels deep; no question needs that.",
-        "huge_number": f"This holds a number beyond ±{MAX_NUMBER:g}.",
-        "not_a_number": "This holds NaN or an infinity, which JSON cannot store.",
-        "bad_character": "This holds a NUL character or a lone surrogate in a string.",
-    }
-
-    def __init__(self, **kwargs):
-        super().__init__(**{**kwargs, "decoder": StrictJSONDecoder})
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
 
     def to_python(self, value):
-        if isinstance(value, str):
-            problem = _json_problem(value)
-            if problem:
-                raise ValidationError(self.error_messages[problem], code=problem)
-        return super().to_python(value)
-
-    def bound_data(self, data, initial):
-        if isinstance(data, str) and _json_problem(data):
-            return InvalidJSONInput(data)
-        return super().bound_data(data, initial)
+        text = super().to_python(value)
+        return [name.strip() for name in text.split(",") if name.strip()]
 
 
-def _json_problem(text: str) -> str | None:
-    """Why this JSON text cannot be stored (an error message's code), or None; invalid JSON is
-    left to Django's own message."""
-    if _depth(text) > StrictJSONField.MAX_DEPTH:
-        return "too_deep"
-    try:
-        parsed = json.loads(text, cls=StrictJSONDecoder)
-    except UnstorableJSON as refusal:
-        return refusal.code
-    except json.JSONDecodeError:
-        return None
-    return None if _storable(parsed) else "bad_character"
-
-
-def _depth(text: str) -> int:
-    """How deeply the brackets of a JSON text nest, strings skipped: one pass, no parsing."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for character in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif character == "\\":
-                escaped = True
-            elif character == '"':
-                in_string = False
-        elif character == '"':
-            in_string = True
-        elif character in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif character in "]}":
-            depth -= 1
-    return deepest
-
-
-def _storable(value) -> bool:
-    """No string or key holds a NUL or a lone surrogate (the depth is already bounded)."""
-    if isinstance(value, str):
-        return "\x00" not in value and not any("\ud800" <= character <= "\udfff" for character in value)
-    if isinstance(value, dict):
-        return all(_storable(key) and _storable(item) for key, item in value.items())
-    if isinstance(value, list):
-        return all(_storable(item) for item in value)
-    return True
+QUESTION_FIELDS = ("key", "calculator", "params", "ranges", "given", "formulas", "constraints")
+"""What the grader checks of a question (validate_question), besides its parts."""
 
 
 class QuestionAdminForm(forms.ModelForm):
+    """A question's numbers as rows: a table of parameters (seed value and range), a list of
+    formulas with their values, constraints; the grader's check puts each problem on its field."""
+
+    params = _parameter_table()
+    formulas = _formula_list()
+    constraints = _constraint_list()
+    given = GivenField(
+        required=False, max_length=1000, label="Given as tables",
+        help_text="Parameters shown to the student as tables (sequences, matrices), separated by commas.",
+    )  # fmt: skip
+
     class Meta:
         model = Question
         fields = [
-            "quiz", "key", "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas",
-            "constraints", "pool",
+            "quiz", "key", "order", "title", "prompt", "calculator", "params", "given", "formulas", "constraints",
+            "pool",
         ]  # fmt: skip
-        field_classes = {name: StrictJSONField for name in ("params", "ranges", "given", "formulas", "constraints")}
+
+    class Media:
+        js = ["js/question-authoring.js"]
+        css = {"all": ["css/question-authoring.css"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        question = self.instance
+        self.initial["params"] = {"params": question.params, "ranges": question.ranges}
+        if question.formulas and not self.is_bound:
+            self.fields["formulas"].widget.shown = drafts.shown_values(drafts.formula_values(question.spec_dict([])))
 
     def clean(self):
         cleaned = super().clean()
         self._check_pools(cleaned)
-        fields = ("key", "calculator", "params", "ranges", "given", "formulas", "constraints")
-        if any(name in self.errors for name in fields):
+        table = cleaned.get("params")
+        if isinstance(table, dict):
+            cleaned["params"], cleaned["ranges"] = table["params"], table["ranges"]
+        if any(name in self.errors for name in QUESTION_FIELDS):
             return cleaned
-        if isinstance(cleaned.get("formulas"), dict):  # JSON objects keep no order on PostgreSQL
-            message = 'Give [output, expression] pairs in order, each output once, e.g. [["out_h", "h - k + 1"]].'
-            self.add_error("formulas", ValidationError(message, code="invalid_formulas"))
-            return cleaned
-        question = {name: cleaned.get(name) for name in fields}
+        question = {name: cleaned.get(name) for name in QUESTION_FIELDS}
         # Formulas are checked with the question's saved parts, as a bank load checks them.
         question["parts"] = [part.spec_dict() for part in self.instance.parts.all()] if self.instance.pk else []
         try:
             grader.validate_question(question)
         except grader.QuestionError as error:
-            field = error.field if error.field in self.fields else None
+            field = drafts.FIELD_OF.get(error.field, error.field)
+            field = field if field in self.fields else None
             self.add_error(field, ValidationError(error.problem, code=f"invalid_{error.field or 'question'}"))
         return cleaned
+
+    def save(self, commit=True):
+        self.instance.ranges = self.cleaned_data["ranges"]
+        return super().save(commit)
+
 
     def _check_pools(self, cleaned: dict) -> None:
         """Moving the question into or out of a pool must leave every pool the quiz draws from large enough."""
@@ -180,6 +131,91 @@ class QuestionAdminForm(forms.ModelForm):
         if problems:
             message = f"The quiz “{quiz}” would not fit: {problems[0]}; change its pools first."
             self.add_error("pool", ValidationError(message, code="pool_too_small"))
+
+
+class QuestionDraftForm(forms.Form):
+    """A question being written, as the admin's change form posts it, for the live check."""
+
+    key = forms.CharField(required=False, max_length=40)
+    calculator = forms.CharField(required=False, max_length=40)
+    params = _parameter_table()
+    formulas = _formula_list()
+    constraints = _constraint_list()
+    given = GivenField(required=False, max_length=1000)
+    seed = forms.IntegerField(required=False, min_value=0, max_value=MAX_SEED)
+
+    def clean(self):
+        cleaned = super().clean()
+        table = cleaned.get("params")
+        if isinstance(table, dict):
+            cleaned["params"], cleaned["ranges"] = table["params"], table["ranges"]
+        return cleaned
+
+    def question(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in QUESTION_FIELDS}
+
+
+class CopyQuestionsForm(forms.Form):
+    """Where the admin's “copy into a quiz” action puts the questions: a quiz, or a new one."""
+
+    quiz = forms.ModelChoiceField(
+        queryset=Quiz.objects.order_by("title"), required=False, empty_label="A new quiz (below)", label="Into the quiz"
+    )
+    new_key = forms.SlugField(required=False, max_length=80, label="New quiz's key")
+    new_title = forms.CharField(required=False, max_length=200, label="New quiz's title")
+
+    def __init__(self, *args, may_add_quiz: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_add_quiz = may_add_quiz
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("quiz") or self.errors:
+            return cleaned
+        if not self.may_add_quiz:
+            message = "You may not add quizzes: choose a quiz to copy the questions into."
+            raise ValidationError(message, code="forbidden")
+        for name, what in (("new_key", "a key"), ("new_title", "a title")):
+            if not cleaned.get(name):
+                message = f"Choose a quiz above, or give the new quiz {what}."
+                self.add_error(name, ValidationError(message, code="required"))
+        if cleaned.get("new_key") and Quiz.objects.filter(key=cleaned["new_key"]).exists():
+            self.add_error("new_key", ValidationError("A quiz already has this key.", code="taken"))
+        return cleaned
+
+
+_NUMERIC = ("integer", "number", "quantity", "vector", "matrix", "dims")
+_TOLERANT = ("number", "quantity", "vector", "matrix")
+KIND_FIELDS = {
+    "output": _NUMERIC,
+    "mistakes": _NUMERIC,
+    "unit": ("quantity",),
+    "relative_tolerance": _TOLERANT,
+    "absolute_tolerance": _TOLERANT,
+    "partial_credit": ("vector", "matrix"),
+    "shape_feedback": ("vector", "matrix", "dims"),
+    "choices": ("choice",),
+    "correct_choice": ("choice",),
+    "rubric": ("text",),
+}
+"""The part fields only some kinds use (the grader refuses them on the others, a test checks);
+the admin hides the others (static/js/question-authoring.js)."""
+
+# The field a grader's message names first, after the part: “question q2 part a: mistakes[0].credit: …”.
+_FIELD_IN_MESSAGE = re.compile(r"(?:^|part \S+: )([a-z_]+)[\[.:]")
+
+
+class StrictJSONField(forms.JSONField):
+    """JSON typed in a quiz setting, or a field error: never a value that breaks later (quiz.jsontext)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "decoder": StrictJSONDecoder})
+
+    def to_python(self, value):
+        if isinstance(value, str) and (problem := json_problem(value)):
+            message = problem_message(problem)
+            raise ValidationError(f"{message[0].upper()}{message[1:]}.", code=problem)
+        return super().to_python(value)
 
 
 class QuizAdminForm(forms.ModelForm):
@@ -205,13 +241,41 @@ class QuizAdminForm(forms.ModelForm):
 
 
 class PartAdminForm(forms.ModelForm):
+    mistakes = rows.RowsField(
+        rows.MISTAKE_COLUMNS, rows.mapping_rows(rows.MISTAKE_COLUMNS),
+        rows.mapping_reader(rows.MISTAKE_COLUMNS, always=("key", "output", "credit", "feedback"), numbers=("credit",)),
+        label="Known mistakes", add_label="Add a mistake",
+        help_text="Another output a student may give by mistake, with the credit it earns and what to tell them.",
+    )  # fmt: skip
+    choices = rows.RowsField(
+        rows.CHOICE_COLUMNS, rows.mapping_rows(rows.CHOICE_COLUMNS),
+        rows.mapping_reader(rows.CHOICE_COLUMNS, always=("key", "label")), label="Choices", add_label="Add a choice",
+    )  # fmt: skip
+    rubric = rows.RowsField(
+        rows.CONCEPT_COLUMNS, rows.mapping_rows(rows.CONCEPT_COLUMNS),
+        rows.mapping_reader(rows.CONCEPT_COLUMNS, always=("key", "label"), numbers=("points",)),
+        stacked=True, label="Rubric items", add_label="Add a rubric item",
+        help_text="What a written answer should say: phrases that recognise it, statements with the same meaning "
+        "or the opposite one.",
+    )  # fmt: skip
+
     class Meta:
         model = Part
         fields = [
             "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
             "absolute_tolerance", "partial_credit", "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
         ]  # fmt: skip
-        field_classes = {"mistakes": StrictJSONField, "choices": StrictJSONField, "rubric": StrictJSONField}
+
+    class Media:
+        js = ["js/question-authoring.js"]
+        css = {"all": ["css/question-authoring.css"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields_by_kind = {
+            kind.value: [name for name, kinds in KIND_FIELDS.items() if kind in kinds] for kind in grader.AnswerKind
+        }
+        self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(fields_by_kind)
 
     def clean(self):
         cleaned = super().clean()
@@ -228,8 +292,13 @@ class PartAdminForm(forms.ModelForm):
             else:
                 grader.validate_question(question.spec_dict(parts=[part.spec_dict()]))
         except ValueError as error:  # grader.QuestionError, or the spec's own ValueError without a question
-            raise ValidationError(str(error), code="invalid_part") from error
+            self.add_error(self._field_at_fault(str(error)), ValidationError(str(error), code="invalid_part"))
         return cleaned
+
+    def _field_at_fault(self, message: str) -> str | None:
+        match = _FIELD_IN_MESSAGE.search(message)
+        name = {"correct": "correct_choice"}.get(match[1], match[1]) if match else ""
+        return name if name in self.fields else None
 
 
 # --- Accounts ------------------------------------------------------------------------------------

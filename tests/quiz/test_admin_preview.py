@@ -218,30 +218,37 @@ def _change_form_data(question: Question, **changes) -> dict:
     data = {
         "quiz": question.quiz_id, "key": question.key, "order": question.order, "title": question.title,
         "prompt": question.prompt, "calculator": question.calculator,
-        "params": "{}", "ranges": "{}", "given": "[]",
+        "given": "",
         "parts-TOTAL_FORMS": "0", "parts-INITIAL_FORMS": "0", "parts-MIN_NUM_FORMS": "0", "parts-MAX_NUM_FORMS": "1000",
     }
     return {**data, **changes}
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("cell", "value", "message"),
     [
-        ("params", '{"input_height": 200, "input_width": 300, "input_channels": 3, "kernel_size": 3, "stride": 0, '
-                   '"padding": "same", "filters": [100, 200, 400], "bytes_per_value": 4, "batch_size": 50}'),
-        ("ranges", '{"stride": [0, "x"]}'),
+        ("value", "0", "stride"),
+        ("range", '[0, "x"]', "stride"),
     ],
 )
-def test_saving_numbers_the_calculator_rejects_shows_its_message_and_saves_nothing(admin_client, quiz, field, value):
+def test_saving_numbers_the_calculator_rejects_shows_its_message_and_saves_nothing(
+    admin_client, quiz, cell, value, message
+):
     question = _question("q2")
     before = (question.params, question.ranges)
-    data = _change_form_data(question, **{"params": json.dumps(question.params), field: value})
+    rows = {}
+    for index, name in enumerate(question.params):
+        rows[f"params-{index}-name"] = name
+        rows[f"params-{index}-value"] = json.dumps(question.params[name])
+        if name == "stride":
+            rows[f"params-{index}-{cell}"] = value
+    data = _change_form_data(question, **rows)
 
     response = admin_client.post(reverse("admin:quiz_question_change", args=[question.pk]), data)
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert field in errors
-    assert str(errors[field][0]) in _page(response)
+    assert message in str(errors["params"][0])
+    assert str(errors["params"][0]) in _page(response)
     question.refresh_from_db()
     assert (question.params, question.ranges) == before

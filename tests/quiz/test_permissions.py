@@ -111,6 +111,7 @@ MATRIX: dict[str, Row] = {
     "admin:index":                         T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
     "admin:login":                         T("GET",   200,         200,         200,         200,         ADMIN_HOME),
     "admin:quiz_question_preview":         T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
+    "admin:quiz_question_check":           T("POST",  ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
     "admin:quiz_attempt_change":           T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
     "admin:auth_user_change":              T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),
     "admin:axes_accessattempt_changelist": T("GET",   ADMIN,       ADMIN,       ADMIN,       ADMIN,       200),

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 from django.urls import reverse
 
 from quiz import reviews
+from quiz.forms import PartAdminForm
 from quiz.models import Part, Response, ScoreChange
-from tests.quiz.test_admin_forms import _management, part_data, question_data
+from tests.quiz.test_admin_forms import _cells, _management, part_data, question_data
 
 ALEXNET = "AlexNet used ReLU and dropout."
 
@@ -19,8 +19,13 @@ def _q6a() -> Part:
     return Part.objects.select_related("question").get(question__key="q6", key="a")
 
 
-def _relu_worth_two(part: Part) -> str:
-    return json.dumps([dict(item, points=2) if item["key"] == "relu" else item for item in part.rubric])
+def _rubric_with_relu_worth_two(part: Part) -> list[dict]:
+    return [dict(item, points=2) if item["key"] == "relu" else item for item in part.rubric]
+
+
+def _relu_worth_two(part: Part) -> dict:
+    """The rubric's rows as the part's form posts them, with the item "relu" worth 2 points."""
+    return _cells("rubric", PartAdminForm.base_fields["rubric"], _rubric_with_relu_worth_two(part))
 
 
 @pytest.fixture
@@ -35,7 +40,7 @@ def test_editing_a_rubric_in_the_part_admin_leads_to_the_preview(admin_client, s
     part = _q6a()
 
     response = admin_client.post(
-        reverse("admin:quiz_part_change", args=[part.pk]), part_data(part, rubric=_relu_worth_two(part))
+        reverse("admin:quiz_part_change", args=[part.pk]), part_data(part, **_relu_worth_two(part))
     )
 
     assert response.status_code == 302
@@ -52,7 +57,7 @@ def test_editing_a_rubric_on_the_question_page_leads_to_the_preview(admin_client
     part = _q6a()
     data = _management(part.question)
     index = next(i for i in range(len(part.question.parts.all())) if data[f"parts-{i}-id"] == part.pk)
-    data[f"parts-{index}-rubric"] = _relu_worth_two(part)
+    data |= {f"parts-{index}-{name}": text for name, text in _relu_worth_two(part).items()}
     url = reverse("admin:quiz_question_change", args=[part.question_id])
 
     response = admin_client.post(url, {**data, **question_data(part.question)})
@@ -64,7 +69,7 @@ def test_editing_a_rubric_on_the_question_page_leads_to_the_preview(admin_client
 def test_an_edit_without_graded_answers_stays_in_the_admin(admin_client, quiz):
     part = _q6a()
     response = admin_client.post(
-        reverse("admin:quiz_part_change", args=[part.pk]), part_data(part, rubric=_relu_worth_two(part))
+        reverse("admin:quiz_part_change", args=[part.pk]), part_data(part, **_relu_worth_two(part))
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:quiz_part_changelist")
@@ -80,7 +85,7 @@ def test_an_edit_of_anything_but_the_rubric_stays_in_the_admin(admin_client, sco
 
 def test_confirming_the_preview_rescores_and_logs(client, tess, scored_by_items):
     part = _q6a()
-    part.rubric = json.loads(_relu_worth_two(part))
+    part.rubric = _rubric_with_relu_worth_two(part)
     part.save()
     client.force_login(tess)
 

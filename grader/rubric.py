@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import add
 from typing import NamedTuple
 
 import numpy as np
@@ -317,7 +318,9 @@ class _Answer:
     @classmethod
     def read(cls, text: str) -> _Answer:
         folded, starts, ends = _located(text)
-        offsets = list(accumulate((len(word) + 1 for word in folded[:-1]), initial=1)) if folded else []
+        # Where each word starts in `joined`: after the leading space, its own index of spaces
+        # and the letters of the words before it.
+        offsets = list(map(add, accumulate(map(len, folded[:-1]), initial=1), range(len(folded))))
         counts = [word in _NEGATING for word in folded]
         if "not" in folded:
             for index, word in enumerate(folded[:-1]):
@@ -443,7 +446,7 @@ def _is_keyword_list(text: str, folded: list[str]) -> bool:
     # Only separators ("and and and …") make no items: no keyword list, whatever else it is.
     if items and max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
         return True
-    function = sum(word in _FUNCTION for word in folded) / len(folded)
+    function = sum(map(_FUNCTION.__contains__, folded)) / len(folded)
     return len(folded) >= 7 and function <= 0.1
 
 

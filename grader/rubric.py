@@ -356,6 +356,7 @@ class _Answer:
         if not self.words:
             return statements
         starts = self.starts
+        clause_words = [index for index, word in enumerate(self.words) if word in _CLAUSE_STARTS]
         for sentence_start, sentence_end in _pieces(self.text, 0, len(self.text), _SENTENCE_END):
             first, last = _word_range(starts, sentence_start, sentence_end)
             if first > last:
@@ -365,10 +366,10 @@ class _Answer:
             for clause_start, clause_end in _pieces(self.text, sentence_start, sentence_end, _CLAUSE_END):
                 clause_first, clause_last = _word_range(starts, clause_start, clause_end)
                 run_start = clause_first
-                for index in range(clause_first + 1, clause_last + 1):
-                    if self.words[index] in _CLAUSE_STARTS:
-                        clauses.append((run_start, index - 1))
-                        run_start = index
+                inside = bisect.bisect_right(clause_words, clause_first), bisect.bisect_right(clause_words, clause_last)
+                for index in clause_words[inside[0] : inside[1]]:
+                    clauses.append((run_start, index - 1))
+                    run_start = index
                 if run_start <= clause_last:
                     clauses.append((run_start, clause_last))
             for clause_first, clause_last in clauses:
@@ -442,10 +443,11 @@ def _is_keyword_list(text: str, folded: list[str]) -> bool:
     """`is_keyword_list` with the answer's words already read."""
     if not folded:
         return False
-    items = [item for item in (words(piece) for piece in _LIST_SEPARATOR.split(text)) if item]
-    # Only separators ("and and and …") make no items: no keyword list, whatever else it is.
-    if items and max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
-        return True
+    if not _SENTENCE_MARKERS.intersection(folded):
+        items = [item for item in (words(piece) for piece in _LIST_SEPARATOR.split(text)) if item]
+        # Only separators ("and and and …") make no items: no keyword list, whatever else it is.
+        if items and max(map(len, items)) <= 4:
+            return True
     function = sum(map(_FUNCTION.__contains__, folded)) / len(folded)
     return len(folded) >= 7 and function <= 0.1
 

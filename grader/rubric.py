@@ -33,6 +33,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
+from typing import NamedTuple
 
 import numpy as np
 
@@ -215,31 +218,53 @@ def located_words(text: str) -> list[Word]:
     same word list. In plain ASCII a word's place is exact; a token with other characters
     (which `words` decomposes first) gives each of its words the whole token's place.
     """
-    located: list[Word] = []
+    folded, starts, ends = _located(text)
+    return [Word(word, start, end) for word, start, end in zip(folded, starts, ends, strict=True)]
+
+
+def _located(text: str) -> tuple[list[str], list[int], list[int]]:
+    """`located_words` as three lists (words, starts, ends): an answer is read once per
+    suggestion, and most of its cost was building a Word for every word."""
+    if text.isascii():
+        # In ASCII a run of letters, digits and apostrophes is exactly one word.
+        runs = list(_ASCII_WORD.finditer(text))
+        return [_folded_run(run.group()) for run in runs], [run.start() for run in runs], [run.end() for run in runs]
+    folded: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for token in _TOKEN.finditer(text):
         piece = token.group()
         if piece.isascii():
             for run in _ASCII_WORD.finditer(piece):
-                start, end = token.start() + run.start(), token.start() + run.end()
-                located.extend(Word(word, start, end) for word in words(run.group()))
+                folded.append(_folded_run(run.group()))
+                starts.append(token.start() + run.start())
+                ends.append(token.start() + run.end())
         else:
-            located.extend(Word(word, token.start(), token.end()) for word in words(piece))
-    return located
+            for word in words(piece):
+                folded.append(word)
+                starts.append(token.start())
+                ends.append(token.end())
+    return folded, starts, ends
+
+
+@lru_cache(maxsize=8192)
+def _folded_run(run: str) -> str:
+    """One ASCII run of `_ASCII_WORD` as `words` reads it: lower case, apostrophes dropped, stemmed."""
+    return stem(run.lower().replace("'", "").replace("`", ""))
 
 
 def phrase_spans(text: str, phrases: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
     """Where the phrases occur in the text, matched word by word as concepts are matched,
     overlapping matches merged."""
     answer = _Answer.read(text)
-    hits = [(answer.words[first].start, answer.words[last].end) for first, last in answer.find(tuple(phrases))]
+    hits = [(answer.starts[first], answer.ends[last]) for first, last in answer.find(tuple(phrases))]
     return _merged(hits)
 
 
 # Reading an answer ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Statement:
+class _Statement(NamedTuple):
     """A sentence or a clause: a run of words [first, last] and its character span."""
 
     first: int
@@ -252,21 +277,32 @@ class _Statement:
 
 @dataclass
 class _Answer:
+    """An answer read once for every concept of its rubric: its folded words with their
+    character spans, its statements, and its words joined for the phrase patterns."""
+
     text: str
-    words: list[Word]
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
     statements: list[_Statement]
     joined: str
     offsets: list[int]
+    negating: list[int]
+    """Running count of negations before each word (n + 1 entries), for any run of words at once."""
 
     @classmethod
     def read(cls, text: str) -> _Answer:
-        located = located_words(text)
-        joined_parts, offsets, position = [], [], 1
-        for word in located:
-            offsets.append(position)
-            joined_parts.append(word.text)
-            position += len(word.text) + 1
-        answer = cls(text, located, [], " " + " ".join(joined_parts) + " ", offsets)
+        folded, starts, ends = _located(text)
+        # Where each word starts in `joined`: after the leading space, its own index of spaces
+        # and the letters of the words before it.
+        offsets = list(map(add, accumulate(map(len, folded[:-1]), initial=1), range(len(folded))))
+        counts = [word in _NEGATING for word in folded]
+        if "not" in folded:
+            for index, word in enumerate(folded[:-1]):
+                if word == "not" and folded[index + 1] in _NOT_NEGATING_AFTER:
+                    counts[index] = False
+        negating = list(accumulate(counts, initial=0))
+        answer = cls(text, folded, starts, ends, [], " " + " ".join(folded) + " ", offsets, negating)
         answer.statements = answer._split()
         return answer
 
@@ -283,13 +319,19 @@ class _Answer:
         return hits
 
     def negations(self, first: int, last: int) -> int:
-        return _count_negations([word.text for word in self.words[first : last + 1]])
+        """The negations among words first..last, as `_count_negations` counts them in that run
+        alone: a final "not" counts even where "only" follows outside it."""
+        count = self.negating[last + 1] - self.negating[first]
+        if self.words[last] == "not" and last + 1 < len(self.words) and self.words[last + 1] in _NOT_NEGATING_AFTER:
+            count += 1
+        return count
 
     def _split(self) -> list[_Statement]:
         statements: list[_Statement] = []
         if not self.words:
             return statements
-        starts = [word.start for word in self.words]
+        starts = self.starts
+        clause_words = [index for index, word in enumerate(self.words) if word in _CLAUSE_STARTS]
         for sentence_start, sentence_end in _pieces(self.text, 0, len(self.text), _SENTENCE_END):
             first, last = _word_range(starts, sentence_start, sentence_end)
             if first > last:
@@ -299,10 +341,10 @@ class _Answer:
             for clause_start, clause_end in _pieces(self.text, sentence_start, sentence_end, _CLAUSE_END):
                 clause_first, clause_last = _word_range(starts, clause_start, clause_end)
                 run_start = clause_first
-                for index in range(clause_first + 1, clause_last + 1):
-                    if self.words[index].text in _CLAUSE_STARTS:
-                        clauses.append((run_start, index - 1))
-                        run_start = index
+                inside = bisect.bisect_right(clause_words, clause_first), bisect.bisect_right(clause_words, clause_last)
+                for index in clause_words[inside[0] : inside[1]]:
+                    clauses.append((run_start, index - 1))
+                    run_start = index
                 if run_start <= clause_last:
                     clauses.append((run_start, clause_last))
             for clause_first, clause_last in clauses:
@@ -311,9 +353,7 @@ class _Answer:
         return statements
 
     def _statement(self, first: int, last: int, *, is_sentence: bool) -> _Statement:
-        return _Statement(
-            first, last, self.words[first].start, self.words[last].end, self.negations(first, last), is_sentence
-        )
+        return _Statement(first, last, self.starts[first], self.ends[last], self.negations(first, last), is_sentence)
 
     def statement_text(self, statement: _Statement) -> str:
         return self.text[statement.start : statement.end]
@@ -371,14 +411,19 @@ def is_keyword_list(text: str) -> bool:
     """Whether the answer is bare keywords rather than sentences: items of at most four
     words (split at commas, semicolons, line breaks, arrows and "and") without a pronoun,
     an article or an auxiliary verb, or a long run of words with next to no function words."""
-    folded = words(text)
+    return _is_keyword_list(text, words(text))
+
+
+def _is_keyword_list(text: str, folded: list[str]) -> bool:
+    """`is_keyword_list` with the answer's words already read."""
     if not folded:
         return False
-    items = [item for item in (words(piece) for piece in _LIST_SEPARATOR.split(text)) if item]
-    # Only separators ("and and and …") make no items: no keyword list, whatever else it is.
-    if items and max(map(len, items)) <= 4 and not _SENTENCE_MARKERS.intersection(folded):
-        return True
-    function = sum(word in _FUNCTION for word in folded) / len(folded)
+    if not _SENTENCE_MARKERS.intersection(folded):
+        items = [item for item in (words(piece) for piece in _LIST_SEPARATOR.split(text)) if item]
+        # Only separators ("and and and …") make no items: no keyword list, whatever else it is.
+        if items and max(map(len, items)) <= 4:
+            return True
+    function = sum(map(_FUNCTION.__contains__, folded)) / len(folded)
     return len(folded) >= 7 and function <= 0.1
 
 
@@ -524,7 +569,7 @@ def suggest(rubric: tuple[ConceptSpec, ...], text: str, *, by_meaning: bool = Tr
             closeness = _closeness(rubric, answer)
         except meaning.ModelUnavailable:
             flags.append(FLAG_PHRASES_ONLY)
-    bare_list = is_keyword_list(text)
+    bare_list = _is_keyword_list(text, answer.words)
     results = [_decide(index, concept, answer, closeness, bare_list) for index, concept in enumerate(rubric)]
     off_topic = (
         closeness is not None
@@ -574,7 +619,7 @@ def _decide(
     phrase_hits, negated = [], False
     for first, last in answer.find(concept.phrases):
         if _phrase_holds(index, answer, closeness, first, last):
-            phrase_hits.append((answer.words[first].start, answer.words[last].end))
+            phrase_hits.append((answer.starts[first], answer.ends[last]))
         else:
             negated = True
     credit = concept.points * (1.0 if concept.naming_suffices or not bare_list else KEYWORD_LIST_SHARE)

@@ -110,6 +110,27 @@ class ConceptSpec:
     examples: tuple[str, ...] = ()
     contradictions: tuple[str, ...] = ()
     naming_suffices: bool = False
+    _hash: int = field(default=0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Every suggestion hashes its rubric (the cache key): hash the examples and phrases once.
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, name) for name in _CONCEPT_FIELDS)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+_CONCEPT_FIELDS = (
+    "key",
+    "label",
+    "phrases",
+    "points",
+    "bonus",
+    "feedback",
+    "examples",
+    "contradictions",
+    "naming_suffices",
+)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ MAX_VALUE = 1_000_000
 # A draw that does not fit (a "valid" kernel, a mistake that cannot be told apart) is drawn
 # again, at most this many times.
 TRIES = 100
+# Calculators sum whole numbers in plain Python up to this many values, where numpy's own
+# overhead costs more than the arithmetic; numpy beyond it.
+PLAIN_LIMIT = 4096
 
 Draw = tuple[int, int] | list  # a (low, high) span or a list of choices
 

@@ -2,8 +2,6 @@
 
 import random
 
-import numpy as np
-
 from grader import formatting
 from grader.calculators.base import TRIES, Calculator, Computation, Draw, check_names, one_of, pick, whole
 
@@ -79,24 +77,25 @@ def conv_stack(params: dict) -> Computation:
     value_bytes, batch = params["bytes_per_value"], params["batch_size"]
     heights = _layer_sizes(params["input_height"], kernel, stride, padding, len(filters))
     widths = _layer_sizes(params["input_width"], kernel, stride, padding, len(filters))
-    channels = np.array([params["input_channels"], *filters], dtype=np.int64)
-    values = np.array(heights, dtype=np.int64) * np.array(widths, dtype=np.int64) * channels
-    weights = kernel * kernel * channels[:-1] * channels[1:]
-    per_layer = weights + channels[1:]
-    parameters = int(per_layer.sum())
-    layer_bytes = values * value_bytes
-    pairs = layer_bytes[:-1] + layer_bytes[1:]
-    peak_pair = int(pairs.argmax())
-    peak = int(pairs[peak_pair])
-    hidden = int(layer_bytes[1:].sum())
-    input_bytes = int(layer_bytes[0])
+    # Plain integers: a stack has a few layers, too few for numpy to pay for itself.
+    channels = [params["input_channels"], *filters]
+    values = [h * w * c for h, w, c in zip(heights, widths, channels, strict=True)]
+    weights = [kernel * kernel * c_in * c_out for c_in, c_out in zip(channels[:-1], channels[1:], strict=True)]
+    per_layer = [weight + c_out for weight, c_out in zip(weights, channels[1:], strict=True)]
+    parameters = sum(per_layer)
+    layer_bytes = [count * value_bytes for count in values]
+    pairs = [first + second for first, second in zip(layer_bytes[:-1], layer_bytes[1:], strict=True)]
+    peak = max(pairs)
+    peak_pair = pairs.index(peak)
+    hidden = sum(layer_bytes[1:])
+    input_bytes = layer_bytes[0]
     parameter_bytes = parameters * value_bytes
     prediction = peak + parameter_bytes
     training = batch * (hidden + input_bytes) + parameter_bytes
     outputs = {
-        "layer_shapes": [[h, w, int(c)] for h, w, c in zip(heights, widths, channels, strict=True)],
+        "layer_shapes": [[h, w, c] for h, w, c in zip(heights, widths, channels, strict=True)],
         "parameters": parameters,
-        "parameters_no_bias": int(weights.sum()),
+        "parameters_no_bias": sum(weights),
         "parameter_bytes": parameter_bytes,
         "prediction_bytes": prediction,
         "prediction_bytes_all_layers": hidden + parameter_bytes,
@@ -112,7 +111,7 @@ def conv_stack(params: dict) -> Computation:
         "training_bytes_mib_as_mb": training * _MB_PER_MIB,
     }
 
-    image_kind = {1: "grayscale images", 3: "RGB images"}.get(int(channels[0]), f"{channels[0]}-channel images")
+    image_kind = {1: "grayscale images", 3: "RGB images"}.get(channels[0], f"{channels[0]}-channel images")
 
     def explain() -> dict[str, list[str]]:
         n = formatting.integer
@@ -127,15 +126,13 @@ def conv_stack(params: dict) -> Computation:
             )
         sizes = [
             f"{name.capitalize()}: {h}×{w}×{c} values × {value_bytes} B = {n(b)} B."
-            for name, h, w, c, b in zip(names, heights, widths, channels, layer_bytes.tolist(), strict=True)
+            for name, h, w, c, b in zip(names, heights, widths, channels, layer_bytes, strict=True)
         ]
         parameter_lines = [
             f"Layer {i}: ({kernel}×{kernel}×{c_in} + 1)×{c_out} = {n(count)}."
-            for i, (c_in, c_out, count) in enumerate(
-                zip(channels[:-1], channels[1:], per_layer.tolist(), strict=True), start=1
-            )
+            for i, (c_in, c_out, count) in enumerate(zip(channels[:-1], channels[1:], per_layer, strict=True), start=1)
         ]
-        terms = " + ".join(n(count) for count in per_layer.tolist())
+        terms = " + ".join(n(count) for count in per_layer)
         total = f"{terms} = {n(parameters)}" if len(filters) > 1 else n(parameters)
         parameter_lines.append(f"Total: {total} parameters.")
         parameter_memory = f"Parameters: {n(parameters)} × {value_bytes} B = {n(parameter_bytes)} B."
@@ -144,8 +141,8 @@ def conv_stack(params: dict) -> Computation:
             *shapes,
             *sizes,
             "Only two consecutive layers need to be in memory at once (the input counts as layer 0); "
-            f"the largest pair is {first.lower()} and {second}: {n(int(layer_bytes[peak_pair]))} + "
-            f"{n(int(layer_bytes[peak_pair + 1]))} = {n(peak)} B.",
+            f"the largest pair is {first.lower()} and {second}: {n(layer_bytes[peak_pair])} + "
+            f"{n(layer_bytes[peak_pair + 1])} = {n(peak)} B.",
             parameter_memory,
             f"Total: {n(peak)} + {n(parameter_bytes)} = {n(prediction)} B.",
         ]
@@ -153,7 +150,7 @@ def conv_stack(params: dict) -> Computation:
             *shapes,
             *sizes,
             "Training keeps every layer's output for backpropagation: "
-            + (" + ".join(n(b) for b in layer_bytes[1:].tolist()) if len(filters) > 1 else "")
+            + (" + ".join(n(b) for b in layer_bytes[1:]) if len(filters) > 1 else "")
             + (" = " if len(filters) > 1 else "")
             + f"{n(hidden)} B per image.",
             f"For the mini-batch: {batch} × {n(hidden)} B = {n(batch * hidden)} B.",

@@ -5,7 +5,17 @@ import random
 import numpy as np
 
 from grader import formatting
-from grader.calculators.base import MAX_VALUE, Calculator, Computation, Draw, check_names, pick, span, table
+from grader.calculators.base import (
+    MAX_VALUE,
+    PLAIN_LIMIT,
+    Calculator,
+    Computation,
+    Draw,
+    check_names,
+    pick,
+    span,
+    table,
+)
 
 _GLOBAL_POOL = ("feature_maps",)
 
@@ -26,18 +36,30 @@ def global_pool(params: dict) -> Computation:
     _check_global_pool(params)
     maps = params["feature_maps"]
     floats = any(isinstance(v, float) for channel in maps for row in channel for v in row)
-    values = np.array(maps, dtype=np.float64 if floats else np.int64)
-    positions = values.shape[1] * values.shape[2]
-    sums = values.sum(axis=(1, 2))
-    outputs = {
-        "average": (sums / positions).tolist(),
-        "sums": sums.tolist(),
-        "max": values.max(axis=(1, 2)).tolist(),
-    }
+    height, width = len(maps[0]), len(maps[0][0])
+    positions = height * width
+    if floats or len(maps) * positions > PLAIN_LIMIT:
+        values = np.array(maps, dtype=np.float64 if floats else np.int64)
+        sums_array = values.sum(axis=(1, 2))
+        outputs = {
+            "average": (sums_array / positions).tolist(),
+            "sums": sums_array.tolist(),
+            "max": values.max(axis=(1, 2)).tolist(),
+        }
+    else:
+        # Whole numbers in plain Python: exact, and faster than numpy for maps this small.
+        channels = [[v for row in channel for v in row] for channel in maps]
+        sums = [sum(items) for items in channels]
+        outputs = {
+            "average": [total / positions for total in sums],
+            "sums": sums,
+            "max": [max(items) for items in channels],
+        }
 
     def explain() -> dict[str, list[str]]:
         n = formatting.plain
-        flat = [channel.ravel().tolist() for channel in values]
+        # One decimal makes every value a decimal, as in a numpy array.
+        flat = [[float(v) if floats else v for row in channel for v in row] for channel in maps]
         rows = list(enumerate(zip(flat, outputs["sums"], outputs["average"], outputs["max"], strict=True), start=1))
         return {
             "average": [
@@ -50,8 +72,8 @@ def global_pool(params: dict) -> Computation:
 
     prompt_values = {
         "channel_count": str(len(maps)),
-        "map_height": str(values.shape[1]),
-        "map_width": str(values.shape[2]),
+        "map_height": str(height),
+        "map_width": str(width),
     }
     return Computation(outputs, prompt_values=prompt_values, explain=explain)
 

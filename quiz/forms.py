@@ -14,7 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
 
 import grader
-from quiz import rosters, selectors, usernames
+from quiz import errors, rosters, selectors, usernames
 from quiz.formatting import count_points
 from quiz.models import AttemptState, Part, Question, Quiz, Response
 from quiz.preview import MAX_SEED
@@ -504,7 +504,7 @@ class RosterUploadForm(_RosterForm):
             raise ValidationError(f"The file is larger than {self.MAX_BYTES / 1e6:g} MB.", code="too_large")
         try:
             return rosters.decode(upload.read())
-        except rosters.RosterError as error:
+        except errors.RosterError as error:
             raise ValidationError(str(error), code="not_utf8") from error
 
 

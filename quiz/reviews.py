@@ -17,12 +17,9 @@ from django.utils import timezone
 
 import grader
 from quiz import services
+from quiz.errors import DecisionError
 from quiz.formatting import count_points, format_points
 from quiz.models import Accommodation, Attempt, AttemptEvent, AttemptState, Quiz, Response, ScoreChange, earned_points
-
-
-class DecisionError(ValueError):
-    """The decision cannot be taken; the message says why, for the teacher."""
 
 
 def _check_credit(score: float) -> float:

@@ -20,15 +20,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from quiz import usernames
+from quiz.errors import RosterError
 from quiz.roles import STUDENTS, TEACHERS
 
 MAX_ROWS = 2000
 HEADER = ("username", "name", "email")
 NAME_MAX_LENGTH = 150
-
-
-class RosterError(ValueError):
-    """The file as a whole cannot be read; the message says why."""
 
 
 @dataclass(frozen=True)

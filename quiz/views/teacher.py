@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 import grader
-from quiz import logins, lookups, reviews, rosters, selectors, services, suggestions
+from quiz import errors, logins, lookups, reviews, rosters, selectors, services, suggestions
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
@@ -145,7 +145,7 @@ def _decide(request: HttpRequest, decision, **arguments) -> bool:
     """Take a decision, turning a refusal into a message on the page shown again; True when it was taken."""
     try:
         decision(**arguments)
-    except reviews.DecisionError as error:
+    except errors.DecisionError as error:
         messages.error(request, str(error))
         return False
     return True
@@ -273,7 +273,7 @@ def review_group(request: HttpRequest, part_id: int) -> HttpResponse:
     form = GroupReviewForm(request.POST, part=part)
     if not form.is_valid():
         messages.error(request, "The group was not scored: " + " ".join(
-            str(error) for errors in form.errors.values() for error in errors))
+            str(error) for field_errors in form.errors.values() for error in field_errors))
         return redirect("teacher:review_groups", part_id=part.pk)
     members = list(form.cleaned_data["responses"])
     if _decide(request, reviews.confirm_group, responses=members, score=form.credit, items=form.items,
@@ -377,7 +377,7 @@ def roster_preview(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             preview = rosters.parse_roster(form.cleaned_data["file"])
-        except rosters.RosterError as error:
+        except errors.RosterError as error:
             form.add_error("file", str(error))
     if form.errors:
         return _render_roster(request, form, status=400)
@@ -397,7 +397,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         return redirect("teacher:roster")
     try:
         summary = rosters.import_roster(**form.cleaned_data)
-    except rosters.RosterError as error:
+    except errors.RosterError as error:
         messages.error(request, str(error))
         context = {"preview": _safe_preview(form.cleaned_data["text"]), "confirm_form": form,
                    "group_name": form.cleaned_data["group_name"]}
@@ -409,7 +409,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 def _safe_preview(text: str) -> rosters.RosterPreview | None:
     try:
         return rosters.parse_roster(text)
-    except rosters.RosterError:
+    except errors.RosterError:
         return None
 
 

@@ -544,6 +544,11 @@ class Response(models.Model):
         return self.score
 
     @property
+    def review_credit(self) -> float | None:
+        """The credit a teacher's review starts from (and replaces): the confirmed score, else the suggestion."""
+        return self.review_score if self.review_score is not None else self.score
+
+    @property
     def points(self) -> Decimal | None:
         """The points the credit that counts earns; None before the part has a score."""
         return earned_points(self.final_credit, self.part.points)

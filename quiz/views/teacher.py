@@ -95,7 +95,7 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reope
 
 def _review_form(response: Response, data=None, *, autofocus: bool = False) -> ReviewForm:
     initial = {
-        "points": _points(response.part, _review_credit(response)),
+        "points": _points(response.part, response.review_credit),
         "comment": response.review_comment,
         "items": response.review_items,
     }
@@ -105,11 +105,6 @@ def _review_form(response: Response, data=None, *, autofocus: bool = False) -> R
 def _override_form(response: Response, data=None) -> OverrideForm:
     initial = {"points": _points(response.part, response.final_credit)}
     return OverrideForm(data, part=response.part, prefix=f"override-{response.pk}", initial=initial)
-
-
-def _review_credit(response: Response) -> float | None:
-    """What the review form starts from: the confirmed score, else the rubric's suggestion."""
-    return response.review_score if response.review_score is not None else response.score
 
 
 def _points(part: Part, credit: float | None):

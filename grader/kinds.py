@@ -8,16 +8,20 @@ Adding a kind is one `KindInfo` here (and its value in `spec.AnswerKind`), plus 
 template `student/parts/_<input>.html` if none of the existing inputs fits.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from grader import formatting, rubric, units
 from grader.parsing import (
+    COUNTED,
     Reading,
     parse_choice,
     parse_dims,
+    parse_selection,
     prepare,
+    read_count,
     read_matrix,
     read_number,
     read_quantity,
@@ -68,7 +72,13 @@ class KindInfo:
     `matches_rounding` whether a mistake also matches at the rounding the student used (lists
     of values); `shape_words` how a shape is described when an answer's does not fit;
     `working` lines that end the worked solution (the unit conversion of a size).
-    `compared_as_typed` says that common answers are counted by their folded text, not their value."""
+    `compared_as_typed` says that common answers are counted by their folded text, not their value.
+
+    What a part of the kind may carry (checked by `PartSpec`): `check_unit` checks its unit
+    (ValueError naming the field; None: the kind takes no unit); `tolerant` whether it takes a
+    tolerance; `per_element_credit` whether it may give credit per element; `choices` and
+    `rubric` whether it takes those; `several_correct` whether its `correct` lists several choices;
+    `written_precision` whether it may ask for a number of significant figures or decimals."""
 
     kind: AnswerKind
     read: Callable[[PartSpec, str], Reading]
@@ -86,6 +96,18 @@ class KindInfo:
     shape_words: Callable[[tuple[int, ...]], str] = _values_shape
     working: Callable[[PartSpec, Any, str], list[str]] = _no_working
     compared_as_typed: bool = False
+    check_unit: Callable[[str], None] | None = None
+    tolerant: bool = False
+    per_element_credit: bool = False
+    choices: bool = False
+    several_correct: bool = False
+    written_precision: bool = False
+    rubric: bool = False
+
+    @property
+    def computed(self) -> bool:
+        """Graded by the candidate rule against a computed output (so it names one, and may have mistakes)."""
+        return self.grade is None
 
     def hint_for(self, spec_unit: str) -> str:
         return self.hint.format(unit=spec_unit)
@@ -105,6 +127,8 @@ def _shown(values: Any, resolutions: tuple[float, ...]) -> list[str]:
 
 def _number_display(spec: PartSpec, value: Any, resolutions: tuple[float, ...], bands: tuple[float, ...]) -> str:
     if resolutions[0]:
+        if resolutions[0] > 1:  # significant figures that end before the decimal point: 12,300
+            value = round(value / resolutions[0]) * resolutions[0]
         return formatting.places(value, formatting.decimals_of(resolutions[0]), grouping=True)
     return formatting.at_resolution(value, 0.0)
 
@@ -139,6 +163,41 @@ def _quantity_working(spec: PartSpec, size: Any, display: str) -> list[str]:
     ]
 
 
+def _byte_unit(unit: str) -> None:
+    if not unit:
+        raise ValueError("unit: required for quantity parts")
+    if units.unit_name(unit) is None:
+        raise ValueError(f"unit: must be a byte unit ({units.KNOWN}), not {unit!r}")
+
+
+_COUNT_SCALES = ((1e9, "G"), (1e6, "M"), (1e3, "K"))
+COUNTED_UNITS = tuple(dict.fromkeys(COUNTED.values()))
+"""What a count part may count (its unit); a count part without a unit counts anything."""
+
+
+def _counted(unit: str) -> None:
+    if unit and unit not in COUNTED_UNITS:
+        raise ValueError(f"unit: a count part counts {', '.join(COUNTED_UNITS)} (or leave it empty), not {unit!r}")
+
+
+def _with_unit(text: str, spec: PartSpec) -> str:
+    return f"{text} {spec.unit}" if spec.unit else text
+
+
+def _count_display(spec: PartSpec, value: Any, resolutions: tuple[float, ...], bands: tuple[float, ...]) -> str:
+    """An exact count in full (3,211,264 MACs); one with a tolerance to the figures it asks for, with
+    its K, M or G (3.21 M MACs)."""
+    if not bands[0] or abs(value) < 1e3:
+        return _with_unit(formatting.grouped(value, digits=8), spec)
+    scale, symbol = next((scale, symbol) for scale, symbol in _COUNT_SCALES if abs(value) >= scale)
+    digits = formatting.significant_digits(value, bands[0])
+    scaled = value / scale
+    places = max(0, digits - 1 - math.floor(math.log10(abs(scaled))))
+    text = f"{scaled:,.{places}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return _with_unit(f"{text} {symbol}", spec)
+
+
 def _dims(text: str) -> Reading:
     sizes = parse_dims(text)
     return Reading(sizes, (0.0,) * len(sizes))
@@ -158,6 +217,26 @@ def _grade_choice(spec: PartSpec, reading: Reading, text: str, by_meaning: bool)
     if chosen == spec.correct_choice:
         return Verdict(1.0, Status.CORRECT, None, f"Correct. {why}" if why else "Correct.", display)
     return Verdict(0.0, Status.INCORRECT, None, why or "That is not the right choice.", display)
+
+
+def _labels(spec: PartSpec, keys: tuple[str, ...]) -> str:
+    return "; ".join(_choice_label(spec, key) for key in keys)
+
+
+def _grade_selection(spec: PartSpec, reading: Reading, text: str, by_meaning: bool) -> Verdict:
+    """The right choices picked minus the wrong ones, over the right ones, never below 0; each wrong
+    pick's feedback (or a missed right choice's) says why."""
+    picked, correct = set(reading.value), set(spec.correct_choices)
+    display = _labels(spec, spec.correct_choices)
+    right, wrong = len(picked & correct), len(picked - correct)
+    score = max(0.0, (right - wrong) / len(correct))
+    if score == 1:
+        return Verdict(1.0, Status.CORRECT, None, "Correct.", display)
+    said = f"{right} of the {_one(len(correct), 'right choice')} picked"
+    if wrong:
+        said += f", and {_one(wrong, 'wrong one')}, which {'takes' if wrong == 1 else 'take'} one away"
+    reasons = [c.feedback for c in spec.choices if c.feedback and (c.key in picked) != (c.key in correct)]
+    return Verdict(score, Status.for_credit(score), None, " ".join([f"{said}.", *reasons]), display)
 
 
 def _grade_text(spec: PartSpec, reading: Reading, text: str, by_meaning: bool) -> Verdict:
@@ -197,6 +276,8 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             hint="A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic.",
             display=_number_display,
             asks_decimals=True,
+            tolerant=True,
+            written_precision=True,
         ),
         KindInfo(
             AnswerKind.QUANTITY,
@@ -208,6 +289,9 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             per_unit=_bytes_per_unit,
             least_decimals=1,
             working=_quantity_working,
+            check_unit=_byte_unit,
+            tolerant=True,
+            written_precision=True,
         ),
         KindInfo(
             AnswerKind.VECTOR,
@@ -218,6 +302,8 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             display=_vector_display,
             asks_decimals=True,
             matches_rounding=True,
+            tolerant=True,
+            per_element_credit=True,
         ),
         KindInfo(
             AnswerKind.MATRIX,
@@ -228,6 +314,8 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             display=_matrix_display,
             asks_decimals=True,
             matches_rounding=True,
+            tolerant=True,
+            per_element_credit=True,
         ),
         KindInfo(
             AnswerKind.DIMS,
@@ -239,12 +327,34 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             shape_words=lambda shape: _one(shape[0], "size"),
         ),
         KindInfo(
+            AnswerKind.COUNT,
+            read=lambda spec, text: read_count(text, spec.unit),
+            show=lambda spec, value: _with_unit(formatting.grouped(value, digits=8), spec),
+            input="number",
+            hint="A count, in full or with K, M or G: 3,211,264, 3.21M, 3.21 million, 0.32 G.",
+            display=_count_display,
+            check_unit=_counted,
+            tolerant=True,
+            written_precision=True,
+        ),
+        KindInfo(
             AnswerKind.CHOICE,
             read=lambda spec, text: Reading(parse_choice(text, spec.choices)),
             show=_choice_label,
             input="choice",
             grade=_grade_choice,
             answer=lambda spec: (spec.correct_choice, _choice_label(spec, spec.correct_choice)),
+            choices=True,
+        ),
+        KindInfo(
+            AnswerKind.SELECT_ALL,
+            read=lambda spec, text: Reading(parse_selection(text, spec.choices)),
+            show=lambda spec, value: _labels(spec, value),
+            input="checkboxes",
+            grade=_grade_selection,
+            answer=lambda spec: (spec.correct_choices, _labels(spec, spec.correct_choices)),
+            choices=True,
+            several_correct=True,
         ),
         KindInfo(
             AnswerKind.TEXT,
@@ -255,6 +365,7 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             grade=_grade_text,
             answer=lambda spec: (None, ""),
             compared_as_typed=True,
+            rubric=True,
         ),
     )
 }
@@ -266,6 +377,12 @@ def kind_info(kind: str) -> KindInfo:
         return KIND_INFO[AnswerKind(kind)]
     except ValueError:
         raise ValueError(f"kind: no answer kind {kind!r}") from None
+
+
+def kinds_that(attribute: str) -> str:
+    """The kinds whose entry has `attribute` set, as a message names them: "vector and matrix"."""
+    names = [str(info.kind) for info in KIND_INFO.values() if getattr(info, attribute)]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
 def read_answer(spec: PartSpec, text: str) -> Reading:

@@ -109,7 +109,30 @@ _BRACES = str.maketrans("{}", "[]")
 _WORKING_MARK = re.compile(r"[=≈~]")
 _WHITESPACE = re.compile(r"\s+")
 
-_COUNT_SUFFIXES = {"k": 1_000, "thousand": 1_000, "M": 1_000_000, "million": 1_000_000, "mio": 1_000_000}
+_COUNT_SUFFIXES = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "M": 1_000_000,
+    "million": 1_000_000,
+    "mio": 1_000_000,
+    "G": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+# What a count counts, as typed (lower-cased) -> as the part names it.
+COUNTED = {
+    "parameter": "parameters",
+    "parameters": "parameters",
+    "param": "parameters",
+    "params": "parameters",
+    "weights": "parameters",
+    "flop": "FLOPs",
+    "flops": "FLOPs",
+    "mac": "MACs",
+    "macs": "MACs",
+}
+# A count suffix glued to what is counted: 3.2GFLOPs, 12 MMACs, 1.2Mparams.
+_GLUED_COUNT = re.compile(r"(?<![A-Za-z])([kKMG])((?i:flops?|macs?|params?|parameters?))(?![A-Za-z])")
+_WORD = re.compile(r"[A-Za-z]+")
 _TIMES_WORDS = ("x", "X")
 _PARENTHESES = {"[": "(", "]": ")", "⟨": "(", "⟩": ")"}
 _AND_WORDS = ("and", "und", "et")
@@ -364,6 +387,19 @@ def parse_number(text: str) -> Number:
 def read_number(text: str) -> Reading:
     """parse_number's value with the resolution it was typed with."""
     return _scalar_reading(prepare(text), _COUNT)
+
+
+def read_count(text: str, counted: str) -> Reading:
+    """A count of parameters or operations: a number with a suffix (3.2M, 3.2 million, 0.32 G,
+    3.2 GFLOPs) and words around it. `counted` is what the part counts ("MACs", or "" for
+    anything); an answer naming something else (FLOPs for MACs) is refused, saying what is asked."""
+    text = _GLUED_COUNT.sub(r"\1 \2", prepare(text))
+    if counted:
+        for word in _WORD.findall(text):
+            named = COUNTED.get(word.lower())
+            if named and named != counted:
+                raise AnswerError(f"The question asks for a number of {counted}, not {named}: give it in {counted}.")
+    return _scalar_reading(text, _COUNT)
 
 
 def parse_quantity(text: str, unit: str) -> float:
@@ -1107,6 +1143,15 @@ def parse_choice(text: str, choices: tuple[ChoiceSpec, ...]) -> str:
             return choice.key
     labels = ", ".join(f"“{choice.label}”" for choice in choices)
     raise AnswerError(f"{quote(text)} is not one of the choices: pick one of {labels}.")
+
+
+def parse_selection(text: str, choices: tuple[ChoiceSpec, ...]) -> tuple[str, ...]:
+    """The keys of the choices picked, each named by its key or its label and separated by commas
+    or semicolons (as the page sends them: `a, c`), in the choices' order."""
+    named = {parse_choice(item, choices) for item in re.split(r"[,;]", prepare(text)) if item.strip()}
+    if not named:
+        raise AnswerError("Pick at least one of the choices.")
+    return tuple(choice.key for choice in choices if choice.key in named)
 
 
 def fold(text: str) -> str:

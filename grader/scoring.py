@@ -76,12 +76,71 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
     info = kind_info(spec.kind)
     if info.grade is not None:
         return info.grade(spec, reading, text, by_meaning)
-    verdict = _grade_value(spec, info, key, reading)
+    verdict = _written_precision(spec, _grade_value(spec, info, key, reading), key, reading)
     if reading.notes:
         verdict = Verdict(
             verdict.score, verdict.status, verdict.mistake, f"{verdict.feedback} {' '.join(reading.notes)}", key.display
         )
     return verdict
+
+
+def _written_precision(spec: PartSpec, verdict: Verdict, key: _Key, reading: Reading) -> Verdict:
+    """Half credit for the right value written with other figures than the part asks for, or right
+    only to one figure fewer (as it was written); the feedback names the rule missed."""
+    if verdict.mistake is not None or verdict.status not in (Status.CORRECT, Status.INCORRECT):
+        return verdict
+    if spec.significant_figures is None and spec.decimal_places is None:
+        return verdict
+    resolution = reading.resolution[0] if len(reading.resolution) == 1 else 0.0
+    asked = _figures_words(spec)
+    written = _figures_written(spec, reading.value, resolution) if resolution else None
+    if verdict.status == Status.CORRECT:
+        if written is not None and written[0] <= _figures_asked(spec) <= written[1]:
+            return verdict
+        missed = f"written with {_figures_words(spec, written[1])}" if written else "not written as a decimal"
+        feedback = f"Right, but {missed}: the question asks for {asked}, so this earns half credit."
+        return Verdict(_PRECISION_CREDIT, Status.PARTIAL, None, feedback, key.display)
+    right_as_written = abs(reading.value - key.answer.values[0]) <= resolution / 2 * (1 + _EXACT)
+    if written is None or written[1] != _figures_asked(spec) - 1 or not right_as_written:
+        return verdict
+    feedback = (
+        f"Right to {_figures_words(spec, written[1])} only: the question asks for {asked}, so this earns half credit."
+    )
+    return Verdict(_PRECISION_CREDIT, Status.PARTIAL, None, feedback, key.display)
+
+
+def _figures_asked(spec: PartSpec) -> int:
+    return spec.decimal_places if spec.decimal_places is not None else spec.significant_figures or 0
+
+
+def _figures_written(spec: PartSpec, value: float, resolution: float) -> tuple[int, int]:
+    """The fewest and the most figures (decimals, or significant figures) a value could have been
+    written with: 1200 has two, three or four significant figures; 0 has as many as asked."""
+    if spec.decimal_places is not None:
+        typed = max(0, round(-math.log10(resolution)))
+        return typed, typed
+    if not value:
+        return _figures_asked(spec), _figures_asked(spec)
+    most = math.floor(math.log10(abs(value))) - round(math.log10(resolution)) + 1
+    least = most
+    if resolution == 1 and float(value).is_integer():
+        whole = abs(int(value))
+        while whole and whole % 10 == 0:
+            whole //= 10
+            least -= 1
+    return least, most
+
+
+def _figures_words(spec: PartSpec, count: int | None = None) -> str:
+    """A number of figures in the part's terms: "two decimals", "3 significant figures"; the part's own by default."""
+    count = _figures_asked(spec) if count is None else count
+    if spec.decimal_places is not None:
+        return _decimal_words(count)
+    return f"{count} significant figure{'s' if count != 1 else ''}"
+
+
+def _decimal_words(count: int) -> str:
+    return "no decimals" if count == 0 else _decimals(count)
 
 
 def _grade_value(spec: PartSpec, info: KindInfo, key: _Key, reading: Reading) -> Verdict:
@@ -317,6 +376,8 @@ def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
 def _asked_decimals(spec: PartSpec) -> int | None:
     """Decimals a part asks for when its tolerance is absolute: the fewest whose rounding
     stays within it (0.01 → two decimals)."""
+    if spec.decimal_places is not None:
+        return spec.decimal_places
     if spec.relative_tolerance or not spec.absolute_tolerance or not kind_info(spec.kind).asks_decimals:
         return None
     return max(0, math.ceil(-math.log10(2 * spec.absolute_tolerance) - 1e-9))
@@ -326,6 +387,11 @@ def _candidate(spec: PartSpec, key: str | None, credit: float, feedback: str, va
     shape, values = _flatten(value)
     relative, absolute = spec.relative_tolerance, spec.absolute_tolerance
     bands = tuple(max(relative * abs(v), absolute) for v in values) if relative else (absolute,) * len(values)
+    if spec.significant_figures or spec.decimal_places is not None:
+        # Without a tolerance of its own, a value is right when it rounds to the figures asked for.
+        bands = tuple(
+            max(band, _asked_resolution(spec, v, 0.0, decimals) / 2) for v, band in zip(values, bands, strict=True)
+        )
     return _Candidate(key, credit, feedback, shape, values, bands)
 
 
@@ -342,6 +408,8 @@ def _asked_resolution(spec: PartSpec, value: float, band: float, decimals: int |
     rounding within half the tolerance (at least one decimal for a size)."""
     if decimals is not None:
         return 10.0**-decimals
+    if spec.significant_figures and value:
+        return 10.0 ** (math.floor(math.log10(abs(value))) - spec.significant_figures + 1)
     if not band:
         return 0.0
     places = _places(value, band, kind_info(spec.kind).least_decimals)

@@ -95,6 +95,7 @@ class PartInline(admin.StackedInline):
     fieldsets = (
         (None, {"fields": (("key", "order", "points", "kind"), "prompt")}),
         ("Answer", {"fields": (("output", "unit"), ("relative_tolerance", "absolute_tolerance", "partial_credit"),
+                               ("significant_figures", "decimal_places"),
                                "shape_feedback", "mistakes", "choices", "correct_choice", "rubric")}),
     )
 

@@ -169,7 +169,8 @@ class PartAdminForm(forms.ModelForm):
         model = Part
         fields = [
             "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
-            "absolute_tolerance", "partial_credit", "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
+            "absolute_tolerance", "significant_figures", "decimal_places", "partial_credit", "shape_feedback",
+            "mistakes", "choices", "correct_choice", "rubric",
         ]  # fmt: skip
         field_classes = {"mistakes": StrictJSONField, "choices": StrictJSONField, "rubric": StrictJSONField}
 
@@ -179,7 +180,8 @@ class PartAdminForm(forms.ModelForm):
             return cleaned
         part = Part(**{field: cleaned.get(field) for field in (
             "key", "kind", "output", "unit", "relative_tolerance", "absolute_tolerance", "partial_credit",
-            "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
+            "shape_feedback", "mistakes", "choices", "correct_choice", "rubric", "significant_figures",
+            "decimal_places",
         )})
         question = cleaned.get("question") or getattr(self.instance, "question", None)
         try:

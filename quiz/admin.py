@@ -158,9 +158,11 @@ class PreviewPart:
 
 
 def _trial_data(request: HttpRequest, question: Question) -> dict:
-    """The posted answer: the student's input is named after the part, as on the attempt page."""
+    """The posted answer: the student's input is named after the part, as on the attempt page (the
+    boxes of a select-all part post one value each: the keys picked, "a, c")."""
     key = request.POST.get("part", "")
-    return {"seed": request.POST.get("seed"), "part": key, "answer": request.POST.get(f"answer-{question.key}{key}")}
+    picked = request.POST.getlist(f"answer-{question.key}{key}")
+    return {"seed": request.POST.get("seed"), "part": key, "answer": ", ".join(picked) if picked else None}
 
 
 def _try(variant: Variant, form: TryAnswerForm) -> dict:

@@ -20,6 +20,7 @@ from grader.parsing import (
     parse_choice,
     parse_dims,
     parse_selection,
+    parse_shape,
     prepare,
     read_count,
     read_matrix,
@@ -54,6 +55,16 @@ def _no_working(spec: PartSpec, value: Any, display: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class KnownMistake:
+    """A wrong answer a kind knows of by itself: its key, credit, feedback and value."""
+
+    key: str
+    credit: float
+    feedback: str
+    value: Any
+
+
+@dataclass(frozen=True)
 class KindInfo:
     """What the grader and the pages need to know of one answer kind.
 
@@ -78,7 +89,9 @@ class KindInfo:
     (ValueError naming the field; None: the kind takes no unit); `tolerant` whether it takes a
     tolerance; `per_element_credit` whether it may give credit per element; `choices` and
     `rubric` whether it takes those; `several_correct` whether its `correct` lists several choices;
-    `written_precision` whether it may ask for a number of significant figures or decimals."""
+    `written_precision` whether it may ask for a number of significant figures or decimals;
+    `known_mistakes` the mistakes the kind itself knows of, given the correct value (a shape in
+    channels-last order), graded as a part's own mistakes are, after them."""
 
     kind: AnswerKind
     read: Callable[[PartSpec, str], Reading]
@@ -102,6 +115,7 @@ class KindInfo:
     choices: bool = False
     several_correct: bool = False
     written_precision: bool = False
+    known_mistakes: Callable[[Any], tuple[KnownMistake, ...]] = lambda value: ()
     rubric: bool = False
 
     @property
@@ -196,6 +210,30 @@ def _count_display(spec: PartSpec, value: Any, resolutions: tuple[float, ...], b
     text = f"{scaled:,.{places}f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return _with_unit(f"{text} {symbol}", spec)
+
+
+def _shape(sizes: list) -> str:
+    return "(" + ", ".join(formatting.plain(size) for size in sizes) + ")"
+
+
+def _read_shape(text: str) -> Reading:
+    sizes = parse_shape(text)
+    return Reading(sizes, (0.0,) * len(sizes))
+
+
+CHANNELS_LAST = "channels_last"
+
+
+def _channels_last(value: Any) -> tuple[KnownMistake, ...]:
+    """A channels-first shape (N, C, H, W) written channels-last, (N, H, W, C), as Keras and
+    TensorFlow write it; shapes of three sizes or more."""
+    if not isinstance(value, list) or len(value) < 3:
+        return ()
+    feedback = (
+        "That is the channels-last order (N, H, W, C), as Keras and TensorFlow write it; "
+        "the question asks for channels first, (N, C, H, W), as PyTorch writes it."
+    )
+    return (KnownMistake(CHANNELS_LAST, 0.0, feedback, [value[0], *value[2:], value[1]]),)
 
 
 def _dims(text: str) -> Reading:
@@ -336,6 +374,17 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             check_unit=_counted,
             tolerant=True,
             written_precision=True,
+        ),
+        KindInfo(
+            AnswerKind.SHAPE,
+            read=lambda spec, text: _read_shape(text),
+            show=lambda spec, value: _shape(value),
+            input="number",
+            hint="The sizes in order: (32, 3, 224, 224), 32×3×224×224 or torch.Size([32, 3, 224, 224]).",
+            display=lambda spec, value, resolutions, bands: _shape(value),
+            shape_words=lambda shape: _one(shape[0], "size"),
+            per_element_credit=True,
+            known_mistakes=_channels_last,
         ),
         KindInfo(
             AnswerKind.CHOICE,

@@ -1128,6 +1128,39 @@ def parse_dims(text: str) -> list[int]:
     return sizes
 
 
+_MAX_SHAPE = 8
+# A tensor's shape printed by a library: torch.Size([32, 3]), TensorShape([32, 3]).
+_SHAPE_PRINTOUT = re.compile(r"^[A-Za-z_][\w.]*\s*(?=[(\[])")
+_SHAPE_PIECES = re.compile(r"[\s,;×*xX]+")
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def parse_shape(text: str) -> list[int]:
+    """A tensor's shape, its sizes in order: `(32, 3, 224, 224)`, `32×3×224×224`, `[32 3 224 224]`,
+    `torch.Size([32, 3, 224, 224])`, `(N, C, H, W) = (32, 3, 224, 224)`."""
+    text = prepare(text)
+    if len(text) > _MAX_DIMS_LENGTH:
+        raise AnswerError("Write only the sizes of the shape, such as (32, 3, 224, 224).")
+    shown = text
+    text = _SHAPE_PRINTOUT.sub("", text.rpartition("=")[2].strip())
+    pieces = [piece for piece in _SHAPE_PIECES.split(text.translate(_NO_BRACKETS)) if piece]
+    if not pieces:
+        raise AnswerError("Give the shape's sizes in order, such as (32, 3, 224, 224).")
+    for piece in pieces:
+        if not _WHOLE.fullmatch(piece):
+            if _WHOLE.fullmatch(piece.replace(".", "", 1)):
+                raise AnswerError(f"{quote(shown)}: give whole-number sizes, such as (32, 3, 224, 224).")
+            raise AnswerError(f"{quote(shown)} is not a shape: write its sizes in order, such as (32, 3, 224, 224).")
+        if len(piece) > 7:
+            raise AnswerError(f"{quote(shown)} is too large to be a shape: check the numbers.")
+    if len(pieces) > _MAX_SHAPE:
+        raise AnswerError(f"{quote(shown)} has more than {_MAX_SHAPE} sizes: check the shape.")
+    return [int(piece) for piece in pieces]
+
+
+_NO_BRACKETS = str.maketrans("[]()", "    ")
+
+
 def _not_a_size(text: str) -> AnswerError:
     return AnswerError(f"{quote(text)} is not a size: write height × width, such as 7×7.")
 

@@ -351,11 +351,18 @@ def _numeric_key(spec: PartSpec, computation: Computation) -> _Key:
     value = _output(spec, computation, spec.output)
     decimals = _asked_decimals(spec)
     correct = _candidate(spec, None, 1.0, "", value, decimals)
+    named = [
+        (mistake.key, mistake.credit, mistake.feedback, _output(spec, computation, mistake.output))
+        for mistake in spec.mistakes
+    ]
+    keys = {mistake.key for mistake in spec.mistakes}
+    # The kind's own mistakes (a shape in channels-last order), unless the part models them itself.
+    named += [
+        (m.key, m.credit, m.feedback, m.value) for m in kind_info(spec.kind).known_mistakes(value) if m.key not in keys
+    ]
     mistakes = []
-    for mistake in spec.mistakes:
-        candidate = _candidate(
-            spec, mistake.key, mistake.credit, mistake.feedback, _output(spec, computation, mistake.output), decimals
-        )
+    for mistake_key, credit, feedback, mistake_value in named:
+        candidate = _candidate(spec, mistake_key, credit, feedback, mistake_value, decimals)
         # A mistake equal to the answer in this variant (a symmetric kernel flipped) is no mistake here.
         if candidate.shape == correct.shape and _equal(candidate.values, correct.values):
             continue

@@ -21,6 +21,7 @@ class AnswerKind(StrEnum):
     DIMS = "dims"
     COUNT = "count"
     SELECT_ALL = "select_all"
+    SHAPE = "shape"
     CHOICE = "choice"
     TEXT = "text"
 

@@ -191,6 +191,7 @@ class AnswerKind(models.TextChoices):
     DIMS = grader.AnswerKind.DIMS, "Dimensions (height × width)"
     COUNT = grader.AnswerKind.COUNT, "Count (parameters, FLOPs, MACs)"
     SELECT_ALL = grader.AnswerKind.SELECT_ALL, "Select all that apply"
+    SHAPE = grader.AnswerKind.SHAPE, "Shape of a tensor (N, C, H, W)"
     CHOICE = grader.AnswerKind.CHOICE, "Choice"
     TEXT = grader.AnswerKind.TEXT, "Free text"
 

@@ -71,11 +71,11 @@ def test_a_selection_posted_without_scripts_is_saved_as_the_keys_picked(alice_cl
 
 
 def test_a_number_written_with_too_many_figures_earns_half_and_is_told_the_rule(alice_client, alice, kinds_quiz):
-    attempt, result = take(alice_client, alice, kinds_quiz, {"k3a": lambda out: f"{out['rate']:.5g}"})
+    attempt, result = take(alice_client, alice, kinds_quiz, {"k3a": lambda out: f"{out['rate']:#.5g}"})
     assert verdicts(attempt)["k3a"] == ("partial", 0.5, "")
     assert "Right, but written with 5 significant figures: the question asks for 3 significant figures" in result
 
-    attempt, result = take(alice_client, alice, kinds_quiz, {"k3a": lambda out: f"{out['rate']:.3g}"})
+    attempt, result = take(alice_client, alice, kinds_quiz, {"k3a": lambda out: f"{out['rate']:#.3g}"})
     assert verdicts(attempt)["k3a"] == ("correct", 1.0, "")
 
 
@@ -86,3 +86,21 @@ def test_the_new_kinds_and_rules_survive_an_export_and_a_load(kinds_quiz, tmp_pa
     assert parts["k2"]["correct"] == ["conv", "dense"]
     assert parts["k3"]["significant_figures"] == 3
     assert load_question_bank(exported).quiz == kinds_quiz
+
+
+def test_a_shape_in_channels_last_order_is_named_and_a_slip_earns_its_share(alice_client, alice, kinds_quiz):
+    def channels_last(out):
+        n, c, h, w = out["out"]
+        return f"({n}, {h}, {w}, {c})"
+
+    attempt, result = take(alice_client, alice, kinds_quiz, {"k4a": channels_last})
+    assert verdicts(attempt)["k4a"] == ("incorrect", 0.0, "channels_last")
+    assert "That is the channels-last order (N, H, W, C)" in result
+
+    def one_size_off(out):
+        n, c, h, w = out["out"]
+        return f"torch.Size([{n}, {c}, {h}, {w + 1}])"
+
+    attempt, result = take(alice_client, alice, kinds_quiz, {"k4a": one_size_off})
+    assert verdicts(attempt)["k4a"] == ("partial", 0.75, "")
+    assert "3 of 4 values are right." in result

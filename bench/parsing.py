@@ -69,6 +69,7 @@ def hostile_parts() -> dict[str, tuple[grader.PartSpec, grader.Computation | Non
     averaged = grader.compute("global_pool", {"feature_maps": [[[1, 2], [3, 4]], [[1, 0], [2, 2]]]})
     spec = grader.PartSpec
     choices = (grader.ChoiceSpec("valid", "valid"), grader.ChoiceSpec("same", "same"))
+    shape = grader.Computation(outputs={"out": [32, 64, 112, 112]})
     return {
         "integer": (spec(key="a", kind="integer", output="parameters"), stack),
         "number": (spec(key="a", kind="number", output="filters", relative_tolerance=0.01), computation),
@@ -83,6 +84,13 @@ def hostile_parts() -> dict[str, tuple[grader.PartSpec, grader.Computation | Non
         "matrix": (spec(key="a", kind="matrix", output="max", partial_credit=True), pooled),
         "dims": (spec(key="c", kind="dims", output="kernel_size"), computation),
         "choice": (spec(key="d", kind="choice", choices=choices, correct_choice="valid"), None),
+        "count": (spec(key="a", kind="count", output="parameters", unit="parameters", relative_tolerance=0.01), stack),
+        "shape": (spec(key="a", kind="shape", output="out", partial_credit=True), shape),
+        "select_all": (spec(key="d", kind="select_all", choices=choices, correct_choice="valid,same"), None),
+        "significant figures": (
+            spec(key="a", kind="number", output="filters", relative_tolerance=0.01, significant_figures=3),
+            computation,
+        ),
     }
 
 

@@ -54,3 +54,22 @@ def _decimals(value: float, digits: int, grouping: bool) -> str:
     places = max(2, digits - 1 - magnitude)
     text = f"{value:,.{places}f}" if grouping else f"{value:.{places}f}"
     return text.rstrip("0").rstrip(".")
+
+
+def significant_digits(value: float, band: float) -> int:
+    """Significant figures (at least three) so that rounding stays within half the tolerance band."""
+    if not value or not band:
+        return 10
+    return max(3, math.ceil(1 - math.log10(band / abs(value)) - 1e-9))
+
+
+def decimals_of(resolution: float) -> int:
+    """The decimals a resolution stands for: 0.01 -> 2; whole numbers (or exact) -> 0."""
+    return max(0, round(-math.log10(resolution))) if resolution else 0
+
+
+def at_resolution(value: float, resolution: float) -> str:
+    """A value shown to the resolution asked for; an exact one (resolution 0) to ten figures."""
+    if not resolution:
+        return plain(value, 10)
+    return places(value, decimals_of(resolution))

@@ -109,7 +109,30 @@ _BRACES = str.maketrans("{}", "[]")
 _WORKING_MARK = re.compile(r"[=≈~]")
 _WHITESPACE = re.compile(r"\s+")
 
-_COUNT_SUFFIXES = {"k": 1_000, "thousand": 1_000, "M": 1_000_000, "million": 1_000_000, "mio": 1_000_000}
+_COUNT_SUFFIXES = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "M": 1_000_000,
+    "million": 1_000_000,
+    "mio": 1_000_000,
+    "G": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
+# What a count counts, as typed (lower-cased) -> as the part names it.
+COUNTED = {
+    "parameter": "parameters",
+    "parameters": "parameters",
+    "param": "parameters",
+    "params": "parameters",
+    "weights": "parameters",
+    "flop": "FLOPs",
+    "flops": "FLOPs",
+    "mac": "MACs",
+    "macs": "MACs",
+}
+# A count suffix glued to what is counted: 3.2GFLOPs, 12 MMACs, 1.2Mparams.
+_GLUED_COUNT = re.compile(r"(?<![A-Za-z])([kKMG])((?i:flops?|macs?|params?|parameters?))(?![A-Za-z])")
+_WORD = re.compile(r"[A-Za-z]+")
 _TIMES_WORDS = ("x", "X")
 _PARENTHESES = {"[": "(", "]": ")", "⟨": "(", "⟩": ")"}
 _AND_WORDS = ("and", "und", "et")
@@ -364,6 +387,19 @@ def parse_number(text: str) -> Number:
 def read_number(text: str) -> Reading:
     """parse_number's value with the resolution it was typed with."""
     return _scalar_reading(prepare(text), _COUNT)
+
+
+def read_count(text: str, counted: str) -> Reading:
+    """A count of parameters or operations: a number with a suffix (3.2M, 3.2 million, 0.32 G,
+    3.2 GFLOPs) and words around it. `counted` is what the part counts ("MACs", or "" for
+    anything); an answer naming something else (FLOPs for MACs) is refused, saying what is asked."""
+    text = _GLUED_COUNT.sub(r"\1 \2", prepare(text))
+    if counted:
+        for word in _WORD.findall(text):
+            named = COUNTED.get(word.lower())
+            if named and named != counted:
+                raise AnswerError(f"The question asks for a number of {counted}, not {named}: give it in {counted}.")
+    return _scalar_reading(text, _COUNT)
 
 
 def parse_quantity(text: str, unit: str) -> float:
@@ -1092,6 +1128,39 @@ def parse_dims(text: str) -> list[int]:
     return sizes
 
 
+_MAX_SHAPE = 8
+# A tensor's shape printed by a library: torch.Size([32, 3]), TensorShape([32, 3]).
+_SHAPE_PRINTOUT = re.compile(r"^[A-Za-z_][\w.]*\s*(?=[(\[])")
+_SHAPE_PIECES = re.compile(r"[\s,;×*xX]+")
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def parse_shape(text: str) -> list[int]:
+    """A tensor's shape, its sizes in order: `(32, 3, 224, 224)`, `32×3×224×224`, `[32 3 224 224]`,
+    `torch.Size([32, 3, 224, 224])`, `(N, C, H, W) = (32, 3, 224, 224)`."""
+    text = prepare(text)
+    if len(text) > _MAX_DIMS_LENGTH:
+        raise AnswerError("Write only the sizes of the shape, such as (32, 3, 224, 224).")
+    shown = text
+    text = _SHAPE_PRINTOUT.sub("", text.rpartition("=")[2].strip())
+    pieces = [piece for piece in _SHAPE_PIECES.split(text.translate(_NO_BRACKETS)) if piece]
+    if not pieces:
+        raise AnswerError("Give the shape's sizes in order, such as (32, 3, 224, 224).")
+    for piece in pieces:
+        if not _WHOLE.fullmatch(piece):
+            if _WHOLE.fullmatch(piece.replace(".", "", 1)):
+                raise AnswerError(f"{quote(shown)}: give whole-number sizes, such as (32, 3, 224, 224).")
+            raise AnswerError(f"{quote(shown)} is not a shape: write its sizes in order, such as (32, 3, 224, 224).")
+        if len(piece) > 7:
+            raise AnswerError(f"{quote(shown)} is too large to be a shape: check the numbers.")
+    if len(pieces) > _MAX_SHAPE:
+        raise AnswerError(f"{quote(shown)} has more than {_MAX_SHAPE} sizes: check the shape.")
+    return [int(piece) for piece in pieces]
+
+
+_NO_BRACKETS = str.maketrans("[]()", "    ")
+
+
 def _not_a_size(text: str) -> AnswerError:
     return AnswerError(f"{quote(text)} is not a size: write height × width, such as 7×7.")
 
@@ -1107,6 +1176,15 @@ def parse_choice(text: str, choices: tuple[ChoiceSpec, ...]) -> str:
             return choice.key
     labels = ", ".join(f"“{choice.label}”" for choice in choices)
     raise AnswerError(f"{quote(text)} is not one of the choices: pick one of {labels}.")
+
+
+def parse_selection(text: str, choices: tuple[ChoiceSpec, ...]) -> tuple[str, ...]:
+    """The keys of the choices picked, each named by its key or its label and separated by commas
+    or semicolons (as the page sends them: `a, c`), in the choices' order."""
+    named = {parse_choice(item, choices) for item in re.split(r"[,;]", prepare(text)) if item.strip()}
+    if not named:
+        raise AnswerError("Pick at least one of the choices.")
+    return tuple(choice.key for choice in choices if choice.key in named)
 
 
 def fold(text: str) -> str:

@@ -15,48 +15,21 @@ mistake, so a coincidence never earns credit.
 """
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from grader import formatting, rubric, units
+from grader import formatting
 from grader.calculators import Computation, compute
-from grader.kinds import kind_info, read, read_answer
+from grader.kinds import KindInfo, kind_info, read, read_answer
 from grader.parsing import AnswerError, Reading, fold
 from grader.spec import PartSpec, Status
+from grader.verdicts import Verdict
 
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
 _PRECISION_CREDIT = 0.5
 _NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six")
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What grading says about one answer. `score` is the credit in [0, 1]; for a free-text
-    part it is the rubric's suggestion, to be confirmed by a teacher."""
-
-    score: float
-    status: Status
-    mistake: str | None
-    feedback: str
-    expected: str
-    concepts_found: tuple[str, ...] = ()
-    concepts_missed: tuple[str, ...] = ()
-    concepts: tuple[rubric.ConceptResult, ...] = ()
-    """For free text: every rubric concept's decision, with where it was found and how surely."""
-    confidence: float | None = None
-    """For free text: how sure the suggestion is (its least sure decision), from 0.5 to 1."""
-    flags: tuple[str, ...] = ()
-    """For free text: what the teacher should look at (rubric.FLAG_*)."""
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["concepts_found"] = list(self.concepts_found)
-        data["concepts_missed"] = list(self.concepts_missed)
-        data["concepts"] = [result.as_dict() for result in self.concepts]
-        data["flags"] = list(self.flags)
-        return data
 
 
 @dataclass(frozen=True)
@@ -77,7 +50,7 @@ class _Key:
 
     value: Any
     display: str
-    correct: _Candidate | None  # None for choice and text parts
+    correct: _Candidate | None  # None for a kind graded by its own rule (choice, text)
     mistakes: tuple[_Candidate, ...]
     decimals: int | None  # the decimals the part asks for, where it asks for decimals
 
@@ -85,7 +58,7 @@ class _Key:
     def answer(self) -> _Candidate:
         """The correct answer as a candidate, which every numeric part has."""
         if self.correct is None:
-            raise ValueError("choice and free-text parts have no numeric answer")
+            raise ValueError("a part graded by its kind's own rule has no numeric answer")
         return self.correct
 
 
@@ -100,24 +73,10 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
         reading = read_answer(spec, text)
     except AnswerError as error:
         return Verdict(0.0, Status.INVALID, None, str(error), key.display)
-    if spec.kind == "text":
-        # The text as typed (read() only checked its limits): the spans point into what is stored.
-        suggestion = rubric.suggest(spec.rubric, text, by_meaning=by_meaning)
-        return Verdict(
-            suggestion.score,
-            Status.NEEDS_REVIEW,
-            None,
-            "Awaiting review by your teacher.",
-            "",
-            suggestion.found,
-            suggestion.missed,
-            suggestion.concepts,
-            suggestion.confidence,
-            suggestion.flags,
-        )
-    if spec.kind == "choice":
-        return _grade_choice(spec, key, reading.value)
-    verdict = _grade_value(spec, key, reading)
+    info = kind_info(spec.kind)
+    if info.grade is not None:
+        return info.grade(spec, reading, text, by_meaning)
+    verdict = _written_precision(spec, _grade_value(spec, info, key, reading), key, reading)
     if reading.notes:
         verdict = Verdict(
             verdict.score, verdict.status, verdict.mistake, f"{verdict.feedback} {' '.join(reading.notes)}", key.display
@@ -125,19 +84,71 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
     return verdict
 
 
-def _grade_choice(spec: PartSpec, key: _Key, chosen: str) -> Verdict:
-    why = next((choice.feedback for choice in spec.choices if choice.key == chosen), "")
-    if chosen == spec.correct_choice:
-        return Verdict(1.0, Status.CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
-    return Verdict(0.0, Status.INCORRECT, None, why or "That is not the right choice.", key.display)
+def _written_precision(spec: PartSpec, verdict: Verdict, key: _Key, reading: Reading) -> Verdict:
+    """Half credit for the right value written with other figures than the part asks for, or right
+    only to one figure fewer (as it was written); the feedback names the rule missed."""
+    if verdict.mistake is not None or verdict.status not in (Status.CORRECT, Status.INCORRECT):
+        return verdict
+    if spec.significant_figures is None and spec.decimal_places is None:
+        return verdict
+    resolution = reading.resolution[0] if len(reading.resolution) == 1 else 0.0
+    asked = _figures_words(spec)
+    written = _figures_written(spec, reading.value, resolution) if resolution else None
+    if verdict.status == Status.CORRECT:
+        if written is not None and written[0] <= _figures_asked(spec) <= written[1]:
+            return verdict
+        missed = f"written with {_figures_words(spec, written[1])}" if written else "not written as a decimal"
+        feedback = f"Right, but {missed}: the question asks for {asked}, so this earns half credit."
+        return Verdict(_PRECISION_CREDIT, Status.PARTIAL, None, feedback, key.display)
+    right_as_written = abs(reading.value - key.answer.values[0]) <= resolution / 2 * (1 + _EXACT)
+    if written is None or written[1] != _figures_asked(spec) - 1 or not right_as_written:
+        return verdict
+    feedback = (
+        f"Right to {_figures_words(spec, written[1])} only: the question asks for {asked}, so this earns half credit."
+    )
+    return Verdict(_PRECISION_CREDIT, Status.PARTIAL, None, feedback, key.display)
 
 
-def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
+def _figures_asked(spec: PartSpec) -> int:
+    return spec.decimal_places if spec.decimal_places is not None else spec.significant_figures or 0
+
+
+def _figures_written(spec: PartSpec, value: float, resolution: float) -> tuple[int, int]:
+    """The fewest and the most figures (decimals, or significant figures) a value could have been
+    written with: 1200 has two, three or four significant figures; 0 has as many as asked."""
+    if spec.decimal_places is not None:
+        typed = max(0, round(-math.log10(resolution)))
+        return typed, typed
+    if not value:
+        return _figures_asked(spec), _figures_asked(spec)
+    most = math.floor(math.log10(abs(value))) - round(math.log10(resolution)) + 1
+    least = most
+    if resolution == 1 and float(value).is_integer():
+        whole = abs(int(value))
+        while whole and whole % 10 == 0:
+            whole //= 10
+            least -= 1
+    return least, most
+
+
+def _figures_words(spec: PartSpec, count: int | None = None) -> str:
+    """A number of figures in the part's terms: "two decimals", "3 significant figures"; the part's own by default."""
+    count = _figures_asked(spec) if count is None else count
+    if spec.decimal_places is not None:
+        return _decimal_words(count)
+    return f"{count} significant figure{'s' if count != 1 else ''}"
+
+
+def _decimal_words(count: int) -> str:
+    return "no decimals" if count == 0 else _decimals(count)
+
+
+def _grade_value(spec: PartSpec, info: KindInfo, key: _Key, reading: Reading) -> Verdict:
     """The candidate rule, then credit for precision and per element."""
     shape, values = _flatten(reading.value)
     typed = reading.resolution if len(reading.resolution) == len(values) else (0.0,) * len(values)
     correct = key.answer
-    rounding = spec.kind in ("vector", "matrix")
+    rounding = info.matches_rounding
     if shape == correct.shape and _distance(values, correct.values, correct.bands) <= 1:
         for mistake in key.mistakes:
             if (
@@ -160,8 +171,8 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     if best is not None:
         return _mistake_verdict(best, key, 1.0)
     if shape != correct.shape:
-        return Verdict(0.0, Status.INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
-    if spec.kind == "integer" and not float(values[0]).is_integer():
+        return Verdict(0.0, Status.INCORRECT, None, _shape_feedback(spec, info, shape, correct.shape), key.display)
+    if info.whole_numbers and not float(values[0]).is_integer():
         feedback = "Not the expected answer: the answer is a whole number."
         return Verdict(0.0, Status.INCORRECT, None, feedback, key.display)
     credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
@@ -239,9 +250,7 @@ def grade_question(
     unanswered. `calculator` is empty for a question without numbers; `by_meaning` as for
     `grade_part`."""
     computation = compute(calculator, params) if calculator else None
-    return {
-        spec.key: grade_part(spec, computation, answers.get(spec.key, ""), by_meaning=by_meaning) for spec in parts
-    }
+    return {spec.key: grade_part(spec, computation, answers.get(spec.key, ""), by_meaning=by_meaning) for spec in parts}
 
 
 def check_answer(spec: PartSpec, text: str) -> str | None:
@@ -290,22 +299,13 @@ def _rounded(candidate: _Candidate, asked: tuple[float, ...]) -> tuple:
 
 
 def worked_solution(spec: PartSpec, computation: Computation | None) -> list[str]:
-    """The derivation with this variant's numbers, ending with the unit conversion for a
-    size; [] for choice and free-text parts."""
+    """The derivation with this variant's numbers, ending with what the kind adds (the unit
+    conversion of a size); [] for choice and free-text parts."""
     if not spec.is_numeric:
         return []
     computation = _require(spec, computation)
     lines = list(computation.working.get(spec.output, []))
-    if spec.kind == "quantity":
-        size = computation.outputs[spec.output]
-        unit = units.unit_name(spec.unit)
-        symbol = units.symbol(spec.unit)
-        per_unit = units.factor(unit, "byte")
-        exact = formatting.grouped(size / per_unit, digits=8)
-        lines.append(
-            f"In {symbol}: {formatting.integer(size)} B / {formatting.grouped(per_unit)} B per {symbol} "
-            f"= {exact} {symbol} ≈ {_key(spec, computation).display}."
-        )
+    lines += kind_info(spec.kind).working(spec, computation.outputs[spec.output], _key(spec, computation).display)
     return lines
 
 
@@ -314,7 +314,7 @@ def normalize_answer(spec: PartSpec, text: str) -> str:
     are one): the value as displayed, or the folded text if it does not read."""
     if text is None:
         return ""
-    if spec.kind != "text":
+    if not kind_info(spec.kind).compared_as_typed:
         try:
             return kind_info(spec.kind).show(spec, read(spec, text))
         except AnswerError:
@@ -326,20 +326,17 @@ def normalize_answer(spec: PartSpec, text: str) -> str:
 
 
 def _key(spec: PartSpec, computation: Computation | None) -> _Key:
-    if spec.kind == "text":
-        return _TEXT_KEY
-    if spec.kind == "choice":
-        return _choice_key(spec)
+    info = kind_info(spec.kind)
+    if info.answer is not None:
+        return _own_rule_key(spec, info)
     return _numeric_key(spec, _require(spec, computation))
 
 
-_TEXT_KEY = _Key(None, "", None, (), None)
-
-
 @lru_cache(maxsize=256)
-def _choice_key(spec: PartSpec) -> _Key:
-    label = next(choice.label for choice in spec.choices if choice.key == spec.correct_choice)
-    return _Key(spec.correct_choice, label, None, (), None)
+def _own_rule_key(spec: PartSpec, info: KindInfo) -> _Key:
+    assert info.answer is not None
+    value, display = info.answer(spec)
+    return _Key(value, display, None, (), None)
 
 
 def _require(spec: PartSpec, computation: Computation | None) -> Computation:
@@ -354,11 +351,18 @@ def _numeric_key(spec: PartSpec, computation: Computation) -> _Key:
     value = _output(spec, computation, spec.output)
     decimals = _asked_decimals(spec)
     correct = _candidate(spec, None, 1.0, "", value, decimals)
+    named = [
+        (mistake.key, mistake.credit, mistake.feedback, _output(spec, computation, mistake.output))
+        for mistake in spec.mistakes
+    ]
+    keys = {mistake.key for mistake in spec.mistakes}
+    # The kind's own mistakes (a shape in channels-last order), unless the part models them itself.
+    named += [
+        (m.key, m.credit, m.feedback, m.value) for m in kind_info(spec.kind).known_mistakes(value) if m.key not in keys
+    ]
     mistakes = []
-    for mistake in spec.mistakes:
-        candidate = _candidate(
-            spec, mistake.key, mistake.credit, mistake.feedback, _output(spec, computation, mistake.output), decimals
-        )
+    for mistake_key, credit, feedback, mistake_value in named:
+        candidate = _candidate(spec, mistake_key, credit, feedback, mistake_value, decimals)
         # A mistake equal to the answer in this variant (a symmetric kernel flipped) is no mistake here.
         if candidate.shape == correct.shape and _equal(candidate.values, correct.values):
             continue
@@ -372,14 +376,15 @@ def _output(spec: PartSpec, computation: Computation, name: str) -> Any:
         value = computation.outputs[name]
     except KeyError:
         raise ValueError(f"part {spec.key}: the calculator has no output {name!r}") from None
-    if spec.kind == "quantity":
-        return value / units.factor(units.unit_name(spec.unit), "byte")
-    return value
+    per_unit = kind_info(spec.kind).per_unit
+    return value if per_unit is None else value / per_unit(spec)
 
 
 def _asked_decimals(spec: PartSpec) -> int | None:
     """Decimals a part asks for when its tolerance is absolute: the fewest whose rounding
     stays within it (0.01 → two decimals)."""
+    if spec.decimal_places is not None:
+        return spec.decimal_places
     if spec.relative_tolerance or not spec.absolute_tolerance or not kind_info(spec.kind).asks_decimals:
         return None
     return max(0, math.ceil(-math.log10(2 * spec.absolute_tolerance) - 1e-9))
@@ -389,6 +394,11 @@ def _candidate(spec: PartSpec, key: str | None, credit: float, feedback: str, va
     shape, values = _flatten(value)
     relative, absolute = spec.relative_tolerance, spec.absolute_tolerance
     bands = tuple(max(relative * abs(v), absolute) for v in values) if relative else (absolute,) * len(values)
+    if spec.significant_figures or spec.decimal_places is not None:
+        # Without a tolerance of its own, a value is right when it rounds to the figures asked for.
+        bands = tuple(
+            max(band, _asked_resolution(spec, v, 0.0, decimals) / 2) for v, band in zip(values, bands, strict=True)
+        )
     return _Candidate(key, credit, feedback, shape, values, bands)
 
 
@@ -405,16 +415,18 @@ def _asked_resolution(spec: PartSpec, value: float, band: float, decimals: int |
     rounding within half the tolerance (at least one decimal for a size)."""
     if decimals is not None:
         return 10.0**-decimals
+    if spec.significant_figures and value:
+        return 10.0 ** (math.floor(math.log10(abs(value))) - spec.significant_figures + 1)
     if not band:
         return 0.0
-    places = _places(value, band, spec.kind == "quantity")
+    places = _places(value, band, kind_info(spec.kind).least_decimals)
     return 10.0**-places
 
 
-def _places(value: float, band: float, one_decimal: bool) -> int:
-    digits = _digits(value, band)
+def _places(value: float, band: float, least: int) -> int:
+    digits = formatting.significant_digits(value, band)
     magnitude = math.floor(math.log10(abs(value))) if value else 0
-    return max(1 if one_decimal else 0, digits - 1 - magnitude)
+    return max(least, digits - 1 - magnitude)
 
 
 def _flatten(value: Any) -> tuple[tuple[int, ...], tuple[float, ...]]:
@@ -471,51 +483,11 @@ def _within(x: float, c: float, band: float) -> bool:
 
 def _display(spec: PartSpec, value: Any, correct: _Candidate, decimals: int | None) -> str:
     """The correct answer as students see it, with the precision the part asks for."""
-    kind = spec.kind
-    if kind == "integer":
-        return formatting.integer(value)
-    if kind == "dims":
-        return formatting.dims(value)
-    if kind == "quantity":
-        return formatting.quantity(value, units.symbol(spec.unit), _digits(value, correct.bands[0]))
-    resolutions = _asked(spec, correct, decimals)
-    shown = [_shown(v, asked) for v, asked in zip(correct.values, resolutions, strict=True)]
-    if kind == "number":
-        return formatting.places(value, _places_of(resolutions[0]), grouping=True) if resolutions[0] else shown[0]
-    if kind == "vector":
-        return "[" + ", ".join(shown) + "]"
-    columns = len(value[0])
-    rows = [shown[start : start + columns] for start in range(0, len(shown), columns)]
-    return "[" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "]"
+    display = kind_info(spec.kind).display
+    assert display is not None, "a kind graded by the candidate rule shows its answer"
+    return display(spec, value, _asked(spec, correct, decimals), correct.bands)
 
 
-def _shown(value: float, asked: float) -> str:
-    if not asked:
-        return formatting.plain(value, 10)
-    return formatting.places(value, _places_of(asked))
-
-
-def _places_of(resolution: float) -> int:
-    return max(0, round(-math.log10(resolution))) if resolution else 0
-
-
-def _digits(value: float, band: float) -> int:
-    """Significant figures so that rounding stays within half the tolerance band."""
-    if not value or not band:
-        return 10
-    return max(3, math.ceil(1 - math.log10(band / abs(value)) - 1e-9))
-
-
-def _shape_feedback(spec: PartSpec, got: tuple[int, ...], wanted: tuple[int, ...]) -> str:
-    described = f"The answer has {_shape(spec, wanted)}; yours has {_shape(spec, got)}."
+def _shape_feedback(spec: PartSpec, info: KindInfo, got: tuple[int, ...], wanted: tuple[int, ...]) -> str:
+    described = f"The answer has {info.shape_words(wanted)}; yours has {info.shape_words(got)}."
     return f"{described} {spec.shape_feedback}" if spec.shape_feedback else described
-
-
-def _shape(spec: PartSpec, shape: tuple[int, ...]) -> str:
-    if spec.kind == "dims":
-        return f"{shape[0]} size{'s' if shape[0] != 1 else ''}"
-    if len(shape) == 2:
-        return f"{shape[0]} row{'s' if shape[0] != 1 else ''} of {shape[1]}"
-    if len(shape) == 1:
-        return f"{shape[0]} value{'s' if shape[0] != 1 else ''}"
-    return "a single number"

@@ -9,8 +9,6 @@ from enum import StrEnum
 from numbers import Real
 from typing import Any
 
-from grader import units
-
 
 class AnswerKind(StrEnum):
     """What a part asks for; the values are what the bank files and the database store."""
@@ -21,6 +19,9 @@ class AnswerKind(StrEnum):
     VECTOR = "vector"
     MATRIX = "matrix"
     DIMS = "dims"
+    COUNT = "count"
+    SELECT_ALL = "select_all"
+    SHAPE = "shape"
     CHOICE = "choice"
     TEXT = "text"
 
@@ -44,9 +45,6 @@ class Status(StrEnum):
 
 
 KINDS = tuple(AnswerKind)
-NUMERIC_KINDS = tuple(kind for kind in AnswerKind if kind not in (AnswerKind.CHOICE, AnswerKind.TEXT))
-# Kinds compared with a tolerance; the others are exact.
-TOLERANT_KINDS = (AnswerKind.NUMBER, AnswerKind.QUANTITY, AnswerKind.VECTOR, AnswerKind.MATRIX)
 
 # Keys of a bank part that are not the grader's business.
 _IGNORED_KEYS = {"prompt", "points"}
@@ -63,6 +61,8 @@ _KNOWN_KEYS = {
     "choices",
     "correct",
     "rubric",
+    "significant_figures",
+    "decimal_places",
 }
 
 
@@ -149,6 +149,10 @@ class PartSpec:
     choices: tuple[ChoiceSpec, ...] = ()
     correct_choice: str = ""
     rubric: tuple[ConceptSpec, ...] = ()
+    significant_figures: int | None = None
+    """How many significant figures the answer must be written with (3.14 has three); None: any."""
+    decimal_places: int | None = None
+    """How many decimals the answer must be written with (3.140 has three); None: any."""
     _hash: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -160,8 +164,17 @@ class PartSpec:
         return self._hash
 
     @property
+    def correct_choices(self) -> tuple[str, ...]:
+        """The keys of the right choices: one for a choice part, any number where several are right
+        (stored as the keys separated by commas)."""
+        return tuple(key.strip() for key in self.correct_choice.split(",") if key.strip())
+
+    @property
     def is_numeric(self) -> bool:
-        return self.kind in NUMERIC_KINDS
+        """Graded against a computed output (by the candidate rule), not by a rule of its kind's own."""
+        from grader.kinds import KIND_INFO  # the registry reads specs: imported here, not at the top
+
+        return KIND_INFO[AnswerKind(self.kind)].computed
 
     @classmethod
     def from_dict(cls, data: dict) -> "PartSpec":
@@ -197,8 +210,10 @@ class PartSpec:
                 )
                 for where, item in _items(data, "choices")
             ),
-            correct_choice=_text(data, "correct"),
+            correct_choice=_correct(data),
             rubric=tuple(_concept(item, where) for where, item in _items(data, "rubric")),
+            significant_figures=_count(data, "significant_figures"),
+            decimal_places=_count(data, "decimal_places"),
         )
 
 
@@ -215,40 +230,61 @@ _FIELDS = (
     "choices",
     "correct_choice",
     "rubric",
+    "significant_figures",
+    "decimal_places",
 )
 
 
 def _check(spec: PartSpec) -> None:
-    """Refuse a spec that could not be graded, naming the field."""
+    """Refuse a spec that could not be graded, naming the field; what each kind takes is its registry entry's."""
+    from grader.kinds import KIND_INFO, kinds_that  # the registry reads specs: imported here, not at the top
+
     if not spec.key:
         raise ValueError("key: required")
     if spec.kind not in KINDS:
         raise ValueError(f"kind: must be one of {', '.join(KINDS)}, not {spec.kind!r}")
-    numeric = spec.kind in NUMERIC_KINDS
-    if numeric and not spec.output:
+    info = KIND_INFO[AnswerKind(spec.kind)]
+    if info.computed and not spec.output:
         raise ValueError(f"output: required for {spec.kind} parts")
-    if not numeric and spec.output:
+    if not info.computed and spec.output:
         raise ValueError(f"output: {spec.kind} parts take no calculator output")
-    if spec.kind == "quantity":
-        if not spec.unit:
-            raise ValueError("unit: required for quantity parts")
-        if units.unit_name(spec.unit) is None:
-            raise ValueError(f"unit: must be a byte unit ({units.KNOWN}), not {spec.unit!r}")
+    if info.check_unit is not None:
+        info.check_unit(spec.unit)
     elif spec.unit:
-        raise ValueError("unit: only quantity parts take a unit")
+        raise ValueError(f"unit: only {kinds_that('check_unit')} parts take a unit")
     for name in ("relative_tolerance", "absolute_tolerance"):
         value = getattr(spec, name)
         if not _is_number(value) or not math.isfinite(value) or value < 0:
             raise ValueError(f"{name}: must be a number of at least 0")
-        if value and spec.kind not in TOLERANT_KINDS:
+        if value and not info.tolerant:
             raise ValueError(f"{name}: {spec.kind} parts are graded exactly")
-    if spec.partial_credit and spec.kind not in ("vector", "matrix"):
-        raise ValueError("partial_credit: only vector and matrix parts give credit per element")
-    if spec.mistakes and not numeric:
+    if spec.partial_credit and not info.per_element_credit:
+        raise ValueError(f"partial_credit: only {kinds_that('per_element_credit')} parts give credit per element")
+    _check_written_precision(spec, info.written_precision)
+    if spec.mistakes and not info.computed:
         raise ValueError(f"mistakes: {spec.kind} parts take no mistakes")
     _check_mistakes(spec.mistakes)
-    _check_choices(spec)
-    _check_rubric(spec)
+    _check_choices(spec, info.choices, several=info.several_correct)
+    _check_rubric(spec, info.rubric)
+
+
+_MOST_FIGURES = 15
+
+
+def _check_written_precision(spec: PartSpec, takes_it: bool) -> None:
+    from grader.kinds import kinds_that
+
+    for name in ("significant_figures", "decimal_places"):
+        value = getattr(spec, name)
+        if value is None:
+            continue
+        if not takes_it:
+            raise ValueError(f"{name}: only {kinds_that('written_precision')} parts ask for it")
+        least = 1 if name == "significant_figures" else 0
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= _MOST_FIGURES:
+            raise ValueError(f"{name}: must be a whole number from {least} to {_MOST_FIGURES}")
+    if spec.significant_figures is not None and spec.decimal_places is not None:
+        raise ValueError("decimal_places: give significant_figures or decimal_places, not both")
 
 
 def _check_mistakes(mistakes: tuple[MistakeSpec, ...]) -> None:
@@ -268,26 +304,36 @@ def _check_mistakes(mistakes: tuple[MistakeSpec, ...]) -> None:
             raise ValueError(f"{where}.feedback: required")
 
 
-def _check_choices(spec: PartSpec) -> None:
-    if spec.kind != "choice":
+def _check_choices(spec: PartSpec, takes_choices: bool, *, several: bool) -> None:
+    if not takes_choices:
         if spec.choices or spec.correct_choice:
-            raise ValueError("choices: only choice parts take choices")
+            raise ValueError("choices: only choice and select_all parts take choices")
         return
     if len(spec.choices) < 2:
-        raise ValueError("choices: a choice part needs at least two choices")
+        raise ValueError(f"choices: a {spec.kind} part needs at least two choices")
     seen: set[str] = set()
     for index, choice in enumerate(spec.choices):
         if not choice.key or not choice.label.strip():
             raise ValueError(f"choices[{index}]: needs a key and a label")
         if choice.key in seen:
             raise ValueError(f"choices[{index}].key: {choice.key!r} is used twice")
+        if several and "," in choice.key:
+            raise ValueError(f"choices[{index}].key: {choice.key!r} may not hold a comma")
         seen.add(choice.key)
-    if spec.correct_choice not in seen:
-        raise ValueError(f"correct: must be one of the choices' keys ({', '.join(sorted(seen))})")
+    keys = ", ".join(sorted(seen))
+    if not several:
+        if spec.correct_choice not in seen:
+            raise ValueError(f"correct: must be one of the choices' keys ({keys})")
+        return
+    correct = spec.correct_choices
+    if not correct or any(key not in seen for key in correct):
+        raise ValueError(f"correct: must list one or more of the choices' keys ({keys})")
+    if len(set(correct)) != len(correct):
+        raise ValueError("correct: names a choice twice")
 
 
-def _check_rubric(spec: PartSpec) -> None:
-    if spec.kind != "text":
+def _check_rubric(spec: PartSpec, takes_rubric: bool) -> None:
+    if not takes_rubric:
         if spec.rubric:
             raise ValueError("rubric: only text parts take a rubric")
         return
@@ -336,6 +382,25 @@ def _number(data: dict, name: str, where: str = "", problem: str = "must be a nu
     if not _is_number(value) or not math.isfinite(value):
         raise ValueError(f"{label}: {problem}")
     return float(value)
+
+
+def _correct(data: dict) -> str:
+    """The right choice's key; where several are right, their list (stored as keys separated by commas)."""
+    value = data.get("correct")
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(key, (str, int)) and not isinstance(key, bool) for key in value):
+            raise ValueError("correct: must be a choice's key, or a list of them")
+        return ",".join(str(key).strip() for key in value)
+    return _text(data, "correct")
+
+
+def _count(data: dict, name: str) -> int | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name}: must be a whole number")
+    return value
 
 
 def _flag(data: dict, name: str, where: str = "") -> bool:

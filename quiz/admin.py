@@ -178,6 +178,7 @@ class PartInline(admin.StackedInline):
     fieldsets = (
         (None, {"fields": (("key", "order", "points", "kind"), "prompt")}),
         ("Answer", {"fields": ("output", "unit", ("relative_tolerance", "absolute_tolerance"), "partial_credit",
+                               ("significant_figures", "decimal_places"),
                                "shape_feedback", "mistakes", "choices", "correct_choice", "rubric")}),
     )
 
@@ -349,9 +350,11 @@ class PreviewPart:
 
 
 def _trial_data(request: HttpRequest, question: Question) -> dict:
-    """The posted answer: the student's input is named after the part, as on the attempt page."""
+    """The posted answer: the student's input is named after the part, as on the attempt page (the
+    boxes of a select-all part post one value each: the keys picked, "a, c")."""
     key = request.POST.get("part", "")
-    return {"seed": request.POST.get("seed"), "part": key, "answer": request.POST.get(f"answer-{question.key}{key}")}
+    picked = request.POST.getlist(f"answer-{question.key}{key}")
+    return {"seed": request.POST.get("seed"), "part": key, "answer": ", ".join(picked) if picked else None}
 
 
 def _try(variant: Variant, form: TryAnswerForm) -> dict:

@@ -188,8 +188,13 @@ def _exported_part(part: Part) -> dict:
         "prompt": part.prompt,
         **({"points": _plain_number(part.points)} if part.points != 1 else {}),
         **{name: value for name, value in spec.items() if name == "kind" or value != defaults[name]},
-        **({"correct": part.correct_choice} if part.correct_choice else {}),
+        **({"correct": _exported_correct(part)} if part.correct_choice else {}),
     }
+
+
+def _exported_correct(part: Part) -> str | list[str]:
+    """The right choice's key; where several are right, their list, as a bank file writes them."""
+    return list(part.spec().correct_choices) if grader.kind_info(part.kind).several_correct else part.correct_choice
 
 
 def _plain_number(value: Decimal) -> int | float:

@@ -37,6 +37,19 @@ class TooLarge(BadInput):
     status = 413
 
 
+class DecisionError(BadInput):
+    """A teacher's decision that cannot be taken (a score out of range, no reason given, an attempt
+    still in progress); the message says why, for the teacher."""
+
+    code = "decision_refused"
+
+
+class RosterError(BadInput):
+    """A roster file that cannot be read as a whole; the message says why."""
+
+    code = "roster_unreadable"
+
+
 class LoginRequired(QuizError):
     code = "login"
     status = 401

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 import grader
-from quiz import drafts, pools, rosters, rows, selectors, usernames
+from quiz import drafts, errors, pools, rosters, rows, selectors, usernames
 from quiz.formatting import count_points
 from quiz.jsontext import StrictJSONDecoder, json_problem, problem_message
 from quiz.models import AttemptState, Part, Question, Quiz, Response, StandingAccommodation
@@ -184,19 +184,23 @@ class CopyQuestionsForm(forms.Form):
         return cleaned
 
 
-_NUMERIC = ("integer", "number", "quantity", "vector", "matrix", "dims")
-_TOLERANT = ("number", "quantity", "vector", "matrix")
+def _kinds_that(takes) -> tuple[str, ...]:
+    return tuple(kind.value for kind in grader.AnswerKind if takes(grader.kind_info(kind)))
+
+
 KIND_FIELDS = {
-    "output": _NUMERIC,
-    "mistakes": _NUMERIC,
-    "unit": ("quantity",),
-    "relative_tolerance": _TOLERANT,
-    "absolute_tolerance": _TOLERANT,
-    "partial_credit": ("vector", "matrix"),
-    "shape_feedback": ("vector", "matrix", "dims"),
-    "choices": ("choice",),
-    "correct_choice": ("choice",),
-    "rubric": ("text",),
+    "output": _kinds_that(lambda kind: kind.computed),
+    "mistakes": _kinds_that(lambda kind: kind.computed),
+    "unit": _kinds_that(lambda kind: kind.check_unit is not None),
+    "relative_tolerance": _kinds_that(lambda kind: kind.tolerant),
+    "absolute_tolerance": _kinds_that(lambda kind: kind.tolerant),
+    "significant_figures": _kinds_that(lambda kind: kind.written_precision),
+    "decimal_places": _kinds_that(lambda kind: kind.written_precision),
+    "partial_credit": _kinds_that(lambda kind: kind.per_element_credit),
+    "shape_feedback": ("vector", "matrix", "dims", "shape"),
+    "choices": _kinds_that(lambda kind: kind.choices),
+    "correct_choice": _kinds_that(lambda kind: kind.choices),
+    "rubric": _kinds_that(lambda kind: kind.rubric),
 }
 """The part fields only some kinds use (the grader refuses them on the others, a test checks);
 the admin hides the others (static/js/question-authoring.js)."""
@@ -263,7 +267,8 @@ class PartAdminForm(forms.ModelForm):
         model = Part
         fields = [
             "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
-            "absolute_tolerance", "partial_credit", "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
+            "absolute_tolerance", "significant_figures", "decimal_places", "partial_credit", "shape_feedback",
+            "mistakes", "choices", "correct_choice", "rubric",
         ]  # fmt: skip
 
     class Media:
@@ -283,7 +288,8 @@ class PartAdminForm(forms.ModelForm):
             return cleaned
         part = Part(**{field: cleaned.get(field) for field in (
             "key", "kind", "output", "unit", "relative_tolerance", "absolute_tolerance", "partial_credit",
-            "shape_feedback", "mistakes", "choices", "correct_choice", "rubric",
+            "shape_feedback", "mistakes", "choices", "correct_choice", "rubric", "significant_figures",
+            "decimal_places",
         )})
         question = cleaned.get("question") or getattr(self.instance, "question", None)
         try:
@@ -646,7 +652,7 @@ class RosterUploadForm(_RosterForm):
             raise ValidationError(f"The file is larger than {self.MAX_BYTES / 1e6:g} MB.", code="too_large")
         try:
             return rosters.decode(upload.read())
-        except rosters.RosterError as error:
+        except errors.RosterError as error:
             raise ValidationError(str(error), code="not_utf8") from error
 
 

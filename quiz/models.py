@@ -291,6 +291,9 @@ class AnswerKind(models.TextChoices):
     VECTOR = grader.AnswerKind.VECTOR, "Vector"
     MATRIX = grader.AnswerKind.MATRIX, "Matrix"
     DIMS = grader.AnswerKind.DIMS, "Dimensions (height × width)"
+    COUNT = grader.AnswerKind.COUNT, "Count (parameters, FLOPs, MACs)"
+    SELECT_ALL = grader.AnswerKind.SELECT_ALL, "Select all that apply"
+    SHAPE = grader.AnswerKind.SHAPE, "Shape of a tensor (N, C, H, W)"
     CHOICE = grader.AnswerKind.CHOICE, "Choice"
     TEXT = grader.AnswerKind.TEXT, "Free text"
 
@@ -315,13 +318,21 @@ class Part(models.Model):
         "a short plain name for the statistics (“forgot the biases”).",
     )
     choices = models.JSONField(default=list, blank=True, help_text="For choice parts: key and label of each choice.")
-    correct_choice = models.CharField(max_length=40, blank=True)
+    correct_choice = models.CharField(
+        max_length=40, blank=True, help_text="The right choice's key; for select-all parts, the right keys, e.g. a,c."
+    )
     rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
+    significant_figures = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For numbers, sizes, counts: significant figures an answer is written with."
+    )
+    decimal_places = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For numbers, sizes, counts: decimals an answer is written with."
+    )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     SPEC_FIELDS = (
         "kind", "output", "unit", "relative_tolerance", "absolute_tolerance",
-        "partial_credit", "shape_feedback", "mistakes", "choices", "rubric",
+        "partial_credit", "shape_feedback", "mistakes", "choices", "rubric", "significant_figures", "decimal_places",
     )
     """The columns that hold the part's spec under the bank file's own names (the key and the
     correct choice, named `correct` in the file, aside)."""
@@ -363,13 +374,17 @@ class Part(models.Model):
 
     @property
     def is_numeric(self) -> bool:
-        """Answered with numbers (a value, a vector, a matrix, sizes), not words or a choice."""
-        return self.kind not in (AnswerKind.TEXT, AnswerKind.CHOICE)
+        """Answered with numbers (a value, a vector, a matrix, sizes), not words or choices."""
+        return grader.kind_info(self.kind).computed
 
     def display_answer(self, text: str) -> str:
-        """An answer as people read it: a choice by its label, anything else as typed."""
+        """An answer as people read it: a choice by its label (choices picked together, by theirs), anything
+        else as typed."""
         labels = {choice["key"]: choice["label"] for choice in self.choices}
-        return labels.get(text, text)
+        if text in labels:
+            return labels[text]
+        keys = [key.strip() for key in text.split(",")]
+        return "; ".join(labels[key] for key in keys) if labels and all(key in labels for key in keys) else text
 
     def spec_dict(self) -> dict:
         """The part as the grader reads it (the same shape as in the bank file)."""
@@ -685,6 +700,11 @@ class Response(models.Model):
         if self.review_score is not None:
             return self.review_score
         return self.score
+
+    @property
+    def review_credit(self) -> float | None:
+        """The credit a teacher's review starts from (and replaces): the confirmed score, else the suggestion."""
+        return self.review_score if self.review_score is not None else self.score
 
     @property
     def points(self) -> Decimal | None:

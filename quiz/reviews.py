@@ -18,6 +18,7 @@ from django.utils import timezone
 
 import grader
 from quiz import services, suggestions
+from quiz.errors import DecisionError
 from quiz.formatting import count_points, format_points
 from quiz.models import (
     Accommodation,
@@ -30,10 +31,6 @@ from quiz.models import (
     StandingAccommodation,
     earned_points,
 )
-
-
-class DecisionError(ValueError):
-    """The decision cannot be taken; the message says why, for the teacher."""
 
 
 def _check_credit(score: float) -> float:
@@ -95,7 +92,7 @@ def _record_review(
         raise DecisionError(
             "Only written answers and answers that could not be read are reviewed; override this part's score instead."
         )
-    previous = response.review_score if response.review_score is not None else response.score
+    previous = response.review_credit
     response.review_score, response.review_comment, response.review_items = score, comment.strip(), list(items)
     response.reviewed_by, response.reviewed_at = teacher, now
     response.save(update_fields=["review_score", "review_comment", "review_items", "reviewed_by", "reviewed_at"])

@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from quiz import reviews, usernames
+from quiz.errors import RosterError
 from quiz.models import StandingAccommodation
 from quiz.roles import STUDENTS, TEACHERS
 
@@ -29,10 +30,6 @@ HEADER = ("username", "name", "email")
 ACCOMMODATION_COLUMNS = ("time_multiplier", "extra_attempts")
 """Optional columns after the email: the student's accommodation on every quiz (empty: left as it is)."""
 NAME_MAX_LENGTH = 150
-
-
-class RosterError(ValueError):
-    """The file as a whole cannot be read; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ class PartSheet:
         return self.part.display_answer(self.response.text)
 
     @property
+    def picked(self) -> set[str]:
+        """The keys of the choices the answer picks, as the page sends them ("a, c")."""
+        return {key.strip() for key in self.response.text.split(",")}
+
+    @property
     def hint(self) -> str:
         """The formats students may type (none for a choice or free text)."""
         return grader.kind_info(self.part.kind).hint_for(self.part.unit)

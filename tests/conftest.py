@@ -130,6 +130,18 @@ def formula_quiz(db):
     return load_question_bank(FORMULA_BANK).quiz
 
 
+KINDS_BANK = Path(__file__).resolve().parent / "data" / "answer_kinds_bank.yaml"
+"""One formula question per newer answer kind or rule: counts, select all that apply, significant figures."""
+
+
+@pytest.fixture
+def kinds_quiz(db):
+    """The questions of tests/data/answer_kinds_bank.yaml, loaded as a bank file."""
+    from quiz.bank import load_question_bank
+
+    return load_question_bank(KINDS_BANK).quiz
+
+
 @pytest.fixture(scope="session")
 def live_server(live_server):
     """pytest-django's live server, serving the application as config/wsgi.py does: behind the

@@ -24,7 +24,7 @@ from functools import lru_cache
 from keyword import iskeyword
 from typing import Any, TypeGuard
 
-from grader import formatting, units
+from grader import formatting
 from grader.calculators import Computation, compute
 from grader.formulas.expressions import Evaluator, Expression, parse
 from grader.formulas.library import CALCULATOR_PARAMETERS
@@ -38,6 +38,7 @@ from grader.formulas.values import (
     is_number,
     shape,
 )
+from grader.kinds import kind_info
 
 # Draws tried for one variant before settling (constraints met, mistakes told apart).
 MAX_DRAWS = 100
@@ -364,9 +365,8 @@ def same_at_part_precision(part: Any, correct: Any, mistake: Any) -> bool:
         return correct == mistake
     if shape(correct) != shape(mistake):
         return False
-    scale = 1.0
-    if getattr(part, "kind", "") == "quantity" and getattr(part, "unit", ""):
-        scale = units.factor(units.unit_name(part.unit), "byte")
+    per_unit = kind_info(part.kind).per_unit if getattr(part, "kind", "") and getattr(part, "unit", "") else None
+    scale = per_unit(part) if per_unit is not None else 1.0
     relative = getattr(part, "relative_tolerance", 0.0)
     absolute = getattr(part, "absolute_tolerance", 0.0)
     for right, wrong in zip(_flatten(correct), _flatten(mistake), strict=True):

@@ -222,7 +222,9 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
 
     An answer without a whole-number sequence is refused (InvalidSave), not skipped."""
     answers = {}
-    for name, text in request.POST.items():
+    for name, values in request.POST.lists():
+        # The boxes of a select-all part post one value each: its answer is the keys picked, "a, c".
+        text = ", ".join(values)
         key = name.removeprefix("answer-")
         if key == name:
             continue

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import grader
-from quiz import logins, lookups, reviews, rosters, selectors, services, suggestions
+from quiz import errors, logins, lookups, reviews, rosters, selectors, services, suggestions
 from quiz.formatting import count_points
 from quiz.forms import (
     AccommodationForm,
@@ -108,7 +108,7 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reope
 
 def _review_form(response: Response, data=None, *, autofocus: bool = False) -> ReviewForm:
     initial = {
-        "points": _points(response.part, _review_credit(response)),
+        "points": _points(response.part, response.review_credit),
         "comment": response.review_comment,
         "items": response.review_items,
     }
@@ -118,11 +118,6 @@ def _review_form(response: Response, data=None, *, autofocus: bool = False) -> R
 def _override_form(response: Response, data=None) -> OverrideForm:
     initial = {"points": _points(response.part, response.final_credit)}
     return OverrideForm(data, part=response.part, prefix=f"override-{response.pk}", initial=initial)
-
-
-def _review_credit(response: Response) -> float | None:
-    """What the review form starts from: the confirmed score, else the rubric's suggestion."""
-    return response.review_score if response.review_score is not None else response.score
 
 
 def _points(part: Part, credit: float | None):
@@ -158,7 +153,7 @@ def _decide(request: HttpRequest, decision, **arguments) -> bool:
     """Take a decision, turning a refusal into a message on the page shown again; True when it was taken."""
     try:
         decision(**arguments)
-    except reviews.DecisionError as error:
+    except errors.DecisionError as error:
         messages.error(request, str(error))
         return False
     return True
@@ -282,7 +277,7 @@ def review_group(request: HttpRequest, part_id: int) -> HttpResponse:
     form = GroupReviewForm(request.POST, part=part)
     if not form.is_valid():
         messages.error(request, "The group was not scored: " + " ".join(
-            str(error) for errors in form.errors.values() for error in errors))
+            str(error) for field_errors in form.errors.values() for error in field_errors))
         return redirect("teacher:review_groups", part_id=part.pk)
     members = list(form.cleaned_data["responses"])
     if _decide(request, reviews.confirm_group, responses=members, score=form.credit, items=form.items,
@@ -386,7 +381,7 @@ def roster_preview(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             preview = rosters.parse_roster(form.cleaned_data["file"])
-        except rosters.RosterError as error:
+        except errors.RosterError as error:
             form.add_error("file", str(error))
     if form.errors:
         return _render_roster(request, form, status=400)
@@ -406,7 +401,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         return redirect("teacher:roster")
     try:
         summary = rosters.import_roster(**form.cleaned_data, teacher=request.user)
-    except rosters.RosterError as error:
+    except errors.RosterError as error:
         messages.error(request, str(error))
         context = {"preview": _safe_preview(form.cleaned_data["text"]), "confirm_form": form,
                    "group_name": form.cleaned_data["group_name"]}
@@ -418,7 +413,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 def _safe_preview(text: str) -> rosters.RosterPreview | None:
     try:
         return rosters.parse_roster(text)
-    except rosters.RosterError:
+    except errors.RosterError:
         return None
 
 

@@ -1,6 +1,7 @@
 /* One part of the attempt page: its input, and what is shown around it.
  *
- * The text (a box, or the value of the checked radio button); the unit suffix, hidden
+ * The text (a box, the value of the checked radio button, or the values of the checked boxes
+ * of a select-all part joined as "a, c"); the unit suffix, hidden
  * while the answer ends with a unit of the student's own; a character counter near the
  * limit; a box that grows with its text; the save status and the parser's message.
  */
@@ -16,6 +17,11 @@ function lengthOf(text, limit) {
   return text.length < limit * COUNTER_FROM ? text.length : Array.from(text).length;
 }
 
+/** The values of the checked inputs, as the server reads a selection: "a, c". */
+function joined(inputs, isChecked) {
+  return inputs.filter(isChecked).map((input) => input.value).join(", ");
+}
+
 function formatNumber(number) {
   return number.toLocaleString("en");
 }
@@ -26,7 +32,7 @@ export class AnswerField {
     this.key = element.dataset.part;
     this.question = element.dataset.question;
     this.label = element.dataset.label;
-    this.radios = Array.from(element.querySelectorAll("input[type=radio]"));
+    this.radios = Array.from(element.querySelectorAll("input[type=radio], input[type=checkbox]"));
     this.input = element.querySelector(".answer-input");
     this.unit = element.querySelector(".answer-unit");
     this.counter = element.querySelector(".answer-counter");
@@ -38,16 +44,16 @@ export class AnswerField {
 
   get text() {
     if (this.radios.length) {
-      const checked = this.radios.find((radio) => radio.checked);
-      return checked ? checked.value : "";
+      return joined(this.radios, (radio) => radio.checked);
     }
     return this.input.value;
   }
 
   set text(value) {
     if (this.radios.length) {
+      const picked = new Set([value, ...value.split(",").map((key) => key.trim())]);
       this.radios.forEach((radio) => {
-        radio.checked = radio.value === value;
+        radio.checked = picked.has(radio.value);
       });
     } else {
       this.input.value = value;
@@ -58,8 +64,7 @@ export class AnswerField {
   /** The text the server sent with the page. */
   get renderedText() {
     if (this.radios.length) {
-      const checked = this.radios.find((radio) => radio.defaultChecked);
-      return checked ? checked.value : "";
+      return joined(this.radios, (radio) => radio.defaultChecked);
     }
     return this.input.defaultValue;
   }

@@ -10,7 +10,7 @@ target (docs/benchmarks.md).
 import pytest
 
 from bench.parsing import LENGTH, hostile_answers, hostile_parts
-from grader import ConceptSpec, PartSpec, grade_part
+from grader import AnswerKind, ConceptSpec, PartSpec, grade_part
 
 ANSWERS = hostile_answers()
 # Every kind the parsing benchmark times, and a written part, whose suggestion reads the text too.
@@ -24,7 +24,7 @@ STATUSES = {"correct", "partial", "incorrect", "invalid", "needs_review"}
 def test_the_hostile_answers_are_as_long_as_an_answer_may_be():
     assert len(ANSWERS) > 60
     assert {len(text) for text in ANSWERS.values()} == {LENGTH}
-    assert set(PARTS) == {"integer", "number", "quantity", "vector", "matrix", "dims", "choice", "text"}
+    assert set(PARTS) == {*AnswerKind, "significant figures"}
 
 
 @pytest.mark.timeout(5)

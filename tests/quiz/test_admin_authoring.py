@@ -372,6 +372,7 @@ def test_the_kind_select_says_which_fields_each_kind_uses(admin_client, formula_
 def test_the_fields_hidden_for_a_kind_are_the_ones_the_grader_refuses_for_it(kind):
     filled = {
         "output": "out", "unit": "MB", "relative_tolerance": 0.1, "absolute_tolerance": 0.1, "partial_credit": True,
+        "significant_figures": 3, "decimal_places": 2,
         "shape_feedback": "Wrong shape.", "mistakes": [{"key": "m", "output": "x", "credit": 0, "feedback": "No."}],
         "choices": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}], "correct_choice": "a",
         "rubric": [{"key": "c", "label": "C", "phrases": ["c"]}],

@@ -188,6 +188,14 @@ def test_a_tried_answer_uses_the_random_variants_numbers(admin_client, quiz):
     assert "1 of 1" in page
 
 
+def test_ticked_boxes_of_a_select_all_part_are_graded_together(admin_client, kinds_quiz):
+    question = Question.objects.select_related("quiz").get(quiz=kinds_quiz, key="k2")
+    page = _page(admin_client.post(_url(question), {"part": "a", "answer-k2a": ["conv", "pool"]}))
+    assert "status-incorrect" in page
+    assert "1 of the 2 right choices picked, and 1 wrong one" in page
+    assert 'value="conv" checked' in page
+
+
 def test_an_unreadable_answer_shows_the_parsers_message(admin_client, quiz):
     page = _page(admin_client.post(_url(_question("q2")), {"part": "a", "answer-q2a": "1.234,5"}))
     assert "status-invalid" in page

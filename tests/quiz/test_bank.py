@@ -277,7 +277,7 @@ def test_a_file_change_that_does_not_fit_a_kept_edit_leaves_the_question_whole(q
     out, err = load(str(write_bank(tmp_path, make_it_an_integer)))
     part.refresh_from_db()
     assert (part.kind, part.unit, part.relative_tolerance) == ("quantity", "GB", pytest.approx(0.02))
-    assert "unit: only quantity parts take a unit" in err
+    assert "unit: only quantity and count parts take a unit" in err
     assert "kind: database \"quantity\", file \"integer\"" in err
     assert "updated part q2b" not in out
     assert part.spec().unit == "GB"

@@ -16,6 +16,8 @@ from quiz.views.errors import error_response
     [
         (errors.BadInput("sequence: Enter a whole number."), "invalid", 400),
         (errors.TooLarge("Too large."), "too_large", 413),
+        (errors.DecisionError("An override needs a reason."), "decision_refused", 400),
+        (errors.RosterError("The file has no rows."), "roster_unreadable", 400),
         (errors.LoginRequired(), "login", 401),
         (errors.Forbidden("Only students save answers."), "forbidden", 403),
         (errors.NotFound("There is no such attempt of yours."), "not_found", 404),

@@ -165,6 +165,17 @@ def test_the_credit_points_and_review_that_count_read_the_same_in_python_and_sql
     assert math.isclose(sum(cell or 0 for cell in cells), total.score, abs_tol=0.0005 + 1e-9)
 
 
+@pytest.mark.parametrize(
+    ("score", "review", "override", "expected"),
+    [(0.5, None, None, 0.5), (0.5, 0.75, None, 0.75), (0.5, 0.75, 1.0, 0.75), (None, None, 0.2, None)],
+)
+def test_a_review_starts_from_the_confirmed_score_else_the_suggestion_whatever_the_override(
+    score, review, override, expected
+):
+    response = Response(score=score, review_score=review, override_score=override)
+    assert response.review_credit == expected
+
+
 def test_a_parts_spec_is_parsed_once_and_again_after_a_save_or_a_reload(quiz, monkeypatch):
     part = Part.objects.get(question__key="q2", key="b")
     parsed = []

@@ -222,8 +222,9 @@ def test_answers_held_for_the_last_attempt_cost_two_queries_more(
 ):
     quiz.show_answers = "after_last_attempt"
     quiz.save()
-    # The eight of an unconditional result, with 9 the student's finished attempts and 10 the accommodation.
-    with django_assert_num_queries(10):
+    # The eight of an unconditional result, with 9 the student's finished attempts, 10 the quiz's
+    # accommodation and 11 the standing one (none for the quiz).
+    with django_assert_num_queries(11):
         result(alice_client, graded)
 
 

@@ -150,7 +150,7 @@ def test_the_attempt_page_runs_the_same_queries_however_many_decisions(
         reviews.override_score(response=response, score=0.5, reason="Checked by hand", teacher=tess)
     # 1 session, 2 user, 3 user's groups, 4 the attempt with its student and quiz, 5 its responses with
     # who decided, 6 their score histories, 7 the quiz's parts with their questions, 8 the questions' parts
-    # (for labels), 9 the student's accommodation (the reopen form's minutes), 10 the attempt's log,
-    # 11 the grades sent to the LMS for this attempt.
-    with django_assert_num_queries(11):
+    # (for labels), 9 the student's accommodation on the quiz and 10 the standing one (the reopen form's
+    # minutes), 11 the attempt's log, 12 the grades sent to the LMS for this attempt.
+    with django_assert_num_queries(12):
         assert teacher_client.get(reverse("teacher:attempt", args=[attempt.pk])).status_code == 200

@@ -18,6 +18,7 @@ from grader.formulas import (
 from grader.grouping import AnswerGroup, group_answers
 from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
+from grader.messages import use_language
 from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
 from grader.prompts import render_prompt
 from grader.rubric import (
@@ -88,5 +89,6 @@ __all__ = [
     "validate_params",
     "validate_question",
     "validate_ranges",
+    "use_language",
     "worked_solution",
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
+from django.utils.translation import gettext_lazy as _
 
 import grader
 from quiz import rosters, selectors, usernames
@@ -212,7 +213,7 @@ class _FindsAccount:
 class LoginForm(_FindsAccount, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct username and password. The password is case-sensitive.",
+        "invalid_login": _("Please enter a correct username and password. The password is case-sensitive."),
     }
 
 

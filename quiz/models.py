@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 import grader
 
@@ -317,9 +318,9 @@ class BankChange(models.Model):
 
 
 class AttemptState(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    NEEDS_REVIEW = "needs_review", "Needs review"
-    GRADED = "graded", "Graded"
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    GRADED = "graded", _("Graded")
 
 
 FINISHED_STATES = (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
@@ -611,15 +612,15 @@ class AttemptEvent(models.Model):
     """The attempt's log: what happened when, for disputes."""
 
     class Kind(models.TextChoices):
-        STARTED = "started", "Started"
-        SAVED = "saved", "Saved"
-        SUBMITTED = "submitted", "Submitted"
-        AUTO_SUBMITTED = "auto_submitted", "Submitted when time ran out"
-        REOPENED = "reopened", "Reopened"
-        REVIEWED = "reviewed", "Reviewed"
-        OVERRIDDEN = "overridden", "Score overridden"
-        REGRADED = "regraded", "Regraded"
-        ACCOMMODATED = "accommodated", "Deadline moved by an accommodation"
+        STARTED = "started", _("Started")
+        SAVED = "saved", _("Saved")
+        SUBMITTED = "submitted", _("Submitted")
+        AUTO_SUBMITTED = "auto_submitted", _("Submitted when time ran out")
+        REOPENED = "reopened", _("Reopened")
+        REVIEWED = "reviewed", _("Reviewed")
+        OVERRIDDEN = "overridden", _("Score overridden")
+        REGRADED = "regraded", _("Regraded")
+        ACCOMMODATED = "accommodated", _("Deadline moved by an accommodation")
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

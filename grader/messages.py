@@ -37,6 +37,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalog(_language.get()).ngettext(singular, plural, count)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks `message` for the catalog where it is defined; `gettext` translates it where it is shown."""
+    return message
+
+
 @contextmanager
 def use_language(language: str) -> Iterator[None]:
     """Grade, hint and explain in `language` (a code such as "de" or "de-at") inside the block."""

@@ -27,6 +27,11 @@ def _catalog(language: str) -> stdlib_gettext.NullTranslations:
     return stdlib_gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
+def current_language() -> str:
+    """The language set by `use_language` ("en" outside any)."""
+    return _language.get()
+
+
 def gettext(message: str) -> str:
     """`message` in the current language (the English source when it has no translation)."""
     return _catalog(_language.get()).gettext(message)

@@ -16,7 +16,7 @@
   const MONTHS = english ?
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] :
     names({ month: "short" }, 12, (i) => new Date(2023, i, 1));
-  const translate = typeof window.gettext === "function" ? window.gettext : (text) => text;
+  const gettext = typeof window.gettext === "function" ? window.gettext : (text) => text;
 
   function names(options, count, dateOf) {
     const formatter = new Intl.DateTimeFormat(language, options);
@@ -54,7 +54,7 @@
       const text = format(element.getAttribute("datetime"), element.dataset.format);
       if (text !== null) {
         element.textContent = text;
-        element.title = zone ? translate("Your time zone: %(zone)s").replace("%(zone)s", zone) : "";
+        element.title = zone ? gettext("Your time zone: %(zone)s").replace("%(zone)s", zone) : "";
       }
     });
   }

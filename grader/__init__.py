@@ -18,7 +18,7 @@ from grader.formulas import (
 from grader.grouping import AnswerGroup, group_answers
 from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
-from grader.messages import use_language
+from grader.messages import localize_numbers, use_language
 from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
 from grader.prompts import render_prompt
 from grader.rubric import (
@@ -81,6 +81,7 @@ __all__ = [
     "group_answers",
     "indistinguishable_mistakes",
     "kind_info",
+    "localize_numbers",
     "normalize_answer",
     "render_prompt",
     "same_at_part_precision",

@@ -10,6 +10,7 @@ the English source text is used.
 from __future__ import annotations
 
 import gettext as stdlib_gettext
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,6 +19,13 @@ from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "grader"
+DECIMAL_COMMA = frozenset({"de"})
+"""Languages that write 12,6 for 12.6 (and so cannot group thousands with a comma)."""
+THOUSANDS_GAP = "\u202f"
+"""A narrow no-break space: groups thousands in every language, and the parser reads it."""
+
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 
 _language: ContextVar[str] = ContextVar("grader_language", default="en")
 
@@ -45,6 +53,22 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def gettext_noop(message: str) -> str:
     """Marks `message` for the catalog where it is defined; `gettext` translates it where it is shown."""
     return message
+
+
+def localize_numbers(text: str) -> str:
+    """Numbers the grader wrote (903,400 and 12.6) as the current language writes them for reading:
+    903 400 and 12,6 in German. A decimal in a comma-separated list keeps its point, which is the
+    only way such a list reads unambiguously (and the parser reads the result either way)."""
+    if _language.get().split("_")[0] not in DECIMAL_COMMA:
+        return text
+    text = _GROUPED.sub(lambda match: match.group().replace(",", THOUSANDS_GAP), text)
+
+    def decimal_comma(match: re.Match) -> str:
+        before, after = text[max(match.start() - 2, 0) : match.start()], text[match.end() : match.end() + 1]
+        in_list = before.endswith(",") or before == ", " or after == ","
+        return match.group() if in_list else match.group().replace(".", ",")
+
+    return _DECIMAL.sub(decimal_comma, text)
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from grader import formatting, rubric, units
 from grader.calculators import Computation, compute
 from grader.kinds import kind_info, read, read_answer
 from grader.messages import gettext as _
-from grader.messages import ngettext
+from grader.messages import localize_numbers, ngettext
 from grader.parsing import AnswerError, Reading, fold
 from grader.spec import PartSpec, Status
 
@@ -309,6 +309,10 @@ def worked_solution(spec: PartSpec, computation: Computation | None) -> list[str
     if not spec.is_numeric:
         return []
     computation = _require(spec, computation)
+    return [localize_numbers(line) for line in _working_lines(spec, computation)]
+
+
+def _working_lines(spec: PartSpec, computation: Computation) -> list[str]:
     lines = list(computation.working.get(spec.output, []))
     if spec.kind == "quantity":
         size = computation.outputs[spec.output]

@@ -387,12 +387,12 @@ class Attempt(models.Model):
 class ResponseStatus(models.TextChoices):
     """The grader's verdict statuses, with their labels on the pages (tests check none is missing)."""
 
-    UNANSWERED = grader.Status.UNANSWERED, "Unanswered"
-    CORRECT = grader.Status.CORRECT, "Correct"
-    PARTIAL = grader.Status.PARTIAL, "Partially correct"
-    INCORRECT = grader.Status.INCORRECT, "Incorrect"
-    INVALID = grader.Status.INVALID, "Could not be read"
-    NEEDS_REVIEW = grader.Status.NEEDS_REVIEW, "Awaiting review"
+    UNANSWERED = grader.Status.UNANSWERED, _("Unanswered")
+    CORRECT = grader.Status.CORRECT, _("Correct")
+    PARTIAL = grader.Status.PARTIAL, _("Partially correct")
+    INCORRECT = grader.Status.INCORRECT, _("Incorrect")
+    INVALID = grader.Status.INVALID, _("Could not be read")
+    NEEDS_REVIEW = grader.Status.NEEDS_REVIEW, _("Awaiting review")
 
     @classmethod
     def for_credit(cls, credit: float) -> ResponseStatus:

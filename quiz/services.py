@@ -191,8 +191,13 @@ def _create_attempt(
     Response.objects.bulk_create(
         Response(attempt=attempt, part=part) for question in questions for part in question.parts.all()
     )
-    deadline = f"due {timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}" if attempt.deadline else "no deadline"
-    _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=f"Attempt {attempt.number}, {deadline}")
+    # The log's details are written in the language of the request that made them, like graded feedback.
+    if attempt.deadline:
+        due = f"{timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}"
+        detail = _("Attempt %(number)d, due %(due)s") % {"number": attempt.number, "due": due}
+    else:
+        detail = _("Attempt %(number)d, no deadline") % {"number": attempt.number}
+    _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=detail)
     return attempt
 
 
@@ -300,9 +305,13 @@ def _store(
     response.edited_at = max(edited, typed) if typed else edited
     response.text, response.sequence, response.saved_at = text, min(stored + 1, MAX_SEQUENCE), now
     response.save(update_fields=["text", "sequence", "saved_at", "edited_at"])
-    detail = f"{len(text)} characters"
     if over_another:
-        detail += f"; typed after save {stored}, which came from another window or device"
+        detail = _("%(length)d characters; typed after save %(stored)d, which came from another window or device") % {
+            "length": len(text),
+            "stored": stored,
+        }
+    else:
+        detail = _("%(length)d characters") % {"length": len(text)}
     _log(attempt, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=response.sequence, detail=detail)
     return response
 
@@ -363,7 +372,7 @@ def submit_attempt(*, attempt: Attempt, auto: bool = False, now: datetime | None
     attempt.submitted_at, attempt.auto_submitted = now, auto
     attempt.save(update_fields=["submitted_at", "auto_submitted"])
     if auto:
-        _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
+        _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail=_("Submitted by the server when time ran out"))
     else:
         _log(attempt, AttemptEvent.Kind.SUBMITTED, now)
     return grade_attempt(attempt)

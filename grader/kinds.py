@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader import formatting, units
+from grader.messages import gettext, gettext_noop
 from grader.parsing import (
     Reading,
     parse_choice,
@@ -41,7 +42,8 @@ class KindInfo:
     asks_decimals: bool = False
 
     def hint_for(self, spec_unit: str) -> str:
-        return self.hint.format(unit=spec_unit)
+        """The hint in the reader's language, with the part's unit."""
+        return gettext(self.hint).format(unit=spec_unit) if self.hint else ""
 
 
 def _vector(values: list) -> str:
@@ -65,14 +67,14 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_number(text),
             show=lambda spec, value: formatting.grouped(value, digits=8),
             input="number",
-            hint="A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
+            hint=gettext_noop("A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34."),
         ),
         KindInfo(
             AnswerKind.NUMBER,
             read=lambda spec, text: read_number(text),
             show=lambda spec, value: formatting.grouped(value, digits=8),
             input="number",
-            hint="A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic.",
+            hint=gettext_noop("A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic."),
             asks_decimals=True,
         ),
         KindInfo(
@@ -80,14 +82,16 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_quantity(text, spec.unit),
             show=lambda spec, value: formatting.quantity(value, units.symbol(spec.unit), digits=8),
             input="number",
-            hint="A number in {unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB.",
+            hint=gettext_noop("A number in {unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB."),
         ),
         KindInfo(
             AnswerKind.VECTOR,
             read=lambda spec, text: read_vector(text),
             show=lambda spec, value: _vector(value),
             input="number",
-            hint="Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine.",
+            hint=gettext_noop(
+                "Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine."
+            ),
             asks_decimals=True,
         ),
         KindInfo(
@@ -95,7 +99,9 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_matrix(text),
             show=lambda spec, value: "[" + ", ".join(_vector(row) for row in value) + "]",
             input="matrix",
-            hint="One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4.",
+            hint=gettext_noop(
+                "One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4."
+            ),
             asks_decimals=True,
         ),
         KindInfo(
@@ -103,7 +109,7 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: _dims(text),
             show=lambda spec, value: formatting.dims(value),
             input="number",
-            hint="Height × width: 3x3, 3×3 or 3, 3.",
+            hint=gettext_noop("Height × width: 3x3, 3×3 or 3, 3."),
         ),
         KindInfo(
             AnswerKind.CHOICE,

@@ -22,13 +22,14 @@ from typing import Any
 from grader import formatting, rubric, units
 from grader.calculators import Computation, compute
 from grader.kinds import kind_info, read, read_answer
+from grader.messages import gettext as _
+from grader.messages import localize_numbers, ngettext
 from grader.parsing import AnswerError, Reading, fold
 from grader.spec import PartSpec, Status
 
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
 _PRECISION_CREDIT = 0.5
-_NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
     `by_meaning=False` suggests a free-text score from phrases alone, without the model."""
     key = _key(spec, computation)
     if text is None or not text.strip():
-        return Verdict(0.0, Status.UNANSWERED, None, "No answer.", key.display)
+        return Verdict(0.0, Status.UNANSWERED, None, _("No answer."), key.display)
     try:
         reading = read_answer(spec, text)
     except AnswerError as error:
@@ -107,7 +108,7 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
             suggestion.score,
             Status.NEEDS_REVIEW,
             None,
-            "Awaiting review by your teacher.",
+            _("Awaiting review by your teacher."),
             "",
             suggestion.found,
             suggestion.missed,
@@ -128,8 +129,8 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
 def _grade_choice(spec: PartSpec, key: _Key, chosen: str) -> Verdict:
     why = next((choice.feedback for choice in spec.choices if choice.key == chosen), "")
     if chosen == spec.correct_choice:
-        return Verdict(1.0, Status.CORRECT, None, f"Correct. {why}" if why else "Correct.", key.display)
-    return Verdict(0.0, Status.INCORRECT, None, why or "That is not the right choice.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, f"{_('Correct.')} {why}" if why else _("Correct."), key.display)
+    return Verdict(0.0, Status.INCORRECT, None, why or _("That is not the right choice."), key.display)
 
 
 def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
@@ -146,7 +147,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
                 and not _typed_as(values, typed, correct.values)
             ):
                 return _mistake_verdict(mistake, key, 1.0)
-        return Verdict(1.0, Status.CORRECT, None, "Correct.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, _("Correct."), key.display)
     best: _Candidate | None = None
     best_distance = math.inf
     for mistake in key.mistakes:
@@ -162,7 +163,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
     if shape != correct.shape:
         return Verdict(0.0, Status.INCORRECT, None, _shape_feedback(spec, shape, correct.shape), key.display)
     if spec.kind == "integer" and not float(values[0]).is_integer():
-        feedback = "Not the expected answer: the answer is a whole number."
+        feedback = _("Not the expected answer: the answer is a whole number.")
         return Verdict(0.0, Status.INCORRECT, None, feedback, key.display)
     credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
     short = credits.count(_PRECISION_CREDIT)
@@ -172,7 +173,7 @@ def _grade_value(spec: PartSpec, key: _Key, reading: Reading) -> Verdict:
         return Verdict(score, Status.PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
     if spec.partial_credit and len(values) > 1:
         return _element_verdict(key, values, typed, credits, rounding)
-    return Verdict(0.0, Status.INCORRECT, None, "Not the expected answer.", key.display)
+    return Verdict(0.0, Status.INCORRECT, None, _("Not the expected answer."), key.display)
 
 
 def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: bool) -> Verdict:
@@ -190,13 +191,17 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     if best is not None and matched > right:
         return _mistake_verdict(best, key, matched / len(values))
     if not right:
-        return Verdict(0.0, Status.INCORRECT, None, "None of the values is right.", key.display)
+        return Verdict(0.0, Status.INCORRECT, None, _("None of the values is right."), key.display)
     full, short = credits.count(1.0), credits.count(_PRECISION_CREDIT)
-    feedback = f"{full} of {len(values)} values {'is' if full == 1 else 'are'} right"
+    right_ones = ngettext("{full} of {count} values is right", "{full} of {count} values are right", full)
+    feedback = right_ones.format(full=full, count=len(values))
     if short:
         assert key.decimals, "half credit for precision is given only where decimals are asked"
         only = _decimals(key.decimals - 1)
-        feedback += f" and {short} {'is' if short == 1 else 'are'} right to {only} only (half credit)"
+        shorter = ngettext(
+            "{short} is right to {only} only (half credit)", "{short} are right to {only} only (half credit)", short
+        )
+        feedback = _("{right} and {shorter}").format(right=feedback, shorter=shorter.format(short=short, only=only))
     return Verdict(sum(credits) / len(values), Status.PARTIAL, None, f"{feedback}.", key.display)
 
 
@@ -221,15 +226,24 @@ def _element_credit(x: float, typed: float, c: float, band: float, decimals: int
 def _precision_feedback(decimals: int, short: int, count: int) -> str:
     fewer, asked = _decimals(decimals - 1), _decimals(decimals)
     if short == count:
-        return f"Right to {fewer} only: the question asks for {asked}, so this earns half credit."
-    return f"Right, but {short} of {count} values only to {fewer}, not {asked}: half credit for those."
+        return _("Right to {fewer} only: the question asks for {asked}, so this earns half credit.").format(
+            fewer=fewer, asked=asked
+        )
+    return _("Right, but {short} of {count} values only to {fewer}, not {asked}: half credit for those.").format(
+        short=short, count=count, fewer=fewer, asked=asked
+    )
 
 
 def _decimals(count: int) -> str:
     if count == 0:
-        return "whole numbers"
-    word = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
-    return f"{word} decimal{'s' if count != 1 else ''}"
+        return _("whole numbers")
+    return ngettext("{count} decimal", "{count} decimals", count).format(count=_number_word(count))
+
+
+def _number_word(count: int) -> str:
+    """Small counts as words (“two decimals”), larger ones in digits."""
+    words = (_("one"), _("two"), _("three"), _("four"), _("five"), _("six"))
+    return words[count - 1] if 1 <= count <= len(words) else str(count)
 
 
 def grade_question(
@@ -295,6 +309,10 @@ def worked_solution(spec: PartSpec, computation: Computation | None) -> list[str
     if not spec.is_numeric:
         return []
     computation = _require(spec, computation)
+    return [localize_numbers(line) for line in _working_lines(spec, computation)]
+
+
+def _working_lines(spec: PartSpec, computation: Computation) -> list[str]:
     lines = list(computation.working.get(spec.output, []))
     if spec.kind == "quantity":
         size = computation.outputs[spec.output]
@@ -302,9 +320,15 @@ def worked_solution(spec: PartSpec, computation: Computation | None) -> list[str
         symbol = units.symbol(spec.unit)
         per_unit = units.factor(unit, "byte")
         exact = formatting.grouped(size / per_unit, digits=8)
+        line = _("In {symbol}: {size} B / {per_unit} B per {symbol} = {exact} {symbol} ≈ {display}.")
         lines.append(
-            f"In {symbol}: {formatting.integer(size)} B / {formatting.grouped(per_unit)} B per {symbol} "
-            f"= {exact} {symbol} ≈ {_key(spec, computation).display}."
+            line.format(
+                symbol=symbol,
+                size=formatting.integer(size),
+                per_unit=formatting.grouped(per_unit),
+                exact=exact,
+                display=_key(spec, computation).display,
+            )
         )
     return lines
 
@@ -507,15 +531,18 @@ def _digits(value: float, band: float) -> int:
 
 
 def _shape_feedback(spec: PartSpec, got: tuple[int, ...], wanted: tuple[int, ...]) -> str:
-    described = f"The answer has {_shape(spec, wanted)}; yours has {_shape(spec, got)}."
+    wanted_and_got = {"wanted": _shape(spec, wanted), "got": _shape(spec, got)}
+    described = _("The answer has {wanted}; yours has {got}.").format(**wanted_and_got)
     return f"{described} {spec.shape_feedback}" if spec.shape_feedback else described
 
 
 def _shape(spec: PartSpec, shape: tuple[int, ...]) -> str:
     if spec.kind == "dims":
-        return f"{shape[0]} size{'s' if shape[0] != 1 else ''}"
+        return ngettext("{count} size", "{count} sizes", shape[0]).format(count=shape[0])
     if len(shape) == 2:
-        return f"{shape[0]} row{'s' if shape[0] != 1 else ''} of {shape[1]}"
+        return ngettext("{count} row of {width}", "{count} rows of {width}", shape[0]).format(
+            count=shape[0], width=shape[1]
+        )
     if len(shape) == 1:
-        return f"{shape[0]} value{'s' if shape[0] != 1 else ''}"
-    return "a single number"
+        return ngettext("{count} value", "{count} values", shape[0]).format(count=shape[0])
+    return _("a single number")

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
+from django.utils.translation import gettext_lazy as _
 
 import grader
 from quiz import pools, rosters, selectors, usernames
@@ -252,7 +253,7 @@ class _FindsAccount:
 class LoginForm(_FindsAccount, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct username and password. The password is case-sensitive.",
+        "invalid_login": _("Please enter a correct username and password. The password is case-sensitive."),
     }
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from grader import formatting
 from grader.calculators.base import MAX_VALUE, Calculator, Computation, Draw, check_names, pick, span, table
+from grader.messages import gettext as _
 
 _GLOBAL_POOL = ("feature_maps",)
 
@@ -39,13 +40,23 @@ def global_pool(params: dict) -> Computation:
         n = formatting.plain
         flat = [channel.ravel().tolist() for channel in values]
         rows = list(enumerate(zip(flat, outputs["sums"], outputs["average"], outputs["max"], strict=True), start=1))
+        channel = _("Channel {number}: {working}")
         return {
             "average": [
-                f"Channel {c}: ({' + '.join(map(n, items))}) / {positions} = {n(total)}/{positions} ≈ {n(average)}"
-                for c, (items, total, average, _) in rows
+                channel.format(
+                    number=c,
+                    working=f"({' + '.join(map(n, items))}) / {positions} = {n(total)}/{positions} ≈ {n(average)}",
+                )
+                for c, (items, total, average, _top) in rows
             ],
-            "sums": [f"Channel {c}: {' + '.join(map(n, items))} = {n(total)}" for c, (items, total, _, _) in rows],
-            "max": [f"Channel {c}: max({', '.join(map(n, items))}) = {n(top)}" for c, (items, _, _, top) in rows],
+            "sums": [
+                channel.format(number=c, working=f"{' + '.join(map(n, items))} = {n(total)}")
+                for c, (items, total, _average, _top) in rows
+            ],
+            "max": [
+                channel.format(number=c, working=f"max({', '.join(map(n, items))}) = {n(top)}")
+                for c, (items, _total, _average, top) in rows
+            ],
         }
 
     prompt_values = {

@@ -68,10 +68,10 @@ class GradingMethod(models.TextChoices):
 
 
 GRADING_METHOD_SENTENCES = {
-    GradingMethod.HIGHEST: "Your grade is the score of your best finished attempt.",
-    GradingMethod.LAST: "Your grade is the score of your last finished attempt, even if an earlier one scored more.",
-    GradingMethod.FIRST: "Your grade is the score of your first finished attempt; later attempts are practice.",
-    GradingMethod.AVERAGE: "Your grade is the average score of all your finished attempts.",
+    GradingMethod.HIGHEST: _("Your grade is the score of your best finished attempt."),
+    GradingMethod.LAST: _("Your grade is the score of your last finished attempt, even if an earlier one scored more."),
+    GradingMethod.FIRST: _("Your grade is the score of your first finished attempt; later attempts are practice."),
+    GradingMethod.AVERAGE: _("Your grade is the average score of all your finished attempts."),
 }
 
 

@@ -182,15 +182,20 @@ def require_network(
     attempt it was for, or, before an attempt exists, in the server's log (`quiz.access`)."""
     if quiz.admits(ip):
         return
-    where = f"from {ip}" if ip else "from an unknown address"
+    # The server's log stays English; what the student reads and the attempt's log follow the request's language.
+    where = _("from %(ip)s") % {"ip": ip} if ip else _("from an unknown address")
     if attempt is not None:
-        _log(attempt, AttemptEvent.Kind.ACCESS_REFUSED, now or timezone.now(), ip_address=_valid_ip(ip),
-             detail=f"Refused {where}: outside the quiz's allowed networks")  # fmt: skip
+        detail = _("Refused %(where)s: outside the quiz's allowed networks") % {"where": where}
+        _log(attempt, AttemptEvent.Kind.ACCESS_REFUSED, now or timezone.now(), ip_address=_valid_ip(ip), detail=detail)
     else:
-        access_log.warning("Start of %s by %s refused %s: outside its allowed networks", quiz.key, student, where)
+        source = ip or "an unknown address"
+        access_log.warning("Start of %s by %s refused from %s: outside its allowed networks", quiz.key, student, source)
     raise NetworkRefused(
-        f"{quiz.title} can only be taken from the network your teacher allowed (for example the exam room's), "
-        f"and this computer connects {where}. Connect from that network, or ask your teacher or invigilator."
+        _(
+            "%(quiz)s can only be taken from the network your teacher allowed (for example the exam room's), "
+            "and this computer connects %(where)s. Connect from that network, or ask your teacher or invigilator."
+        )
+        % {"quiz": quiz.title, "where": where}
     )
 
 
@@ -210,7 +215,8 @@ def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> N
         access_log.warning("Start of %s by %s from %s refused: too many wrong access codes", quiz.key, student, where)
         minutes = int(ACCESS_CODE_WAIT.total_seconds() // 60)
         raise AccessCodeRefused(
-            f"A wrong access code was typed {ACCESS_CODE_TRIES} times: wait {minutes} minutes, or ask your teacher."
+            _("A wrong access code was typed %(tries)d times: wait %(minutes)d minutes, or ask your teacher.")
+            % {"tries": ACCESS_CODE_TRIES, "minutes": minutes}
         )
     typed = code.strip()
     if hmac.compare_digest(typed.encode(), quiz.access_code.strip().encode()):
@@ -219,14 +225,14 @@ def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> N
     access_log.warning("Start of %s by %s from %s refused: %s access code", quiz.key, student, where,
                        "a wrong" if typed else "no")  # fmt: skip
     if not typed:
-        raise AccessCodeRefused("Type the access code your teacher gave you to start this quiz.")
+        raise AccessCodeRefused(_("Type the access code your teacher gave you to start this quiz."))
     timeout = int(ACCESS_CODE_WAIT.total_seconds())
     if not cache.add(failures, 1, timeout=timeout):
         try:
             cache.incr(failures)
         except ValueError:  # expired between the two calls
             cache.set(failures, 1, timeout=timeout)
-    raise AccessCodeRefused("That access code is not right. Check it with your teacher and type it again.")
+    raise AccessCodeRefused(_("That access code is not right. Check it with your teacher and type it again."))
 
 
 # --- An attempt's life ------------------------------------------------------------------------

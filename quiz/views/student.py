@@ -72,7 +72,7 @@ def _start_page(request: HttpRequest, quiz, ip: str | None, *, code_refusal: str
 def _network_refusal(request: HttpRequest, refusal: services.NetworkRefused) -> HttpResponse:
     """The page a request from outside the quiz's allowed networks gets."""
     back = reverse("student:dashboard")
-    return error_response(request, refusal, heading="Not from an allowed network", back=back)
+    return error_response(request, refusal, heading=_("Not from an allowed network"), back=back)
 
 
 @require_GET

@@ -116,7 +116,9 @@ def attempts(alice, quiz):
     """Alice's first attempt submitted from a German browser (a known mistake, an unreadable answer and an
     unanswered part among its answers), and her second in progress with an answer it cannot read."""
     quiz.attempts_allowed = 3
-    quiz.save(update_fields=["attempts_allowed"])
+    # Worked solutions show at once; correct answers stay held back until the last attempt, so both read German.
+    quiz.show_solutions = "immediately"
+    quiz.save(update_fields=["attempts_allowed", "show_solutions"])
     german = _client("de", alice)
     answers = SEED_ANSWERS | {"q2c": "529.6 MB", "q2a": "zwölf"}
     answers.pop("q3a")

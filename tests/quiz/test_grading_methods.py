@@ -100,8 +100,10 @@ def test_one_finished_attempt_is_written_in_the_singular():
 
 @pytest.fixture
 def three_attempts(quiz, alice, submitted_attempt):
-    """Alice's attempts 1 (one right part), 2 (two right parts) and 3 (nothing), all graded."""
+    """Alice's attempts 1 (one right part), 2 (two right parts) and 3 (nothing), all graded; every attempt
+    takes the questions' own numbers, so the same answers are right in each."""
     quiz.attempts_allowed = 4
+    quiz.randomize_numbers = False
     quiz.save()
     first = submitted_attempt(alice, {"q2a": "903400"})
     second = submitted_attempt(alice, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"})

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_student_switches_to_german_and_reads_decimal_commas(page, live_server, login, screenshot, alice, quiz):
     quiz.attempts_allowed = 2
-    quiz.save(update_fields=["attempts_allowed"])
+    quiz.show_answers = quiz.show_solutions = "immediately"
+    quiz.save(update_fields=["attempts_allowed", "show_answers", "show_solutions"])
     first = services.start_attempt(student=alice, quiz=quiz)
     services.save_response(attempt=first, part_key="q2c", text="529.6 MB", sequence=1)  # half credit: MiB as MB
     services.submit_attempt(attempt=first)
@@ -28,6 +29,9 @@ def test_a_student_switches_to_german_and_reads_decimal_commas(page, live_server
     expect(page.get_by_role("heading", name="Meine Quizze")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "de")
     expect(page.get_by_label("Sprache")).to_have_value("de")
+    expect(page.locator(".grade-that-counts")).to_contain_text(
+        "Ihre Note ist die Ihres bisher einzigen abgeschlossenen Versuchs (es zählt der beste): Versuch 1"
+    )
 
     page.get_by_role("link", name="Ergebnis von Versuch 1").click()
     part = page.locator("#part-q2c")
@@ -40,6 +44,9 @@ def test_a_student_switches_to_german_and_reads_decimal_commas(page, live_server
 
     page.get_by_role("link", name="Meine Quizze").first.click()
     page.get_by_role("link", name="Versuch 2 beginnen").click()
+    expect(page.get_by_role("heading", name="So funktioniert dieses Quiz")).to_be_visible()
+    rules = page.locator("#quiz-rules")
+    expect(rules).to_contain_text("Richtige Antworten und Musterlösungen: zu sehen, sobald Sie abgeben.")
     page.get_by_role("button", name="Versuch 2 beginnen").click()
     expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
     answer = page.locator("#answer-q2a")

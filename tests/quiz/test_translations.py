@@ -256,3 +256,35 @@ def test_the_language_switcher_posts_to_set_language_and_keeps_the_choice(alice_
     reply = alice_client.post(reverse("set_language"), {"language": "de"}, HTTP_REFERER="/quizzes/")
     assert reply.status_code == 302 and reply["Location"] == "/quizzes/"
     assert "Meine Quizze" in alice_client.get(reverse("student:dashboard")).content.decode()
+
+
+INSIDE, OUTSIDE = "192.0.2.17", "198.51.100.4"
+
+
+def test_the_exam_rules_pools_access_code_and_network_refusal_are_german(alice, quiz):
+    quiz.access_code = "owl-42"
+    quiz.allowed_networks = ["192.0.2.0/24"]
+    quiz.shuffle_questions = quiz.shuffle_choices = True
+    quiz.save()
+    quiz.questions.filter(key__in=["q2", "q3"]).update(pool="shapes")
+    authored = _authored()
+    url = reverse("student:quiz_start", args=[quiz.key])
+    pages: dict[str, list[str]] = {}
+    for language in ("en", "de"):
+        client = _client(language, alice)
+        for name, reply in {
+            "start": client.get(url, REMOTE_ADDR=INSIDE),
+            "start from outside": client.get(url, REMOTE_ADDR=OUTSIDE),
+            "no code": client.post(url, {"access_code": ""}, REMOTE_ADDR=INSIDE),
+            "wrong code": client.post(url, {"access_code": "owl-41"}, REMOTE_ADDR=INSIDE),
+            "outside": client.post(url, {"access_code": "owl-42"}, REMOTE_ADDR=OUTSIDE),
+        }.items():
+            pages.setdefault(name, []).append(reply.content.decode())
+    for name, (english, german) in pages.items():
+        assert _read(german).lang == "de", name
+        assert not _untranslated(english, german, authored), f"{name}: {_untranslated(english, german, authored)}"
+    assert "Jeder Versuch zieht 1 von 2 Fragen zum Thema shapes." in pages["start"][1]
+    assert "Dieser Computer ist nicht in einem zugelassenen Netzwerk." in pages["start from outside"][1]
+    assert "Dieser Zugangscode ist nicht richtig." in pages["wrong code"][1]
+    assert "Nicht aus einem zugelassenen Netzwerk" in pages["outside"][1]
+    assert f"dieser Computer verbindet sich von {OUTSIDE}" in pages["outside"][1]

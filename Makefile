@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install run test lint bench bench-load clean
+.PHONY: install run test lint bench bench-load clean messages compilemessages
 
 install: $(STAMP) .env
 
@@ -54,6 +54,25 @@ lint: install
 test: install $(NODE_STAMP) lint
 	node --test tests/js/*.test.mjs
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# Translations (README.md, Translations); these two need GNU gettext (apt-get install gettext).
+# `messages` collects every marked string into the catalogs of LOCALES (the pages', the scripts'
+# and the grader's own); `compilemessages` writes the .mo files that are committed beside them.
+LOCALES ?= de
+NOT_OURS := --ignore=.venv --ignore=node_modules --ignore=staticfiles
+messages: install
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) $(NOT_OURS) --ignore=grader --ignore=tests --ignore=bench --ignore=docs --no-obsolete
+	$(BIN)/python manage.py makemessages -d djangojs -e js -e mjs $(addprefix -l ,$(LOCALES)) $(NOT_OURS) --ignore=grader --ignore=tests --ignore=bench --no-obsolete
+	xgettext --language=Python --from-code=UTF-8 --keyword=_ --keyword=gettext --keyword=gettext_noop \
+	  --keyword=ngettext:1,2 --sort-by-file --package-name=convquiz-grader -o grader/locale/grader.pot $$(git ls-files 'grader/*.py')
+	for locale in $(LOCALES); do \
+	  po=grader/locale/$$locale/LC_MESSAGES/grader.po; mkdir -p $$(dirname $$po); \
+	  if [ -f $$po ]; then msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po grader/locale/grader.pot; \
+	  else msginit --no-translator -l $$locale -i grader/locale/grader.pot -o $$po; fi; \
+	done
+
+compilemessages: install
+	$(BIN)/python manage.py compilemessages $(NOT_OURS)
 
 # Benchmarks run on demand, never in the test suite; figures in docs/benchmarks.md.
 bench: install

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "quiz.languages.GraderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "quiz.middleware.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -182,7 +184,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The language comes from the browser (Accept-Language) until a person picks one in the footer
+# (django's set_language, kept in a cookie); English is the fallback. Dates and numbers follow it.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = _read("TIME_ZONE", env.str, default="UTC")
 USE_I18N = True
 USE_TZ = True

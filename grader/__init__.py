@@ -18,6 +18,7 @@ from grader.formulas import (
 from grader.grouping import AnswerGroup, answer_vectors, group_answers, vector_bytes, vector_from_bytes
 from grader.kinds import KIND_INFO, KindInfo, kind_info
 from grader.meaning import ModelUnavailable
+from grader.messages import localize_numbers, use_language
 from grader.parsing import MAX_ANSWER_LENGTH, AnswerError
 from grader.prompts import render_prompt
 from grader.rubric import (
@@ -79,6 +80,7 @@ __all__ = [
     "group_answers",
     "indistinguishable_mistakes",
     "kind_info",
+    "localize_numbers",
     "normalize_answer",
     "render_prompt",
     "same_at_part_precision",
@@ -87,6 +89,7 @@ __all__ = [
     "validate_params",
     "validate_question",
     "validate_ranges",
+    "use_language",
     "vector_bytes",
     "vector_from_bytes",
     "worked_solution",

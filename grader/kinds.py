@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader import formatting, rubric, units
+from grader.messages import gettext, gettext_noop, ngettext
 from grader.parsing import (
     COUNTED,
     Reading,
@@ -38,16 +39,18 @@ OwnGrade = Callable[[PartSpec, Reading, str, bool], Verdict]
 """A kind graded by a rule of its own: (spec, reading, the text as typed, by_meaning) -> verdict."""
 
 
-def _one(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
-
-
 def _values_shape(shape: tuple[int, ...]) -> str:
     if len(shape) == 2:
-        return f"{_one(shape[0], 'row')} of {shape[1]}"
+        return ngettext("{count} row of {width}", "{count} rows of {width}", shape[0]).format(
+            count=shape[0], width=shape[1]
+        )
     if len(shape) == 1:
-        return _one(shape[0], "value")
-    return "a single number"
+        return ngettext("{count} value", "{count} values", shape[0]).format(count=shape[0])
+    return gettext("a single number")
+
+
+def _sizes_shape(shape: tuple[int, ...]) -> str:
+    return ngettext("{count} size", "{count} sizes", shape[0]).format(count=shape[0])
 
 
 def _no_working(spec: PartSpec, value: Any, display: str) -> list[str]:
@@ -124,7 +127,8 @@ class KindInfo:
         return self.grade is None
 
     def hint_for(self, spec_unit: str) -> str:
-        return self.hint.format(unit=spec_unit)
+        """The hint in the reader's language, with the part's unit."""
+        return gettext(self.hint).format(unit=spec_unit) if self.hint else ""
 
 
 # Numbers, lists and sizes -------------------------------------------------------------------
@@ -171,9 +175,15 @@ def _quantity_working(spec: PartSpec, size: Any, display: str) -> list[str]:
     symbol = units.symbol(spec.unit)
     per_unit = _bytes_per_unit(spec)
     exact = formatting.grouped(size / per_unit, digits=8)
+    line = gettext("In {symbol}: {size} B / {per_unit} B per {symbol} = {exact} {symbol} ≈ {display}.")
     return [
-        f"In {symbol}: {formatting.integer(size)} B / {formatting.grouped(per_unit)} B per {symbol} "
-        f"= {exact} {symbol} ≈ {display}."
+        line.format(
+            symbol=symbol,
+            size=formatting.integer(size),
+            per_unit=formatting.grouped(per_unit),
+            exact=exact,
+            display=display,
+        )
     ]
 
 
@@ -253,8 +263,9 @@ def _grade_choice(spec: PartSpec, reading: Reading, text: str, by_meaning: bool)
     display = _choice_label(spec, spec.correct_choice)
     why = next((choice.feedback for choice in spec.choices if choice.key == chosen), "")
     if chosen == spec.correct_choice:
-        return Verdict(1.0, Status.CORRECT, None, f"Correct. {why}" if why else "Correct.", display)
-    return Verdict(0.0, Status.INCORRECT, None, why or "That is not the right choice.", display)
+        correct = gettext("Correct.")
+        return Verdict(1.0, Status.CORRECT, None, f"{correct} {why}" if why else correct, display)
+    return Verdict(0.0, Status.INCORRECT, None, why or gettext("That is not the right choice."), display)
 
 
 def _labels(spec: PartSpec, keys: tuple[str, ...]) -> str:
@@ -269,10 +280,16 @@ def _grade_selection(spec: PartSpec, reading: Reading, text: str, by_meaning: bo
     right, wrong = len(picked & correct), len(picked - correct)
     score = max(0.0, (right - wrong) / len(correct))
     if score == 1:
-        return Verdict(1.0, Status.CORRECT, None, "Correct.", display)
-    said = f"{right} of the {_one(len(correct), 'right choice')} picked"
+        return Verdict(1.0, Status.CORRECT, None, gettext("Correct."), display)
+    said = ngettext(
+        "{right} of the {count} right choice picked", "{right} of the {count} right choices picked", len(correct)
+    )
+    said = said.format(right=right, count=len(correct))
     if wrong:
-        said += f", and {_one(wrong, 'wrong one')}, which {'takes' if wrong == 1 else 'take'} one away"
+        taken = ngettext(
+            ", and {count} wrong one, which takes one away", ", and {count} wrong ones, which take one away", wrong
+        )
+        said += taken.format(count=wrong)
     reasons = [c.feedback for c in spec.choices if c.feedback and (c.key in picked) != (c.key in correct)]
     return Verdict(score, Status.for_credit(score), None, " ".join([f"{said}.", *reasons]), display)
 
@@ -284,7 +301,7 @@ def _grade_text(spec: PartSpec, reading: Reading, text: str, by_meaning: bool) -
         suggestion.score,
         Status.NEEDS_REVIEW,
         None,
-        "Awaiting review by your teacher.",
+        gettext("Awaiting review by your teacher."),
         "",
         suggestion.found,
         suggestion.missed,
@@ -302,7 +319,7 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_number(text),
             show=lambda spec, value: formatting.grouped(value, digits=8),
             input="number",
-            hint="A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34.",
+            hint=gettext_noop("A whole number: 1234567, 1,234,567, 1 234 567 or a sum such as 1200 + 34."),
             display=lambda spec, value, resolutions, bands: formatting.integer(value),
             whole_numbers=True,
         ),
@@ -311,7 +328,7 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_number(text),
             show=lambda spec, value: formatting.grouped(value, digits=8),
             input="number",
-            hint="A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic.",
+            hint=gettext_noop("A number: 0.25, 2.5e-1, a fraction such as 1/4, or simple arithmetic."),
             display=_number_display,
             asks_decimals=True,
             tolerant=True,
@@ -322,7 +339,7 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_quantity(text, spec.unit),
             show=lambda spec, value: formatting.quantity(value, units.symbol(spec.unit), digits=8),
             input="number",
-            hint="A number in {unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB.",
+            hint=gettext_noop("A number in {unit}, or with a unit: 4.2 MB, 4200000 bytes, 4.01 MiB."),
             display=_quantity_display,
             per_unit=_bytes_per_unit,
             least_decimals=1,
@@ -336,7 +353,9 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_vector(text),
             show=lambda spec, value: _vector(value),
             input="number",
-            hint="Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine.",
+            hint=gettext_noop(
+                "Values separated by commas or spaces: 1, 2, 3 or [1 2 3]. Fractions such as 1/3 are fine."
+            ),
             display=_vector_display,
             asks_decimals=True,
             matches_rounding=True,
@@ -348,7 +367,9 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: read_matrix(text),
             show=lambda spec, value: "[" + ", ".join(_vector(row) for row in value) + "]",
             input="matrix",
-            hint="One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4.",
+            hint=gettext_noop(
+                "One row per line, values separated by spaces or commas; or [[1, 2], [3, 4]]; or 1 2; 3 4."
+            ),
             display=_matrix_display,
             asks_decimals=True,
             matches_rounding=True,
@@ -360,16 +381,16 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: _dims(text),
             show=lambda spec, value: formatting.dims(value),
             input="number",
-            hint="Height × width: 3x3, 3×3 or 3, 3.",
+            hint=gettext_noop("Height × width: 3x3, 3×3 or 3, 3."),
             display=lambda spec, value, resolutions, bands: formatting.dims(value),
-            shape_words=lambda shape: _one(shape[0], "size"),
+            shape_words=_sizes_shape,
         ),
         KindInfo(
             AnswerKind.COUNT,
             read=lambda spec, text: read_count(text, spec.unit),
             show=lambda spec, value: _with_unit(formatting.grouped(value, digits=8), spec),
             input="number",
-            hint="A count, in full or with K, M or G: 3,211,264, 3.21M, 3.21 million, 0.32 G.",
+            hint=gettext_noop("A count, in full or with K, M or G: 3,211,264, 3.21M, 3.21 million, 0.32 G."),
             display=_count_display,
             check_unit=_counted,
             tolerant=True,
@@ -380,9 +401,9 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             read=lambda spec, text: _read_shape(text),
             show=lambda spec, value: _shape(value),
             input="number",
-            hint="The sizes in order: (32, 3, 224, 224), 32×3×224×224 or torch.Size([32, 3, 224, 224]).",
+            hint=gettext_noop("The sizes in order: (32, 3, 224, 224), 32×3×224×224 or torch.Size([32, 3, 224, 224])."),
             display=lambda spec, value, resolutions, bands: _shape(value),
-            shape_words=lambda shape: _one(shape[0], "size"),
+            shape_words=_sizes_shape,
             per_element_credit=True,
             known_mistakes=_channels_last,
         ),

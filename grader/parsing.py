@@ -20,6 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from grader import units
+from grader.messages import gettext as _
+from grader.messages import ngettext
 from grader.spec import ChoiceSpec
 
 Number = int | float
@@ -167,14 +169,18 @@ _DROPPED = "\0"  # closes the brace group of an environment's name, which is dro
 def prepare(text: str) -> str:
     """Apply the limits and fold look-alike characters; the stripped text."""
     if len(text) > MAX_ANSWER_LENGTH:
-        raise AnswerError(f"Shorten your answer to at most {MAX_ANSWER_LENGTH:,} characters.")
+        raise AnswerError(
+            _("Shorten your answer to at most {limit} characters.").format(limit=f"{MAX_ANSWER_LENGTH:,}")
+        )
     if "\x00" in text:
-        raise AnswerError("Retype your answer without the NUL character it contains.")
+        raise AnswerError(_("Retype your answer without the NUL character it contains."))
     if not text.isascii():
         text = _SUPERSCRIPTS.sub(lambda match: "^" + match.group().translate(_SUPERSCRIPT_DIGITS), text)
         text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
         if len(text) > MAX_ANSWER_LENGTH:
-            raise AnswerError(f"Shorten your answer to at most {MAX_ANSWER_LENGTH:,} characters.")
+            raise AnswerError(
+                _("Shorten your answer to at most {limit} characters.").format(limit=f"{MAX_ANSWER_LENGTH:,}")
+            )
     return text.strip()
 
 
@@ -418,7 +424,7 @@ def _scalar_reading(text: str, mode: _Mode) -> Reading:
         return simple
     text = _final_value(_without_explanation(_unwrap_printout(_latex(text))))
     if not text:
-        raise AnswerError("Type a number.")
+        raise AnswerError(_("Type a number."))
     tokens = _tokens(text, mode)
     values: list[Reading] = []
     parser = _Parser(text, tokens, mode)
@@ -432,8 +438,10 @@ def _scalar_reading(text: str, mode: _Mode) -> Reading:
             _refuse_second_value(text, values, gap_only)
     if not values:
         if mode.unit and any(token.kind == "word" and units.unit_name(token.text) for token in tokens):
-            raise AnswerError(f"{quote(text)} has no number before the unit: type the size, such as 12.5 MB.")
-        raise AnswerError(f"{quote(text)} is not a number: type it with digits, such as 12.5.")
+            raise AnswerError(
+                _("{text} has no number before the unit: type the size, such as 12.5 MB.").format(text=quote(text))
+            )
+        raise AnswerError(_("{text} is not a number: type it with digits, such as 12.5.").format(text=quote(text)))
     return values[0]
 
 
@@ -474,15 +482,19 @@ def _refuse_second_value(text: str, values: list[Reading], gap_only: bool) -> No
     """A second value in a scalar answer: the same one again is harmless, another is not."""
     first, latest = values[0].value, values[-1].value
     if len(values) > _MAX_VALUES:
-        raise AnswerError(f"{quote(text)} holds several numbers: give only the one value asked for.")
+        raise AnswerError(
+            _("{text} holds several numbers: give only the one value asked for.").format(text=quote(text))
+        )
     if math.isclose(first, latest, rel_tol=_NOISE, abs_tol=_NOISE):
         return
     if gap_only:
         raise AnswerError(
-            f"{quote(text)} holds two numbers with only a space between them: give one value "
-            "(a space only groups thousands, as in 903 400)."
+            _(
+                "{text} holds two numbers with only a space between them: give one value "
+                "(a space only groups thousands, as in 903 400)."
+            ).format(text=quote(text))
         )
-    raise AnswerError(f"{quote(text)} gives two different values: keep only the one you mean.")
+    raise AnswerError(_("{text} gives two different values: keep only the one you mean.").format(text=quote(text)))
 
 
 def _tokens(text: str, mode: _Mode) -> list[_Token]:
@@ -507,12 +519,14 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
             character = _PARENTHESES.get(character, character)
             depth += (character == "(") - (character == ")")
             if depth > _MAX_DEPTH:
-                raise AnswerError(f"Use at most {_MAX_DEPTH} levels of brackets in a calculation.")
+                raise AnswerError(
+                    _("Use at most {depth} levels of brackets in a calculation.").format(depth=_MAX_DEPTH)
+                )
             token = _Token("op", character, position, gap)
             position += length
             operators += 1
             if operators > _MAX_OPERATORS:
-                raise AnswerError("That calculation is too long: give its result instead.")
+                raise AnswerError(_("That calculation is too long: give its result instead."))
         elif character.isalpha() or character == "_":
             word = _matched(_LETTERS, text, position)
             token = _Token("word", word.group(), position, gap)
@@ -524,7 +538,7 @@ def _tokens(text: str, mode: _Mode) -> list[_Token]:
             raise _unreadable(text, character)
         tokens.append(token)
         if len(tokens) > _MAX_TOKENS:
-            raise AnswerError(f"{quote(text)} is too long for one value: give the value alone.")
+            raise AnswerError(_("{text} is too long for one value: give the value alone.").format(text=quote(text)))
         gap = False
     return tokens
 
@@ -567,7 +581,9 @@ def _number(text: str, start: int, mode: _Mode, gap: bool) -> tuple[_Token, int]
             exponent = int(found.group())
             position += 1 + found.end()
     if position - start > _MAX_TOKEN:
-        raise AnswerError(f"{quote(text)} has too many digits: give the value with at most 15 digits.")
+        raise AnswerError(
+            _("{text} has too many digits: give the value with at most 15 digits.").format(text=quote(text))
+        )
     integer = integer or "0"
     whole = not pointed and exponent == 0
     if whole:
@@ -611,9 +627,11 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind in ("word", "punct"):
             if token.kind == "word":
                 if not self.mode.words:
-                    raise AnswerError(f"{quote(token.text)} is not a number: remove it.")
+                    raise AnswerError(_("{unit} is not a number: remove it.").format(unit=quote(token.text)))
                 if leading and len(token.text) == 1 and token.text not in ("a", "A"):
-                    raise AnswerError(f"{quote(self.text)} is not a number: type it with digits, such as 12.5.")
+                    raise AnswerError(
+                        _("{text} is not a number: type it with digits, such as 12.5.").format(text=quote(self.text))
+                    )
             self.index += 1
 
     def value(self) -> Reading:
@@ -640,7 +658,7 @@ class _Parser:
             right = self.signed()
             if token.text == "/":
                 if right.value == 0:
-                    raise AnswerError(f"{quote(self.text)} divides by zero: check the calculation.")
+                    raise AnswerError(_("{text} divides by zero: check the calculation.").format(text=quote(self.text)))
                 node = _Node(self._bounded(node.value / right.value))
             elif node.literal and right.power_of_ten is not None:
                 # 9.034 × 10^5 is one number as typed (9.034e5, exactly): its resolution scales with it.
@@ -679,14 +697,16 @@ class _Parser:
         self.index += 1
         exponent = self.signed()
         if not float(exponent.value).is_integer():
-            raise AnswerError(f"{quote(self.text)}: use a whole-number exponent, such as 10^5.")
+            raise AnswerError(_("{text}: use a whole-number exponent, such as 10^5.").format(text=quote(self.text)))
         power = int(exponent.value)
         if abs(power) > MAX_EXPONENT:
-            raise AnswerError(f"{quote(self.text)}: use an exponent between -{MAX_EXPONENT} and {MAX_EXPONENT}.")
+            raise AnswerError(
+                _("{text}: use an exponent between -{max} and {max}.").format(text=quote(self.text), max=MAX_EXPONENT)
+            )
         if base.value == 0 and power < 0:
-            raise AnswerError(f"{quote(self.text)} divides by zero: check the calculation.")
+            raise AnswerError(_("{text} divides by zero: check the calculation.").format(text=quote(self.text)))
         if base.value and power * math.log10(abs(base.value)) > math.log10(_MAX_INTERMEDIATE):
-            raise AnswerError(f"{quote(self.text)} is too large to be an answer: check the number.")
+            raise AnswerError(_("{text} is too large to be an answer: check the number.").format(text=quote(self.text)))
         value = base.value**power if power >= 0 else float(base.value) ** power
         ten = base.literal and base.value == 10 and base.resolution == 1
         return _Node(value, power_of_ten=power if ten else None)
@@ -695,7 +715,9 @@ class _Parser:
         token = self.peek()
         if token is None:
             raise AnswerError(
-                f"{quote(self.text)} is not a calculation that can be read: finish it or give its result."
+                _("{text} is not a calculation that can be read: finish it or give its result.").format(
+                    text=quote(self.text)
+                )
             )
         if token.kind == "num":
             self.index += 1
@@ -705,12 +727,14 @@ class _Parser:
             node = self.sum()
             closing = self.peek()
             if closing is None or closing.kind != "op" or closing.text != ")":
-                raise AnswerError(f"{quote(self.text)} has a bracket that is not closed: close it.")
+                raise AnswerError(_("{text} has a bracket that is not closed: close it.").format(text=quote(self.text)))
             self.index += 1
             node = _Node(node.value, node.resolution, node.literal)
         else:
             raise AnswerError(
-                f"{quote(self.text)} is not a calculation that can be read: use numbers with + − × / ^ between them."
+                _("{text} is not a calculation that can be read: use numbers with + − × / ^ between them.").format(
+                    text=quote(self.text)
+                )
             )
         return self._suffix(node)
 
@@ -761,7 +785,7 @@ class _Parser:
 
     def _bounded(self, value: Number) -> Number:
         if not abs(value) <= _MAX_INTERMEDIATE:
-            raise AnswerError(f"{quote(self.text)} is too large to be an answer: check the number.")
+            raise AnswerError(_("{text} is too large to be an answer: check the number.").format(text=quote(self.text)))
         return value
 
 
@@ -792,7 +816,11 @@ def _unit_factor(token: _Token, unit: str, notes: list[str], text: str) -> float
     """How many of the part's unit one typed unit is; AnswerError for a unit that is not a byte unit."""
     typed = units.unit_name(token.text)
     if typed is None:
-        raise AnswerError(f"{quote(text)} is not a size in bytes: use {units.KNOWN}, not {quote(token.text)}.")
+        raise AnswerError(
+            _("{text} is not a size in bytes: use {known}, not {unit}.").format(
+                text=quote(text), known=units.KNOWN, unit=quote(token.text)
+            )
+        )
     note = units.spelling_note(token.text)
     if note and note not in notes:
         notes.append(note)
@@ -802,24 +830,32 @@ def _unit_factor(token: _Token, unit: str, notes: list[str], text: str) -> float
 
 def _checked(value: Number, text: str) -> Number:
     if value != value or abs(value) > MAX_MAGNITUDE:
-        raise AnswerError(f"{quote(text)} is too large to be an answer: check the number.")
+        raise AnswerError(_("{text} is too large to be an answer: check the number.").format(text=quote(text)))
     return value
 
 
 def _comma_error(text: str) -> AnswerError:
-    return AnswerError(f"{quote(text)} mixes commas and points: use a decimal point for decimals, as in 1234.5.")
+    return AnswerError(
+        _("{text} mixes commas and points: use a decimal point for decimals, as in 1234.5.").format(text=quote(text))
+    )
 
 
 def _unreadable_number(text: str) -> AnswerError:
-    return AnswerError(f"{quote(text)} has more than one decimal point: keep only one.")
+    return AnswerError(_("{text} has more than one decimal point: keep only one.").format(text=quote(text)))
 
 
 def _unreadable(text: str, character: str) -> AnswerError:
     if character in "≈=~:":
-        return AnswerError(f"{quote(text)}: give the value alone, without `{character}`.")
+        return AnswerError(
+            _("{text}: give the value alone, without `{character}`.").format(text=quote(text), character=character)
+        )
     if character == "…":
-        return AnswerError(f"{quote(text)}: write out every value instead of `…`.")
-    return AnswerError(f"{quote(text)}: remove `{character}`, which cannot be read in a number.")
+        return AnswerError(_("{text}: write out every value instead of `…`.").format(text=quote(text)))
+    return AnswerError(
+        _("{text}: remove `{character}`, which cannot be read in a number.").format(
+            text=quote(text), character=character
+        )
+    )
 
 
 # Vectors and matrices -------------------------------------------------------------------------
@@ -845,17 +881,19 @@ def read_vector(text: str) -> Reading:
         values = [row[0][0] for row in rows]
         resolution = [row[1][0] for row in rows]
     else:
-        raise AnswerError("This answer is one list of values: put them all on one line, such as 1, 2, 3.")
+        raise AnswerError(_("This answer is one list of values: put them all on one line, such as 1, 2, 3."))
     return Reading(values, tuple(resolution))
 
 
 def read_matrix(text: str) -> Reading:
     rows = _rows(prepare(text), vector=False)
     width = len(rows[0][0])
-    for number, (row, _) in enumerate(rows[1:], start=2):
+    for number, (row, _resolution) in enumerate(rows[1:], start=2):
         if len(row) != width:
             raise AnswerError(
-                f"Give every row the same number of values: row {number} has {_values(len(row))}, row 1 has {width}."
+                _("Give every row the same number of values: row {number} has {values}, row 1 has {width}.").format(
+                    number=number, values=_values(len(row)), width=width
+                )
             )
     return Reading([row for row, _ in rows], tuple(r for _, resolution in rows for r in resolution))
 
@@ -922,7 +960,7 @@ def _rows(text: str, *, vector: bool) -> list[tuple[list[Number], list[float]]]:
         rows.append(_row_values(items, mode, count))
         count += len(items)
     if not rows:
-        raise AnswerError("Type the values, separated by commas or spaces.")
+        raise AnswerError(_("Type the values, separated by commas or spaces."))
     return rows
 
 
@@ -943,7 +981,7 @@ def _whole_rows(row_texts: list[str]) -> list[tuple[list[Number], list[float]]] 
 def _row_values(items: list[str], mode: _Mode, count: int = 0) -> tuple[list[Number], list[float]]:
     """The values of one row and their resolutions; `count` values came before it."""
     if count + len(items) > MAX_ELEMENTS:
-        raise AnswerError(f"Give at most {MAX_ELEMENTS:,} values.")
+        raise AnswerError(_("Give at most {limit} values.").format(limit=f"{MAX_ELEMENTS:,}"))
     try:
         # Whole numbers are most of what is typed: a row of them is read at once.
         values: list[Number] = [int(item) for item in items]
@@ -987,22 +1025,22 @@ def _bracketed_rows(text: str) -> list[str]:
         last = match.end()
         if match.group() in "[(":
             if len(buffers) > 2:
-                raise AnswerError("Use at most two levels of brackets, as in [[5, 6], [10, 9]].")
+                raise AnswerError(_("Use at most two levels of brackets, as in [[5, 6], [10, 9]]."))
             has_child[-1] = True
             buffers.append([])
             has_child.append(False)
         else:
             if len(buffers) == 1:
-                raise AnswerError("Remove the closing bracket that has no opening bracket.")
+                raise AnswerError(_("Remove the closing bracket that has no opening bracket."))
             content = "".join(buffers.pop())
             (stray if has_child.pop() else groups).append(content)
     if len(buffers) > 1:
-        raise AnswerError("Close every bracket you open.")
+        raise AnswerError(_("Close every bracket you open."))
     stray.append("".join(buffers[0]) + text[last:])
     if not all(_SEPARATORS_ONLY.fullmatch(piece) for piece in stray):
-        raise AnswerError("Put every row in brackets, or none: some values are outside them.")
+        raise AnswerError(_("Put every row in brackets, or none: some values are outside them."))
     if any(not group.strip() for group in groups):
-        raise AnswerError("Put values in every pair of brackets.")
+        raise AnswerError(_("Put values in every pair of brackets."))
     if len(groups) == 1:
         return groups[0].split(";")
     return groups
@@ -1019,7 +1057,9 @@ def _row_items(row: str) -> tuple[list[str], _Mode]:
     # `3,78, 1,22`: a comma between digits beside commas followed by a space is either.
     if tight and spaced:
         raise AnswerError(
-            f"{quote(row)} is ambiguous: use a decimal point for decimals (3.78) and commas only between values."
+            _("{text} is ambiguous: use a decimal point for decimals (3.78) and commas only between values.").format(
+                text=quote(row)
+            )
         )
     pieces = row.split()
     if tight and len(pieces) > 1:
@@ -1054,17 +1094,19 @@ def _element(item: str, mode: _Mode) -> tuple[Number, float]:
     """One value of a row and the resolution it was typed with."""
     item = item.strip()
     if not item:
-        raise AnswerError("Put a value between every two commas.")
+        raise AnswerError(_("Put a value between every two commas."))
     if "..." in item:
-        raise AnswerError("Write out every value instead of `…`.")
+        raise AnswerError(_("Write out every value instead of `…`."))
     if item in ("+", "-", "*", "/"):
         raise AnswerError(
-            f"Remove the lone `{item}` between values, or write a negative number as -2, without a space."
+            _("Remove the lone `{item}` between values, or write a negative number as -2, without a space.").format(
+                item=item
+            )
         )
     plain = item.replace(",", ".", 1) if mode.commas == "decimal" else item
     if len(plain) <= 30 and _SIMPLE_NUMBER.fullmatch(plain):
         item = plain
-        mantissa, _, exponent = item.lower().partition("e")
+        mantissa, _e, exponent = item.lower().partition("e")
         decimals = len(mantissa.partition(".")[2])
         if "." not in mantissa and not exponent:
             return int(item), 1.0
@@ -1085,7 +1127,7 @@ def parse_dims(text: str) -> list[int]:
     `kernel_size=(7, 7)`, `7×7 kernel`, `7 × 7 (the whole feature map)`."""
     text = prepare(text)
     if len(text) > _MAX_DIMS_LENGTH:
-        raise AnswerError("Write only the sizes, height × width, such as 7×7.")
+        raise AnswerError(_("Write only the sizes, height × width, such as 7×7."))
     shown = text
     text = _without_trailing_words(_without_explanation(_without_label(_latex(text))))
     if _closing_group(text) == 0:
@@ -1100,9 +1142,9 @@ def parse_dims(text: str) -> list[int]:
             if words_after:
                 raise _not_a_size(shown)
             if "." in piece:
-                raise AnswerError(f"{quote(shown)}: give whole-number sizes, such as 7×7.")
+                raise AnswerError(_("{text}: give whole-number sizes, such as 7×7.").format(text=quote(shown)))
             if len(piece) > 7:
-                raise AnswerError(f"{quote(shown)} is too large to be a size: check the numbers.")
+                raise AnswerError(_("{text} is too large to be a size: check the numbers.").format(text=quote(shown)))
             sizes.append(int(piece))
             expecting_size = False
         elif piece in _DIMS_SEPARATORS:
@@ -1120,11 +1162,11 @@ def parse_dims(text: str) -> list[int]:
     if not sizes:
         if pieces:
             raise _not_a_size(shown)
-        raise AnswerError("Give the sizes, height × width, such as 7×7.")
+        raise AnswerError(_("Give the sizes, height × width, such as 7×7."))
     if expecting_size:
         raise _not_a_size(shown)
     if len(sizes) > _MAX_DIMS:
-        raise AnswerError(f"{quote(shown)} has too many sizes: give height × width, such as 7×7.")
+        raise AnswerError(_("{text} has too many sizes: give height × width, such as 7×7.").format(text=quote(shown)))
     return sizes
 
 
@@ -1162,7 +1204,7 @@ _NO_BRACKETS = str.maketrans("[]()", "    ")
 
 
 def _not_a_size(text: str) -> AnswerError:
-    return AnswerError(f"{quote(text)} is not a size: write height × width, such as 7×7.")
+    return AnswerError(_("{text} is not a size: write height × width, such as 7×7.").format(text=quote(text)))
 
 
 # Choices and the dispatcher --------------------------------------------------------------------
@@ -1175,7 +1217,9 @@ def parse_choice(text: str, choices: tuple[ChoiceSpec, ...]) -> str:
         if wanted in (fold(choice.key), fold(choice.label)):
             return choice.key
     labels = ", ".join(f"“{choice.label}”" for choice in choices)
-    raise AnswerError(f"{quote(text)} is not one of the choices: pick one of {labels}.")
+    raise AnswerError(
+        _("{text} is not one of the choices: pick one of {choices}.").format(text=quote(text), choices=labels)
+    )
 
 
 def parse_selection(text: str, choices: tuple[ChoiceSpec, ...]) -> tuple[str, ...]:
@@ -1193,4 +1237,4 @@ def fold(text: str) -> str:
 
 
 def _values(count: int) -> str:
-    return f"{count} value" if count == 1 else f"{count} values"
+    return ngettext("{count} value", "{count} values", count).format(count=count)

@@ -22,6 +22,8 @@ from typing import Any
 from grader import formatting
 from grader.calculators import Computation, compute
 from grader.kinds import KindInfo, kind_info, read, read_answer
+from grader.messages import gettext as _
+from grader.messages import localize_numbers, ngettext
 from grader.parsing import AnswerError, Reading, fold
 from grader.spec import PartSpec, Status
 from grader.verdicts import Verdict
@@ -29,7 +31,6 @@ from grader.verdicts import Verdict
 # Float noise allowed when a part is exact (answers typed as 903400.0 or 9.034e5).
 _EXACT = 1e-9
 _PRECISION_CREDIT = 0.5
-_NUMBER_WORDS = ("", "one", "two", "three", "four", "five", "six")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def grade_part(spec: PartSpec, computation: Computation | None, text: str, *, by
     `by_meaning=False` suggests a free-text score from phrases alone, without the model."""
     key = _key(spec, computation)
     if text is None or not text.strip():
-        return Verdict(0.0, Status.UNANSWERED, None, "No answer.", key.display)
+        return Verdict(0.0, Status.UNANSWERED, None, _("No answer."), key.display)
     try:
         reading = read_answer(spec, text)
     except AnswerError as error:
@@ -97,14 +98,18 @@ def _written_precision(spec: PartSpec, verdict: Verdict, key: _Key, reading: Rea
     if verdict.status == Status.CORRECT:
         if written is not None and written[0] <= _figures_asked(spec) <= written[1]:
             return verdict
-        missed = f"written with {_figures_words(spec, written[1])}" if written else "not written as a decimal"
-        feedback = f"Right, but {missed}: the question asks for {asked}, so this earns half credit."
+        if written:
+            missed = _("written with {figures}").format(figures=_figures_words(spec, written[1]))
+        else:
+            missed = _("not written as a decimal")
+        feedback = _("Right, but {missed}: the question asks for {asked}, so this earns half credit.")
+        feedback = feedback.format(missed=missed, asked=asked)
         return Verdict(_PRECISION_CREDIT, Status.PARTIAL, None, feedback, key.display)
     right_as_written = abs(reading.value - key.answer.values[0]) <= resolution / 2 * (1 + _EXACT)
     if written is None or written[1] != _figures_asked(spec) - 1 or not right_as_written:
         return verdict
-    feedback = (
-        f"Right to {_figures_words(spec, written[1])} only: the question asks for {asked}, so this earns half credit."
+    feedback = _("Right to {figures} only: the question asks for {asked}, so this earns half credit.").format(
+        figures=_figures_words(spec, written[1]), asked=asked
     )
     return Verdict(_PRECISION_CREDIT, Status.PARTIAL, None, feedback, key.display)
 
@@ -136,11 +141,11 @@ def _figures_words(spec: PartSpec, count: int | None = None) -> str:
     count = _figures_asked(spec) if count is None else count
     if spec.decimal_places is not None:
         return _decimal_words(count)
-    return f"{count} significant figure{'s' if count != 1 else ''}"
+    return ngettext("{count} significant figure", "{count} significant figures", count).format(count=count)
 
 
 def _decimal_words(count: int) -> str:
-    return "no decimals" if count == 0 else _decimals(count)
+    return _("no decimals") if count == 0 else _decimals(count)
 
 
 def _grade_value(spec: PartSpec, info: KindInfo, key: _Key, reading: Reading) -> Verdict:
@@ -157,7 +162,7 @@ def _grade_value(spec: PartSpec, info: KindInfo, key: _Key, reading: Reading) ->
                 and not _typed_as(values, typed, correct.values)
             ):
                 return _mistake_verdict(mistake, key, 1.0)
-        return Verdict(1.0, Status.CORRECT, None, "Correct.", key.display)
+        return Verdict(1.0, Status.CORRECT, None, _("Correct."), key.display)
     best: _Candidate | None = None
     best_distance = math.inf
     for mistake in key.mistakes:
@@ -173,7 +178,7 @@ def _grade_value(spec: PartSpec, info: KindInfo, key: _Key, reading: Reading) ->
     if shape != correct.shape:
         return Verdict(0.0, Status.INCORRECT, None, _shape_feedback(spec, info, shape, correct.shape), key.display)
     if info.whole_numbers and not float(values[0]).is_integer():
-        feedback = "Not the expected answer: the answer is a whole number."
+        feedback = _("Not the expected answer: the answer is a whole number.")
         return Verdict(0.0, Status.INCORRECT, None, feedback, key.display)
     credits = [_element_credit(x, r, c, band, key.decimals) for x, r, c, band in _columns(values, typed, correct)]
     short = credits.count(_PRECISION_CREDIT)
@@ -183,7 +188,7 @@ def _grade_value(spec: PartSpec, info: KindInfo, key: _Key, reading: Reading) ->
         return Verdict(score, Status.PARTIAL, None, _precision_feedback(key.decimals, short, len(credits)), key.display)
     if spec.partial_credit and len(values) > 1:
         return _element_verdict(key, values, typed, credits, rounding)
-    return Verdict(0.0, Status.INCORRECT, None, "Not the expected answer.", key.display)
+    return Verdict(0.0, Status.INCORRECT, None, _("Not the expected answer."), key.display)
 
 
 def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: bool) -> Verdict:
@@ -201,13 +206,17 @@ def _element_verdict(key: _Key, values, typed, credits: list[float], rounding: b
     if best is not None and matched > right:
         return _mistake_verdict(best, key, matched / len(values))
     if not right:
-        return Verdict(0.0, Status.INCORRECT, None, "None of the values is right.", key.display)
+        return Verdict(0.0, Status.INCORRECT, None, _("None of the values is right."), key.display)
     full, short = credits.count(1.0), credits.count(_PRECISION_CREDIT)
-    feedback = f"{full} of {len(values)} values {'is' if full == 1 else 'are'} right"
+    right_ones = ngettext("{full} of {count} values is right", "{full} of {count} values are right", full)
+    feedback = right_ones.format(full=full, count=len(values))
     if short:
         assert key.decimals, "half credit for precision is given only where decimals are asked"
         only = _decimals(key.decimals - 1)
-        feedback += f" and {short} {'is' if short == 1 else 'are'} right to {only} only (half credit)"
+        shorter = ngettext(
+            "{short} is right to {only} only (half credit)", "{short} are right to {only} only (half credit)", short
+        )
+        feedback = _("{right} and {shorter}").format(right=feedback, shorter=shorter.format(short=short, only=only))
     return Verdict(sum(credits) / len(values), Status.PARTIAL, None, f"{feedback}.", key.display)
 
 
@@ -232,15 +241,24 @@ def _element_credit(x: float, typed: float, c: float, band: float, decimals: int
 def _precision_feedback(decimals: int, short: int, count: int) -> str:
     fewer, asked = _decimals(decimals - 1), _decimals(decimals)
     if short == count:
-        return f"Right to {fewer} only: the question asks for {asked}, so this earns half credit."
-    return f"Right, but {short} of {count} values only to {fewer}, not {asked}: half credit for those."
+        return _("Right to {fewer} only: the question asks for {asked}, so this earns half credit.").format(
+            fewer=fewer, asked=asked
+        )
+    return _("Right, but {short} of {count} values only to {fewer}, not {asked}: half credit for those.").format(
+        short=short, count=count, fewer=fewer, asked=asked
+    )
 
 
 def _decimals(count: int) -> str:
     if count == 0:
-        return "whole numbers"
-    word = _NUMBER_WORDS[count] if count < len(_NUMBER_WORDS) else str(count)
-    return f"{word} decimal{'s' if count != 1 else ''}"
+        return _("whole numbers")
+    return ngettext("{count} decimal", "{count} decimals", count).format(count=_number_word(count))
+
+
+def _number_word(count: int) -> str:
+    """Small counts as words (“two decimals”), larger ones in digits."""
+    words = (_("one"), _("two"), _("three"), _("four"), _("five"), _("six"))
+    return words[count - 1] if 1 <= count <= len(words) else str(count)
 
 
 def grade_question(
@@ -304,6 +322,10 @@ def worked_solution(spec: PartSpec, computation: Computation | None) -> list[str
     if not spec.is_numeric:
         return []
     computation = _require(spec, computation)
+    return [localize_numbers(line) for line in _working_lines(spec, computation)]
+
+
+def _working_lines(spec: PartSpec, computation: Computation) -> list[str]:
     lines = list(computation.working.get(spec.output, []))
     lines += kind_info(spec.kind).working(spec, computation.outputs[spec.output], _key(spec, computation).display)
     return lines
@@ -489,5 +511,6 @@ def _display(spec: PartSpec, value: Any, correct: _Candidate, decimals: int | No
 
 
 def _shape_feedback(spec: PartSpec, info: KindInfo, got: tuple[int, ...], wanted: tuple[int, ...]) -> str:
-    described = f"The answer has {info.shape_words(wanted)}; yours has {info.shape_words(got)}."
+    wanted_and_got = {"wanted": info.shape_words(wanted), "got": info.shape_words(got)}
+    described = _("The answer has {wanted}; yours has {got}.").format(**wanted_and_got)
     return f"{described} {spec.shape_feedback}" if spec.shape_feedback else described

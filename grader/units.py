@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import pint
 
+from grader.messages import gettext
+
 _REGISTRY: pint.UnitRegistry = pint.UnitRegistry()
 
 # Lower-cased spelling -> pint unit name.
@@ -72,7 +74,7 @@ def spelling_note(text: str) -> str | None:
     name = unit_name(text)
     if text.lower() in _STANDARD or name is None:
         return None
-    return f"The unit is written {SYMBOLS[name]}."
+    return gettext("The unit is written {symbol}.").format(symbol=SYMBOLS[name])
 
 
 def looks_like_unit(text: str) -> bool:

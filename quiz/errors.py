@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 class QuizError(Exception):
@@ -20,10 +21,10 @@ class QuizError(Exception):
 
     code = "error"
     status = 400
-    message = "This request could not be used."
+    message = _("This request could not be used.")
 
     def __init__(self, message: str | None = None, **data):
-        self.message = message or self.message
+        self.message = str(message or self.message)  # in the language of the request it refuses
         self.data = data
         super().__init__(self.message)
 
@@ -53,19 +54,19 @@ class RosterError(BadInput):
 class LoginRequired(QuizError):
     code = "login"
     status = 401
-    message = "Your session has expired. Log in again; your answers are kept in this browser."
+    message = _("Your session has expired. Log in again; your answers are kept in this browser.")
 
 
 class Forbidden(QuizError, PermissionDenied):
     code = "forbidden"
     status = 403
-    message = "You don't have access to this page."
+    message = _("You don't have access to this page.")
 
 
 class NotFound(QuizError, Http404):
     code = "not_found"
     status = 404
-    message = "There is nothing here, or it is not yours to see."
+    message = _("There is nothing here, or it is not yours to see.")
 
 
 class Closed(QuizError):

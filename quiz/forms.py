@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm,
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 import grader
 from quiz import drafts, errors, pools, rosters, rows, selectors, usernames
@@ -327,7 +328,7 @@ class _FindsAccount:
 class LoginForm(_FindsAccount, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct username and password. The password is case-sensitive.",
+        "invalid_login": _("Please enter a correct username and password. The password is case-sensitive."),
     }
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import ngettext
+
 import grader
 from quiz.models import Attempt, AttemptState, GradingMethod, Question, Response, ResponseStatus
 
@@ -85,13 +87,33 @@ class CountingGrade:
     @property
     def explanation(self) -> str:
         """Which attempt counts and why: “Your grade is the highest of your 2 finished attempts: attempt 2”."""
-        of = f"your {self.finished} finished attempt{'s' if self.finished != 1 else ''}"
+        finished = self.finished
         if self.attempt is None:
-            return f"Your grade is the average of {of}"
-        which = {
-            GradingMethod.HIGHEST: "the highest", GradingMethod.LAST: "the last", GradingMethod.FIRST: "the first",
-        }[GradingMethod(self.method)]
-        return f"Your grade is {which} of {of}: attempt {self.attempt.number}"
+            return ngettext(
+                "Your grade is the average of your %(finished)d finished attempt",
+                "Your grade is the average of your %(finished)d finished attempts",
+                finished,
+            ) % {"finished": finished}
+        method = GradingMethod(self.method)
+        if method == GradingMethod.HIGHEST:
+            sentence = ngettext(
+                "Your grade is the highest of your %(finished)d finished attempt: attempt %(number)d",
+                "Your grade is the highest of your %(finished)d finished attempts: attempt %(number)d",
+                finished,
+            )
+        elif method == GradingMethod.LAST:
+            sentence = ngettext(
+                "Your grade is the last of your %(finished)d finished attempt: attempt %(number)d",
+                "Your grade is the last of your %(finished)d finished attempts: attempt %(number)d",
+                finished,
+            )
+        else:
+            sentence = ngettext(
+                "Your grade is the first of your %(finished)d finished attempt: attempt %(number)d",
+                "Your grade is the first of your %(finished)d finished attempts: attempt %(number)d",
+                finished,
+            )
+        return sentence % {"finished": finished, "number": self.attempt.number}
 
 
 def counting_grade(method: str, attempts: Sequence[Attempt]) -> CountingGrade | None:

@@ -9,6 +9,7 @@ overdue attempt as submitted without remembering to close it.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from quiz import selectors, services
 from quiz.errors import NotFound
@@ -28,7 +29,7 @@ def student_attempt(student, attempt_id: int) -> Attempt:
     try:
         attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id, student=student)
     except Attempt.DoesNotExist:
-        raise NotFound("There is no such attempt of yours.") from None
+        raise NotFound(_("There is no such attempt of yours.")) from None
     services.finalize_if_overdue(attempt)
     return attempt
 

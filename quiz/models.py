@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 import grader
 from quiz import pools
@@ -67,10 +68,10 @@ class GradingMethod(models.TextChoices):
 
 
 GRADING_METHOD_SENTENCES = {
-    GradingMethod.HIGHEST: "Your grade is the score of your best finished attempt.",
-    GradingMethod.LAST: "Your grade is the score of your last finished attempt, even if an earlier one scored more.",
-    GradingMethod.FIRST: "Your grade is the score of your first finished attempt; later attempts are practice.",
-    GradingMethod.AVERAGE: "Your grade is the average score of all your finished attempts.",
+    GradingMethod.HIGHEST: _("Your grade is the score of your best finished attempt."),
+    GradingMethod.LAST: _("Your grade is the score of your last finished attempt, even if an earlier one scored more."),
+    GradingMethod.FIRST: _("Your grade is the score of your first finished attempt; later attempts are practice."),
+    GradingMethod.AVERAGE: _("Your grade is the average score of all your finished attempts."),
 }
 
 
@@ -434,9 +435,9 @@ class BankChange(models.Model):
 
 
 class AttemptState(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    NEEDS_REVIEW = "needs_review", "Needs review"
-    GRADED = "graded", "Graded"
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    GRADED = "graded", _("Graded")
 
 
 FINISHED_STATES = (AttemptState.NEEDS_REVIEW, AttemptState.GRADED)
@@ -544,12 +545,12 @@ class Attempt(models.Model):
 class ResponseStatus(models.TextChoices):
     """The grader's verdict statuses, with their labels on the pages (tests check none is missing)."""
 
-    UNANSWERED = grader.Status.UNANSWERED, "Unanswered"
-    CORRECT = grader.Status.CORRECT, "Correct"
-    PARTIAL = grader.Status.PARTIAL, "Partially correct"
-    INCORRECT = grader.Status.INCORRECT, "Incorrect"
-    INVALID = grader.Status.INVALID, "Could not be read"
-    NEEDS_REVIEW = grader.Status.NEEDS_REVIEW, "Awaiting review"
+    UNANSWERED = grader.Status.UNANSWERED, _("Unanswered")
+    CORRECT = grader.Status.CORRECT, _("Correct")
+    PARTIAL = grader.Status.PARTIAL, _("Partially correct")
+    INCORRECT = grader.Status.INCORRECT, _("Incorrect")
+    INVALID = grader.Status.INVALID, _("Could not be read")
+    NEEDS_REVIEW = grader.Status.NEEDS_REVIEW, _("Awaiting review")
 
     @classmethod
     def for_credit(cls, credit: float) -> ResponseStatus:
@@ -794,16 +795,16 @@ class AttemptEvent(models.Model):
     """The attempt's log: what happened when, for disputes."""
 
     class Kind(models.TextChoices):
-        STARTED = "started", "Started"
-        SAVED = "saved", "Saved"
-        SUBMITTED = "submitted", "Submitted"
-        AUTO_SUBMITTED = "auto_submitted", "Submitted when time ran out"
-        REOPENED = "reopened", "Reopened"
-        REVIEWED = "reviewed", "Reviewed"
-        OVERRIDDEN = "overridden", "Score overridden"
-        REGRADED = "regraded", "Regraded"
-        ACCOMMODATED = "accommodated", "Deadline moved by an accommodation"
-        ACCESS_REFUSED = "access_refused", "Refused: not from an allowed network"
+        STARTED = "started", _("Started")
+        SAVED = "saved", _("Saved")
+        SUBMITTED = "submitted", _("Submitted")
+        AUTO_SUBMITTED = "auto_submitted", _("Submitted when time ran out")
+        REOPENED = "reopened", _("Reopened")
+        REVIEWED = "reviewed", _("Reviewed")
+        OVERRIDDEN = "overridden", _("Score overridden")
+        REGRADED = "regraded", _("Regraded")
+        ACCOMMODATED = "accommodated", _("Deadline moved by an accommodation")
+        ACCESS_REFUSED = "access_refused", _("Refused: not from an allowed network")
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -6,7 +6,8 @@ K). The draw is reproducible (a seed string decides it) and prefers the question
 has had least often in earlier attempts, so no question comes back while the pool still holds
 one the student has not had. Drawn questions keep their own place in the quiz's order.
 
-Pure rules over questions already read (their `key`, `pool` and `order`): the bank loader,
+Rules over questions already read (their `key`, `pool` and `order`), free of the database (only the
+start page's sentence goes through Django's translation): the bank loader,
 the admin's forms and the attempt's start all call them.
 """
 
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, TypeVar
+
+from django.utils.translation import ngettext
 
 
 class Pooled(Protocol):
@@ -49,8 +52,11 @@ class Pool:
     @property
     def description(self) -> str:
         """What the start page tells students: "Each attempt draws 1 of 3 questions on pooling."."""
-        noun = "question" if self.size == 1 else "questions"
-        return f"Each attempt draws {self.draws} of {self.size} {noun} on {self.name}."
+        return ngettext(
+            "Each attempt draws %(draws)d of %(size)d question on %(name)s.",
+            "Each attempt draws %(draws)d of %(size)d questions on %(name)s.",
+            self.size,
+        ) % {"draws": self.draws, "size": self.size, "name": self.name}
 
 
 def pool_sizes(questions: Iterable[Pooled]) -> dict[str, int]:

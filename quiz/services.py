@@ -25,6 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import grader
 from quiz import errors, grading, pools
@@ -151,14 +154,19 @@ def _in_progress(student, quiz: Quiz) -> Attempt | None:
 def _refusal(student, quiz: Quiz, accommodation: Accommodation | None, now: datetime) -> str | None:
     """Why a new attempt cannot start now, or None."""
     if quiz.opens_at is not None and quiz.opens_at > now:
-        return f"This quiz opens at {timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M}."
+        return _("This quiz opens at %(time)s.") % {"time": f"{timezone.localtime(quiz.opens_at):%Y-%m-%d %H:%M}"}
     if quiz.is_closed(now):
-        return "This quiz has closed."
+        return _("This quiz has closed.")
     limit = attempts_with_accommodation(quiz, accommodation)
     if Attempt.objects.filter(student=student, quiz=quiz).count() >= limit:
-        return f"You have used all {limit} attempt{'s' if limit != 1 else ''} at this quiz."
+        used_all = ngettext(
+            "You have used all %(limit)d attempt at this quiz.",
+            "You have used all %(limit)d attempts at this quiz.",
+            limit,
+        )
+        return used_all % {"limit": limit}
     if not Part.objects.filter(question__quiz=quiz).exists():
-        return "This quiz has no questions yet."
+        return _("This quiz has no questions yet.")
     return None
 
 
@@ -174,15 +182,20 @@ def require_network(
     attempt it was for, or, before an attempt exists, in the server's log (`quiz.access`)."""
     if quiz.admits(ip):
         return
-    where = f"from {ip}" if ip else "from an unknown address"
+    # The server's log stays English; what the student reads and the attempt's log follow the request's language.
+    where = _("from %(ip)s") % {"ip": ip} if ip else _("from an unknown address")
     if attempt is not None:
-        _log(attempt, AttemptEvent.Kind.ACCESS_REFUSED, now or timezone.now(), ip_address=_valid_ip(ip),
-             detail=f"Refused {where}: outside the quiz's allowed networks")  # fmt: skip
+        detail = _("Refused %(where)s: outside the quiz's allowed networks") % {"where": where}
+        _log(attempt, AttemptEvent.Kind.ACCESS_REFUSED, now or timezone.now(), ip_address=_valid_ip(ip), detail=detail)
     else:
-        access_log.warning("Start of %s by %s refused %s: outside its allowed networks", quiz.key, student, where)
+        source = ip or "an unknown address"
+        access_log.warning("Start of %s by %s refused from %s: outside its allowed networks", quiz.key, student, source)
     raise NetworkRefused(
-        f"{quiz.title} can only be taken from the network your teacher allowed (for example the exam room's), "
-        f"and this computer connects {where}. Connect from that network, or ask your teacher or invigilator."
+        _(
+            "%(quiz)s can only be taken from the network your teacher allowed (for example the exam room's), "
+            "and this computer connects %(where)s. Connect from that network, or ask your teacher or invigilator."
+        )
+        % {"quiz": quiz.title, "where": where}
     )
 
 
@@ -202,7 +215,8 @@ def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> N
         access_log.warning("Start of %s by %s from %s refused: too many wrong access codes", quiz.key, student, where)
         minutes = int(ACCESS_CODE_WAIT.total_seconds() // 60)
         raise AccessCodeRefused(
-            f"A wrong access code was typed {ACCESS_CODE_TRIES} times: wait {minutes} minutes, or ask your teacher."
+            _("A wrong access code was typed %(tries)d times: wait %(minutes)d minutes, or ask your teacher.")
+            % {"tries": ACCESS_CODE_TRIES, "minutes": minutes}
         )
     typed = code.strip()
     if hmac.compare_digest(typed.encode(), quiz.access_code.strip().encode()):
@@ -211,14 +225,14 @@ def _require_access_code(quiz: Quiz, code: str, *, student, ip: str | None) -> N
     access_log.warning("Start of %s by %s from %s refused: %s access code", quiz.key, student, where,
                        "a wrong" if typed else "no")  # fmt: skip
     if not typed:
-        raise AccessCodeRefused("Type the access code your teacher gave you to start this quiz.")
+        raise AccessCodeRefused(_("Type the access code your teacher gave you to start this quiz."))
     timeout = int(ACCESS_CODE_WAIT.total_seconds())
     if not cache.add(failures, 1, timeout=timeout):
         try:
             cache.incr(failures)
         except ValueError:  # expired between the two calls
             cache.set(failures, 1, timeout=timeout)
-    raise AccessCodeRefused("That access code is not right. Check it with your teacher and type it again.")
+    raise AccessCodeRefused(_("That access code is not right. Check it with your teacher and type it again."))
 
 
 # --- An attempt's life ------------------------------------------------------------------------
@@ -251,7 +265,7 @@ def start_attempt(
             # here: the constraint one_attempt_in_progress refused our row, so resume that one.
             current = _in_progress(student, quiz)
             if current is None:
-                raise AttemptNotAllowed("Another attempt was started at the same moment; reload the page.") from None
+                raise AttemptNotAllowed(_("Another attempt was started at the same moment; reload the page.")) from None
             return current
 
 
@@ -295,9 +309,15 @@ def _create_attempt(
     Response.objects.bulk_create(
         Response(attempt=attempt, part=part) for question in questions for part in question.parts.all()
     )
-    deadline = f"due {timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}" if attempt.deadline else "no deadline"
+    # The log's details are written in the language of the request that made them, like graded feedback.
+    if attempt.deadline:
+        due = f"{timezone.localtime(attempt.deadline):%Y-%m-%d %H:%M:%S}"
+        detail = _("Attempt %(number)d, due %(due)s") % {"number": attempt.number, "due": due}
+    else:
+        detail = _("Attempt %(number)d, no deadline") % {"number": attempt.number}
     drawn = ", ".join(question.key for question in questions if question.pool)
-    detail = f"Attempt {attempt.number}, {deadline}" + (f"; drawn from the pools: {drawn}" if drawn else "")
+    if drawn:
+        detail += _("; drawn from the pools: %(keys)s") % {"keys": drawn}
     _log(attempt, AttemptEvent.Kind.STARTED, now, ip_address=ip, detail=detail)
     return attempt
 
@@ -369,19 +389,24 @@ def save_response(
     now = now or timezone.now()
     if len(text) > grader.MAX_ANSWER_LENGTH:
         raise InvalidSave(
-            f"This answer is {len(text):,} characters long; at most {grader.MAX_ANSWER_LENGTH:,} can be saved. "
-            "Shorten it."
+            _("This answer is %(length)s characters long; at most %(limit)s can be saved. Shorten it.")
+            % {
+                "length": number_format(len(text), force_grouping=True),
+                "limit": number_format(grader.MAX_ANSWER_LENGTH, force_grouping=True),
+            }
         )
     if "\x00" in text:
         raise InvalidSave(
-            "This answer holds a NUL character (an invisible control character, usually pasted); "
-            "delete the pasted text and type it again."
+            _(
+                "This answer holds a NUL character (an invisible control character, usually pasted); "
+                "delete the pasted text and type it again."
+            )
         )
     if not 1 <= sequence <= MAX_SEQUENCE:
-        raise InvalidSave(f"The sequence number must lie between 1 and {MAX_SEQUENCE}.")
+        raise InvalidSave(_("The sequence number must lie between 1 and %(max)d.") % {"max": MAX_SEQUENCE})
     require_network(attempt.quiz, ip, attempt=attempt, now=now)
     if finalize_if_overdue(attempt, now):
-        raise AttemptClosed("Time is up: the attempt was submitted with the answers saved before the deadline.")
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
     return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
 
 
@@ -393,7 +418,7 @@ def _store(
     # either the save lands before the responses are graded, or it finds the attempt closed.
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
     if not attempt.is_open or attempt.is_overdue(now):
-        raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
     # Every writer of an answer holds the attempt's lock, so the response row needs no lock of its own.
     response = (
         Response.objects.select_related("part__question")
@@ -403,12 +428,13 @@ def _store(
         .first()
     )
     if response is None:
-        raise InvalidSave(f"This attempt has no part {key!r}.")
+        raise InvalidSave(_("This attempt has no part %(key)r.") % {"key": key})
     stored = response.sequence
     if sequence > stored + 1:
         # Sequences only ever grow by one: a jump would freeze the part at the largest number.
         raise InvalidSave(
-            f"Save {sequence} of {response.part.label} is ahead of the saved one ({stored}); reload the page."
+            _("Save %(sequence)d of %(part)s is ahead of the saved one (%(stored)d); reload the page.")
+            % {"sequence": sequence, "part": response.part.label, "stored": stored}
         )
     edited = min(edited_at or now, now)
     # Answers stored before edit times were kept have only their save time.
@@ -419,17 +445,24 @@ def _store(
             return response
         if edited_at is None or (typed is not None and edited <= typed):
             raise StaleSave(
-                f"{response.part.label} was changed in another window or device after this answer was typed; "
-                "that newer answer is kept.",
+                _(
+                    "%(part)s was changed in another window or device after this answer was typed; "
+                    "that newer answer is kept."
+                )
+                % {"part": response.part.label},
                 response,
             )
     # A save over the stored answer was typed after it, whatever the page's clock says.
     response.edited_at = max(edited, typed) if typed else edited
     response.text, response.sequence, response.saved_at = text, min(stored + 1, MAX_SEQUENCE), now
     response.save(update_fields=["text", "sequence", "saved_at", "edited_at"])
-    detail = f"{len(text)} characters"
     if over_another:
-        detail += f"; typed after save {stored}, which came from another window or device"
+        detail = _("%(length)d characters; typed after save %(stored)d, which came from another window or device") % {
+            "length": len(text),
+            "stored": stored,
+        }
+    else:
+        detail = _("%(length)d characters") % {"length": len(text)}
     _log(attempt, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=response.sequence, detail=detail)
     return response
 
@@ -459,7 +492,7 @@ def save_answers(
     }
     unknown = sorted(set(answers) - set(stored))
     if unknown:
-        raise InvalidSave(f"This attempt has no part {unknown[0]!r}.")
+        raise InvalidSave(_("This attempt has no part %(key)r.") % {"key": unknown[0]})
     result = BulkSave()
     for key, (text, known_sequence) in answers.items():
         response = stored.get(key)
@@ -491,7 +524,7 @@ def submit_attempt(*, attempt: Attempt, auto: bool = False, now: datetime | None
     attempt.submitted_at, attempt.auto_submitted = now, auto
     attempt.save(update_fields=["submitted_at", "auto_submitted"])
     if auto:
-        _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail="Submitted by the server when time ran out")
+        _log(attempt, AttemptEvent.Kind.AUTO_SUBMITTED, now, detail=_("Submitted by the server when time ran out"))
     else:
         _log(attempt, AttemptEvent.Kind.SUBMITTED, now)
     return grade_attempt(attempt)

@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 import grader
 from quiz.markup import ConceptMark, concept_checklist
 from quiz.models import Attempt, Part, Question, Response, ResponseStatus
@@ -174,7 +176,7 @@ def answer_message(part: Part, text: str) -> str | None:
         return grader.check_answer(spec, text)
     except Exception:  # any fault in the grader: the page still shows, and the teacher reads the answer
         logger.exception("checking an answer to %s failed", part_key(part))
-        return "This answer cannot be checked as you type; your teacher will read it."
+        return _("This answer cannot be checked as you type; your teacher will read it.")
 
 
 def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from grader.messages import current_language
+
 # The largest magnitude of a value given to a calculator, and of a value drawn for a variant.
 MAX_VALUE = 1_000_000
 # A draw that does not fit (a "valid" kernel, a mistake that cannot be told apart) is drawn
@@ -27,16 +29,17 @@ class Computation:
     """What a calculator made of one set of parameters.
 
     `outputs` holds plain JSON values (ints, floats, lists, strings), sizes in bytes;
-    `working` the lines of the derivation per output, written on first use (grading never
-    needs them); `prompt_values` derived text for prompts. Read-only, and compared and
-    hashed by identity: `compute` returns the same object for the same parameters.
+    `working` the lines of the derivation per output, written on first use in each language
+    (grading never needs them); `prompt_values` derived text for prompts. Read-only, and
+    compared and hashed by identity: `compute` returns the same object for the same parameters.
     """
 
-    __slots__ = ("outputs", "prompt_values", "_working", "_explain")
+    __slots__ = ("outputs", "prompt_values", "_working", "_explain", "_explained")
     outputs: dict[str, Any]
     prompt_values: dict[str, str]
     _working: dict[str, list[str]] | None
     _explain: Callable[[], dict[str, list[str]]] | None
+    _explained: dict[str, dict[str, list[str]]]
 
     def __init__(
         self,
@@ -50,14 +53,17 @@ class Computation:
         object.__setattr__(self, "prompt_values", prompt_values or {})
         object.__setattr__(self, "_working", working)
         object.__setattr__(self, "_explain", explain)
+        object.__setattr__(self, "_explained", {})
 
     @property
     def working(self) -> dict[str, list[str]]:
-        working = self._working
-        if working is None:
-            working = self._explain() if self._explain else {}
-            object.__setattr__(self, "_working", working)
-        return working
+        if self._working is not None or self._explain is None:
+            return self._working or {}
+        # Written in the reader's language; the computation is shared by readers of every language.
+        language = current_language()
+        if language not in self._explained:
+            self._explained[language] = self._explain()
+        return self._explained[language]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a Computation is shared through the cache and cannot be changed")

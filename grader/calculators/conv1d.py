@@ -17,6 +17,8 @@ from grader.calculators.base import (
     span,
     whole,
 )
+from grader.messages import gettext as _
+from grader.messages import ngettext
 
 _CONV1D = ("sequence", "kernel", "stride")
 
@@ -83,16 +85,24 @@ def conv1d(params: dict) -> Computation:
 
     def explain() -> dict[str, list[str]]:
         padded_values = padded.tolist()
-        zeros = f"{left} zero{'s' if left != 1 else ''} on the left and {right} on the right"
+        zeros = ngettext(
+            "{left} zero on the left and {right} on the right",
+            "{left} zeros on the left and {right} on the right",
+            left,
+        ).format(left=left, right=right)
+        valid_length = f"$\\left\\lfloor \\frac{{{n} - {m}}}{{{stride}}} \\right\\rfloor + 1 = {len(valid)}$"
+        same_length = f"ceil({n} / {stride}) = {len(same)}"
+        padding = f"p = max(({len(same)} − 1)·{stride} + {m} − {n}, 0) = {left + right}"
         return {
             "valid": [
-                f"Output length: $\\left\\lfloor \\frac{{{n} - {m}}}{{{stride}}} \\right\\rfloor + 1 = {len(valid)}$.",
+                _("Output length: {formula}.").format(formula=valid_length),
                 *_output_lines(sequence, kernel, stride, valid),
             ],
             "same": [
-                f"Output length: ceil({n} / {stride}) = {len(same)}; total padding "
-                f"p = max(({len(same)} − 1)·{stride} + {m} − {n}, 0) = {left + right}: {zeros}.",
-                f"Padded sequence: ({', '.join(formatting.plain(v) for v in padded_values)}).",
+                _("Output length: {formula}; total padding {padding}: {zeros}.").format(
+                    formula=same_length, padding=padding, zeros=zeros
+                ),
+                _("Padded sequence: ({values}).").format(values=", ".join(formatting.plain(v) for v in padded_values)),
                 *_output_lines(padded_values, kernel, stride, same),
             ],
         }

@@ -4,6 +4,7 @@ import random
 
 from grader import formatting
 from grader.calculators.base import TRIES, Calculator, Computation, Draw, check_names, one_of, pick, whole
+from grader.messages import gettext as _
 
 CONV_STACK_PARAMS = (
     "input_height",
@@ -50,7 +51,7 @@ def _layer_sizes(size: int, kernel: int, stride: int, padding: str, layers: int)
     """The size along one axis at the input and after each layer (Keras' rules); shorter
     than layers + 1 when a "valid" kernel stops fitting."""
     sizes = [size]
-    for _ in range(layers):
+    for _layer in range(layers):
         if padding == "same":
             size = -(-size // stride)
         elif size >= kernel:
@@ -115,48 +116,69 @@ def conv_stack(params: dict) -> Computation:
 
     def explain() -> dict[str, list[str]]:
         n = formatting.integer
-        names = ["Input", *(f"layer {i}" for i in range(1, len(filters) + 1))]
-        shapes = [f"Input: {heights[0]}×{widths[0]}×{channels[0]} ({image_kind})."]
+        names = [_("the input"), *(_("layer {number}").format(number=i) for i in range(1, len(filters) + 1))]
+        labels = [_("Input"), *(_("Layer {number}").format(number=i) for i in range(1, len(filters) + 1))]
+        kinds = {1: _("grayscale images"), 3: _("RGB images")}
+        kind = kinds.get(int(channels[0])) or _("{count}-channel images").format(count=channels[0])
+        shapes = [_("Input: {shape} ({kind}).").format(shape=f"{heights[0]}×{widths[0]}×{channels[0]}", kind=kind)]
         for i in range(1, len(heights)):
             height = _size_formula(heights[i - 1], kernel, stride, padding)
             width = _size_formula(widths[i - 1], kernel, stride, padding)
+            layer = _("Layer {number} ({padding} padding): {formula} = {size}, with {maps} feature maps: {shape}.")
             shapes.append(
-                f"Layer {i} ({padding} padding): {height} × {width} = {heights[i]}×{widths[i]}, "
-                f"with {channels[i]} feature maps: {heights[i]}×{widths[i]}×{channels[i]}."
+                layer.format(
+                    number=i,
+                    padding=padding,
+                    formula=f"{height} × {width}",
+                    size=f"{heights[i]}×{widths[i]}",
+                    maps=channels[i],
+                    shape=f"{heights[i]}×{widths[i]}×{channels[i]}",
+                )
             )
         sizes = [
-            f"{name.capitalize()}: {h}×{w}×{c} values × {value_bytes} B = {n(b)} B."
-            for name, h, w, c, b in zip(names, heights, widths, channels, layer_bytes, strict=True)
+            _("{label}: {shape} values × {bytes} B = {total} B.").format(
+                label=label, shape=f"{h}×{w}×{c}", bytes=value_bytes, total=n(b)
+            )
+            for label, h, w, c, b in zip(labels, heights, widths, channels, layer_bytes, strict=True)
         ]
         parameter_lines = [
-            f"Layer {i}: ({kernel}×{kernel}×{c_in} + 1)×{c_out} = {n(count)}."
-            for i, (c_in, c_out, count) in enumerate(zip(channels[:-1], channels[1:], per_layer, strict=True), start=1)
+            _("Layer {number}: {formula} = {count}.").format(
+                number=i, formula=f"({kernel}×{kernel}×{c_in} + 1)×{c_out}", count=n(count)
+            )
+            for i, (c_in, c_out, count) in enumerate(
+                zip(channels[:-1], channels[1:], per_layer, strict=True), start=1
+            )
         ]
         terms = " + ".join(n(count) for count in per_layer)
         total = f"{terms} = {n(parameters)}" if len(filters) > 1 else n(parameters)
-        parameter_lines.append(f"Total: {total} parameters.")
-        parameter_memory = f"Parameters: {n(parameters)} × {value_bytes} B = {n(parameter_bytes)} B."
-        first, second = names[peak_pair], names[peak_pair + 1]
+        parameter_lines.append(_("Total: {total} parameters.").format(total=total))
+        parameter_memory = _("Parameters: {formula} = {total} B.").format(
+            formula=f"{n(parameters)} × {value_bytes} B", total=n(parameter_bytes)
+        )
+        pair_sum = f"{n(int(layer_bytes[peak_pair]))} + {n(int(layer_bytes[peak_pair + 1]))} = {n(peak)} B"
+        kept = " + ".join(n(b) for b in layer_bytes[1:]) + " = " if len(filters) > 1 else ""
         prediction_lines = [
             *shapes,
             *sizes,
-            "Only two consecutive layers need to be in memory at once (the input counts as layer 0); "
-            f"the largest pair is {first.lower()} and {second}: {n(layer_bytes[peak_pair])} + "
-            f"{n(layer_bytes[peak_pair + 1])} = {n(peak)} B.",
+            _(
+                "Only two consecutive layers need to be in memory at once (the input counts as layer 0); "
+                "the largest pair is {first} and {second}: {sum}."
+            ).format(first=names[peak_pair], second=names[peak_pair + 1], sum=pair_sum),
             parameter_memory,
-            f"Total: {n(peak)} + {n(parameter_bytes)} = {n(prediction)} B.",
+            _("Total: {sum} B.").format(sum=f"{n(peak)} + {n(parameter_bytes)} = {n(prediction)}"),
         ]
         training_lines = [
             *shapes,
             *sizes,
-            "Training keeps every layer's output for backpropagation: "
-            + (" + ".join(n(b) for b in layer_bytes[1:]) if len(filters) > 1 else "")
-            + (" = " if len(filters) > 1 else "")
-            + f"{n(hidden)} B per image.",
-            f"For the mini-batch: {batch} × {n(hidden)} B = {n(batch * hidden)} B.",
-            f"Input images: {batch} × {n(input_bytes)} B = {n(batch * input_bytes)} B.",
+            _("Training keeps every layer's output for backpropagation: {sum} B per image.").format(
+                sum=f"{kept}{n(hidden)}"
+            ),
+            _("For the mini-batch: {sum} B.").format(sum=f"{batch} × {n(hidden)} B = {n(batch * hidden)}"),
+            _("Input images: {sum} B.").format(sum=f"{batch} × {n(input_bytes)} B = {n(batch * input_bytes)}"),
             parameter_memory,
-            f"Total: {n(batch * hidden)} + {n(batch * input_bytes)} + {n(parameter_bytes)} = {n(training)} B.",
+            _("Total: {sum} B.").format(
+                sum=f"{n(batch * hidden)} + {n(batch * input_bytes)} + {n(parameter_bytes)} = {n(training)}"
+            ),
         ]
         return {
             "parameters": parameter_lines,
@@ -196,7 +218,7 @@ RANGES: dict[str, range | tuple] = {
 
 
 def _draw_conv_stack(rng: random.Random, base: dict, ranges: dict[str, Draw]) -> dict:
-    for _ in range(TRIES):
+    for _attempt in range(TRIES):
         params = dict(base)
         for name in CONV_STACK_PARAMS:
             if name == "filters":

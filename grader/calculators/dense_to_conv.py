@@ -3,6 +3,7 @@
 import random
 
 from grader.calculators.base import Calculator, Computation, Draw, check_names, pick, whole
+from grader.messages import gettext as _
 
 _DENSE_TO_CONV = ("units", "map_height", "map_width", "map_channels")
 
@@ -29,18 +30,28 @@ def dense_to_conv(params: dict) -> Computation:
         "kernel_side": [height] if height == width else [],
         "padding": "valid",
     }
-    working = {
-        "filters": [f"Each of the {units} units becomes one filter, so the layer has {units} filters."],
-        "kernel_size": [
-            f"Each unit sees the whole {height}×{width}×{channels} feature map, so each filter must cover it "
-            f"all: a {height}×{width} kernel (across all {channels} channels)."
-        ],
-        "padding": [
-            f'With "valid" padding the {height}×{width} kernel fits the map exactly once: each filter '
-            "outputs a single value, like its unit."
-        ],
-    }
-    return Computation(outputs, working, {"map_size": f"{height}×{width}×{channels}"})
+
+    def explain() -> dict[str, list[str]]:
+        kernel, shape = f"{height}×{width}", f"{height}×{width}×{channels}"
+        return {
+            "filters": [
+                _("Each of the {units} units becomes one filter, so the layer has {units} filters.").format(units=units)
+            ],
+            "kernel_size": [
+                _(
+                    "Each unit sees the whole {shape} feature map, so each filter must cover it "
+                    "all: a {kernel} kernel (across all {channels} channels)."
+                ).format(shape=shape, kernel=kernel, channels=channels)
+            ],
+            "padding": [
+                _(
+                    'With "valid" padding the {kernel} kernel fits the map exactly once: each filter '
+                    "outputs a single value, like its unit."
+                ).format(kernel=kernel)
+            ],
+        }
+
+    return Computation(outputs, prompt_values={"map_size": f"{height}×{width}×{channels}"}, explain=explain)
 
 
 # Random variants ----------------------------------------------------------------------------

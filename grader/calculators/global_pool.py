@@ -16,6 +16,7 @@ from grader.calculators.base import (
     span,
     table,
 )
+from grader.messages import gettext as _
 
 _GLOBAL_POOL = ("feature_maps",)
 
@@ -61,13 +62,23 @@ def global_pool(params: dict) -> Computation:
         # One decimal makes every value a decimal, as in a numpy array.
         flat = [[float(v) if floats else v for row in channel for v in row] for channel in maps]
         rows = list(enumerate(zip(flat, outputs["sums"], outputs["average"], outputs["max"], strict=True), start=1))
+        channel = _("Channel {number}: {working}")
         return {
             "average": [
-                f"Channel {c}: ({' + '.join(map(n, items))}) / {positions} = {n(total)}/{positions} ≈ {n(average)}"
-                for c, (items, total, average, _) in rows
+                channel.format(
+                    number=c,
+                    working=f"({' + '.join(map(n, items))}) / {positions} = {n(total)}/{positions} ≈ {n(average)}",
+                )
+                for c, (items, total, average, _top) in rows
             ],
-            "sums": [f"Channel {c}: {' + '.join(map(n, items))} = {n(total)}" for c, (items, total, _, _) in rows],
-            "max": [f"Channel {c}: max({', '.join(map(n, items))}) = {n(top)}" for c, (items, _, _, top) in rows],
+            "sums": [
+                channel.format(number=c, working=f"{' + '.join(map(n, items))} = {n(total)}")
+                for c, (items, total, _average, _top) in rows
+            ],
+            "max": [
+                channel.format(number=c, working=f"max({', '.join(map(n, items))}) = {n(top)}")
+                for c, (items, _total, _average, top) in rows
+            ],
         }
 
     prompt_values = {

@@ -7,6 +7,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from grader import formatting
 from grader.calculators.base import MAX_VALUE, Calculator, Computation, Draw, check_names, pick, span, table, whole
+from grader.messages import gettext as _
 
 _POOL2D = ("image", "pool_size", "stride")
 _POOLS = {"max": "max", "average": "mean", "min": "min", "sum": "sum"}
@@ -50,15 +51,20 @@ def pool2d(params: dict) -> Computation:
         working = {}
         for output, word in _POOLS.items():
             lines = [
-                f"Output size: $\\left\\lfloor \\frac{{{height} - {size}}}{{{stride}}} \\right\\rfloor + 1 = {rows}$ "
-                f"rows, $\\left\\lfloor \\frac{{{width} - {size}}}{{{stride}}} \\right\\rfloor + 1 = {columns}$ "
-                "columns."
+                _("Output size: {rows} rows, {columns} columns.").format(
+                    rows=f"$\\left\\lfloor \\frac{{{height} - {size}}}{{{stride}}} \\right\\rfloor + 1 = {rows}$",
+                    columns=f"$\\left\\lfloor \\frac{{{width} - {size}}}{{{stride}}} \\right\\rfloor + 1 = {columns}$",
+                )
             ]
+            window = _("Rows {rows}, columns {columns}: {working}")
             for r in range(rows):
                 for c in range(columns):
                     lines.append(
-                        f"Rows {r * stride + 1}–{r * stride + size}, columns {c * stride + 1}–{c * stride + size}: "
-                        f"{word}({texts[r][c]}) = {formatting.plain(outputs[output][r][c])}"
+                        window.format(
+                            rows=f"{r * stride + 1}–{r * stride + size}",
+                            columns=f"{c * stride + 1}–{c * stride + size}",
+                            working=f"{word}({texts[r][c]}) = {formatting.plain(outputs[output][r][c])}",
+                        )
                     )
             working[output] = lines
         return working

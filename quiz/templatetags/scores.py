@@ -1,8 +1,8 @@
-"""`{% load scores %}`: points as every page writes them (quiz.formatting); scores are stored as credits."""
+"""`{% load scores %}`: points as every page writes them (quiz.formatting), in the reader's language."""
 
 from django import template
 
-from quiz.formatting import count_points, format_change, format_points
+from quiz.formatting import format_change, page_point_count, page_points
 from quiz.models import earned_points
 
 register = template.Library()
@@ -10,8 +10,8 @@ register = template.Library()
 
 @register.filter
 def points(value) -> str:
-    """{{ attempt.score|points }}: 2.5, 0.33, 21; “—” for none."""
-    return "—" if value is None or value == "" else format_points(value)
+    """{{ attempt.score|points }}: 2.5, 0.33, 21 (2,5 in German); “—” for none."""
+    return "—" if value is None or value == "" else page_points(value)
 
 
 @register.filter
@@ -23,7 +23,7 @@ def points_change(value) -> str:
 @register.filter
 def point_count(value) -> str:
     """{{ part.points|point_count }}: “1 point”, “2.5 points”; “—” for none."""
-    return "—" if value is None or value == "" else count_points(value)
+    return "—" if value is None or value == "" else page_point_count(value)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import render
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from quiz.errors import BadInput, QuizError, TooLarge
 
@@ -35,7 +36,7 @@ def json_refusals(view):
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """A request Django cannot read (too large, too many fields); the attempt page's saves get JSON."""
-    error = BadInput("The request could not be read: it was too large or malformed. Nothing was saved.")
+    error = BadInput(_("The request could not be read: it was too large or malformed. Nothing was saved."))
     json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
     return error_response(request, error, json=json)
 
@@ -43,7 +44,8 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 def request_too_large(request: HttpRequest, limit: int) -> HttpResponse:
     """A body over the limit, refused unread (quiz/middleware.py); a script's request gets JSON."""
     accepted = filesizeformat(limit)
-    error = TooLarge(f"This request is larger than the {accepted} this page accepts; nothing was read or saved.")
+    too_large = _("This request is larger than the %(accepted)s this page accepts; nothing was read or saved.")
+    error = TooLarge(too_large % {"accepted": accepted})
     json = bool(request.headers.get("HX-Request")) or "text/html" not in request.headers.get("Accept", "")
     return error_response(request, error, json=json, roster_limit=settings.ROSTER_MAX_BYTES)
 

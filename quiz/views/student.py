@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -71,7 +72,7 @@ def _start_page(request: HttpRequest, quiz, ip: str | None, *, code_refusal: str
 def _network_refusal(request: HttpRequest, refusal: services.NetworkRefused) -> HttpResponse:
     """The page a request from outside the quiz's allowed networks gets."""
     back = reverse("student:dashboard")
-    return error_response(request, refusal, heading="Not from an allowed network", back=back)
+    return error_response(request, refusal, heading=_("Not from an allowed network"), back=back)
 
 
 @require_GET
@@ -119,7 +120,7 @@ def _script_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     if not request.user.is_authenticated:
         raise LoginRequired()
     if not is_student(request.user):
-        raise Forbidden("Only students save answers.")
+        raise Forbidden(_("Only students save answers."))
     return lookups.student_attempt(request.user, attempt_id)
 
 
@@ -196,7 +197,7 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """The attempt page's Save button without JavaScript: every changed answer at once."""
     attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
-        messages.warning(request, "This attempt has already been submitted; your last changes were not saved.")
+        messages.warning(request, _("This attempt has already been submitted; your last changes were not saved."))
         return redirect("student:attempt_result", attempt_id=attempt.pk)
     try:
         outcome = services.save_answers(attempt=attempt, answers=_posted_answers(request), ip=client_ip(request))
@@ -207,12 +208,13 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return _network_refusal(request, refusal)
     except services.InvalidSave as error:
         # Only a form the attempt page did not make gets here: say what is wrong, store nothing.
-        refusal = BadInput(f"{error} Nothing was saved.")
+        refusal = BadInput(_("%(error)s Nothing was saved.") % {"error": error})
         return error_response(request, refusal, back=reverse("student:attempt", args=[attempt.pk]))
     for label, reason in outcome.refused.items():
-        messages.error(request, f"{label} was not saved: {reason}")
+        messages.error(request, _("%(part)s was not saved: %(reason)s") % {"part": label, "reason": reason})
     if outcome.saved:
-        messages.success(request, f"Saved {', '.join(outcome.saved)} at {timezone.localtime():%H:%M:%S}.")
+        saved = {"parts": ", ".join(outcome.saved), "time": f"{timezone.localtime():%H:%M:%S}"}
+        messages.success(request, _("Saved %(parts)s at %(time)s.") % saved)
     target = "student:attempt_submit" if "finish" in request.POST else "student:attempt"
     return redirect(target, attempt_id=attempt.pk)
 
@@ -231,7 +233,7 @@ def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:
         try:
             known = int(request.POST.get(f"sequence-{key}", ""))
         except ValueError:
-            raise services.InvalidSave(f"sequence-{key} must be a whole number.") from None
+            raise services.InvalidSave(_("sequence-%(key)s must be a whole number.") % {"key": key}) from None
         answers[key] = (text.replace("\r\n", "\n"), max(known, 0))
     return answers
 

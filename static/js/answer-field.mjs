@@ -6,6 +6,8 @@
  * limit; a box that grows with its text; the save status and the parser's message.
  */
 
+import { format, formatNumber, gettext } from "./i18n.mjs";
+
 /* A unit as the grader reads one: letters at the end of the answer (grader/parsing.py). */
 const OWN_UNIT = /[A-Za-z]\s*$/;
 /* The counter appears from this share of the limit on. */
@@ -21,11 +23,6 @@ function lengthOf(text, limit) {
 function joined(inputs, isChecked) {
   return inputs.filter(isChecked).map((input) => input.value).join(", ");
 }
-
-function formatNumber(number) {
-  return number.toLocaleString("en");
-}
-
 export class AnswerField {
   constructor(element) {
     this.element = element;
@@ -95,9 +92,10 @@ export class AnswerField {
     const over = length - this.limit;
     this.counter.hidden = false;
     this.counter.classList.toggle("is-over", over > 0);
-    this.counter.textContent =
-      formatNumber(length) + " of " + formatNumber(this.limit) + " characters" +
-      (over > 0 ? ": " + formatNumber(over) + " too many. Shorten this answer; it cannot be saved as it is." : ".");
+    const values = { length: formatNumber(length), limit: formatNumber(this.limit), over: formatNumber(over) };
+    this.counter.textContent = over > 0 ?
+      format(gettext("%(length)s of %(limit)s characters: %(over)s too many. Shorten this answer; it cannot be saved as it is."), values) :
+      format(gettext("%(length)s of %(limit)s characters."), values);
   }
 
   grow() {

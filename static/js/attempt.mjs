@@ -9,6 +9,7 @@
 
 import { AnswerField } from "./answer-field.mjs";
 import { startCountdown } from "./countdown.mjs";
+import { format, gettext } from "./i18n.mjs";
 import { LocalJournal, browserStorage } from "./journal.mjs";
 import { browserClock, getAnswers, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
@@ -74,32 +75,36 @@ function hideAlert() {
 
 // --- Each part's status line ---------------------------------------------------------------------
 
-const KEPT = "kept in this browser and sent again automatically.";
-
 function statusLine(status) {
   switch (status.kind) {
     case "saved":
-      return ["saved", [text("Saved " + clockTime(status.savedAt))]];
+      return ["saved", [text(format(gettext("Saved %(time)s"), { time: clockTime(status.savedAt) }))]];
     case "waiting":
-      return ["unsaved", [text("Saving soon…")]];
+      return ["unsaved", [text(gettext("Saving soon…"))]];
     case "saving":
-      return ["saving", [text(status.restored ? "Restored from this browser; sending…" : "Saving…")]];
+      return ["saving", [text(status.restored ? gettext("Restored from this browser; sending…") : gettext("Saving…"))]];
     case "restored":
-      return ["unsaved", [text("Restored from this browser; sending…")]];
+      return ["unsaved", [text(gettext("Restored from this browser; sending…"))]];
     case "unsent":
-      return ["failed", [text(status.failure.kind === "login" ? "Not saved yet: log in again; " + KEPT : "Not saved yet: " + KEPT)]];
+      return ["failed", [text(status.failure.kind === "login" ?
+        gettext("Not saved yet: log in again; kept in this browser and sent again automatically.") :
+        gettext("Not saved yet: kept in this browser and sent again automatically."))]];
     case "refused":
-      return ["failed", [text("Not saved: " + (status.message || "the server refused this answer."))]];
+      return ["failed", [text(format(gettext("Not saved: %(reason)s"), { reason: status.message || gettext("the server refused this answer.") }))]];
     case "replaced": {
-      const at = status.savedAt ? " at " + clockTime(status.savedAt) : "";
       const previous = element("details", "replaced-answer", [
-        element("summary", null, [text("The answer this page had")]),
-        element("div", "answer-text answer-mono", [text(status.previous || "(empty)")]),
+        element("summary", null, [text(gettext("The answer this page had"))]),
+        element("div", "answer-text answer-mono", [text(status.previous || gettext("(empty)"))]),
       ]);
-      return ["warning", [text("A newer answer from another window or device (saved" + at + ") replaced this page's; it is shown above. "), previous]];
+      const replaced = status.savedAt ?
+        format(gettext("A newer answer from another window or device (saved at %(time)s) replaced this page's; it is shown above."), { time: clockTime(status.savedAt) }) :
+        gettext("A newer answer from another window or device (saved) replaced this page's; it is shown above.");
+      return ["warning", [text(replaced + " "), previous]];
     }
     case "updated":
-      return ["info", [text("Updated from another window or device" + (status.savedAt ? " (saved " + clockTime(status.savedAt) + ")" : "") + ".")]];
+      return ["info", [text(status.savedAt ?
+        format(gettext("Updated from another window or device (saved %(time)s)."), { time: clockTime(status.savedAt) }) :
+        gettext("Updated from another window or device."))]];
     default:
       return [null, []];
   }
@@ -114,7 +119,8 @@ function updateNav(questionKey) {
     const answered = parts.filter((field) => field.answered).length;
     nav.classList.toggle("is-answered", answered === parts.length);
     nav.classList.toggle("is-partial", answered > 0 && answered < parts.length);
-    nav.setAttribute("aria-label", "Question " + nav.textContent.trim() + ": " + answered + " of " + parts.length + " answered");
+    nav.setAttribute("aria-label", format(gettext("Question %(number)s: %(answered)s of %(count)s answered"),
+      { number: nav.textContent.trim(), answered: answered, count: parts.length }));
   }
   const badge = document.getElementById("bar-answered");
   if (badge) {
@@ -128,23 +134,23 @@ function updateNav(questionKey) {
 function showFailure(failure) {
   if (failure.kind === "login") {
     showAlert("danger", [
-      text("Your session has expired. "),
-      link(urls.loginUrl, "Log in again", true),
-      text(" (in a new tab); your unsaved answers are kept in this browser and sent as soon as you are logged in."),
+      text(gettext("Your session has expired.") + " "),
+      link(urls.loginUrl, gettext("Log in again"), true),
+      text(" " + gettext("(in a new tab); your unsaved answers are kept in this browser and sent as soon as you are logged in.")),
     ]);
   } else {
-    const reason = failure.kind === "offline" ? "The connection to the server is lost." :
-      failure.message || "The server could not save your answer (error " + failure.status + ").";
-    showAlert("warning", [text(reason + " Keep working: your answers are kept in this browser and sent again automatically.")]);
+    const reason = failure.kind === "offline" ? gettext("The connection to the server is lost.") :
+      failure.message || format(gettext("The server could not save your answer (error %(status)s)."), { status: failure.status });
+    showAlert("warning", [text(reason + " " + gettext("Keep working: your answers are kept in this browser and sent again automatically."))]);
   }
-  announce("Your answers are not being saved right now.");
+  announce(gettext("Your answers are not being saved right now."));
 }
 
 function closedNow(info) {
   form.querySelectorAll("input, textarea, button").forEach((input) => {
     input.disabled = true;
   });
-  showAlert("info", [text((info.message || "This attempt has been submitted.") + " "), link(info.resultUrl || urls.resultUrl, "See your result", false)]);
+  showAlert("info", [text((info.message || gettext("This attempt has been submitted.")) + " "), link(info.resultUrl || urls.resultUrl, gettext("See your result"), false)]);
   if (channel) {
     channel.postMessage({ closed: true, result_url: info.resultUrl || urls.resultUrl });
   }
@@ -171,7 +177,7 @@ function sync() {
         return null;
       }
       if (!body.open) {
-        queue.close({ message: "This attempt has been submitted.", result_url: body.result_url });
+        queue.close({ message: gettext("This attempt has been submitted."), result_url: body.result_url });
       } else {
         Object.entries(body.answers).forEach(([key, answer]) => queue.applyServer(key, answer));
       }
@@ -294,7 +300,7 @@ if (channel) {
   channel.addEventListener("message", (event) => {
     const data = event.data || {};
     if (data.closed) {
-      queue.close({ message: "This attempt has been submitted in another window.", result_url: data.result_url });
+      queue.close({ message: gettext("This attempt has been submitted in another window."), result_url: data.result_url });
     } else if (data.key && data.answer) {
       queue.applyServer(data.key, data.answer);
     }
@@ -314,13 +320,13 @@ saveButton.addEventListener("click", async (event) => {
   const unsaved = await queue.settle(SETTLE_MS);
   saveButton.disabled = false;
   if (!unsaved.length && !queue.closed) {
-    announce("All your answers are saved.");
-    saveButton.textContent = "All answers saved";
+    announce(gettext("All your answers are saved."));
+    saveButton.textContent = gettext("All answers saved");
     setTimeout(() => {
-      saveButton.textContent = "Save answers";
+      saveButton.textContent = gettext("Save answers");
     }, 2000);
   } else if (unsaved.length && !queue.closed) {
-    showAlert("warning", [text("Not every answer is saved yet:"), unsavedParts(unsaved)]);
+    showAlert("warning", [text(gettext("Not every answer is saved yet:")), unsavedParts(unsaved)]);
   }
 });
 
@@ -328,7 +334,7 @@ finishButton.addEventListener("click", async (event) => {
   // The confirmation lists what the server holds: send the last answers first.
   event.preventDefault();
   finishButton.disabled = true;
-  announce("Saving your answers before you submit…");
+  announce(gettext("Saving your answers before you submit…"));
   const unsaved = await queue.settle(SETTLE_MS);
   finishButton.disabled = false;
   if (queue.closed) {
@@ -339,10 +345,10 @@ finishButton.addEventListener("click", async (event) => {
     return;
   }
   showAlert("warning", [
-    text("Before you submit: these answers are not saved, so submitting now would leave them out."),
+    text(gettext("Before you submit: these answers are not saved, so submitting now would leave them out.")),
     unsavedParts(unsaved),
-    text("They are sent again automatically. "),
-    link(urls.submitUrl, "Go to the submit page anyway", false),
+    text(gettext("They are sent again automatically.") + " "),
+    link(urls.submitUrl, gettext("Go to the submit page anyway"), false),
   ]);
   alertBox.scrollIntoView({ block: "nearest" });
 });
@@ -366,7 +372,7 @@ if (timerCard && timerCard.dataset.deadline) {
     deadline: deadline,
     serverNow: () => queue.serverNow(),
     onTimeUp: async () => {
-      countdown.announce("Time is up. Your answers are being submitted.");
+      countdown.announce(gettext("Time is up. Your answers are being submitted."));
       fields.forEach((field) => field.lock());
       // The server still takes saves for the grace period: use it for the last ones, keeping a margin.
       const unsaved = await queue.settle(Math.max(SETTLE_MS, graceEnd - queue.serverNow() - 5000));
@@ -377,13 +383,13 @@ if (timerCard && timerCard.dataset.deadline) {
         document.getElementById("time-up-form").submit();
         return;
       }
-      const submit = element("button", "btn btn-primary btn-sm ms-1", [text("See your result")]);
+      const submit = element("button", "btn btn-primary btn-sm ms-1", [text(gettext("See your result"))]);
       submit.type = "submit";
       submit.setAttribute("form", "time-up-form");
       showAlert("danger", [
-        text("Time is up. These answers could not be saved, so they are not part of your submission:"),
+        text(gettext("Time is up. These answers could not be saved, so they are not part of your submission:")),
         unsavedParts(unsaved),
-        text("Your attempt is submitted with the answers saved before."),
+        text(gettext("Your attempt is submitted with the answers saved before.")),
         submit,
       ]);
     },

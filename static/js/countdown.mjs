@@ -1,9 +1,11 @@
 /* The attempt page's countdown. The server's clock decides the deadline; the page only shows it. */
 
+import { gettext } from "./i18n.mjs";
+
 // Announced once each, politely, when the time left first falls to them (a throttled tab may skip the exact second).
 const WARNINGS = [
-  [300, "5 minutes left."],
-  [60, "1 minute left."],
+  [300, () => gettext("5 minutes left.")],
+  [60, () => gettext("1 minute left.")],
 ];
 
 function pad(number) {
@@ -38,7 +40,7 @@ export function startCountdown({ card, deadline, serverNow, onTimeUp }) {
     card.classList.toggle("timer-danger", left <= 60);
     const warning = WARNINGS.find(([at]) => previous !== null && previous > at && left <= at && left > at - 60);
     if (warning) {
-      announcer.textContent = warning[1];
+      announcer.textContent = warning[1]();
     }
     previous = left;
   }

@@ -6,6 +6,7 @@
  * out if they cannot be sent.
  */
 
+import { format, gettext } from "./i18n.mjs";
 import { LocalJournal, browserStorage } from "./journal.mjs";
 import { browserClock, getAnswers, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
@@ -39,7 +40,7 @@ async function start(entries) {
     return;
   }
   const known = body ? body.answers : {};
-  const labelOf = (key) => (known[key] && known[key].label) || "Question " + key.slice(1);
+  const labelOf = (key) => (known[key] && known[key].label) || format(gettext("Question %(number)s"), { number: key.slice(1) });
   const hrefOf = (key) => urls.attemptUrl + "#part-" + key;
   let listed = false;
 
@@ -49,14 +50,14 @@ async function start(entries) {
       listed = true;
       box.className = "alert alert-danger";
       box.replaceChildren(
-        paragraph("Not saved yet: these answers were typed in this browser but the server does not have them."),
+        paragraph(gettext("Not saved yet: these answers were typed in this browser but the server does not have them.")),
         unsavedList(unsaved, labelOf, hrefOf),
-        paragraph("They are sent while this page is open. Submitting without them submits the answers saved before."),
+        paragraph(gettext("They are sent while this page is open. Submitting without them submits the answers saved before.")),
       );
       box.hidden = false;
     } else if (listed) {
       box.className = "alert alert-success";
-      box.replaceChildren(paragraph("The answers typed in this browser are now saved."));
+      box.replaceChildren(paragraph(gettext("The answers typed in this browser are now saved.")));
     }
   }
 
@@ -93,7 +94,7 @@ async function start(entries) {
       return;
     }
     leaveOut = true;
-    button.textContent = "Submit without them";
+    button.textContent = gettext("Submit without them");
     render();
   });
 }

@@ -1,20 +1,22 @@
 /* Why an answer is not on the server yet, in the student's words (the attempt and submit pages). */
 
+import { format, gettext } from "./i18n.mjs";
+
 const REASONS = {
-  offline: "not sent yet: the connection is lost",
-  login: "not sent yet: log in again",
-  forbidden: "not sent yet: the server refused it",
-  not_found: "not sent yet: the server did not find this attempt",
-  server: "not sent yet: the server could not save it",
-  sending: "still being sent",
+  offline: () => gettext("not sent yet: the connection is lost"),
+  login: () => gettext("not sent yet: log in again"),
+  forbidden: () => gettext("not sent yet: the server refused it"),
+  not_found: () => gettext("not sent yet: the server did not find this attempt"),
+  server: () => gettext("not sent yet: the server could not save it"),
+  sending: () => gettext("still being sent"),
 };
 
 /** One entry of SaveQueue.unsaved(): {key, text, reason, message}. */
 export function reasonText(part) {
   if (part.reason === "refused") {
-    return "not saved: " + (part.message || "the server refused it");
+    return format(gettext("not saved: %(reason)s"), { reason: part.message || gettext("the server refused it") });
   }
-  return REASONS[part.reason] || REASONS.server;
+  return (REASONS[part.reason] || REASONS.server)();
 }
 
 /** A list of unsaved parts, each a link to the part and the reason; `labelOf(key)` names the part. */

@@ -100,7 +100,8 @@ def test_one_finished_attempt_is_written_in_the_singular():
 
 @pytest.fixture
 def three_attempts(quiz, alice, submitted_attempt):
-    """Alice's attempts 1 (one right part), 2 (two right parts) and 3 (nothing), all graded."""
+    """Alice's attempts 1 (one right part), 2 (two right parts) and 3 (nothing), all graded; every attempt
+    takes the questions' own numbers, so the same answers are right in each."""
     quiz.attempts_allowed = 4
     quiz.randomize_numbers = False  # every attempt has the same numbers, so the same answers score alike
     quiz.save()

@@ -120,7 +120,7 @@ class ConceptSpec:
         return self._hash
 
 
-_CONCEPT_FIELDS = (
+_CONCEPT_FIELDS = (  # a rubric item's fields, which make its hash
     "key",
     "label",
     "phrases",
@@ -425,17 +425,8 @@ def _items(data: dict, name: str) -> list[tuple[str, dict]]:
     return [(f"{name}[{index}]", item) for index, item in enumerate(value)]
 
 
-_CONCEPT_KEYS = {
-    "key",
-    "label",
-    "phrases",
-    "points",
-    "bonus",
-    "feedback",
-    "examples",
-    "contradictions",
-    "naming_suffices",
-}
+_CONCEPT_KEYS = frozenset(_CONCEPT_FIELDS)
+"""The keys a rubric item may have: its fields."""
 
 
 def _concept(item: dict, where: str) -> ConceptSpec:

@@ -13,6 +13,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm,
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 import grader
@@ -221,6 +222,12 @@ class StrictJSONField(forms.JSONField):
             message = problem_message(problem)
             raise ValidationError(f"{message[0].upper()}{message[1:]}.", code=problem)
         return super().to_python(value)
+
+    def bound_data(self, data, initial):
+        # Shown again as typed, without parsing what cannot be parsed safely (nesting, surrogates).
+        if isinstance(data, str) and json_problem(data):
+            return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
 
 
 class QuizAdminForm(forms.ModelForm):

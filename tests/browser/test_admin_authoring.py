@@ -110,7 +110,7 @@ def test_an_admin_duplicates_a_quiz(page, live_server, login, admin_user, formul
     page.get_by_role("button", name="Go").click()
     expect(page.get_by_text(f"Made “Copy of {formula_quiz.title}” ({formula_quiz.key}-copy)")).to_be_visible()
     page.get_by_role("link", name=f"Copy of {formula_quiz.title}").click()
-    expect(page.get_by_label("Title:")).to_have_value(f"Copy of {formula_quiz.title}")
+    expect(page.locator("#id_title")).to_have_value(f"Copy of {formula_quiz.title}")
     for question in formula_quiz.questions.all():
         expect(page.locator(f'.field-key input[value="{question.key}"]')).to_have_count(1)
     copy = Quiz.objects.get(key=f"{formula_quiz.key}-copy")

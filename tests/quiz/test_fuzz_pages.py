@@ -337,7 +337,7 @@ def test_the_fuzzing_reaches_the_forms_that_matter(db, world, catalog):
     assert "student" in found["teacher:gradebook"]
     assert "file" in found["teacher:roster_preview"]
     assert {"username", "extra_minutes", "reason"} <= set(found["teacher:grant_accommodation"])
-    question = {"params", "ranges", "given", "parts-0-mistakes", "parts-0-rubric"}
+    question = {"params-0-value", "params-0-range", "formulas-0-expression", "given", "parts-0-mistakes-0-credit"}
     assert question <= set(found["admin:quiz_question_change"])
     assert "sort" in catalog.parameters["teacher:gradebook"]
     assert len(admin_pages()) >= 10 and {"admin:quiz_part_change", "admin:auth_user_add"} <= set(admin_pages())

@@ -4,16 +4,9 @@ and a student's standing accommodation set from the roster."""
 import pytest
 from playwright.sync_api import expect
 
-from quiz import services
+from tests.browser.test_student_result import submitted_attempt
 
 pytestmark = pytest.mark.browser
-
-
-def submitted_attempt(student, quiz, answers: dict[str, str]):
-    attempt = services.start_attempt(student=student, quiz=quiz)
-    for key, text in answers.items():
-        services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
-    return services.submit_attempt(attempt=attempt)
 
 
 BETTER = {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"}

@@ -1,6 +1,6 @@
 """Exam day under load: students log in, start, save and submit against gunicorn on PostgreSQL.
 
-    python bench/exam_day.py [--students 500] [--scale 1] [--workers 4 --worker-class sync|gthread --threads 4]
+    python bench/exam_day.py [--students 500] [--scale 1] [--workers 4]
     python bench/exam_day.py --students 50 --scale 0.2        # a smoke run of about a minute
 
 The app is served as production serves it (gunicorn, PostgreSQL, collected static
@@ -32,6 +32,7 @@ import json
 import math
 import os
 import random
+import runpy
 import secrets
 import socket
 import subprocess
@@ -121,10 +122,10 @@ def server_environment(url: str, use_redis: bool) -> dict[str, str]:
 
 
 def start_gunicorn(options, url: str, use_redis: bool) -> subprocess.Popen:
+    # Production's own settings file (threads, keep-alive), as docs/deployment.md starts it.
     command = [
-        str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{options.port}",
-        "--workers", str(options.workers), "--worker-class", options.worker_class, "--threads", str(options.threads),
-        "--timeout", "120",
+        str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{options.port}",
+        "--workers", str(options.workers), "--timeout", "120",
     ]
     with (RESULTS_DIR / "server.log").open("w", encoding="utf-8") as log:
         server = subprocess.Popen(
@@ -140,6 +141,11 @@ def start_gunicorn(options, url: str, use_redis: bool) -> subprocess.Popen:
             time.sleep(0.5)
     stop(server)
     raise SystemExit("gunicorn did not answer /healthz within a minute; see bench/results/server.log")
+
+
+def gunicorn_threads() -> int:
+    """The threads per worker that config/gunicorn.conf.py gives every worker."""
+    return runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))["threads"]
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -522,11 +528,9 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--hostile-students", type=int, default=20, help="Students pasting hostile answers.")
     parser.add_argument("--hostile-others", type=int, default=180, help="Students saving normally beside them.")
     parser.add_argument("--no-hostile", action="store_true", help="Skip the hostile phase.")
-    # Four sync workers measured best on two cores: fewer leave a core idle while a worker
-    # waits for PostgreSQL, more only add contention (docs/benchmarks.md).
+    # Four workers of four threads measured best on two cores: fewer leave a core idle while a
+    # worker waits for PostgreSQL, more only add contention (docs/benchmarks.md).
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
-    parser.add_argument("--threads", type=int, default=4, help="Threads per worker (gthread only).")
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
@@ -550,10 +554,9 @@ def main() -> None:
     saturation_students = names[options.students : options.students + options.saturation_users]
     hostile_students = names[options.students + options.saturation_users :]
     use_redis = data.redis_answers()
-    threads = f" × {options.threads} threads" if options.worker_class == "gthread" else ""
     conditions = {
         "students": options.students,
-        "server": f"gunicorn {options.workers} {options.worker_class} workers{threads}, "
+        "server": f"gunicorn {options.workers} workers × {gunicorn_threads()} threads (gthread), "
         f"sessions in {'Redis' if use_redis else 'the database'}",
         "started": datetime.now().isoformat(timespec="seconds"),
     }

@@ -15,6 +15,19 @@ from django.conf import settings  # noqa: E402  (the settings module must be nam
 
 wsgi_app = "config.wsgi:application"
 
+# Each worker serves four requests at once on threads (gunicorn's gthread worker), so a worker
+# waiting for PostgreSQL does not leave its core idle; four such workers measured best on two
+# cores (docs/benchmarks.md, "Exam day").
+threads = 4
+
+# An idle connection stays open 75 s, longer than a load balancer keeps its own idle
+# connections to the server (60 s is the usual default). A request sent on a connection the
+# server is closing at that moment gets no reply at all; with gunicorn's default of 2 s, a
+# client that pauses about 2 s between requests (a student saving, a balancer reusing its
+# connection) meets that race often. Behind the documented nginx, which opens a connection per
+# request to the unix socket, the setting changes nothing.
+keepalive = 75
+
 
 def when_ready(server) -> None:
     """In the master, before the first worker is forked."""

@@ -1,13 +1,17 @@
 """Nothing a second worker would need stays in one worker's memory when CACHE_URL is set."""
 
+import http.client
 import os
 import runpy
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+
+from tests.quiz.test_sqlite import UnixHTTPConnection
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -109,3 +113,47 @@ def test_gunicorns_master_loads_the_model_only_when_preloading_is_wanted(setting
     assert config["wsgi_app"] == "config.wsgi:application"
     assert loaded == ([True] if wanted else [])
     assert server.lines == logged
+
+
+def test_gunicorn_keeps_an_idle_connection_open_through_a_students_pause(tmp_path):
+    """A connection reused after a pause of a few seconds still gets its reply.
+
+    With gunicorn's default keep-alive of 2 s, a request sent on a connection the server is
+    just closing got no reply at all (as a load balancer reusing its connections, or a student
+    saving every few seconds, would meet). The production settings file keeps it open longer."""
+    path = str(tmp_path / "gunicorn.sock")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings", "CACHE_URL": ""}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", "config/gunicorn.conf.py", "--workers", "1", "--bind", f"unix:{path}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        connection = _connect_when_up(path, server)
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200 and first.getheader("Connection", "").lower() != "close"
+        kept = connection.sock
+        time.sleep(3)
+        connection.request("GET", "/healthz")
+        second = connection.getresponse()
+        assert second.status == 200 and second.read()
+        assert connection.sock is kept, "gunicorn closed the idle connection"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _connect_when_up(path: str, server: subprocess.Popen) -> http.client.HTTPConnection:
+    """A connection over the unix socket with GET /healthz sent on it, once gunicorn listens."""
+    deadline = time.monotonic() + 60
+    while True:
+        connection = UnixHTTPConnection(path)
+        try:
+            connection.request("GET", "/healthz")
+            return connection
+        except OSError:
+            assert server.poll() is None, server.stderr.read()
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)

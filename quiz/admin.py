@@ -28,6 +28,7 @@ from quiz.forms import (
     QuizAdminForm,
     TryAnswerForm,
 )
+from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Accommodation,
     Attempt,
@@ -150,6 +151,11 @@ class QuizAdmin(BankHistoryAdmin):
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},
         ),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "grading_method" in form.changed_data:
+            lms_outbox.queue_quiz_scores(obj)
 
     def bank_changes(self, obj: Quiz):
         """Everything loads changed in the quiz, its questions and their parts."""

@@ -36,6 +36,7 @@ from django.db import models, transaction
 
 import grader
 from quiz import pools
+from quiz.lti import outbox as lms_outbox
 from quiz.models import BankChange, Part, Question, Quiz, Response
 
 QUIZ_SETTINGS = (
@@ -384,7 +385,10 @@ class _Import:
         if self.report.created:
             self._create(quiz, quiz_values, f"quiz {quiz.key}")
         else:
+            method_before = quiz.grading_method
             self._apply(_merge(quiz, quiz_values, replace=self.replace), f"quiz {quiz.key}")
+            if quiz.grading_method != method_before:
+                lms_outbox.queue_quiz_scores(quiz)
         questions = {question.key: question for question in quiz.questions.all()}
         parts: dict[int, dict[str, Part]] = {question.id: {} for question in questions.values()}
         for part in Part.objects.filter(question__quiz=quiz):

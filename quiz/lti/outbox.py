@@ -1,7 +1,8 @@
 """Grades to the LMS: stored with the change that made them, sent after it commits, retried until they arrive.
 
 `queue_scores` is the one hook the rest of ConvQuiz calls, wherever an attempt's total
-changes (submit, review, override, regrade). For a student who came through a link that
+changes (submit, review, override, regrade); `queue_quiz_scores` where the quiz's grading
+method changes (the admin, a bank load). For a student who came through a link that
 takes grades, it writes the grade that counts (`grades.grade_that_counts`) as a pending
 row in the caller's transaction, unless the LMS already has or is about to get that very
 grade. After the commit the row is sent (in a thread, or in the request with
@@ -52,6 +53,13 @@ def queue_scores(attempts: Iterable[Attempt]) -> None:
         targets = ScoreTarget.objects.filter(link__quiz_id=quiz_id, student_id__in=student_ids).select_related("link")
         for target in targets:
             queue_scores_for(target)
+
+
+def queue_quiz_scores(quiz) -> None:
+    """Queue the grade that counts for every LMS student of the quiz: after its grading method
+    changed, that grade may come from another attempt, though no attempt changed."""
+    for target in ScoreTarget.objects.filter(link__quiz=quiz).select_related("link"):
+        queue_scores_for(target)
 
 
 def queue_scores_for(target: ScoreTarget, now: datetime | None = None) -> OutgoingScore | None:

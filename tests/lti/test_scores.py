@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
@@ -13,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quiz import regrade, reviews, services
+from quiz.bank import DEFAULT_BANK, load_question_bank
 from quiz.lti.grades import grade_that_counts
 from quiz.lti.models import OutgoingScore, ScoreTarget
 from quiz.lti.outbox import queue_scores, retry_delay, send_scores
 from quiz.models import AttemptState, Response
 from tests.lti.conftest import launch
 from tests.quiz.conftest import GOOD_ANSWERS
+from tests.quiz.test_admin_authoring import posted
 
 QUIZ = {"quiz": "cnn-fundamentals"}
 
@@ -228,3 +231,53 @@ def test_the_lms_is_told_the_grade_the_quizs_method_chooses(
     sent = platform.scores_for(ada)
     assert [Decimal(str(score["scoreGiven"])) for score in sent] == [better.score, worse.score]
     assert sent[-1]["gradingProgress"] == "FullyGraded"
+
+
+def method_change_setup(launched, quiz, capture):
+    """Ada's better attempt, then a worse one; the quiz counts the highest, so the LMS has the better."""
+    quiz.attempts_allowed, quiz.randomize_numbers = 3, False
+    quiz.save()
+    better = submit(launched, quiz, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"}, capture)
+    worse = submit(launched, quiz, {"q2a": "903400"}, capture)
+    assert better.score > worse.score
+    return better, worse
+
+
+def test_changing_the_grading_method_in_the_admin_sends_the_grade_that_now_counts(
+    platform, ada, launched, quiz, admin_client, django_capture_on_commit_callbacks
+):
+    better, worse = method_change_setup(launched, quiz, django_capture_on_commit_callbacks)
+    assert Decimal(str(platform.scores_for(ada)[-1]["scoreGiven"])) == better.score
+    url = reverse("admin:quiz_quiz_change", args=[quiz.pk])
+    page = admin_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = admin_client.post(url, posted(page, grading_method="last", _save="Save"))
+    assert reply.status_code == 302
+    assert Decimal(str(platform.scores_for(ada)[-1]["scoreGiven"])) == worse.score
+
+
+def test_a_bank_load_that_changes_the_grading_method_sends_the_grade_that_now_counts(
+    platform, ada, launched, quiz, tmp_path, django_capture_on_commit_callbacks
+):
+    better, worse = method_change_setup(launched, quiz, django_capture_on_commit_callbacks)
+    sent_before = len(platform.scores_for(ada))
+    data = yaml.safe_load(DEFAULT_BANK.read_text())
+    data["quiz"]["grading_method"] = "last"
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump(data))
+    with django_capture_on_commit_callbacks(execute=True):
+        load_question_bank(path, replace=True)
+    assert len(platform.scores_for(ada)) == sent_before + 1
+    assert Decimal(str(platform.scores_for(ada)[-1]["scoreGiven"])) == worse.score
+
+
+def test_saving_the_quiz_with_the_same_grading_method_sends_nothing_again(
+    platform, ada, launched, quiz, admin_client, django_capture_on_commit_callbacks
+):
+    method_change_setup(launched, quiz, django_capture_on_commit_callbacks)
+    sent_before = len(platform.scores_for(ada))
+    url = reverse("admin:quiz_quiz_change", args=[quiz.pk])
+    page = admin_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(url, posted(page, title="CNN fundamentals (exam)", _save="Save")).status_code == 302
+    assert len(platform.scores_for(ada)) == sent_before

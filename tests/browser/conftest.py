@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from quiz import services
+from quiz.models import Attempt
 from quiz.roles import STUDENTS, TEACHERS
 from tests.lti.platform import Platform, fetch
 
@@ -141,10 +143,16 @@ def attempt_page(page, live_server, login, alice, quiz):
     return page
 
 
+def submitted_attempt(student, quiz, answers: dict[str, str]) -> Attempt:
+    """The student's next attempt, with these answers (by part key, e.g. "q2a") saved, submitted."""
+    attempt = services.start_attempt(student=student, quiz=quiz)
+    for key, text in answers.items():
+        services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
+    return services.submit_attempt(attempt=attempt)
+
+
 def stored(student, question: str, part: str) -> str:
     """The text the server holds for one part of the student's attempt."""
-    from quiz.models import Attempt
-
     return Attempt.objects.get(student=student).responses.get(part__question__key=question, part__key=part).text
 
 

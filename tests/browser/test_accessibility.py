@@ -20,10 +20,9 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from quiz import services
 from quiz.models import Attempt, Part, Question, Response
 from quiz.views import accounts, errors
-from tests.browser.conftest import tool
+from tests.browser.conftest import submitted_attempt, tool
 from tests.browser.test_lti import ADA, IVAN
 from tests.sso.identity_provider import idp  # noqa: F401
 
@@ -98,12 +97,6 @@ def audit(page):
 def check(audit) -> None:
     assert not audit.failures, "accessibility failures:\n" + "\n".join(audit.failures)
 
-
-def submitted_attempt(student, quiz, answers: dict[str, str]) -> Attempt:
-    attempt = services.start_attempt(student=student, quiz=quiz)
-    for key, text in answers.items():
-        services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
-    return services.submit_attempt(attempt=attempt)
 
 
 FIRST_ATTEMPT = {"q2a": "903400", "q2b": "12 MB", "q6b": "Skip connections let very deep networks train."}

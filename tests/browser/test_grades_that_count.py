@@ -4,7 +4,7 @@ and a student's standing accommodation set from the roster."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_student_result import submitted_attempt
+from tests.browser.conftest import submitted_attempt
 
 pytestmark = pytest.mark.browser
 

@@ -7,16 +7,11 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from quiz import reviews, services
+from quiz import reviews
+from tests.browser.conftest import submitted_attempt
 
 pytestmark = pytest.mark.browser
 
-
-def submitted_attempt(student, quiz, answers: dict[str, str]):
-    attempt = services.start_attempt(student=student, quiz=quiz)
-    for key, text in answers.items():
-        services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
-    return services.submit_attempt(attempt=attempt)
 
 
 ANSWERS = {"q2a": "903400", "q10b": "Semantic segmentation gives each pixel a class."}

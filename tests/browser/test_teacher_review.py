@@ -6,19 +6,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from quiz import services
 from quiz.models import AttemptState
 from quiz.roles import STUDENTS
+from tests.browser.conftest import submitted_attempt
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
 
-
-def submitted_attempt(student, quiz, answers: dict[str, str]):
-    attempt = services.start_attempt(student=student, quiz=quiz)
-    for key, text in answers.items():
-        services.save_response(attempt=attempt, part_key=key, text=text, sequence=1)
-    return services.submit_attempt(attempt=attempt)
 
 
 def test_a_teacher_scores_by_rubric_items_with_the_keyboard_and_the_student_reads_items_and_comment(

@@ -116,25 +116,35 @@ class CountingGrade:
         return sentence % {"finished": finished, "number": self.attempt.number}
 
 
+def _share(attempt: Attempt) -> Decimal:
+    """The part of its maximum an attempt scored (0 for an attempt worth nothing)."""
+    return attempt.score / attempt.max_score if attempt.max_score else Decimal(0)
+
+
 def counting_grade(method: str, attempts: Sequence[Attempt]) -> CountingGrade | None:
     """The grade that counts by `method` from one student's finished attempts at a quiz, each with a score
     (AttemptQuerySet.counted); None before any is finished.
 
-    Highest: the best score, the later attempt among equals. Last and first: by attempt number. Average:
-    the mean score and the mean maximum of every finished attempt, rounded as an attempt's total. An
-    attempt still awaiting review counts with its score so far, and the grade is pending while a review
-    could change it: any awaiting attempt for highest and average, the counted one for first and last."""
+    Attempts are compared by the share of their own maximum they scored, so that attempts drawing
+    questions of different points from a pool are weighed alike. Highest: the best share, the later
+    attempt among equals. Last and first: by attempt number. Average: the mean share of every finished
+    attempt, given on their mean maximum and rounded as an attempt's total (with equal maxima, the mean
+    score). An attempt still awaiting review counts with its score so far, and the grade is pending while
+    a review could change it: any awaiting attempt for highest and average, the counted one for first
+    and last."""
     finished = sorted(attempts, key=lambda attempt: attempt.number)
     if not finished:
         return None
     method = GradingMethod(method)
     if method == GradingMethod.AVERAGE:
         counted = finished
-        score = (sum((a.score for a in finished), Decimal(0)) / len(finished)).quantize(SCORE_PLACES)
-        maximum = (sum((a.max_score for a in finished), Decimal(0)) / len(finished)).quantize(SCORE_PLACES)
+        maximum = sum((a.max_score for a in finished), Decimal(0)) / len(finished)
+        mean_share = sum((_share(a) for a in finished), Decimal(0)) / len(finished)
+        score = (mean_share * maximum).quantize(SCORE_PLACES)
+        maximum = maximum.quantize(SCORE_PLACES)
     else:
         if method == GradingMethod.HIGHEST:
-            chosen = max(finished, key=lambda attempt: (attempt.score, attempt.number))
+            chosen = max(finished, key=lambda attempt: (_share(attempt), attempt.number))
         else:
             chosen = finished[-1] if method == GradingMethod.LAST else finished[0]
         counted, score, maximum = [chosen], chosen.score, chosen.max_score

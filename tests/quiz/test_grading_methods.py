@@ -47,12 +47,33 @@ def test_highest_takes_the_later_of_two_equal_scores():
     assert grade.attempt.number == 2
 
 
-def test_the_average_rounds_as_a_total_and_averages_the_maximum_too():
-    rows = attempts((1, "1", GRADED), (2, "1", GRADED), (3, "0", GRADED))
-    rows[2].max_score = Decimal(13)
-    grade = counting_grade(GradingMethod.AVERAGE, rows)
-    assert (grade.score, grade.maximum) == (Decimal("0.667"), Decimal(11))
+def test_the_average_rounds_as_a_total():
+    grade = counting_grade(GradingMethod.AVERAGE, attempts((1, "1", GRADED), (2, "1", GRADED), (3, "0", GRADED)))
+    assert (grade.score, grade.maximum) == (Decimal("0.667"), Decimal(10))
     assert grade.attempt is None
+
+
+def out_of(maximum: int, row: Attempt) -> Attempt:
+    row.max_score = Decimal(maximum)
+    return row
+
+
+def test_attempts_of_different_maxima_are_compared_by_the_share_they_scored():
+    """Pools whose questions differ in points give attempts different maxima: 4 of 5 beats 5 of 8."""
+    first, second = attempts((1, "4", GRADED), (2, "5", GRADED))
+    rows = [out_of(5, first), out_of(8, second)]
+    highest = counting_grade(GradingMethod.HIGHEST, rows)
+    assert (highest.attempt.number, highest.score, highest.maximum) == (1, Decimal(4), Decimal(5))
+    # The mean share, (80 % + 62.5 %) / 2 = 71.25 %, on the mean maximum of 6.5 points.
+    average = counting_grade(GradingMethod.AVERAGE, rows)
+    assert (average.score, average.maximum) == (Decimal("4.631"), Decimal("6.5"))
+
+
+def test_an_attempt_worth_nothing_counts_as_no_share():
+    first, second = attempts((1, "0", GRADED), (2, "0", GRADED))
+    rows = [out_of(0, first), second]
+    assert counting_grade(GradingMethod.HIGHEST, rows).attempt.number == 2
+    assert counting_grade(GradingMethod.AVERAGE, rows).score == Decimal(0)
 
 
 @pytest.mark.parametrize("method", list(GradingMethod))

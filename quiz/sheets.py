@@ -114,6 +114,8 @@ class QuestionSheet:
     prompt: str
     given: list[GivenData]
     parts: list[PartSheet]
+    page: int = 1
+    """The attempt page (from 1) that shows the question, with the quiz's questions per page."""
 
     @property
     def number(self) -> str:
@@ -165,6 +167,41 @@ class AttemptSheet:
         return sum((question.points_pending for question in self.questions), Decimal(0))
 
 
+@dataclass
+class SheetPage:
+    """One page of an attempt's questions, and which pages a student may open from it."""
+
+    number: int
+    count: int
+    questions: list[QuestionSheet]
+    first_open: int
+    """The first page the student may open: the furthest reached with sequential navigation, else 1."""
+    last_open: int
+    """The last page the student may open by its link: with sequential navigation only this one (Next moves on)."""
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number - 1 >= self.first_open else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def sheet_page(attempt: Attempt, sheet: AttemptSheet, requested: int | None) -> SheetPage:
+    """The page of the sheet a request for page `requested` shows (Attempt.page_to_show)."""
+    count = max((question.page for question in sheet), default=1)
+    number = attempt.page_to_show(requested, count)
+    locked = attempt.quiz.locks_pages_left
+    return SheetPage(
+        number=number,
+        count=count,
+        questions=[question for question in sheet if question.page == number],
+        first_open=number if locked else 1,
+        last_open=number if locked else count,
+    )
+
+
 def answer_message(part: Part, text: str) -> str | None:
     """The parser's message for a numeric answer it cannot read, shown while the student can fix it."""
     if not text.strip():
@@ -184,6 +221,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
     three queries."""
     questions = attempt.in_question_order(attempt.questions().prefetch_related("parts"), lambda q: q.key)
     responses = {response.part_id: response for response in attempt.responses.all()}
+    pages = attempt.question_pages(question.key for question in questions)
     sheets = []
     for question in questions:
         params = attempt.params.get(question.key, question.params)
@@ -208,6 +246,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
                 prompt=grader.render_prompt(question.prompt, params, computation),
                 given=[given_data(name, params[name]) for name in question.given if name in params],
                 parts=parts,
+                page=pages[question.key],
             )
         )
     return AttemptSheet(sheets)

@@ -557,7 +557,8 @@ class Attempt(models.Model):
         return sorted(items, key=lambda item: position.get(key(item), len(position)))
 
     def question_pages(self, keys: Iterable[str]) -> dict[str, int]:
-        """The page each of these question keys is shown on, by its position in this attempt's order."""
+        """The page each of these question keys (every question of the attempt, in the quiz's order) is shown
+        on, by its position in this attempt's order."""
         ordered = self.in_question_order(keys, lambda key: key)
         return {key: self.quiz.page_of_position(position) for position, key in enumerate(ordered)}
 

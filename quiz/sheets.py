@@ -280,17 +280,38 @@ def given_data(name: str, value) -> GivenData:
     return GivenData(label, "scalar", value)
 
 
-def _responses_in_order(attempt: Attempt) -> list[Response]:
-    """The attempt's responses in the order its page shows their questions."""
+@dataclass
+class PartLink:
+    """A part the submit page names, with the attempt page it is on; `page` is None for a page the student
+    has left with sequential navigation, which cannot be opened again."""
+
+    part: Part
+    page: int | None
+    message: str | None = None
+
+
+def _part_links(attempt: Attempt) -> list[tuple[Response, PartLink]]:
+    """The attempt's responses in the order its page shows their questions, each with its part's link."""
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
-    return attempt.in_question_order(responses, lambda response: response.part.question.key)
+    ordered = attempt.in_question_order(responses, lambda response: response.part.question.key)
+    pages = attempt.question_pages(dict.fromkeys(response.part.question.key for response in ordered))
+    closed_before = attempt.furthest_page if attempt.quiz.locks_pages_left else 1
+    links = []
+    for response in ordered:
+        page = pages[response.part.question.key]
+        links.append((response, PartLink(response.part, page if page >= closed_before else None)))
+    return links
 
 
-def unanswered_parts(attempt: Attempt) -> list[Part]:
-    return [response.part for response in _responses_in_order(attempt) if not response.text.strip()]
+def unanswered_parts(attempt: Attempt) -> list[PartLink]:
+    return [link for response, link in _part_links(attempt) if not response.text.strip()]
 
 
-def unreadable_parts(attempt: Attempt) -> list[tuple[Part, str]]:
-    """Answered parts whose text the grader cannot read, each with the grader's reason."""
-    found = ((response.part, answer_message(response.part, response.text)) for response in _responses_in_order(attempt))
-    return [(part, message) for part, message in found if message]
+def unreadable_parts(attempt: Attempt) -> list[PartLink]:
+    """Answered parts whose text the grader cannot read, each with the grader's reason as its message."""
+    found = []
+    for response, link in _part_links(attempt):
+        link.message = answer_message(response.part, response.text)
+        if link.message:
+            found.append(link)
+    return found

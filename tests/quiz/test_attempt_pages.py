@@ -319,3 +319,23 @@ def test_the_quiz_admin_edits_the_pages(admin_client, quiz):
     fieldset = page[page.index(">Pages<") :]
     assert 'name="questions_per_page" value="0"' in fieldset
     assert re.search(r'<input type="checkbox" name="sequential"[^>]*>', fieldset)
+
+
+# --- The submit confirmation ------------------------------------------------------------------------
+
+
+def test_the_confirmation_links_each_unanswered_part_on_its_page(alice_client, paged_attempt):
+    html = alice_client.get(reverse("student:attempt_submit", args=[paged_attempt.pk])).content.decode()
+    assert f'<a href="{attempt_url(paged_attempt, 4)}#part-q10b">Question 10b</a>' in html
+    assert f'<a href="{attempt_url(paged_attempt, 1)}#part-q2a">Question 2a</a>' in html
+
+
+def test_the_confirmation_names_parts_on_pages_left_without_a_link(alice_client, sequential_attempt):
+    services.save_response(attempt=sequential_attempt, part_key="q5a", text="[3.78 1.22", sequence=1)
+    services.turn_page(attempt=sequential_attempt, page=3)
+    html = alice_client.get(reverse("student:attempt_submit", args=[sequential_attempt.pk])).content.decode()
+    unanswered = re.search(r'<ul class="mb-0 unanswered-list">(.*?)</ul>', html, re.S).group(1)
+    assert re.search(r"<li>\s*Question 2a</li>", unanswered)
+    assert f'<a href="{attempt_url(sequential_attempt, 3)}#part-q7a">Question 7a</a>' in unanswered
+    unreadable = re.search(r'<ul class="mb-0 unreadable-list">(.*?)</ul>', html, re.S).group(1)
+    assert re.search(r"<li>\s*Question 5: ", unreadable)

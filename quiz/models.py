@@ -164,6 +164,13 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.sequential and not self.questions_per_page:
+            raise ValidationError(
+                {"sequential": "Sequential navigation moves from page to page: set the questions per page too."},
+                code="sequential_without_pages",
+            )
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return (self.opens_at is None or self.opens_at <= now) and not self.is_closed(now)

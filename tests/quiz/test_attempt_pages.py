@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from quiz import services
@@ -339,3 +340,14 @@ def test_the_confirmation_names_parts_on_pages_left_without_a_link(alice_client,
     assert f'<a href="{attempt_url(sequential_attempt, 3)}#part-q7a">Question 7a</a>' in unanswered
     unreadable = re.search(r'<ul class="mb-0 unreadable-list">(.*?)</ul>', html, re.S).group(1)
     assert re.search(r"<li>\s*Question 5: ", unreadable)
+
+
+def test_sequential_navigation_without_pages_is_refused_with_what_to_set(quiz):
+    quiz.sequential = True
+    with pytest.raises(ValidationError) as refusal:
+        quiz.full_clean()
+    assert refusal.value.message_dict == {
+        "sequential": ["Sequential navigation moves from page to page: set the questions per page too."]
+    }
+    quiz.questions_per_page = 2
+    quiz.full_clean()

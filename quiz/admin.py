@@ -145,6 +145,7 @@ class QuizAdmin(BankHistoryAdmin):
             {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},
         ),
         ("Question pools", {"fields": ("pools",)}),
+        ("Pages", {"fields": ("questions_per_page", "sequential")}),
         ("Access", {"fields": ("access_code", "allowed_networks")}),
         (
             "What students see after submitting",

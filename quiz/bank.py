@@ -48,6 +48,8 @@ QUIZ_SETTINGS = (
     "first_attempt_seed_numbers",
     "shuffle_questions",
     "shuffle_choices",
+    "questions_per_page",
+    "sequential",
     "access_code",
     "allowed_networks",
     "review_free_text",

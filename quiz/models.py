@@ -105,6 +105,16 @@ class Quiz(models.Model):
     shuffle_choices = models.BooleanField(
         default=False, help_text="Each attempt shows the options of a choice part in an order of its own."
     )
+    questions_per_page = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="0: every question on one page. N: the attempt page shows N questions at a time, in the "
+        "attempt's order, with Previous and Next.",
+    )
+    sequential = models.BooleanField(
+        default=False,
+        help_text="With questions per page: students move through the pages in order with Next only; a page "
+        "left cannot be opened again and its answers can no longer be changed.",
+    )
     access_code = models.CharField(
         max_length=100, blank=True, help_text="Empty: none. Students type it on the start page to start an attempt."
     )
@@ -154,6 +164,13 @@ class Quiz(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        if self.sequential and not self.questions_per_page:
+            raise ValidationError(
+                {"sequential": "Sequential navigation moves from page to page: set the questions per page too."},
+                code="sequential_without_pages",
+            )
+
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return (self.opens_at is None or self.opens_at <= now) and not self.is_closed(now)
@@ -165,6 +182,15 @@ class Quiz(models.Model):
     def question_pools(self) -> list[pools.Pool]:
         """The quiz's pools, each with how many questions it holds and how many an attempt draws."""
         return pools.quiz_pools(self.questions.exclude(pool="").only("key", "pool"), self.pools)
+
+    @property
+    def locks_pages_left(self) -> bool:
+        """Whether pages an attempt has left are closed to it: sequential navigation over several pages."""
+        return self.sequential and self.questions_per_page > 0
+
+    def page_of_position(self, position: int) -> int:
+        """The page (from 1) that shows the question at `position` (from 0) of an attempt's order."""
+        return position // self.questions_per_page + 1 if self.questions_per_page else 1
 
     @property
     def grading_method_sentence(self) -> str:
@@ -473,6 +499,10 @@ class Attempt(models.Model):
         help_text="The choice keys of each choice part in the order this attempt shows them, "
         'e.g. {"q7a": ["c", "a", "b"]}.',
     )
+    furthest_page = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="The furthest page the student has moved to; with sequential navigation, earlier pages are closed.",
+    )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: no deadline.")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -532,6 +562,24 @@ class Attempt(models.Model):
         them; a question the attempt never ordered (added since) follows in the quiz's order."""
         position = {question_key: index for index, question_key in enumerate(self.question_order)}
         return sorted(items, key=lambda item: position.get(key(item), len(position)))
+
+    def question_pages(self, keys: Iterable[str]) -> dict[str, int]:
+        """The page each of these question keys (every question of the attempt, in the quiz's order) is shown
+        on, by its position in this attempt's order."""
+        ordered = self.in_question_order(keys, lambda key: key)
+        return {key: self.quiz.page_of_position(position) for position, key in enumerate(ordered)}
+
+    def page_count(self) -> int:
+        """How many pages the attempt's questions take."""
+        return max(self.question_pages(self.questions().values_list("key", flat=True)).values(), default=1)
+
+    def page_to_show(self, requested: int | None, count: int) -> int:
+        """The page a request for page `requested` of `count` shows: that page if it exists, else the first;
+        with sequential navigation, always the furthest page reached (earlier ones are closed, later ones
+        are reached with Next)."""
+        if self.quiz.locks_pages_left:
+            return min(self.furthest_page, count)
+        return requested if requested is not None and 1 <= requested <= count else 1
 
     def in_choice_order(self, part_key: str, choices: list[dict]) -> list[dict]:
         """A choice part's choices in the order this attempt shows them; a choice added since comes last."""

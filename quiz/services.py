@@ -73,6 +73,12 @@ class StaleSave(errors.Stale):
         self.stored = stored
 
 
+class PageLeft(errors.Closed):
+    """With sequential navigation: the part is on a page the student has moved on from."""
+
+    code = "page_left"
+
+
 class InvalidSave(errors.BadInput):
     """A save the server cannot take as it is (unknown part, too long, a NUL byte)."""
 
@@ -416,7 +422,9 @@ def _store(
 ) -> Response:
     # The attempt's row lock orders this save against a submit, which takes the same lock:
     # either the save lands before the responses are graded, or it finds the attempt closed.
+    quiz = attempt.quiz
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    attempt.quiz = quiz  # its settings, read with the attempt: the refresh forgets it, and the lock is the row's
     if not attempt.is_open or attempt.is_overdue(now):
         raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
     # Every writer of an answer holds the attempt's lock, so the response row needs no lock of its own.
@@ -429,6 +437,7 @@ def _store(
     )
     if response is None:
         raise InvalidSave(_("This attempt has no part %(key)r.") % {"key": key})
+    _require_page_open(attempt, response.part)
     stored = response.sequence
     if sequence > stored + 1:
         # Sequences only ever grow by one: a jump would freeze the part at the largest number.
@@ -467,6 +476,39 @@ def _store(
     return response
 
 
+def _require_page_open(attempt: Attempt, part: Part) -> None:
+    """Refuse (PageLeft) a save to a part on a page the attempt has moved on from, with sequential navigation.
+
+    Called under the attempt's row lock, so the furthest page read is the one a page turn last wrote."""
+    if not attempt.quiz.locks_pages_left:
+        return
+    pages = attempt.question_pages(attempt.questions().values_list("key", flat=True))
+    if pages.get(part.question.key, attempt.furthest_page) < attempt.furthest_page:
+        raise PageLeft(
+            _("%(part)s is on a page you have moved on from; answers there can no longer be changed.")
+            % {"part": part.label}
+        )
+
+
+@transaction.atomic
+def turn_page(*, attempt: Attempt, page: int) -> int:
+    """Move the attempt to page `page`; the page it is on now.
+
+    With sequential navigation the furthest page reached is recorded under the attempt's row lock
+    (the one saves take), so it only ever grows, whichever tab asks first, and a request to go back
+    stays on the furthest page. Without it, any page may be opened and nothing is recorded."""
+    if not attempt.quiz.locks_pages_left:
+        return page
+    page = min(max(page, 1), attempt.page_count())
+    quiz = attempt.quiz
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    attempt.quiz = quiz
+    if attempt.is_open and page > attempt.furthest_page:
+        attempt.furthest_page = page
+        attempt.save(update_fields=["furthest_page"])
+    return attempt.furthest_page
+
+
 @dataclass
 class BulkSave:
     """What a whole-page save did: the parts saved, and those refused with the reason."""
@@ -502,7 +544,7 @@ def save_answers(
             save_response(
                 attempt=attempt, part_key=key, text=text, sequence=min(known_sequence + 1, MAX_SEQUENCE), ip=ip, now=now
             )
-        except (StaleSave, InvalidSave) as error:
+        except (StaleSave, InvalidSave, PageLeft) as error:
             result.refused[response.part.label] = str(error)
         else:
             result.saved.append(response.part.label)

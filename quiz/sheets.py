@@ -114,6 +114,8 @@ class QuestionSheet:
     prompt: str
     given: list[GivenData]
     parts: list[PartSheet]
+    page: int = 1
+    """The attempt page (from 1) that shows the question, with the quiz's questions per page."""
 
     @property
     def number(self) -> str:
@@ -165,6 +167,41 @@ class AttemptSheet:
         return sum((question.points_pending for question in self.questions), Decimal(0))
 
 
+@dataclass
+class SheetPage:
+    """One page of an attempt's questions, and which pages a student may open from it."""
+
+    number: int
+    count: int
+    questions: list[QuestionSheet]
+    first_open: int
+    """The first page the student may open: the furthest reached with sequential navigation, else 1."""
+    last_open: int
+    """The last page the student may open by its link: with sequential navigation only this one (Next moves on)."""
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number - 1 >= self.first_open else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+
+def sheet_page(attempt: Attempt, sheet: AttemptSheet, requested: int | None) -> SheetPage:
+    """The page of the sheet a request for page `requested` shows (Attempt.page_to_show)."""
+    count = max((question.page for question in sheet), default=1)
+    number = attempt.page_to_show(requested, count)
+    locked = attempt.quiz.locks_pages_left
+    return SheetPage(
+        number=number,
+        count=count,
+        questions=[question for question in sheet if question.page == number],
+        first_open=number if locked else 1,
+        last_open=number if locked else count,
+    )
+
+
 def answer_message(part: Part, text: str) -> str | None:
     """The parser's message for a numeric answer it cannot read, shown while the student can fix it."""
     if not text.strip():
@@ -184,6 +221,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
     three queries."""
     questions = attempt.in_question_order(attempt.questions().prefetch_related("parts"), lambda q: q.key)
     responses = {response.part_id: response for response in attempt.responses.all()}
+    pages = attempt.question_pages(question.key for question in questions)
     sheets = []
     for question in questions:
         params = attempt.params.get(question.key, question.params)
@@ -208,6 +246,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
                 prompt=grader.render_prompt(question.prompt, params, computation),
                 given=[given_data(name, params[name]) for name in question.given if name in params],
                 parts=parts,
+                page=pages[question.key],
             )
         )
     return AttemptSheet(sheets)
@@ -241,17 +280,38 @@ def given_data(name: str, value) -> GivenData:
     return GivenData(label, "scalar", value)
 
 
-def _responses_in_order(attempt: Attempt) -> list[Response]:
-    """The attempt's responses in the order its page shows their questions."""
+@dataclass
+class PartLink:
+    """A part the submit page names, with the attempt page it is on; `page` is None for a page the student
+    has left with sequential navigation, which cannot be opened again."""
+
+    part: Part
+    page: int | None
+    message: str | None = None
+
+
+def _part_links(attempt: Attempt) -> list[tuple[Response, PartLink]]:
+    """The attempt's responses in the order its page shows their questions, each with its part's link."""
     responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
-    return attempt.in_question_order(responses, lambda response: response.part.question.key)
+    ordered = attempt.in_question_order(responses, lambda response: response.part.question.key)
+    pages = attempt.question_pages(dict.fromkeys(response.part.question.key for response in ordered))
+    closed_before = attempt.furthest_page if attempt.quiz.locks_pages_left else 1
+    links = []
+    for response in ordered:
+        page = pages[response.part.question.key]
+        links.append((response, PartLink(response.part, page if page >= closed_before else None)))
+    return links
 
 
-def unanswered_parts(attempt: Attempt) -> list[Part]:
-    return [response.part for response in _responses_in_order(attempt) if not response.text.strip()]
+def unanswered_parts(attempt: Attempt) -> list[PartLink]:
+    return [link for response, link in _part_links(attempt) if not response.text.strip()]
 
 
-def unreadable_parts(attempt: Attempt) -> list[tuple[Part, str]]:
-    """Answered parts whose text the grader cannot read, each with the grader's reason."""
-    found = ((response.part, answer_message(response.part, response.text)) for response in _responses_in_order(attempt))
-    return [(part, message) for part, message in found if message]
+def unreadable_parts(attempt: Attempt) -> list[PartLink]:
+    """Answered parts whose text the grader cannot read, each with the grader's reason as its message."""
+    found = []
+    for response, link in _part_links(attempt):
+        link.message = answer_message(response.part, response.text)
+        if link.message:
+            found.append(link)
+    return found

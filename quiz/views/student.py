@@ -87,14 +87,36 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     except services.NetworkRefused as refusal:
         return _network_refusal(request, refusal)
     sheet = sheets.attempt_sheet(attempt)
+    requested = _page_number(request.GET.get("page"))
+    page = sheets.sheet_page(attempt, sheet, requested)
+    if requested is not None and requested != page.number and 1 <= requested <= page.count:
+        # Only sequential navigation gets here: earlier pages are closed, later ones are reached with Next.
+        if requested < page.number:
+            messages.warning(request, _("Earlier pages of this quiz are closed: you can no longer go back to them."))
+        return redirect(_page_url(attempt, page.number))
     context = {
         "attempt": attempt,
         "sheet": sheet,
+        "page": page,
         "now": timezone.now(),
         "grace": settings.ATTEMPT_GRACE_SECONDS,
         "answer_limit": grader.MAX_ANSWER_LENGTH,
     }
     return render(request, "student/attempt.html", context)
+
+
+def _page_number(value: str | None) -> int | None:
+    """A page asked for in `?page=`: a whole number, or None for anything else."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _page_url(attempt: Attempt, number: int) -> str:
+    """The attempt page showing page `number`; a quiz on one page has no page numbers."""
+    url = reverse("student:attempt", args=[attempt.pk])
+    return f"{url}?page={number}" if attempt.quiz.questions_per_page else url
 
 
 LAST_MILLISECOND = 253_402_300_799_999
@@ -194,7 +216,8 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @require_POST
 @student_required
 def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """The attempt page's Save button without JavaScript: every changed answer at once."""
+    """The attempt page's Save, Previous and Next buttons without JavaScript: every changed answer at once, then
+    the page asked for (`to_page`, recorded as reached with sequential navigation) or the same page."""
     attempt = lookups.student_attempt(request.user, attempt_id)
     if not attempt.is_open:
         messages.warning(request, _("This attempt has already been submitted; your last changes were not saved."))
@@ -215,8 +238,21 @@ def attempt_save_all(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if outcome.saved:
         saved = {"parts": ", ".join(outcome.saved), "time": f"{timezone.localtime():%H:%M:%S}"}
         messages.success(request, _("Saved %(parts)s at %(time)s.") % saved)
-    target = "student:attempt_submit" if "finish" in request.POST else "student:attempt"
-    return redirect(target, attempt_id=attempt.pk)
+    if "finish" in request.POST:
+        return redirect("student:attempt_submit", attempt_id=attempt.pk)
+    return redirect(_page_url(attempt, _turned_page(request, attempt)))
+
+
+def _turned_page(request: HttpRequest, attempt: Attempt) -> int:
+    """The page the form asks for: `to_page` (Previous, Next), else the page it was on (`page`)."""
+    on_page = _page_number(request.POST.get("page")) or 1
+    wanted = _page_number(request.POST.get("to_page"))
+    if wanted is None:
+        return on_page
+    page = services.turn_page(attempt=attempt, page=wanted)
+    if page > wanted:
+        messages.warning(request, _("Earlier pages of this quiz are closed: you can no longer go back to them."))
+    return page
 
 
 def _posted_answers(request: HttpRequest) -> dict[str, tuple[str, int]]:

@@ -353,6 +353,47 @@ finishButton.addEventListener("click", async (event) => {
   alertBox.scrollIntoView({ block: "nearest" });
 });
 
+// --- Moving to another page ---------------------------------------------------------------------
+
+/* Previous, Next and the navigator's links to other pages first send every answer typed here: the
+ * other page holds other questions, so an answer left unsent would wait for the student to come back
+ * (and with sequential navigation the server refuses it once the page is left). */
+const pageForm = document.getElementById("page-form");
+
+async function leavePage(go) {
+  announce(gettext("Saving your answers before moving on…"));
+  const unsaved = await queue.settle(SETTLE_MS);
+  if (queue.closed) {
+    return;
+  }
+  if (!unsaved.length) {
+    go();
+    return;
+  }
+  showAlert("warning", [text(gettext("Not every answer is saved yet:")), unsavedParts(unsaved),
+    text(gettext("Try again once they are saved; they are sent again automatically."))]);
+  alertBox.scrollIntoView({ block: "nearest" });
+}
+
+form.querySelectorAll(".page-button").forEach((button) => {
+  button.addEventListener("click", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    await leavePage(() => {
+      pageForm.elements.to_page.value = button.value;
+      pageForm.submit();
+    });
+    button.disabled = false;
+  });
+});
+
+document.querySelectorAll(".question-link.other-page").forEach((anchor) => {
+  anchor.addEventListener("click", (event) => {
+    event.preventDefault();
+    leavePage(() => window.location.assign(anchor.href));
+  });
+});
+
 // On a phone the question navigator is a panel over the page: close it on the way to a question.
 const panel = document.getElementById("question-panel");
 panel.addEventListener("click", (event) => {

@@ -38,7 +38,8 @@ function outcomeOf(status, body) {
   if (status === 409 && body && body.error === "stale") {
     return "stale";
   }
-  if (status === 400 || status === 413) {
+  // A part on a page left in sequential navigation: like an answer the server cannot take, never retried.
+  if (status === 400 || status === 413 || (status === 409 && body && body.error === "page_left")) {
     return "refused";
   }
   return "failed";

@@ -189,6 +189,25 @@ def test_exam_start_pages(page, live_server, login, audit, page_errors, alice, q
     check(audit)
 
 
+def test_attempt_pages_of_a_quiz_a_few_questions_to_a_page(page, live_server, login, audit, alice, quiz):
+    """A page in the middle (Previous, Next, the navigator's links to other pages) and, with sequential
+    navigation, a page after the first (no Previous, earlier questions listed without links, the message
+    refusing the way back)."""
+    quiz.questions_per_page = 3
+    quiz.save()
+    login(page, live_server, "alice", "alice-password")
+    audit.visit(f"{live_server.url}/quizzes/{quiz.key}/", "start page of a quiz in pages")
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    services.save_response(attempt=attempt, part_key="q2a", text="903400", sequence=1)
+    audit.visit(f"{live_server.url}/attempts/{attempt.pk}/?page=2", "attempt page 2 of 4")
+    quiz.sequential = True
+    quiz.save()
+    services.turn_page(attempt=attempt, page=2)
+    audit.visit(f"{live_server.url}/quizzes/{quiz.key}/", "start page of a sequential quiz")
+    audit.visit(f"{live_server.url}/attempts/{attempt.pk}/?page=1", "sequential attempt page, the way back refused")
+    check(audit)
+
+
 def test_teacher_pages(page, live_server, login, audit, alice, bob, tess, quiz):
     attempt = submitted_attempt(alice, quiz, FIRST_ATTEMPT)
     submitted_attempt(bob, quiz, {"q6b": "Batch normalization."})

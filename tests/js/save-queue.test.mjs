@@ -141,6 +141,21 @@ describe("400 and 413: refused", () => {
   });
 });
 
+describe("409 page_left: a part on a page left in sequential navigation", () => {
+  test("is refused with the server's message and never sent again, however long the page stays open", async () => {
+    const { queue, clock, server, view } = makeQueue();
+    queue.edit("q2a", "903400");
+    await clock.advance(PAUSE_MS);
+    const message = "Question 2a is on a page you have moved on from; answers there can no longer be changed.";
+    await server.reply(409, { ok: false, error: "page_left", message: message });
+    assert.deepEqual(view.statusOf("q2a"), { kind: "refused", message: message });
+    assert.equal(view.count("connection"), 0, "not a lost connection");
+    assert.equal(view.count("closed"), 0, "the attempt itself is still open");
+    await clock.advance(MAX_RETRY_MS * 4);
+    assert.equal(server.requests.length, 1);
+  });
+});
+
 describe("401, 403, 404, 5xx and offline: kept and sent again", () => {
   const failures = [
     [401, "login", { ok: false, error: "login", message: "Your session has expired." }],

@@ -375,6 +375,7 @@ def test_exam_settings_load_from_the_bank_file(empty_bank, tmp_path):
     exam = {
         "shuffle_questions": True, "shuffle_choices": True, "access_code": "owl-42",
         "allowed_networks": ["192.0.2.0/24", "2001:db8::1"], "show_answers": "after_last_attempt",
+        "questions_per_page": 3, "sequential": True,
     }  # fmt: skip
     quiz = load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(exam))).quiz
     quiz.refresh_from_db()

@@ -46,13 +46,15 @@ def everything(quiz_key: str) -> dict:
 
 def edit_in_the_admin(quiz: Quiz) -> None:
     """Edits a bank file never makes: no time limit, a prompt of several lines, half points, a choice part's answer;
-    and every exam setting changed: shuffling, an access code, allowed networks, new numbers, answers held back."""
+    and every exam setting changed: shuffling, pages, an access code, allowed networks, new numbers, answers held
+    back."""
     quiz.time_limit_minutes = None
     quiz.instructions = "Two lines:\nthe second  with  spaces."
     quiz.shuffle_questions = quiz.shuffle_choices = True
     quiz.access_code, quiz.allowed_networks = "Room 101", ["192.0.2.0/24", "2001:db8::/32"]
     quiz.first_attempt_seed_numbers = not quiz.first_attempt_seed_numbers
     quiz.show_answers = "after_last_attempt"
+    quiz.questions_per_page, quiz.sequential = 3, True
     quiz.save()
     question = quiz.questions.order_by("order").last()
     question.prompt = "A prompt\n\nof two paragraphs, with “quotes”: and a colon."

@@ -288,3 +288,37 @@ def test_the_exam_rules_pools_access_code_and_network_refusal_are_german(alice, 
     assert "Dieser Zugangscode ist nicht richtig." in pages["wrong code"][1]
     assert "Nicht aus einem zugelassenen Netzwerk" in pages["outside"][1]
     assert f"dieser Computer verbindet sich von {OUTSIDE}" in pages["outside"][1]
+
+
+def test_the_pages_of_a_sequential_attempt_and_their_refusals_are_german(alice, quiz):
+    quiz.questions_per_page, quiz.sequential = 3, True
+    quiz.save()
+    authored = _authored()
+    start = reverse("student:quiz_start", args=[quiz.key])
+    pages: dict[str, list[str]] = {}
+    refusals = []
+    for language in ("en", "de"):
+        client = _client(language, alice)
+        pages.setdefault("start", []).append(client.get(start).content.decode())
+        attempt_url = client.post(start)["Location"]
+        attempt = Attempt.objects.get(student=alice)
+        attempt.furthest_page = 1  # each language's run starts on the first page
+        attempt.save()
+        pages.setdefault("first page", []).append(client.get(attempt_url).content.decode())
+        client.post(reverse("student:attempt_save_all", args=[attempt.pk]), {"to_page": 2})
+        back = client.get(f"{attempt_url}?page=1", follow=True)
+        pages.setdefault("back to a page left", []).append(back.content.decode())
+        save = {"part": "q2a", "text": "903400", "sequence": 1}
+        refusals.append(client.post(reverse("student:attempt_save", args=[attempt.pk]), save).json()["message"])
+    for name, (english, german) in pages.items():
+        assert _read(german).lang == "de", name
+        assert not _untranslated(english, german, authored), f"{name}: {_untranslated(english, german, authored)}"
+    assert "3 Fragen pro Seite." in pages["start"][1]
+    assert "Seite 1 von 4" in pages["first page"][1] and "Nächste Seite" in pages["first page"][1]
+    assert "Frage 4 (Seite 2, von hier aus nicht zu öffnen): 0 von 1 beantwortet" in pages["first page"][1]
+    assert "Frühere Seiten dieses Quiz sind geschlossen" in pages["back to a page left"][1]
+    assert "Frage 1 (Seite 1, von hier aus nicht zu öffnen)" in pages["back to a page left"][1]
+    # The part's label is the model's, in English in every message that names a part (as for a stale save).
+    assert refusals[1].endswith(
+        "2a steht auf einer Seite, die Sie verlassen haben; Antworten dort können nicht mehr geändert werden."
+    )

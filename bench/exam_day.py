@@ -1,6 +1,6 @@
 """Exam day under load: students log in, start, save and submit against gunicorn on PostgreSQL.
 
-    python bench/exam_day.py [--students 500] [--scale 1] [--workers 4]
+    python bench/exam_day.py [--students 500] [--scale 1] [--workers 4] [--questions-per-page 3 --shuffle]
     python bench/exam_day.py --students 50 --scale 0.2        # a smoke run of about a minute
 
 The app is served as production serves it (gunicorn, PostgreSQL, collected static
@@ -10,7 +10,8 @@ on a database of its own (`convquiz_exam_day`, rebuilt every run). Locust
 
 1. logins spread over the 2 minutes before the start (password hashing is slow on purpose);
 2. every student presses Start within 10 seconds;
-3. each saves a part every 5–15 seconds for 3 minutes, through the save contract;
+3. each saves a part every 5–15 seconds for 3 minutes, through the save contract (with the
+   quiz in pages, `--questions-per-page`, opening another page before about one save in three);
 4. all submit within the last 30 seconds, then open their result page.
 
 The database is then checked: every attempt submitted and graded, and every answer the
@@ -52,7 +53,7 @@ from bench.parsing import hostile_answers  # noqa: E402
 RESULTS_DIR = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 STEPS = [
-    "login page", "login", "dashboard", "start page", "start", "attempt page",
+    "login page", "login", "dashboard", "start page", "start", "attempt page", "another page",
     "save", "submit page", "submit", "result",
 ]
 TARGETS_MS = {"save": 300, "start": 1000, "submit": 1000}
@@ -300,10 +301,29 @@ def run_exam(options, quiz, students: list[str], port: int) -> dict:
     pools, free_text = answer_pools(quiz, random.Random(options.seed))
     clock = exam_clock(options.scale)
     plan = write_plan(
-        "exam", users=len(students), students=students, password=data.BENCH_PASSWORD, quiz=quiz.key,
-        answers=pools, free_text_parts=free_text, clock=clock, begin=time.time() + 5, seed=options.seed,
+        "exam", users=len(students), students=students, pages=page_count(quiz), password=data.BENCH_PASSWORD,
+        quiz=quiz.key, answers=pools, free_text_parts=free_text, clock=clock, begin=time.time() + 5, seed=options.seed,
     )
     return run_locust("ExamStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
+
+
+def delivered(quiz, options):
+    """The shipped quiz, delivered in pages and shuffled as the options ask."""
+    quiz.questions_per_page = options.questions_per_page
+    quiz.shuffle_questions = quiz.shuffle_choices = options.shuffle
+    quiz.save(update_fields=["questions_per_page", "shuffle_questions", "shuffle_choices"])
+    return quiz
+
+
+def page_count(quiz) -> int:
+    """How many pages an attempt at the quiz has (its questions, pools not counted)."""
+    questions = quiz.questions.count()
+    return math.ceil(questions / quiz.questions_per_page) if quiz.questions_per_page else 1
+
+
+def delivery_label(quiz) -> str:
+    pages = f"{quiz.questions_per_page} questions a page" if quiz.questions_per_page else "one page"
+    return pages + (", shuffled" if quiz.shuffle_questions else "")
 
 
 def hostile_clock(scale: float) -> dict[str, float]:
@@ -321,9 +341,9 @@ def run_hostile(options, quiz, hostile: list[str], others: list[str], port: int)
     clock = hostile_clock(options.scale)
     students = hostile + others
     plan = write_plan(
-        "hostile", users=len(students), students=students, hostile=len(hostile), password=data.BENCH_PASSWORD,
-        quiz=quiz.key, answers=pools, free_text_parts=free_text, hostile_answers=list(hostile_answers().values()),
-        clock=clock, begin=time.time() + 5, seed=options.seed,
+        "hostile", users=len(students), students=students, hostile=len(hostile), pages=page_count(quiz),
+        password=data.BENCH_PASSWORD, quiz=quiz.key, answers=pools, free_text_parts=free_text,
+        hostile_answers=list(hostile_answers().values()), clock=clock, begin=time.time() + 5, seed=options.seed,
     )
     return run_locust("HostilePhaseStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
 
@@ -419,7 +439,7 @@ def throughput(results: dict, name: str, clock: dict, begin: float) -> float:
     return len(done) / (stop_at - start)
 
 
-HOSTILE_STEPS = ["login", "start", "attempt page", "save", "hostile save", "submit", "result"]
+HOSTILE_STEPS = ["login", "start", "attempt page", "another page", "save", "hostile save", "submit", "result"]
 
 
 def hostile_figures(hostile: dict, checks: dict, pasting: int) -> list[tuple[str, float, float | None]]:
@@ -449,7 +469,10 @@ def print_report(
     options, conditions: dict, exam: dict, checks: dict, saturation: dict | None, hostile: list | None = None
 ) -> dict:
     """The table and the JSON lines; returns the figures."""
-    print(f"\nexam day: {conditions['students']} students, {conditions['server']}, load {conditions['load']}")
+    print(
+        f"\nexam day: {conditions['students']} students, {conditions['delivery']}, {conditions['server']}, "
+        f"load {conditions['load']}"
+    )
     print(f"CPU during the exam: {conditions['exam_cpu']}")
     for name, cores in conditions["cores"].items():
         print(f"  cores busy during the {name}: {cores}")
@@ -531,6 +554,10 @@ def parse_options() -> argparse.Namespace:
     # Four workers of four threads measured best on two cores: fewer leave a core idle while a
     # worker waits for PostgreSQL, more only add contention (docs/benchmarks.md).
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--questions-per-page", type=int, default=0, help="Pages of N questions (default: all on one page)."
+    )
+    parser.add_argument("--shuffle", action="store_true", help="Shuffle question and choice order per attempt.")
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
@@ -544,7 +571,7 @@ def main() -> None:
     url = data.database_url("convquiz_exam_day")
     data.ensure_database(url, fresh=True)
     data.configure_django(url)
-    quiz = data.migrate_and_load_bank()
+    quiz = delivered(data.migrate_and_load_bank(), options)
     data.collect_static()
     hostile_total = 0 if options.no_hostile else options.hostile_students + options.hostile_others
     total = options.students + options.saturation_users + hostile_total
@@ -556,6 +583,7 @@ def main() -> None:
     use_redis = data.redis_answers()
     conditions = {
         "students": options.students,
+        "delivery": delivery_label(quiz),
         "server": f"gunicorn {options.workers} workers × {gunicorn_threads()} threads (gthread), "
         f"sessions in {'Redis' if use_redis else 'the database'}",
         "started": datetime.now().isoformat(timespec="seconds"),

@@ -40,6 +40,8 @@ PLAN = json.loads(Path(os.environ["EXAM_PLAN"]).read_text(encoding="utf-8"))
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SAVE_INTERVAL = (5, 15)
 """Seconds between two saves of one student: not scaled, so a short run keeps the real rhythm."""
+PAGE_TURNS = 1 / 3
+"""With the quiz in pages: how often a student opens another page before a save."""
 
 
 # --- What every run records ----------------------------------------------------------------------
@@ -295,7 +297,13 @@ class ExamStudent(Student):
                 wait_until(until)
                 return
             wait_until(moment)
+            self.turn_page(attempt_id)
             self.save(attempt_id, answers)
+
+    def turn_page(self, attempt_id: int) -> None:
+        """With the quiz in pages, a student opens another page before about one save in three."""
+        if PLAN["pages"] > 1 and self.rng.random() < PAGE_TURNS:
+            self.page(f"/attempts/{attempt_id}/?page={self.rng.randint(1, PLAN['pages'])}", "another page")
 
 
 # --- Hostile answers beside a normal exam ------------------------------------------------------------

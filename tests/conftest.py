@@ -8,6 +8,21 @@ from pathlib import Path
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def no_language_left_active(request):
+    """Each test starts in the site's default language.
+
+    LocaleMiddleware activates a request's language in the thread that served it and never
+    deactivates it, so a page fetched in German with the test client would leave the tests that
+    follow in that worker reading German."""
+    yield
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.utils import translation
+
+        translation.deactivate()
+
+
 SEED_ANSWERS = {
     "q1a": "The input shape of an image can be anything as long as it is greater than the kernel size in a Conv "
     "layer, in a DNN the input shape has to be fixed. Once a Conv layer learned a certain pattern in an image, it "

@@ -20,6 +20,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from quiz import services
 from quiz.models import Attempt, Part, Question, Response
 from quiz.views import accounts, errors
 from tests.browser.conftest import submitted_attempt, tool

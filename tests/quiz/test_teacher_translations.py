@@ -21,15 +21,18 @@ TEACHERS_NEUTRAL = NEUTRAL | {"LMS", "Name", "Matrix"}
 """Words German writes as English does, on a teacher's pages too."""
 ANSWERS = {"answer-text", "typed-answer"}
 """Where a teacher's page shows a student's answer (split up by the rubric's highlights)."""
+LITERAL = {"code"}
+"""What a teacher types as it is: a command, a parameter, an access code."""
 VOID = {"br", "input", "img", "meta", "link", "hr", "source"}
 
 
 class _TeachersText(_Text):
-    """The text of a teacher's page, a student's answers left out as a student's page leaves them out."""
+    """The text of a teacher's page, a student's answers left out as a student's page leaves them out, and what
+    is typed as it is."""
 
     def handle_starttag(self, tag, attrs):
         super().handle_starttag(tag, attrs)
-        if tag not in VOID and ANSWERS & set((dict(attrs).get("class") or "").split()):
+        if tag in LITERAL or tag not in VOID and ANSWERS & set((dict(attrs).get("class") or "").split()):
             self._stack[-1] = True
 
 
@@ -73,6 +76,7 @@ def _pages(quiz, alice, first) -> dict[str, str]:
         "statistics": reverse("teacher:statistics", args=[quiz.pk]),
         "regrade": reverse("teacher:regrade", args=[quiz.pk]),
         "regrade part": reverse("teacher:regrade_part", args=[part.pk]),
+        "LMS links": reverse("lti_quiz_links", args=[quiz.pk]),
         "password change": reverse("password_change"),
         "password changed": reverse("password_change_done"),
     }

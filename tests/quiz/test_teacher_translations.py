@@ -214,3 +214,11 @@ def test_a_roster_import_says_what_it_did_in_german(tess):
     assert "Teilnehmerliste importiert: 2 neue Studierende hinzugefügt" in replies[1]
     rows = [text for line in ROSTER.decode().splitlines() for text in line.split(",")]
     _assert_german("roster imported", *replies, sorted([*_teachers_authored(), *rows], key=len, reverse=True))
+
+
+def test_the_admins_quiz_form_shows_the_models_help_texts_and_choices_in_german(admin_user, quiz):
+    url = reverse("admin:quiz_quiz_change", args=[quiz.pk])
+    english, german = (_client(language, admin_user).get(url).content.decode() for language in ("en", "de"))
+    assert "Empty: open now." in english and "Immediately after submitting" in english
+    assert "Leer: ab sofort offen." in german and "Sofort nach der Abgabe" in german
+    assert "Empty: open now." not in german and "Highest attempt" not in german

@@ -68,6 +68,8 @@ def _pages(quiz, alice, first) -> dict[str, str]:
         "grades by student": reverse("teacher:gradebook_students", args=[quiz.pk]),
         "review queue": reverse("teacher:review_queue", args=[quiz.pk]),
         "review": reverse("teacher:review", args=[pending.pk]),
+        "review next": reverse("teacher:review_next", args=[part.pk]),
+        "review in groups": reverse("teacher:review_groups", args=[part.pk]),
         "attempt": reverse("teacher:attempt", args=[first.pk]),
         "access": reverse("teacher:quiz_access", args=[quiz.pk]) + "?student=alice",
         "roster": reverse("teacher:roster"),
@@ -94,6 +96,9 @@ def _posts(quiz, alice, first) -> dict[str, tuple[str, dict]]:
                      {f"override-{mistaken.pk}-points": "1", f"override-{mistaken.pk}-reason": "Units were fine."}),
         "review refused": (reverse("teacher:save_review", args=[pending.pk]), {f"review-{pending.pk}-points": "-1"}),
         "review saved": (reverse("teacher:save_review", args=[pending.pk]), {f"review-{pending.pk}-points": "1"}),
+        "group scored": (reverse("teacher:review_group", args=[part.pk]),
+                         {"responses": [pending.pk], "items": [part.rubric[0]["key"]], "comment": ""}),
+        "group refused": (reverse("teacher:review_group", args=[part.pk]), {"responses": [], "items": ["nope"]}),
         "reopen refused": (reverse("teacher:reopen", args=[first.pk]), {"minutes": "", "reason": ""}),
         "accommodation refused": (reverse("teacher:grant_accommodation", args=[quiz.pk]), {"username": "nobody"}),
         "accommodation": (reverse("teacher:grant_accommodation", args=[quiz.pk]),
@@ -140,6 +145,26 @@ def _untranslated(english: str, german: str, authored: list[str]) -> list[str]:
     return sorted(left)
 
 
+GERMAN = {
+    "override refused": "Dieser Wert muss kleiner oder gleich 1.00 sein.",
+    "override": "Question 2c: Punktzahl überschrieben.",
+    "review refused": "Dieser Wert muss größer oder gleich 0 sein.",
+    "review saved": "Question 6b: 1 Punkt gespeichert.",
+    "group scored": "Question 6b: 1 Punkt für 1 Antwort gespeichert.",
+    "group refused": "Die Gruppe wurde nicht bewertet:",
+    "reopen refused": "Dieses Feld ist zwingend erforderlich.",
+    "accommodation refused": "Keine/r Studierende hat den Benutzernamen „nobody“.",
+    "accommodation": "Nachteilsausgleich für Alice gespeichert.",
+    "audience": "CNN fundamentals ist offen für alle Studierenden.",
+    "standing accommodation refused": "Dieser Wert muss kleiner oder gleich 4 sein.",
+    "password refused": "Die beiden Passwörter sind nicht identisch.",
+    "password set": "Neues Passwort für Alice gesetzt.",
+    "unlock": "Alice kann sich wieder anmelden.",
+    "import refused": "Das Importformular war unvollständig; laden Sie die Datei erneut hoch.",
+}
+"""What each form sent says back to a German teacher: the decision's message, or a refusal."""
+
+
 def _assert_german(name: str, english: str, german: str, authored: list[str]) -> None:
     assert _read(german).lang == "de" and _read(english).lang == "en", name
     assert not _untranslated(english, german, authored), f"{name}: {_untranslated(english, german, authored)}"
@@ -150,7 +175,7 @@ def test_every_teacher_page_is_german_for_a_browser_that_asks_for_german(tess, a
     authored = _teachers_authored()
     untranslated = {}
     for name, url in _pages(quiz, alice, first).items():
-        english, german = (_client(language, tess).get(url) for language in ("en", "de"))
+        english, german = (_client(language, tess).get(url, follow=True) for language in ("en", "de"))
         assert english.status_code == german.status_code == 200, name
         assert _read(german.content.decode()).lang == "de", name
         untranslated[name] = _untranslated(english.content.decode(), german.content.decode(), authored)
@@ -158,7 +183,8 @@ def test_every_teacher_page_is_german_for_a_browser_that_asks_for_german(tess, a
 
 
 @pytest.mark.parametrize("name", [
-    "override refused", "override", "review refused", "review saved", "reopen refused", "accommodation refused",
+    "override refused", "override", "review refused", "review saved", "group scored", "group refused", "reopen refused",
+    "accommodation refused",
     "accommodation", "audience", "standing accommodation refused", "password refused", "password set", "unlock",
     "import refused",
 ])
@@ -167,7 +193,8 @@ def test_what_a_teacher_reads_after_sending_a_form_is_german(django_db_blocker, 
 
     first, _second = graded
     url, data = _posts(quiz, alice, first)[name]
-    authored = sorted([*_teachers_authored(), *data.values()], key=len, reverse=True)
+    typed = [value for value in data.values() if isinstance(value, str) and value]
+    authored = sorted([*_teachers_authored(), *typed], key=len, reverse=True)
     replies = []
     for language in ("en", "de"):
         # Each language sends the form to the same data: the first send is rolled back.
@@ -178,6 +205,7 @@ def test_what_a_teacher_reads_after_sending_a_form_is_german(django_db_blocker, 
         except _RollBack:
             pass
     _assert_german(name, *replies, authored)
+    assert GERMAN[name] in replies[1]
 
 
 class _RollBack(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from django.utils import translation
 
 from quiz import services
 from quiz.models import Attempt, Response
@@ -17,6 +18,15 @@ GOOD_ANSWERS = {
     "q6b": "Skip connections: each block learns a residual, which lets very deep networks train.",
 }
 """Answers to three parts: two right numeric answers and a free-text answer the rubric credits in full."""
+
+
+@pytest.fixture(autouse=True)
+def language_restored():
+    """A request's language stays active in the test's thread after the test client returns (a server activates
+    one per request); the next test starts in the language this one started in, whatever this one asked for."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 import grader
 from quiz import drafts, errors, pools, rosters, rows, selectors, usernames
-from quiz.formatting import count_points
+from quiz.formatting import page_point_count, page_points
 from quiz.jsontext import StrictJSONDecoder, json_problem, problem_message
 from quiz.models import AttemptState, Part, Question, Quiz, Response, StandingAccommodation
 from quiz.preview import MAX_SEED
@@ -385,10 +385,14 @@ class TryAnswerForm(PreviewForm):
 class GradebookFilterForm(forms.Form):
     """The gradebook's filters and order, read from the query string; an invalid field is ignored."""
 
-    student = forms.CharField(required=False, max_length=150, label="Student")
-    state = forms.ChoiceField(required=False, choices=[("", "Any state"), *AttemptState.choices], label="State")
-    min_percent = forms.DecimalField(required=False, min_value=0, max_value=100, decimal_places=2, label="Min score %")
-    max_percent = forms.DecimalField(required=False, min_value=0, max_value=100, decimal_places=2, label="Max score %")
+    student = forms.CharField(required=False, max_length=150, label=_("Student"))
+    state = forms.ChoiceField(required=False, choices=[("", _("Any state")), *AttemptState.choices], label=_("State"))
+    min_percent = forms.DecimalField(
+        required=False, min_value=0, max_value=100, decimal_places=2, label=_("Min score %")
+    )
+    max_percent = forms.DecimalField(
+        required=False, min_value=0, max_value=100, decimal_places=2, label=_("Max score %")
+    )
     sort = forms.ChoiceField(
         required=False, choices=[(name, name) for key in SORTS for name in (key, f"-{key}")], widget=forms.HiddenInput
     )
@@ -402,7 +406,7 @@ class GradebookFilterForm(forms.Form):
 class StudentSearchForm(forms.Form):
     """The gradebook by student's search, read from the query string; an invalid search is ignored."""
 
-    student = forms.CharField(required=False, max_length=150, label="Student")
+    student = forms.CharField(required=False, max_length=150, label=_("Student"))
 
     def text(self) -> str:
         self.is_valid()
@@ -414,28 +418,29 @@ class StandingAccommodationForm(forms.ModelForm):
 
     time_multiplier = forms.DecimalField(
         min_value=1, max_value=StandingAccommodation.MAX_MULTIPLIER, decimal_places=2, initial=1,
-        label="Time multiplier",
-        help_text="Each quiz's time limit times this, rounded up to whole minutes: 1.25, 1.5, 2; 1 for none.",
+        label=_("Time multiplier"),
+        help_text=_("Each quiz's time limit times this, rounded up to whole minutes: 1.25, 1.5, 2; 1 for none."),
         widget=forms.NumberInput(attrs={"step": "0.05"}),
     )  # fmt: skip
     extra_attempts = forms.IntegerField(
-        min_value=0, max_value=StandingAccommodation.MAX_EXTRA_ATTEMPTS, initial=0, label="Extra attempts",
-        help_text="Added to every quiz's attempts allowed.",
+        min_value=0, max_value=StandingAccommodation.MAX_EXTRA_ATTEMPTS, initial=0, label=_("Extra attempts"),
+        help_text=_("Added to every quiz's attempts allowed."),
     )  # fmt: skip
 
     class Meta:
         model = StandingAccommodation
         fields = ["time_multiplier", "extra_attempts", "reason"]
         widgets = {"reason": forms.TextInput}
-        help_texts = {"reason": "For the record, e.g. the disability office's letter."}
+        labels = {"reason": _("Reason")}
+        help_texts = {"reason": _("For the record, e.g. the disability office's letter.")}
 
 
 class RosterFilterForm(forms.Form):
     """The roster's search, read from the query string; an invalid field is ignored."""
 
-    q = forms.CharField(required=False, max_length=150, label="Name, username or email")
+    q = forms.CharField(required=False, max_length=150, label=_("Name, username or email"))
     group = forms.ModelChoiceField(
-        queryset=selectors.class_groups(), required=False, label="Class group", empty_label="All students"
+        queryset=selectors.class_groups(), required=False, label=_("Class group"), empty_label=_("All students")
     )
 
     def values(self) -> dict:
@@ -453,7 +458,8 @@ class _PointsForm(forms.Form):
         self.part = part
         attributes = {"step": "0.01", "inputmode": "decimal", **({"autofocus": True} if autofocus else {})}
         self.fields["points"] = forms.DecimalField(
-            min_value=0, max_value=part.points, decimal_places=2, label=f"Points (out of {part.points.normalize():f})",
+            min_value=0, max_value=part.points, decimal_places=2,
+            label=_("Points (out of %(points)s)") % {"points": page_points(part.points)},
             widget=forms.NumberInput(attrs=attributes),
         )
 
@@ -467,7 +473,7 @@ class ReviewForm(_PointsForm):
     the grader's own rule, `grader.score_items`), or with none ticked the points typed."""
 
     comment = forms.CharField(
-        required=False, max_length=2000, label="Comment for the student", widget=forms.Textarea(attrs={"rows": 2})
+        required=False, max_length=2000, label=_("Comment for the student"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, part: Part, autofocus: bool = False, **kwargs):
@@ -477,7 +483,7 @@ class ReviewForm(_PointsForm):
         if self.rubric:
             self.fields["items"] = forms.MultipleChoiceField(
                 required=False,
-                label="Rubric items: the score follows those ticked",
+                label=_("Rubric items: the score follows those ticked"),
                 choices=[(item.key, _item_label(number, item)) for number, item in enumerate(self.rubric, 1)],
                 widget=forms.CheckboxSelectMultiple(attrs={"data-rubric-item": "true"}),
             )
@@ -519,7 +525,7 @@ class GroupReviewForm(forms.Form):
 
     responses = forms.ModelMultipleChoiceField(queryset=Response.objects.none(), widget=forms.MultipleHiddenInput)
     comment = forms.CharField(
-        required=False, max_length=2000, label="Comment for each student", widget=forms.Textarea(attrs={"rows": 2})
+        required=False, max_length=2000, label=_("Comment for each student"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, part: Part, **kwargs):
@@ -528,7 +534,7 @@ class GroupReviewForm(forms.Form):
         self.fields["responses"].queryset = Response.objects.filter(part=part)
         self.fields["items"] = forms.MultipleChoiceField(
             required=False,
-            label="Rubric items: the score follows those ticked (none: 0)",
+            label=_("Rubric items: the score follows those ticked (none: 0)"),
             choices=[(item.key, _item_label(number, item)) for number, item in enumerate(self.rubric, 1)],
             widget=forms.CheckboxSelectMultiple,
         )
@@ -545,8 +551,11 @@ class GroupReviewForm(forms.Form):
 
 def _item_label(number: int, item: grader.ConceptSpec) -> str:
     """“2. batch normalization (0.5 points, bonus)”: the number is the item's key on the keyboard."""
-    worth = count_points(item.points) + (", bonus" if item.bonus else "")
-    return f"{number}. {item.label} ({worth})"
+    if item.bonus:
+        return _("%(number)s. %(label)s (%(points)s, bonus)") % {
+            "number": number, "label": item.label, "points": page_point_count(item.points)
+        }
+    return f"{number}. {item.label} ({page_point_count(item.points)})"
 
 
 class ConfirmSuggestionForm(forms.Form):
@@ -557,7 +566,7 @@ class ConfirmSuggestionForm(forms.Form):
 
 class OverrideForm(_PointsForm):
     reason = forms.CharField(
-        max_length=1000, label="Reason (the student sees it)", widget=forms.TextInput
+        max_length=1000, label=_("Reason (the student sees it)"), widget=forms.TextInput
     )
 
 
@@ -565,25 +574,25 @@ class AccommodationForm(forms.Form):
     """Extra time and attempts for one student; a share of the time limit sets the minutes in one step."""
 
     EXTRA_TIME_SHARES = {
-        25: "25 % more time",
-        50: "50 % more time (usual for screen-reader users)",
-        100: "Double time",
+        25: _("25 % more time"),
+        50: _("50 % more time (usual for screen-reader users)"),
+        100: _("Double time"),
     }
 
-    username = forms.CharField(max_length=150, label="Student's username")
+    username = forms.CharField(max_length=150, label=_("Student's username"))
     extra_time_share = forms.TypedChoiceField(
-        choices=[("", "Minutes below"), *EXTRA_TIME_SHARES.items()],
+        choices=[("", _("Minutes below")), *EXTRA_TIME_SHARES.items()],
         coerce=int,
         empty_value=None,
         required=False,
-        label="Extra time",
-        help_text="A share of the time limit, rounded up to whole minutes; or choose “Minutes below”.",
+        label=_("Extra time"),
+        help_text=_("A share of the time limit, rounded up to whole minutes; or choose “Minutes below”."),
     )
-    extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, label="Extra minutes")
-    extra_attempts = forms.IntegerField(min_value=0, max_value=50, initial=0, label="Extra attempts")
+    extra_minutes = forms.IntegerField(min_value=0, max_value=24 * 60, initial=0, label=_("Extra minutes"))
+    extra_attempts = forms.IntegerField(min_value=0, max_value=50, initial=0, label=_("Extra attempts"))
     reason = forms.CharField(
-        max_length=1000, required=False, label="Reason", widget=forms.TextInput,
-        help_text="Empty with a share of time chosen: the share is the reason.",
+        max_length=1000, required=False, label=_("Reason"), widget=forms.TextInput,
+        help_text=_("Empty with a share of time chosen: the share is the reason."),
     )
 
     def __init__(self, *args, quiz: Quiz, **kwargs):
@@ -596,19 +605,23 @@ class AccommodationForm(forms.Form):
         if share is not None:
             if not self.quiz.time_limit_minutes:
                 raise ValidationError(
-                    {"extra_time_share": "This quiz has no time limit: give extra attempts, or set a time limit first."}
+                    {"extra_time_share": _(
+                        "This quiz has no time limit: give extra attempts, or set a time limit first."
+                    )}
                 )
             cleaned["extra_minutes"] = math.ceil(self.quiz.time_limit_minutes * share / 100)
-            cleaned["reason"] = cleaned.get("reason") or self.EXTRA_TIME_SHARES[share]
+            cleaned["reason"] = cleaned.get("reason") or str(self.EXTRA_TIME_SHARES[share])
         if "reason" in cleaned and not cleaned["reason"]:
-            self.add_error("reason", "Say why, for the record (for example “screen reader”).")
+            self.add_error("reason", _("Say why, for the record (for example “screen reader”)."))
         return cleaned
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         student = usernames.find(username, selectors.students())
         if student is None:
-            raise ValidationError(f"No student has the username “{username}”.", code="unknown_student")
+            raise ValidationError(
+                _("No student has the username “%(username)s”.") % {"username": username}, code="unknown_student"
+            )
         return student
 
 
@@ -623,16 +636,16 @@ class StudentLookupForm(forms.Form):
 
 class ReopenForm(forms.Form):
     minutes = forms.IntegerField(
-        required=False, min_value=1, max_value=24 * 60, label="Minutes to continue",
-        help_text="Empty: no time limit.",
+        required=False, min_value=1, max_value=24 * 60, label=_("Minutes to continue"),
+        help_text=_("Empty: no time limit."),
     )
-    reason = forms.CharField(max_length=1000, label="Reason", widget=forms.TextInput)
+    reason = forms.CharField(max_length=1000, label=_("Reason"), widget=forms.TextInput)
 
 
 class _RosterForm(forms.Form):
     group_name = forms.CharField(
-        required=False, max_length=150, label="Class group",
-        help_text="Optional: every student in the file joins this group (created if new).",
+        required=False, max_length=150, label=_("Class group"),
+        help_text=_("Optional: every student in the file joins this group (created if new)."),
         widget=forms.TextInput(attrs={"list": "class-groups", "autocomplete": "off"}),
     )
 
@@ -647,9 +660,9 @@ class RosterUploadForm(_RosterForm):
     MAX_BYTES = settings.ROSTER_MAX_BYTES
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="One student a line: username, name, email; optionally then time_multiplier and extra_attempts, "
-        "the student's accommodation on every quiz (empty: unchanged). A header line is optional.",
+        label=_("CSV file"),
+        help_text=_("One student a line: username, name, email; optionally then time_multiplier and extra_attempts, "
+        "the student's accommodation on every quiz (empty: unchanged). A header line is optional."),
     )
     field_order = ["file", "group_name"]
 
@@ -657,7 +670,10 @@ class RosterUploadForm(_RosterForm):
         """The file's text."""
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise ValidationError(f"The file is larger than {self.MAX_BYTES / 1e6:g} MB.", code="too_large")
+            raise ValidationError(
+                _("The file is larger than %(megabytes)s MB.") % {"megabytes": f"{self.MAX_BYTES / 1e6:g}"},
+                code="too_large",
+            )
         try:
             return rosters.decode(upload.read())
         except errors.RosterError as error:
@@ -676,8 +692,8 @@ class QuizAudienceForm(forms.ModelForm):
         queryset=Group.objects.exclude(name__in=(STUDENTS, TEACHERS)).order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Class groups",
-        help_text="None ticked: every student can take the quiz.",
+        label=_("Class groups"),
+        help_text=_("None ticked: every student can take the quiz."),
     )
 
     class Meta:

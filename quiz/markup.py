@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 import grader
 from grader import ConceptSpec
@@ -46,11 +48,13 @@ def histogram_svg(percentages: Sequence[float], *, element_id: str, bins: int = 
                 f'<rect class="histogram-bar" x="{index * bar_width + 1:.1f}" y="{height - axis - bar_height:.1f}" '
                 f'width="{bar_width - 2:.1f}" height="{bar_height:.1f}"><title>{escape(label)}</title></rect>'
             )
-    description = f"{len(percentages)} scores. " + "; ".join(ranges) + "."
+    scores = ngettext("%(count)s score.", "%(count)s scores.", len(percentages)) % {"count": len(percentages)}
+    description = scores + " " + "; ".join(ranges) + "."
+    title = _("Score distribution")
     return mark_safe(
         f'<svg class="histogram" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{escape(element_id)}-title {escape(element_id)}-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{escape(element_id)}-title">Score distribution</title>'
+        f'<title id="{escape(element_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(element_id)}-desc">{escape(description)}</desc>'
         f'<line class="histogram-axis" x1="0" y1="{height - axis}" x2="{width}" y2="{height - axis}"/>'
         + "".join(bars)
@@ -76,22 +80,30 @@ class ConceptMark:
         if self.confidence is None:
             return ""
         if self.found:
-            decided = f"found by {FOUND_BY_WORDS.get(self.found_by, self.found_by)}"
+            decided = _("found by %(how)s") % {"how": FOUND_BY_WORDS.get(self.found_by, self.found_by)}
         elif self.negated:
-            decided = "stated negated or reversed, so not counted"
+            decided = _("stated negated or reversed, so not counted")
         else:
-            decided = "not found"
+            decided = _("not found")
         return f"{decided}, {sureness(self.confidence)}"
 
 
-FOUND_BY_WORDS = {"phrase": "one of its phrases", "meaning": "meaning"}
+FOUND_BY_WORDS = {"phrase": gettext_lazy("one of its phrases"), "meaning": gettext_lazy("meaning")}
 
 FLAG_WORDS = {
-    grader.FLAG_LOW_CONFIDENCE: "Low confidence: a decision is close to a coin toss; read the answer closely.",
-    grader.FLAG_NEGATED: "Says a concept negated or reversed (“no weight sharing”): it earns nothing for it.",
-    grader.FLAG_KEYWORD_LIST: "A bare list of keywords: items that need explaining earn half their points.",
-    grader.FLAG_OFF_TOPIC: "Off-topic: nothing in the answer comes close to the rubric, so it is suggested 0.",
-    grader.FLAG_PHRASES_ONLY: (
+    grader.FLAG_LOW_CONFIDENCE: gettext_lazy(
+        "Low confidence: a decision is close to a coin toss; read the answer closely."
+    ),
+    grader.FLAG_NEGATED: gettext_lazy(
+        "Says a concept negated or reversed (“no weight sharing”): it earns nothing for it."
+    ),
+    grader.FLAG_KEYWORD_LIST: gettext_lazy(
+        "A bare list of keywords: items that need explaining earn half their points."
+    ),
+    grader.FLAG_OFF_TOPIC: gettext_lazy(
+        "Off-topic: nothing in the answer comes close to the rubric, so it is suggested 0."
+    ),
+    grader.FLAG_PHRASES_ONLY: gettext_lazy(
         "Read by its phrases only: the model that reads answers by meaning could not be loaded on the server, "
         "so an idea put in other words is missed."
     ),
@@ -102,8 +114,12 @@ FLAG_WORDS = {
 def sureness(confidence: float) -> str:
     """A grader's confidence in words: “fairly sure (82%)”. It runs from 0.5 (a coin toss) to 1;
     the grader flags a suggestion under 0.7."""
-    word = "sure" if confidence >= 0.9 else "fairly sure" if confidence >= 0.7 else "unsure"
-    return f"{word} ({confidence:.0%})"
+    percent = f"{confidence:.0%}"
+    if confidence >= 0.9:
+        return _("sure (%(percent)s)") % {"percent": percent}
+    if confidence >= 0.7:
+        return _("fairly sure (%(percent)s)") % {"percent": percent}
+    return _("unsure (%(percent)s)") % {"percent": percent}
 
 
 def concept_checklist(
@@ -130,7 +146,7 @@ def concept_checklist(
 
 def flag_notes(flags: Iterable[str]) -> list[str]:
     """What a suggestion's flags ask of the teacher, in plain words, in the grader's order."""
-    return [FLAG_WORDS.get(flag, flag) for flag in flags]
+    return [str(FLAG_WORDS.get(flag, flag)) for flag in flags]
 
 
 def highlight_spans(text: str, spans: Iterable[tuple[int, int, Sequence[str]]]) -> SafeString:

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 import grader
@@ -30,7 +31,7 @@ from quiz import pools
 
 T = TypeVar("T")
 
-BANK_HASHES_HELP = (
+BANK_HASHES_HELP = _(
     "A hash of each field as the last load of the bank file set it: a field that no longer matches it was "
     "edited since, and loading the file again keeps it (quiz/bank.py)."
 )
@@ -39,10 +40,10 @@ BANK_HASHES_HELP = (
 class Visibility(models.TextChoices):
     """When students see one kind of review information about their attempt."""
 
-    IMMEDIATELY = "immediately", "Immediately after submitting"
-    AFTER_LAST_ATTEMPT = "after_last_attempt", "After the last attempt is used or the quiz closes"
-    AFTER_CLOSE = "after_close", "After the quiz closes"
-    NEVER = "never", "Never"
+    IMMEDIATELY = "immediately", _("Immediately after submitting")
+    AFTER_LAST_ATTEMPT = "after_last_attempt", _("After the last attempt is used or the quiz closes")
+    AFTER_CLOSE = "after_close", _("After the quiz closes")
+    NEVER = "never", _("Never")
 
 
 def validate_networks(value) -> None:
@@ -61,10 +62,10 @@ def validate_networks(value) -> None:
 class GradingMethod(models.TextChoices):
     """Which of a student's finished attempts make the grade that counts (quiz.grading.counting_grade)."""
 
-    HIGHEST = "highest", "Highest attempt"
-    LAST = "last", "Last attempt"
-    FIRST = "first", "First attempt"
-    AVERAGE = "average", "Average of the attempts"
+    HIGHEST = "highest", _("Highest attempt")
+    LAST = "last", _("Last attempt")
+    FIRST = "first", _("First attempt")
+    AVERAGE = "average", _("Average of the attempts")
 
 
 GRADING_METHOD_SENTENCES = {
@@ -79,31 +80,31 @@ class Quiz(models.Model):
     key = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     instructions = models.TextField(blank=True)
-    opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now.")
-    closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never closes.")
+    opens_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open now."))
+    closes_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: never closes."))
     time_limit_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Empty: no time limit."
+        null=True, blank=True, help_text=_("Empty: no time limit.")
     )
     attempts_allowed = models.PositiveSmallIntegerField(default=1)
     grading_method = models.CharField(
         max_length=20,
         choices=GradingMethod.choices,
         default=GradingMethod.HIGHEST,
-        help_text="Which of a student's finished attempts make the grade that counts (the gradebook, the LMS).",
+        help_text=_("Which of a student's finished attempts make the grade that counts (the gradebook, the LMS)."),
     )
     randomize_numbers = models.BooleanField(
-        default=False, help_text="Give every attempt its own numbers, drawn from each question's ranges."
+        default=False, help_text=_("Give every attempt its own numbers, drawn from each question's ranges.")
     )
     first_attempt_seed_numbers = models.BooleanField(
         default=False,
-        help_text="With numbers of its own per attempt: a student's first attempt takes the questions' own "
-        "numbers, and only later attempts draw new ones.",
+        help_text=_("With numbers of its own per attempt: a student's first attempt takes the questions' own "
+        "numbers, and only later attempts draw new ones."),
     )
     shuffle_questions = models.BooleanField(
-        default=False, help_text="Each attempt shows the questions in an order of its own, kept across reloads."
+        default=False, help_text=_("Each attempt shows the questions in an order of its own, kept across reloads.")
     )
     shuffle_choices = models.BooleanField(
-        default=False, help_text="Each attempt shows the options of a choice part in an order of its own."
+        default=False, help_text=_("Each attempt shows the options of a choice part in an order of its own.")
     )
     questions_per_page = models.PositiveSmallIntegerField(
         default=0,
@@ -116,42 +117,42 @@ class Quiz(models.Model):
         "left cannot be opened again and its answers can no longer be changed.",
     )
     access_code = models.CharField(
-        max_length=100, blank=True, help_text="Empty: none. Students type it on the start page to start an attempt."
+        max_length=100, blank=True, help_text=_("Empty: none. Students type it on the start page to start an attempt.")
     )
     allowed_networks = models.JSONField(
         default=list,
         blank=True,
         validators=[validate_networks],
-        help_text='Empty: anywhere. Address ranges an attempt may be started, shown, saved and submitted from, '
-        'e.g. ["192.0.2.0/24", "2001:db8::/32"]; behind proxies the address is read as TRUSTED_PROXY_COUNT says.',
+        help_text=_('Empty: anywhere. Address ranges an attempt may be started, shown, saved and submitted from, '
+        'e.g. ["192.0.2.0/24", "2001:db8::/32"]; behind proxies the address is read as TRUSTED_PROXY_COUNT says.'),
     )
     review_free_text = models.BooleanField(
         default=True,
-        help_text="Free-text scores stay provisional until a teacher confirms them; "
-        "off: the rubric's suggestion is accepted as it is.",
+        help_text=_("Free-text scores stay provisional until a teacher confirms them; "
+        "off: the rubric's suggestion is accepted as it is."),
     )
     show_suggested_scores = models.BooleanField(
         default=False,
-        help_text="Students see the rubric's suggested score of a written answer, marked as a suggestion, "
-        "before a teacher confirms it; off: they see “awaiting your teacher” and no number until then.",
+        help_text=_("Students see the rubric's suggested score of a written answer, marked as a suggestion, "
+        "before a teacher confirms it; off: they see “awaiting your teacher” and no number until then."),
     )
     show_score = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
     show_feedback = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
     show_answers = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
     show_solutions = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
     groups = models.ManyToManyField(
-        Group, blank=True, related_name="quizzes", help_text="Empty: open to every student."
+        Group, blank=True, related_name="quizzes", help_text=_("Empty: open to every student.")
     )
     pools = models.JSONField(
         default=dict,
         blank=True,
-        help_text='How many questions each attempt draws from each pool, by pool key, e.g. {"pooling": 2}; '
-        "a pool not named here draws one. Questions join a pool by their pool key.",
+        help_text=_('How many questions each attempt draws from each pool, by pool key, e.g. {"pooling": 2}; '
+        "a pool not named here draws one. Questions join a pool by their pool key."),
     )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
-        verbose_name_plural = "quizzes"
+        verbose_name_plural = _("quizzes")
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(condition=Q(attempts_allowed__gte=1), name="quiz_allows_an_attempt"),
@@ -226,29 +227,29 @@ class Question(models.Model):
     key = models.SlugField(max_length=40)
     order = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=200)
-    prompt = models.TextField(help_text="A template filled from the parameters, e.g. {stride}.")
+    prompt = models.TextField(help_text=_("A template filled from the parameters, e.g. {stride}."))
     calculator = models.CharField(
-        max_length=40, blank=True, help_text="The grader calculator that computes the answers; empty for free text."
+        max_length=40, blank=True, help_text=_("The grader calculator that computes the answers; empty for free text.")
     )
-    params = models.JSONField(default=dict, blank=True, help_text="The parameters with their seed values.")
-    ranges = models.JSONField(default=dict, blank=True, help_text="The ranges random parameters are drawn from.")
+    params = models.JSONField(default=dict, blank=True, help_text=_("The parameters with their seed values."))
+    ranges = models.JSONField(default=dict, blank=True, help_text=_("The ranges random parameters are drawn from."))
     given = models.JSONField(
-        default=list, blank=True, help_text="Parameters shown to the student as tables (sequences, matrices)."
+        default=list, blank=True, help_text=_("Parameters shown to the student as tables (sequences, matrices).")
     )
     formulas = models.JSONField(
         default=list,
         blank=True,
-        help_text="Instead of a calculator: [output, expression] pairs in order, e.g. "
-        '[["out_h", "conv_output_size(h, k, stride, p)"]] (docs/authoring.md).',
+        help_text=_("Instead of a calculator: [output, expression] pairs in order, e.g. "
+        '[["out_h", "conv_output_size(h, k, stride, p)"]] (docs/authoring.md).'),
     )
     constraints = models.JSONField(
-        default=list, blank=True, help_text="For formulas: expressions every variant's numbers must make true."
+        default=list, blank=True, help_text=_("For formulas: expressions every variant's numbers must make true.")
     )
     pool = models.SlugField(
         max_length=40,
         blank=True,
-        help_text="Empty: every attempt holds this question. Questions sharing a pool key form a pool, "
-        "from which each attempt draws as many as the quiz's pools say (one if it names none).",
+        help_text=_("Empty: every attempt holds this question. Questions sharing a pool key form a pool, "
+        "from which each attempt draws as many as the quiz's pools say (one if it names none)."),
     )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
@@ -312,17 +313,17 @@ def _formula_question(key: str, params: str, ranges: str, formulas: str, constra
 class AnswerKind(models.TextChoices):
     """The grader's answer kinds, with their labels in the admin (tests check none is missing)."""
 
-    INTEGER = grader.AnswerKind.INTEGER, "Integer"
-    NUMBER = grader.AnswerKind.NUMBER, "Number"
-    QUANTITY = grader.AnswerKind.QUANTITY, "Quantity with a unit"
-    VECTOR = grader.AnswerKind.VECTOR, "Vector"
-    MATRIX = grader.AnswerKind.MATRIX, "Matrix"
-    DIMS = grader.AnswerKind.DIMS, "Dimensions (height × width)"
-    COUNT = grader.AnswerKind.COUNT, "Count (parameters, FLOPs, MACs)"
+    INTEGER = grader.AnswerKind.INTEGER, _("Integer")
+    NUMBER = grader.AnswerKind.NUMBER, _("Number")
+    QUANTITY = grader.AnswerKind.QUANTITY, _("Quantity with a unit")
+    VECTOR = grader.AnswerKind.VECTOR, _("Vector")
+    MATRIX = grader.AnswerKind.MATRIX, _("Matrix")
+    DIMS = grader.AnswerKind.DIMS, _("Dimensions (height × width)")
+    COUNT = grader.AnswerKind.COUNT, _("Count (parameters, FLOPs, MACs)")
     SELECT_ALL = grader.AnswerKind.SELECT_ALL, "Select all that apply"
-    SHAPE = grader.AnswerKind.SHAPE, "Shape of a tensor (N, C, H, W)"
-    CHOICE = grader.AnswerKind.CHOICE, "Choice"
-    TEXT = grader.AnswerKind.TEXT, "Free text"
+    SHAPE = grader.AnswerKind.SHAPE, _("Shape of a tensor (N, C, H, W)")
+    CHOICE = grader.AnswerKind.CHOICE, _("Choice")
+    TEXT = grader.AnswerKind.TEXT, _("Free text")
 
 
 class Part(models.Model):
@@ -332,28 +333,34 @@ class Part(models.Model):
     prompt = models.TextField()
     points = models.DecimalField(max_digits=6, decimal_places=2, default=1)
     kind = models.CharField(max_length=20, choices=AnswerKind.choices)
-    output = models.CharField(max_length=80, blank=True, help_text="Which calculator output is the answer.")
-    unit = models.CharField(max_length=20, blank=True, help_text="The unit the answer is asked in, e.g. MB.")
+    output = models.CharField(max_length=80, blank=True, help_text=_("Which calculator output is the answer."))
+    unit = models.CharField(max_length=20, blank=True, help_text=_("The unit the answer is asked in, e.g. MB."))
     relative_tolerance = models.FloatField(default=0)
     absolute_tolerance = models.FloatField(default=0)
-    partial_credit = models.BooleanField(default=False, help_text="Credit per right element when the shape is right.")
-    shape_feedback = models.TextField(blank=True, help_text="Feedback for an answer of the wrong shape.")
+    partial_credit = models.BooleanField(default=False, help_text=_(
+        "Credit per right element when the shape is right."
+    ))
+    shape_feedback = models.TextField(blank=True, help_text=_("Feedback for an answer of the wrong shape."))
     mistakes = models.JSONField(
         default=list,
         blank=True,
-        help_text="Known mistakes: key, output, credit, feedback; optionally a label, "
-        "a short plain name for the statistics (“forgot the biases”).",
+        help_text=_("Known mistakes: key, output, credit, feedback; optionally a label, "
+        "a short plain name for the statistics (“forgot the biases”)."),
     )
-    choices = models.JSONField(default=list, blank=True, help_text="For choice parts: key and label of each choice.")
+    choices = models.JSONField(default=list, blank=True, help_text=_("For choice parts: key and label of each choice."))
     correct_choice = models.CharField(
-        max_length=40, blank=True, help_text="The right choice's key; for select-all parts, the right keys, e.g. a,c."
+        max_length=40, blank=True, help_text=_(
+            "The right choice's key; for select-all parts, the right keys, e.g. a,c."
+        )
     )
-    rubric = models.JSONField(default=list, blank=True, help_text="For free text: key, label, phrases of each concept.")
+    rubric = models.JSONField(default=list, blank=True, help_text=_(
+        "For free text: key, label, phrases of each concept."
+    ))
     significant_figures = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="For numbers, sizes, counts: significant figures an answer is written with."
+        null=True, blank=True, help_text=_("For numbers, sizes, counts: significant figures an answer is written with.")
     )
     decimal_places = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="For numbers, sizes, counts: decimals an answer is written with."
+        null=True, blank=True, help_text=_("For numbers, sizes, counts: decimals an answer is written with.")
     )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
@@ -432,17 +439,17 @@ class BankChange(models.Model):
     shown in the admin's history of that object beside the admin's own edits."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        REPLACED = "replaced", "Replaced an edit with the file's version"
-        DELETED = "deleted", "Deleted"
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        REPLACED = "replaced", _("Replaced an edit with the file's version")
+        DELETED = "deleted", _("Deleted")
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="bank_changes")
-    question_key = models.CharField(max_length=40, blank=True, help_text="Empty: the quiz itself.")
-    part_key = models.CharField(max_length=20, blank=True, help_text="Empty: the quiz or the question itself.")
+    question_key = models.CharField(max_length=40, blank=True, help_text=_("Empty: the quiz itself."))
+    part_key = models.CharField(max_length=20, blank=True, help_text=_("Empty: the quiz or the question itself."))
     action = models.CharField(max_length=20, choices=Action.choices)
-    detail = models.TextField(blank=True, help_text="One line per changed field: old → new.")
-    source = models.CharField(max_length=255, help_text="The bank file's name.")
+    detail = models.TextField(blank=True, help_text=_("One line per changed field: old → new."))
+    source = models.CharField(max_length=255, help_text=_("The bank file's name."))
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -482,31 +489,33 @@ class AttemptQuerySet(models.QuerySet):
 class Attempt(models.Model):
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attempts")
     quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
-    number = models.PositiveSmallIntegerField(help_text="1 for a student's first attempt at the quiz.")
-    seed = models.BigIntegerField(null=True, blank=True, help_text="The seed the numbers were drawn with, if drawn.")
-    params = models.JSONField(default=dict, help_text="The exact parameters of every question, by question key.")
+    number = models.PositiveSmallIntegerField(help_text=_("1 for a student's first attempt at the quiz."))
+    seed = models.BigIntegerField(null=True, blank=True, help_text=_("The seed the numbers were drawn with, if drawn."))
+    params = models.JSONField(default=dict, help_text=_("The exact parameters of every question, by question key."))
     question_keys = models.JSONField(
         default=list,
-        help_text="The questions this attempt holds, by key in the quiz's order: every question outside a pool, "
-        "and those drawn from each pool.",
+        help_text=_("The questions this attempt holds, by key in the quiz's order: every question outside a pool, "
+        "and those drawn from each pool."),
     )
     question_order = models.JSONField(
-        default=list, blank=True, help_text="The question keys in the order this attempt shows them; empty: the quiz's."
+        default=list, blank=True, help_text=_(
+            "The question keys in the order this attempt shows them; empty: the quiz's."
+        )
     )
     choice_orders = models.JSONField(
         default=dict,
         blank=True,
-        help_text="The choice keys of each choice part in the order this attempt shows them, "
-        'e.g. {"q7a": ["c", "a", "b"]}.',
+        help_text=_("The choice keys of each choice part in the order this attempt shows them, "
+        'e.g. {"q7a": ["c", "a", "b"]}.'),
     )
     furthest_page = models.PositiveSmallIntegerField(
         default=1,
         help_text="The furthest page the student has moved to; with sequential navigation, earlier pages are closed.",
     )
     started_at = models.DateTimeField(default=timezone.now)
-    deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: no deadline.")
+    deadline = models.DateTimeField(null=True, blank=True, help_text=_("Empty: no deadline."))
     submitted_at = models.DateTimeField(null=True, blank=True)
-    auto_submitted = models.BooleanField(default=False, help_text="Submitted by the server when time ran out.")
+    auto_submitted = models.BooleanField(default=False, help_text=_("Submitted by the server when time ran out."))
     state = models.CharField(max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
     score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     max_score = models.DecimalField(max_digits=8, decimal_places=3, default=0)
@@ -678,34 +687,40 @@ class Response(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
     part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="responses")
-    text = models.TextField(blank=True, help_text="Exactly as typed.")
-    sequence = models.PositiveIntegerField(default=0, help_text="Accepted saves of this answer: one more with each.")
+    text = models.TextField(blank=True, help_text=_("Exactly as typed."))
+    sequence = models.PositiveIntegerField(default=0, help_text=_("Accepted saves of this answer: one more with each."))
     saved_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the student typed the saved text; the newest edit wins across windows."
+        null=True, blank=True, help_text=_(
+            "When the student typed the saved text; the newest edit wins across windows."
+        )
     )
 
-    score = models.FloatField(null=True, blank=True, help_text="The computed credit (or the rubric's suggestion).")
+    score = models.FloatField(null=True, blank=True, help_text=_("The computed credit (or the rubric's suggestion)."))
     status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.UNANSWERED)
-    mistake = models.CharField(max_length=80, blank=True, help_text="The known mistake the answer matched.")
+    mistake = models.CharField(max_length=80, blank=True, help_text=_("The known mistake the answer matched."))
     feedback = models.TextField(blank=True)
-    expected = models.TextField(blank=True, help_text="The correct answer as displayed.")
+    expected = models.TextField(blank=True, help_text=_("The correct answer as displayed."))
     concepts_found = models.JSONField(default=list, blank=True)
     concepts_missed = models.JSONField(default=list, blank=True)
     suggestion_concepts = models.JSONField(
-        default=list, blank=True, help_text="Per rubric concept: found or not, where, by phrase or meaning, how surely."
+        default=list, blank=True, help_text=_(
+            "Per rubric concept: found or not, where, by phrase or meaning, how surely."
+        )
     )
-    suggestion_confidence = models.FloatField(null=True, blank=True, help_text="The suggestion's least sure decision.")
-    suggestion_flags = models.JSONField(default=list, blank=True, help_text="What the teacher should look at.")
+    suggestion_confidence = models.FloatField(null=True, blank=True, help_text=_(
+        "The suggestion's least sure decision."
+    ))
+    suggestion_flags = models.JSONField(default=list, blank=True, help_text=_("What the teacher should look at."))
     meaning_pending = models.BooleanField(
-        default=False, help_text="The suggestion was read by phrases only; reading it by meaning is still to come."
+        default=False, help_text=_("The suggestion was read by phrases only; reading it by meaning is still to come.")
     )
     graded_at = models.DateTimeField(null=True, blank=True)
 
-    review_score = models.FloatField(null=True, blank=True, help_text="A teacher's confirmed free-text credit.")
+    review_score = models.FloatField(null=True, blank=True, help_text=_("A teacher's confirmed free-text credit."))
     review_comment = models.TextField(blank=True)
     review_items = models.JSONField(
-        default=list, blank=True, help_text="The rubric items (keys) a teacher awarded; the confirmed score follows."
+        default=list, blank=True, help_text=_("The rubric items (keys) a teacher awarded; the confirmed score follows.")
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -803,7 +818,7 @@ class AnswerEmbedding(models.Model):
     It holds for the text it was computed from (`digest`); a changed answer gets a new one."""
 
     response = models.OneToOneField(Response, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
-    digest = models.CharField(max_length=64, help_text="SHA-256 of the answer's text the vector was computed from.")
+    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the answer's text the vector was computed from."))
     vector = models.BinaryField()
 
     def __str__(self) -> str:
@@ -818,9 +833,9 @@ class ScoreChange(models.Model):
     """One teacher decision about a response's score, kept so that revisions have a history."""
 
     class Kind(models.TextChoices):
-        REVIEW = "review", "Free-text review"
-        OVERRIDE = "override", "Override"
-        REGRADE = "regrade", "Regrade"
+        REVIEW = "review", _("Free-text review")
+        OVERRIDE = "override", _("Override")
+        REGRADE = "regrade", _("Regrade")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="score_changes")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -902,7 +917,7 @@ class StandingAccommodation(models.Model):
     )
     time_multiplier = models.DecimalField(
         max_digits=3, decimal_places=2, default=1,
-        help_text="Each time limit times this (1.5: half as much time again), rounded up to whole minutes.",
+        help_text=_("Each time limit times this (1.5: half as much time again), rounded up to whole minutes."),
     )  # fmt: skip
     extra_attempts = models.PositiveSmallIntegerField(default=0)
     reason = models.TextField(blank=True)
@@ -927,10 +942,15 @@ class StandingAccommodation(models.Model):
     @property
     def summary(self) -> str:
         """“time ×1.5, 1 extra attempt” (what is set of the two)."""
-        pieces = [f"time ×{self.time_multiplier.normalize():f}"] if self.time_multiplier != 1 else []
+        pieces = []
+        if self.time_multiplier != 1:
+            pieces.append(gettext("time ×%(multiplier)s") % {"multiplier": f"{self.time_multiplier.normalize():f}"})
         if self.extra_attempts:
-            pieces.append(f"{self.extra_attempts} extra attempt{'s' if self.extra_attempts != 1 else ''}")
-        return ", ".join(pieces) or "none"
+            pieces.append(
+                ngettext("%(count)s extra attempt", "%(count)s extra attempts", self.extra_attempts)
+                % {"count": self.extra_attempts}
+            )
+        return ", ".join(pieces) or gettext("none")
 
     @property
     def is_empty(self) -> bool:

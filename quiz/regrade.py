@@ -29,10 +29,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import grader
 from quiz import grading, services
-from quiz.formatting import count_points, format_change, format_points
+from quiz.formatting import format_change, format_points, page_point_count, page_points
 from quiz.lti import outbox as lms_outbox
 from quiz.models import (
     Attempt,
@@ -90,9 +92,11 @@ class PartChange:
 
     def _change(self, old: float | None, new: float | None) -> str:
         def points(credit: float | None) -> str:
-            return "—" if credit is None else format_points(earned_points(credit, self.part_points))
+            return "—" if credit is None else page_points(earned_points(credit, self.part_points))
 
-        return f"{points(old)} → {points(new)} of {count_points(self.part_points)}"
+        return _("%(old)s → %(new)s of %(points)s") % {
+            "old": points(old), "new": points(new), "points": page_point_count(self.part_points)
+        }
 
     def __str__(self) -> str:
         line = f"{self.label} {self.old_status_label} → {self.new_status_label}"
@@ -164,10 +168,15 @@ class RegradeReport:
         return sum(part.review_changed for change in self.changes for part in change.parts)
 
     def summary(self) -> str:
-        line = f"regraded {self.attempts} attempts; {self.parts_changed} parts changed"
-        if self.part is not None:
-            line = f"regraded {self.part.label} in {self.attempts} attempts; {self.parts_changed} answers changed"
-        return f"dry run: {line}; nothing saved" if self.dry_run else line
+        values = {"attempts": self.attempts, "changed": self.parts_changed}
+        if self.part is None:
+            line = ngettext("regraded %(attempts)s attempts; %(changed)s parts changed",
+                            "regraded %(attempts)s attempts; %(changed)s parts changed", self.attempts) % values
+        else:
+            line = ngettext("regraded %(part)s in %(attempts)s attempts; %(changed)s answers changed",
+                            "regraded %(part)s in %(attempts)s attempts; %(changed)s answers changed",
+                            self.attempts) % {**values, "part": self.part.label}
+        return _("dry run: %(summary)s; nothing saved") % {"summary": line} if self.dry_run else line
 
 
 def regrade_quiz(

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 import grader
 from quiz import services, suggestions
@@ -35,7 +36,7 @@ from quiz.models import (
 
 def _check_credit(score: float) -> float:
     if not 0 <= score <= 1:
-        raise DecisionError("A score must lie between 0 and the part's points.")
+        raise DecisionError(gettext("A score must lie between 0 and the part's points."))
     return float(score)
 
 
@@ -43,7 +44,7 @@ def _lock_response(response: Response) -> Response:
     """The response, read again under a lock on its attempt, which must be closed."""
     attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
     if attempt.is_open:
-        raise DecisionError("The attempt is still in progress; grade it once it is submitted.")
+        raise DecisionError(gettext("The attempt is still in progress; grade it once it is submitted."))
     locked = Response.objects.select_related("part__question").get(pk=response.pk)
     locked.attempt = attempt
     return locked
@@ -77,10 +78,14 @@ def confirm_suggestion(*, response: Response, suggested: float, teacher, now: da
     response = _lock_response(response)
     current = response.score
     if current is None or not math.isclose(current, suggested, abs_tol=1e-9):
-        now_suggested = "none" if current is None else count_points(earned_points(current, response.part.points))
+        now_suggested = (
+            gettext("none") if current is None else count_points(earned_points(current, response.part.points))
+        )
         raise DecisionError(
-            f"{response.part.label}: the suggested score changed since the page was shown (now: {now_suggested}). "
-            "Check it and confirm again."
+            gettext(
+                "%(part)s: the suggested score changed since the page was shown (now: %(now)s). "
+                "Check it and confirm again."
+            ) % {"part": response.part.label, "now": now_suggested}
         )
     return _record_review(response, current, "", teacher, now or timezone.now())
 
@@ -90,7 +95,10 @@ def _record_review(
 ) -> Response:
     if not (response.part.is_free_text or response.unreadable):
         raise DecisionError(
-            "Only written answers and answers that could not be read are reviewed; override this part's score instead."
+            gettext(
+                "Only written answers and answers that could not be read are reviewed; "
+                "override this part's score instead."
+            )
         )
     previous = response.review_credit
     response.review_score, response.review_comment, response.review_items = score, comment.strip(), list(items)
@@ -145,7 +153,7 @@ def override_score(*, response: Response, score: float, reason: str, teacher, no
     """Set the score that counts for any part, with a reason the student sees."""
     reason = reason.strip()
     if not reason:
-        raise DecisionError("An override needs a reason; the student sees it.")
+        raise DecisionError(gettext("An override needs a reason; the student sees it."))
     response = _lock_response(response)
     score, now = _check_credit(score), now or timezone.now()
     previous = response.final_credit
@@ -183,7 +191,7 @@ def grant_accommodation(
     """
     reason = reason.strip()
     if not reason:
-        raise DecisionError("An accommodation needs a reason.")
+        raise DecisionError(gettext("An accommodation needs a reason."))
     previous = Accommodation.objects.select_for_update().filter(student=student, quiz=quiz).first()
     change = extra_minutes - (previous.extra_minutes if previous else 0)
     accommodation, _ = Accommodation.objects.update_or_create(
@@ -212,9 +220,15 @@ def set_standing_accommodation(
     Attempts started from now on use it, on every quiz where the student has no accommodation of that quiz's
     own; a running attempt keeps its deadline (an accommodation for its quiz moves it)."""
     if not 1 <= time_multiplier <= StandingAccommodation.MAX_MULTIPLIER:
-        raise DecisionError(f"The time multiplier must lie between 1 and {StandingAccommodation.MAX_MULTIPLIER}.")
+        raise DecisionError(
+            gettext("The time multiplier must lie between 1 and %(most)s.")
+            % {"most": StandingAccommodation.MAX_MULTIPLIER}
+        )
     if not 0 <= extra_attempts <= StandingAccommodation.MAX_EXTRA_ATTEMPTS:
-        raise DecisionError(f"Extra attempts must lie between 0 and {StandingAccommodation.MAX_EXTRA_ATTEMPTS}.")
+        raise DecisionError(
+            gettext("Extra attempts must lie between 0 and %(most)s.")
+            % {"most": StandingAccommodation.MAX_EXTRA_ATTEMPTS}
+        )
     if time_multiplier == 1 and not extra_attempts:
         StandingAccommodation.objects.filter(student=student).delete()
         return None
@@ -237,13 +251,15 @@ def reopen_attempt(
     """
     reason = reason.strip()
     if not reason:
-        raise DecisionError("Reopening an attempt needs a reason.")
+        raise DecisionError(gettext("Reopening an attempt needs a reason."))
     attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
     if attempt.is_open:
-        raise DecisionError("This attempt is still in progress.")
+        raise DecisionError(gettext("This attempt is still in progress."))
     others = Attempt.objects.filter(student_id=attempt.student_id, quiz=attempt.quiz, state=AttemptState.IN_PROGRESS)
     if others.exists():
-        raise DecisionError("The student has another attempt in progress at this quiz; it must be submitted first.")
+        raise DecisionError(
+            gettext("The student has another attempt in progress at this quiz; it must be submitted first.")
+        )
     now = now or timezone.now()
     _clear_reviews(attempt, reason, teacher, now)
     attempt.state, attempt.submitted_at, attempt.auto_submitted = AttemptState.IN_PROGRESS, None, False

@@ -19,6 +19,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from quiz import reviews, usernames
 from quiz.errors import RosterError
@@ -80,9 +81,18 @@ class ImportSummary:
     group: Group | None
 
     def __str__(self) -> str:
-        plural = "s" if self.created != 1 else ""
-        text = f"{self.created} new student{plural} added, {self.existing} already had accounts"
-        return f"{text}; all are in {self.group.name}." if self.group else f"{text}."
+        values = {"created": self.created, "existing": self.existing}
+        if self.group:
+            return ngettext(
+                "%(created)s new student added, %(existing)s already had accounts; all are in %(group)s.",
+                "%(created)s new students added, %(existing)s already had accounts; all are in %(group)s.",
+                self.created,
+            ) % {**values, "group": self.group.name}
+        return ngettext(
+            "%(created)s new student added, %(existing)s already had accounts.",
+            "%(created)s new students added, %(existing)s already had accounts.",
+            self.created,
+        ) % values
 
 
 def decode(content: bytes) -> str:
@@ -90,7 +100,8 @@ def decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise RosterError("The file is not UTF-8 text; save it from your spreadsheet as “CSV UTF-8”.") from error
+        message = gettext("The file is not UTF-8 text; save it from your spreadsheet as “CSV UTF-8”.")
+        raise RosterError(message) from error
 
 
 def _delimiter(text: str) -> str:
@@ -101,7 +112,7 @@ def _delimiter(text: str) -> str:
 def _records(text: str) -> list[tuple[int, list[str]]]:
     """Non-blank records with their line numbers, a header line left out."""
     if "\x00" in text:
-        raise RosterError("The file holds a NUL byte; it is not a CSV file.")
+        raise RosterError(gettext("The file holds a NUL byte; it is not a CSV file."))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     records = []
     try:
@@ -110,13 +121,17 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
             if any(cells):
                 records.append((reader.line_num, cells))
             if len(records) > MAX_ROWS + 1:
-                raise RosterError(f"The file has more than {MAX_ROWS} rows; split it into smaller files.")
+                raise RosterError(
+                    gettext("The file has more than %(rows)s rows; split it into smaller files.") % {"rows": MAX_ROWS}
+                )
     except csv.Error as error:
-        raise RosterError(f"Line {reader.line_num} cannot be read as CSV: {error}.") from error
+        raise RosterError(
+            gettext("Line %(line)s cannot be read as CSV: %(error)s.") % {"line": reader.line_num, "error": error}
+        ) from error
     if records and _is_header(records[0][1]):
         records = records[1:]
     if not records:
-        raise RosterError("The file has no rows; each line should be: username, name, email.")
+        raise RosterError(gettext("The file has no rows; each line should be: username, name, email."))
     return records
 
 
@@ -129,26 +144,28 @@ def _check(cells: list[str]) -> tuple[str, str, str]:
     """The row's username, name and email, or ValueError naming what is wrong."""
     if not len(HEADER) <= len(cells) <= len(HEADER) + len(ACCOMMODATION_COLUMNS):
         raise ValueError(
-            f"expected 3 columns (username, name, email) and optionally time_multiplier and extra_attempts, "
-            f"found {len(cells)}"
+            gettext(
+                "expected 3 columns (username, name, email) and optionally time_multiplier and extra_attempts, "
+                "found %(count)s"
+            ) % {"count": len(cells)}
         )
     username, name, email = cells[:3]
     username = usernames.normalize(username)
     if not username:
-        raise ValueError("the username is empty")
+        raise ValueError(gettext("the username is empty"))
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError as error:
-        raise ValueError("the username may hold only letters, digits and @ . + - _") from error
+        raise ValueError(gettext("the username may hold only letters, digits and @ . + - _")) from error
     if len(username) > usernames.MAX_LENGTH:
-        raise ValueError(f"the username is longer than {usernames.MAX_LENGTH} characters")
+        raise ValueError(gettext("the username is longer than %(most)s characters") % {"most": usernames.MAX_LENGTH})
     if len(name) > NAME_MAX_LENGTH:
-        raise ValueError(f"the name is longer than {NAME_MAX_LENGTH} characters")
+        raise ValueError(gettext("the name is longer than %(most)s characters") % {"most": NAME_MAX_LENGTH})
     if email:
         try:
             validate_email(email)
         except ValidationError as error:
-            raise ValueError(f"“{email}” is not an email address") from error
+            raise ValueError(gettext("“%(email)s” is not an email address") % {"email": email}) from error
     return username, name, email
 
 
@@ -163,13 +180,21 @@ def _accommodation(cells: list[str]) -> tuple[Decimal | None, int | None]:
             multiplier = None
         highest = StandingAccommodation.MAX_MULTIPLIER
         if multiplier is None or not multiplier.is_finite() or not 1 <= multiplier <= highest:
-            raise ValueError(f"the time multiplier “{multiplier_text}” is not a number from 1 to {highest} (e.g. 1.5)")
+            raise ValueError(
+                gettext("the time multiplier “%(text)s” is not a number from 1 to %(highest)s (e.g. 1.5)")
+                % {"text": multiplier_text, "highest": highest}
+            )
         if multiplier != multiplier.quantize(Decimal("0.01")):
-            raise ValueError(f"the time multiplier “{multiplier_text}” has more than two decimals")
+            raise ValueError(
+                gettext("the time multiplier “%(text)s” has more than two decimals") % {"text": multiplier_text}
+            )
     if attempts_text:
         most = StandingAccommodation.MAX_EXTRA_ATTEMPTS
         if not (attempts_text.isdecimal() and attempts_text.isascii() and int(attempts_text) <= most):
-            raise ValueError(f"extra attempts “{attempts_text}” is not a whole number from 0 to {most}")
+            raise ValueError(
+                gettext("extra attempts “%(text)s” is not a whole number from 0 to %(most)s")
+                % {"text": attempts_text, "most": most}
+            )
         attempts = int(attempts_text)
     return multiplier, attempts
 
@@ -192,20 +217,28 @@ def parse_roster(text: str) -> RosterPreview:
             multiplier, extra_attempts = _accommodation(cells)
             key = usernames.key(username)
             if seen.get(key) == username:
-                raise ValueError(f"“{username}” appears twice in the file")
+                raise ValueError(gettext("“%(username)s” appears twice in the file") % {"username": username})
             if key in seen:
                 raise ValueError(
-                    f"“{username}” is the same username as “{seen[key]}” above (usernames ignore case and letter width)"
+                    gettext(
+                        "“%(username)s” is the same username as “%(other)s” above "
+                        "(usernames ignore case and letter width)"
+                    )
+                    % {"username": username, "other": seen[key]}
                 )
             seen[key] = username
             user = existing.get(username)
             if user is None and key in folded:
                 raise ValueError(
-                    f"“{username}” is the existing account “{folded[key]}” written differently (usernames ignore "
-                    f"case and letter width): write “{folded[key]}” to add that student, or choose another username"
+                    gettext(
+                        "“%(username)s” is the existing account “%(existing)s” written differently (usernames ignore "
+                        "case and letter width): write “%(existing)s” to add that student, or choose another username"
+                    ) % {"username": username, "existing": folded[key]}
                 )
             if user is not None and not _is_plain_student(user):
-                raise ValueError(f"“{username}” is a teacher or admin account, not a student")
+                raise ValueError(
+                    gettext("“%(username)s” is a teacher or admin account, not a student") % {"username": username}
+                )
         except ValueError as error:
             preview.rejected.append(RejectedRow(line, ", ".join(cells), str(error)))
             continue
@@ -238,9 +271,11 @@ def check_group_name(name: str) -> str:
     so an import never gives a student more than a student may do."""
     name = name.strip()
     if name.lower() in (STUDENTS.lower(), TEACHERS.lower()):
-        raise ValueError(f"“{name}” is a role, not a class; choose another group name.")
+        raise ValueError(gettext("“%(name)s” is a role, not a class; choose another group name.") % {"name": name})
     if name and Group.objects.filter(name=name, permissions__isnull=False).exists():
-        raise ValueError(f"“{name}” grants permissions, so it is not a class; choose another group name.")
+        raise ValueError(
+            gettext("“%(name)s” grants permissions, so it is not a class; choose another group name.") % {"name": name}
+        )
     return name
 
 
@@ -250,7 +285,7 @@ def import_roster(*, text: str, group_name: str = "", teacher=None) -> ImportSum
     created if new), and set the accommodations the rows give; all or nothing."""
     preview = parse_roster(text)
     if not preview.can_import:
-        raise RosterError("The file has rejected rows; nothing was imported.")
+        raise RosterError(gettext("The file has rejected rows; nothing was imported."))
     group_name = check_group_name(group_name)
     group = Group.objects.get_or_create(name=group_name)[0] if group_name else None
     User = get_user_model()

@@ -33,6 +33,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from quiz import services
 from quiz.grading import CountingGrade, counting_grade
@@ -140,7 +141,9 @@ class GradebookRow:
         if self.attempt.duration is None:
             return "—"
         minutes = round(self.attempt.duration.total_seconds() / 60)
-        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+        if minutes >= 60:
+            return gettext("%(hours)s h %(minutes)s min") % {"hours": minutes // 60, "minutes": f"{minutes % 60:02d}"}
+        return gettext("%(minutes)s min") % {"minutes": minutes}
 
 
 def _ordering(sort: str) -> list:

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext, ngettext
 from lti_tool.models import LtiContext
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
@@ -74,13 +75,22 @@ class PullSummary:
 
     def __str__(self) -> str:
         learners = self.added + self.already
-        text = (
-            f"{learners} learner{'s' if learners != 1 else ''} of the course {'are' if learners != 1 else 'is'} in "
-            f"{self.group.name}: {self.added} added ({self.new_accounts} new accounts), {self.already} already there"
-        )
+        text = ngettext(
+            "%(learners)s learner of the course is in %(group)s: %(added)s added (%(new)s new accounts), "
+            "%(already)s already there",
+            "%(learners)s learners of the course are in %(group)s: %(added)s added (%(new)s new accounts), "
+            "%(already)s already there",
+            learners,
+        ) % {
+            "learners": learners, "group": self.group.name, "added": self.added, "new": self.new_accounts,
+            "already": self.already,
+        }
         if self.left_out:
-            plural = "s" if self.left_out != 1 else ""
-            text += f"; {self.left_out} other member{plural} (instructors, inactive) left out"
+            text += "; " + ngettext(
+                "%(count)s other member (instructors, inactive) left out",
+                "%(count)s other members (instructors, inactive) left out",
+                self.left_out,
+            ) % {"count": self.left_out}
         return text + "."
 
 
@@ -88,8 +98,10 @@ def pull_members(context: LtiContext) -> PullSummary:
     """Fetch the course's members from the LMS and put its active learners in the course's group."""
     if not context.memberships_url:
         raise RosterUnavailable(
-            "The LMS offers no member list for this course (its launches carry no Names and Role Provisioning "
-            "Service); ask your LMS administrator to enable it for ConvQuiz."
+            gettext(
+                "The LMS offers no member list for this course (its launches carry no Names and Role Provisioning "
+                "Service); ask your LMS administrator to enable it for ConvQuiz."
+            )
         )
     registration = context.deployment.registration
     service = NamesRolesProvisioningService(
@@ -98,7 +110,8 @@ def pull_members(context: LtiContext) -> PullSummary:
     try:
         members = service.get_members()
     except (LtiException, requests.RequestException, ValueError, KeyError) as error:
-        raise RosterUnavailable(f"The LMS did not give the course's members: {error}") from error
+        message = gettext("The LMS did not give the course's members: %(error)s") % {"error": error}
+        raise RosterUnavailable(message) from error
     return _add_learners(context, registration.issuer, members)
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from lti_tool.models import Key
@@ -99,7 +100,7 @@ def choose_quiz(request: HttpRequest) -> HttpResponse:
         return render(request, "lti/choose_quiz.html", {"choices": choices})
     choice = next((choice for choice in choices if str(choice.quiz.pk) == request.POST.get("quiz")), None)
     if choice is None:
-        messages.error(request, "Choose one of the quizzes below.")
+        messages.error(request, gettext("Choose one of the quizzes below."))
         return render(request, "lti/choose_quiz.html", {"choices": choices}, status=400)
     try:
         reply = deep_linking.reply(request, pending, choice)

@@ -13,11 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import grader
 from quiz import errors, logins, lookups, reviews, rosters, selectors, services, suggestions
-from quiz.formatting import count_points
+from quiz.formatting import page_point_count
 from quiz.forms import (
     AccommodationForm,
     ConfirmSuggestionForm,
@@ -133,7 +135,8 @@ def reopen(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not (form.is_valid() and _decide(request, reviews.reopen_attempt, attempt=attempt, teacher=request.user,
                                         **form.cleaned_data)):
         return _render_attempt(request, attempt, reopen_form=form, status=400)
-    messages.success(request, f"Attempt reopened for {attempt.student.get_full_name() or attempt.student.username}.")
+    name = attempt.student.get_full_name() or attempt.student.username
+    messages.success(request, _("Attempt reopened for %(name)s.") % {"name": name})
     return redirect("teacher:attempt", attempt_id=attempt.pk)
 
 
@@ -144,7 +147,7 @@ def override(request: HttpRequest, response_id: int) -> HttpResponse:
     form = _override_form(response, request.POST)
     if form.is_valid() and _decide(request, reviews.override_score, response=response, score=form.credit,
                                    reason=form.cleaned_data["reason"], teacher=request.user):
-        messages.success(request, f"{response.part.label}: score overridden.")
+        messages.success(request, _("%(part)s: score overridden.") % {"part": response.part.label})
         return _back_to_part(response)
     return _render_attempt(request, response.attempt, bound=form, status=400)
 
@@ -184,13 +187,14 @@ def review_next(request: HttpRequest, part_id: int) -> HttpResponse:
         following = selectors.next_part_to_review(part)
         skipped = selectors.pending_responses(part).exists()
         if skipped:
-            done = f"Only skipped answers to {part.label} are left."
+            done = _("Only skipped answers to %(part)s are left.") % {"part": part.label}
         else:
-            done = f"Every answer to {part.label} is reviewed."
+            done = _("Every answer to %(part)s is reviewed.") % {"part": part.label}
         if following is None:
-            messages.success(request, f"{done} No other answer waits for review.")
+            messages.success(request, f"{done} {_('No other answer waits for review.')}")
             return redirect("teacher:review_queue", quiz_id=part.question.quiz_id)
-        messages.success(request, f"{done} Next: {following.label}, {following.question.title}.")
+        following_part = {"part": following.label, "question": following.question.title}
+        messages.success(request, f"{done} {_('Next: %(part)s, %(question)s.') % following_part}")
         response = selectors.next_pending(following)
     return redirect("teacher:review", response_id=response.pk)
 
@@ -238,7 +242,8 @@ def save_review(request: HttpRequest, response_id: int) -> HttpResponse:
     form = _review_form(response, request.POST, autofocus=True)
     if form.is_valid() and _decide(request, reviews.confirm_review, response=response, score=form.credit,
                                    comment=form.cleaned_data["comment"], items=form.items, teacher=request.user):
-        messages.success(request, f"{response.part.label}: {count_points(form.cleaned_data['points'])} saved.")
+        saved = {"part": response.part.label, "points": page_point_count(form.cleaned_data["points"])}
+        messages.success(request, _("%(part)s: %(points)s saved.") % saved)
         if from_attempt:
             return _back_to_part(response)
         return redirect("teacher:review_next", part_id=response.part_id)
@@ -258,8 +263,8 @@ def review_groups(request: HttpRequest, part_id: int) -> HttpResponse:
     try:
         groups = reviews.group_for_review(responses)
     except grader.ModelUnavailable:
-        messages.error(request, "Grouping answers needs the model that reads them by meaning, which could not be "
-                                "loaded on the server; review them one by one.")
+        messages.error(request, _("Grouping answers needs the model that reads them by meaning, which could not be "
+                                  "loaded on the server; review them one by one."))
         return redirect("teacher:review_queue", quiz_id=part.question.quiz_id)
     # One <form> per group, written out by the template from this one form's fields.
     context = {
@@ -276,14 +281,16 @@ def review_group(request: HttpRequest, part_id: int) -> HttpResponse:
     part = lookups.teacher_part(part_id)
     form = GroupReviewForm(request.POST, part=part)
     if not form.is_valid():
-        messages.error(request, "The group was not scored: " + " ".join(
-            str(error) for field_errors in form.errors.values() for error in field_errors))
+        problems = " ".join(str(error) for field_errors in form.errors.values() for error in field_errors)
+        messages.error(request, _("The group was not scored: %(problems)s") % {"problems": problems})
         return redirect("teacher:review_groups", part_id=part.pk)
     members = list(form.cleaned_data["responses"])
     if _decide(request, reviews.confirm_group, responses=members, score=form.credit, items=form.items,
                comment=form.cleaned_data["comment"], teacher=request.user):
         earned = earned_points(form.credit, part.points)
-        messages.success(request, f"{part.label}: {count_points(earned)} saved for {len(members)} answers.")
+        saved = {"part": part.label, "points": page_point_count(earned), "count": len(members)}
+        messages.success(request, ngettext("%(part)s: %(points)s saved for %(count)s answers.",
+                                           "%(part)s: %(points)s saved for %(count)s answers.", len(members)) % saved)
     return redirect("teacher:review_groups", part_id=part.pk)
 
 
@@ -291,11 +298,12 @@ def _confirm_suggestion(request: HttpRequest, response: Response) -> HttpRespons
     """“Confirm score” on the attempt page: the suggestion the teacher was shown becomes the score."""
     form = ConfirmSuggestionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The suggested score did not arrive intact; reload the page and confirm again.")
+        messages.error(request, _("The suggested score did not arrive intact; reload the page and confirm again."))
     elif _decide(request, reviews.confirm_suggestion, response=response, suggested=form.cleaned_data["suggested"],
                  teacher=request.user):
         confirmed = earned_points(form.cleaned_data["suggested"], response.part.points)
-        messages.success(request, f"{response.part.label}: {count_points(confirmed)} confirmed.")
+        confirmed_points = {"part": response.part.label, "points": page_point_count(confirmed)}
+        messages.success(request, _("%(part)s: %(points)s confirmed.") % confirmed_points)
         return _back_to_part(response)
     return _render_attempt(request, response.attempt, status=400)
 
@@ -335,7 +343,8 @@ def grant_accommodation(request: HttpRequest, quiz_id: int) -> HttpResponse:
     if form.is_valid():
         student = form.cleaned_data.pop("username")
         reviews.grant_accommodation(student=student, quiz=quiz, teacher=request.user, **form.cleaned_data)
-        messages.success(request, f"Accommodation saved for {student.get_full_name() or student.username}.")
+        name = student.get_full_name() or student.username
+        messages.success(request, _("Accommodation saved for %(name)s.") % {"name": name})
         return redirect("teacher:quiz_access", quiz_id=quiz.pk)
     return _render_access(request, quiz, form, QuizAudienceForm(instance=quiz), status=400)
 
@@ -347,8 +356,8 @@ def save_audience(request: HttpRequest, quiz_id: int) -> HttpResponse:
     form = QuizAudienceForm(request.POST, instance=quiz)
     if form.is_valid():
         form.save()
-        groups = ", ".join(group.name for group in quiz.groups.all()) or "every student"
-        messages.success(request, f"{quiz.title} is open to {groups}.")
+        groups = ", ".join(group.name for group in quiz.groups.all()) or _("every student")
+        messages.success(request, _("%(quiz)s is open to %(groups)s.") % {"quiz": quiz.title, "groups": groups})
         return redirect("teacher:quiz_access", quiz_id=quiz.pk)
     return _render_access(request, quiz, AccommodationForm(quiz=quiz), form, status=400)
 
@@ -397,7 +406,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     """Import a previewed file in one transaction, checking every row again first."""
     form = RosterConfirmForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The import form was incomplete; upload the file again.")
+        messages.error(request, _("The import form was incomplete; upload the file again."))
         return redirect("teacher:roster")
     try:
         summary = rosters.import_roster(**form.cleaned_data, teacher=request.user)
@@ -406,7 +415,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         context = {"preview": _safe_preview(form.cleaned_data["text"]), "confirm_form": form,
                    "group_name": form.cleaned_data["group_name"]}
         return render(request, "teacher/roster_preview.html", context, status=400)
-    messages.success(request, f"Roster imported: {summary}")
+    messages.success(request, _("Roster imported: %(summary)s") % {"summary": summary})
     return redirect("teacher:roster")
 
 
@@ -427,7 +436,9 @@ def standing_accommodation(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = reviews.set_standing_accommodation(student=student, teacher=request.user, **form.cleaned_data)
         name = student.get_full_name() or student.username
-        messages.success(request, f"{name}'s accommodation on every quiz: {saved.summary if saved else 'none'}.")
+        summary = saved.summary if saved else _("none")
+        accommodation = {"name": name, "summary": summary}
+        messages.success(request, _("%(name)s's accommodation on every quiz: %(summary)s.") % accommodation)
         return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))
     status = 400 if form.errors else 200
     return render(request, "teacher/standing_accommodation.html", {"student": student, "form": form}, status=status)
@@ -439,7 +450,7 @@ def unlock_student(request: HttpRequest, user_id: int) -> HttpResponse:
     """Lift a student's log-in lock-out (wrong passwords), from every address; logged."""
     student = lookups.teacher_student(user_id)
     logins.unlock(student=student, teacher=request.user)
-    messages.success(request, f"{student.get_full_name() or student.username} can log in again.")
+    messages.success(request, _("%(name)s can log in again.") % {"name": student.get_full_name() or student.username})
     return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))
 
 
@@ -458,5 +469,6 @@ def set_student_password(request: HttpRequest, user_id: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "teacher/student_password.html", {"student": student, "form": form}, status=400)
     form.save()
-    messages.success(request, f"New password set for {student.get_full_name() or student.username}.")
+    name = student.get_full_name() or student.username
+    messages.success(request, _("New password set for %(name)s.") % {"name": name})
     return redirect(reverse("teacher:roster") + "?" + urlencode({"q": student.username}))

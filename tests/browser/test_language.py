@@ -1,5 +1,6 @@
 """A student switches ConvQuiz to German in the footer and reads every page, its scripts' messages
-and its numbers in German; the choice stays for the next pages."""
+and its numbers in German; the choice stays for the next pages. A teacher does the same and reads
+the gradebook in German."""
 
 import re
 
@@ -7,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from quiz import services
+from tests.browser.test_student_result import submitted_attempt
 
 pytestmark = pytest.mark.browser
 
@@ -57,3 +59,41 @@ def test_a_student_switches_to_german_and_reads_decimal_commas(page, live_server
     expect(page.locator("#hint-q2a")).to_contain_text("Eine ganze Zahl")
     page.get_by_role("button", name="Antworten speichern").click()
     expect(page.locator("#save-announcer")).to_have_text("Alle Ihre Antworten sind gespeichert.")
+
+
+def test_a_teacher_switches_to_german_and_reads_the_gradebook(page, live_server, login, screenshot, alice, tess, quiz):
+    quiz.grading_method = "last"
+    quiz.save(update_fields=["grading_method"])
+    submitted_attempt(alice, quiz, {"q2a": "903400", "q4a": "[[5, 6], [10, 9]]"})
+    submitted_attempt(alice, quiz, {"q2a": "903400", "q10b": "Each pixel gets a class."})
+
+    login(page, live_server, "tess", "tess-password")
+    page.goto(f"{live_server.url}/teach/")
+    expect(page.get_by_role("heading", name="My quizzes")).to_be_visible()
+    page.get_by_label("Language").select_option(label="Deutsch")
+    page.get_by_role("button", name="Change language").click()
+
+    expect(page.get_by_role("heading", name="Meine Quizze")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    expect(page.locator("figcaption")).to_have_text(
+        "Punktzahlen von 2 abgeschlossenen Versuchen (teils vorläufig bis zur Prüfung)."
+    )
+    page.get_by_role("link", name="Notenbuch").first.click()
+    expect(page.get_by_role("link", name="Nach Studierenden")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_text("1 Studierende/r mit Versuchen. Bewertungsmethode: Letzter Versuch")).to_be_visible()
+    row = page.locator("table.student-grades tbody tr").filter(has_text="alice")
+    expect(row.locator(".made-of")).to_contain_text("Versuch 2 (letzter Versuch von 2)")
+    expect(row.locator(".made-of")).to_contain_text("#2 wartet auf Prüfung")
+    row.get_by_text("2 Versuche").click()
+    expect(row.locator("details.student-attempts li").nth(1)).to_contain_text("zählt")
+    screenshot(page, "by-student")
+
+    page.get_by_role("link", name="Nach Versuchen").click()
+    expect(page.get_by_text("2 Versuche. Punktzahlen in Punkten; wählen Sie eine Zeile")).to_be_visible()
+    headers = page.locator("table.gradebook thead th")
+    expect(headers.filter(has_text="Dauer")).to_have_count(1)
+    expect(headers.filter(has_text="Abgegeben")).to_have_count(1)
+    expect(page.locator("table.gradebook tbody")).to_contain_text("Muss geprüft werden")
+    expect(page.locator("table.gradebook tbody")).to_contain_text("Bewertet")
+    expect(page.get_by_role("link", name="Notenbuch als CSV")).to_be_visible()
+    screenshot(page, "by-attempt")

@@ -624,7 +624,7 @@ def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -
     if verdict.status == ResponseStatus.NEEDS_REVIEW and not review:
         # The quiz accepts the rubric's suggestion as it is: the status follows the score like any part's.
         response.status = ResponseStatus.for_credit(verdict.score)
-        response.feedback = "Scored by the concepts your answer covers."
+        response.feedback = _("Scored by the concepts your answer covers.")
 
 
 def recompute_total(attempt: Attempt) -> Attempt:

@@ -122,6 +122,19 @@ def test_a_quiz_that_accepts_suggestions_shows_free_text_as_graded(alice_client,
     assert "Covered: </span>dividing the image into regions" in q10a
 
 
+def test_a_german_student_reads_why_an_accepted_suggestion_scored_in_german(client, alice, quiz):
+    quiz.review_free_text = False
+    quiz.save()
+    client.force_login(alice)
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    services.save_response(attempt=attempt, part_key="q10a", text="We classify each pixel.", sequence=1)
+    submitted = client.post(reverse("student:attempt_submit", args=[attempt.pk]), HTTP_ACCEPT_LANGUAGE="de")
+    assert submitted.status_code == 302
+    attempt.refresh_from_db()
+    html = client.get(reverse("student:attempt_result", args=[attempt.pk]), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Bewertet nach den Konzepten, die Ihre Antwort abdeckt." in part_html(html, "q10a")
+
+
 def test_an_override_is_shown_with_the_teachers_reason(alice_client, graded, tess):
     q2a = graded.responses.get(part__question__key="q2", part__key="a")
     reviews.override_score(response=q2a, score=0.5, reason="Answer copied from a neighbour", teacher=tess)

@@ -139,6 +139,7 @@ class QuizAdmin(BankHistoryAdmin):
         (None, {"fields": ("key", "title", "instructions", "groups")}),
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
         ("Grading", {"fields": ("grading_method", "review_free_text")}),
+        ("Practice: checking answers", {"fields": ("allow_checks", "check_penalty", "solution_after_checks")}),
         (
             "Numbers and order per attempt",
             {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},

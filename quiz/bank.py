@@ -36,7 +36,7 @@ from django.db import models, transaction
 
 import grader
 from quiz import pools
-from quiz.models import BankChange, Part, Question, Quiz, Response
+from quiz.models import CHECKS_IN_AN_EXAM, BankChange, Part, Question, Quiz, Response
 
 QUIZ_SETTINGS = (
     "instructions",
@@ -47,6 +47,9 @@ QUIZ_SETTINGS = (
     "first_attempt_seed_numbers",
     "shuffle_questions",
     "shuffle_choices",
+    "allow_checks",
+    "check_penalty",
+    "solution_after_checks",
     "access_code",
     "allowed_networks",
     "review_free_text",
@@ -114,6 +117,8 @@ def validate_bank(data) -> None:
         seen.add(key)
         _validate_question(question, f"question {key}")
     _validate_pools(quiz, questions)
+    if quiz.get("allow_checks") and (quiz.get("time_limit_minutes") or quiz.get("access_code")):
+        raise BankError(f"quiz: allow_checks: {CHECKS_IN_AN_EXAM}")
 
 
 def _validate_pools(quiz: dict, questions: list[dict]) -> None:
@@ -155,7 +160,9 @@ def export_bank(quiz: Quiz) -> dict:
     """The quiz as a bank file holds it, from what the database holds now (edits included); loading it
     into an empty database gives the same quiz, and loading it over this one changes nothing."""
     questions = quiz.questions.prefetch_related("parts").order_by("order", "key")
-    settings = {name: getattr(quiz, name) for name in QUIZ_SETTINGS if name != "pools" or quiz.pools}
+    settings = {
+        name: _plain_value(getattr(quiz, name)) for name in QUIZ_SETTINGS if name != "pools" or quiz.pools
+    }
     return {
         "quiz": {"key": quiz.key, "title": quiz.title, **settings},
         "questions": [_exported_question(question) for question in questions],
@@ -195,6 +202,11 @@ def _exported_part(part: Part) -> dict:
 def _exported_correct(part: Part) -> str | list[str]:
     """The right choice's key; where several are right, their list, as a bank file writes them."""
     return list(part.spec().correct_choices) if grader.kind_info(part.kind).several_correct else part.correct_choice
+
+
+def _plain_value(value):
+    """A setting as YAML writes it: a Decimal (the check penalty) as a plain number."""
+    return _plain_number(value) if isinstance(value, Decimal) else value
 
 
 def _plain_number(value: Decimal) -> int | float:
@@ -548,8 +560,11 @@ def _cleaned(model: type[models.Model], values: dict, where: str) -> dict:
     checked by the fields' own rules (choices, decimal places), so the database never refuses them."""
     cleaned = {}
     for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        if isinstance(value, float) and isinstance(model_field, models.DecimalField):
+            value = repr(value)  # 0.1 as written, not the binary float nearest to it
         try:
-            cleaned[name] = model._meta.get_field(name).clean(value, None)
+            cleaned[name] = model_field.clean(value, None)
         except ValidationError as error:
             raise BankError(f"{where}: {FILE_NAMES.get(name, name)}: {' '.join(error.messages)}") from None
     return cleaned

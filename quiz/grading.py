@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import ngettext
 
 import grader
-from quiz.models import Attempt, AttemptState, GradingMethod, Question, Response, ResponseStatus
+from quiz.models import Attempt, AttemptState, GradingMethod, Question, Quiz, Response, ResponseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,22 @@ def grade_answers(
             logger.exception("grading %s%s failed", question.key, spec.key)
             verdicts[spec.key] = grader.Verdict(0.0, ResponseStatus.INVALID, None, UNGRADABLE_FEEDBACK, "")
     return verdicts
+
+
+def check_deduction(penalty: Decimal, wrong_checks: int) -> Decimal:
+    """The share of a part's credit its wrong checks cost: the penalty per wrong check times their
+    number, never less than nothing nor more than the whole part."""
+    return min(Decimal(1), max(Decimal(0), penalty * wrong_checks))
+
+
+def part_deduction(quiz: Quiz, response: Response) -> Decimal:
+    """The share of this response's credit lost to checking it, by the quiz's penalty (0 without checks)."""
+    return check_deduction(quiz.check_penalty, response.wrong_checks)
+
+
+def credit_after_deduction(credit: float, deduction: Decimal) -> float:
+    """The credit left after a deduction: credit × (1 − deduction), exact in decimal (0.1 off 1 is 0.9)."""
+    return float(Decimal(str(credit)) * (1 - deduction))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
@@ -73,6 +74,12 @@ GRADING_METHOD_SENTENCES = {
     GradingMethod.FIRST: _("Your grade is the score of your first finished attempt; later attempts are practice."),
     GradingMethod.AVERAGE: _("Your grade is the average score of all your finished attempts."),
 }
+
+
+CHECKS_IN_AN_EXAM = (
+    "Checking answers is for practice: a quiz with a time limit or an access code is an exam and cannot "
+    "allow checks. Remove the time limit and the access code, or turn checks off."
+)
 
 
 class Quiz(models.Model):
@@ -132,6 +139,22 @@ class Quiz(models.Model):
     groups = models.ManyToManyField(
         Group, blank=True, related_name="quizzes", help_text="Empty: open to every student."
     )
+    allow_checks = models.BooleanField(
+        default=False,
+        help_text="Practice: each part has a Check button that says whether the answer is right, with its "
+        "feedback, before the attempt is submitted. Not for exams: a quiz with a time limit or an access code "
+        "cannot allow it.",
+    )
+    check_penalty = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.1"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="The share of a part's points each wrong check costs (0.1: 10 %), never more than the part.",
+    )
+    solution_after_checks = models.PositiveSmallIntegerField(
+        default=0, help_text="After this many wrong checks of a part its worked solution is offered; 0: never."
+    )
     pools = models.JSONField(
         default=dict,
         blank=True,
@@ -149,10 +172,37 @@ class Quiz(models.Model):
                 condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
                 name="quiz_closes_after_it_opens",
             ),
+            models.CheckConstraint(
+                condition=Q(allow_checks=False) | Q(time_limit_minutes__isnull=True, access_code=""),
+                name="quiz_checks_only_in_practice",
+                violation_error_message=CHECKS_IN_AN_EXAM,
+            ),
+            models.CheckConstraint(
+                condition=Q(check_penalty__gte=0, check_penalty__lte=1), name="quiz_check_penalty_in_range"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.allow_checks and not self.is_practice:
+            raise ValidationError({"allow_checks": CHECKS_IN_AN_EXAM}, code="checks_in_an_exam")
+
+    @property
+    def is_practice(self) -> bool:
+        """Neither timed nor behind an access code: only such a quiz may let students check answers."""
+        return self.time_limit_minutes is None and not self.access_code
+
+    @property
+    def check_penalty_percent(self) -> Decimal:
+        """The check penalty as students read it: 10 for 0.1."""
+        return (self.check_penalty * 100).normalize()
+
+    def offers_solution(self, wrong_checks: int) -> bool:
+        """Whether a part checked wrong this many times offers its worked solution."""
+        return self.allow_checks and 0 < self.solution_after_checks <= wrong_checks
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -653,6 +703,12 @@ class Response(models.Model):
         default=False, help_text="The suggestion was read by phrases only; reading it by meaning is still to come."
     )
     graded_at = models.DateTimeField(null=True, blank=True)
+    checks = models.PositiveIntegerField(
+        default=0, help_text="Times the student checked this answer before submitting."
+    )
+    wrong_checks = models.PositiveIntegerField(
+        default=0, help_text="Checks that found the answer not right: each costs the quiz's check penalty."
+    )
 
     review_score = models.FloatField(null=True, blank=True, help_text="A teacher's confirmed free-text credit.")
     review_comment = models.TextField(blank=True)
@@ -797,6 +853,7 @@ class AttemptEvent(models.Model):
     class Kind(models.TextChoices):
         STARTED = "started", _("Started")
         SAVED = "saved", _("Saved")
+        CHECKED = "checked", _("Checked")
         SUBMITTED = "submitted", _("Submitted")
         AUTO_SUBMITTED = "auto_submitted", _("Submitted when time ran out")
         REOPENED = "reopened", _("Reopened")

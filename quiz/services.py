@@ -83,6 +83,18 @@ class AccessCodeRefused(errors.Forbidden):
     code = "access_code"
 
 
+class ChecksNotAllowed(errors.Forbidden):
+    """The quiz does not let students check answers before submitting (an exam, or checks are off)."""
+
+    code = "checks_not_allowed"
+
+
+class CheckRefused(errors.BadInput):
+    """This part's answers cannot be checked (a written answer); the message says why."""
+
+    code = "check_refused"
+
+
 class NetworkRefused(errors.Forbidden):
     """The quiz is taken only from its allowed networks, and this request comes from elsewhere."""
 
@@ -387,6 +399,15 @@ def save_response(
     changes nothing (a retry). An overdue attempt is submitted first, and the save refused.
     """
     now = now or timezone.now()
+    _refuse_unstorable(text, sequence)
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
+
+
+def _refuse_unstorable(text: str, sequence: int) -> None:
+    """InvalidSave for an answer no save may store: too long, with a NUL byte, or a sequence out of range."""
     if len(text) > grader.MAX_ANSWER_LENGTH:
         raise InvalidSave(
             _("This answer is %(length)s characters long; at most %(limit)s can be saved. Shorten it.")
@@ -404,10 +425,6 @@ def save_response(
         )
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise InvalidSave(_("The sequence number must lie between 1 and %(max)d.") % {"max": MAX_SEQUENCE})
-    require_network(attempt.quiz, ip, attempt=attempt, now=now)
-    if finalize_if_overdue(attempt, now):
-        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
-    return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
 
 
 @transaction.atomic
@@ -465,6 +482,78 @@ def _store(
         detail = _("%(length)d characters") % {"length": len(text)}
     _log(attempt, AttemptEvent.Kind.SAVED, now, ip_address=ip, part_key=key, sequence=response.sequence, detail=detail)
     return response
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What checking an answer found: the response as stored (with its checks counted) and the verdict."""
+
+    response: Response
+    verdict: grader.Verdict
+    counted: bool
+    """A try: the answer was read. An empty answer, or one the grader cannot read, costs nothing."""
+
+    @property
+    def right(self) -> bool:
+        return self.verdict.status == ResponseStatus.CORRECT
+
+
+def check_response(
+    *,
+    attempt: Attempt,
+    part_key: str,
+    text: str,
+    sequence: int,
+    edited_at: datetime | None = None,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> CheckResult:
+    """In a quiz that allows checks: save the answer as save_response does, grade it, and count the try.
+
+    Saving, grading and counting happen under the attempt's row lock, the lock a submit takes, so a
+    check racing a submit either lands before it (its wrong try then counts in the grade) or finds
+    the attempt closed (AttemptClosed). Every check is written to the attempt's log."""
+    now = now or timezone.now()
+    if not attempt.quiz.allow_checks:
+        raise ChecksNotAllowed(_("This quiz does not let you check answers before submitting."))
+    _refuse_unstorable(text, sequence)
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _check(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _check(
+    attempt: Attempt, key: str, text: str, sequence: int, edited_at: datetime | None, ip: str | None, now: datetime
+) -> CheckResult:
+    # _store takes the attempt's lock inside this transaction: it is held until the check is counted.
+    response = _store(attempt, key, text, sequence, edited_at, ip, now)
+    part = response.part
+    if part.is_free_text:
+        raise CheckRefused(_("Your teacher reads written answers; they cannot be checked before submitting."))
+    question = part.question
+    params = attempt.params.get(question.key, question.params)
+    verdict = grading.grade_answers(question, params, [part.spec()], {part.key: response.text}, by_meaning=False)[
+        part.key
+    ]
+    counted = verdict.status not in (ResponseStatus.UNANSWERED, ResponseStatus.INVALID)
+    if counted:
+        response.checks += 1
+        response.wrong_checks += verdict.status != ResponseStatus.CORRECT
+        response.save(update_fields=["checks", "wrong_checks"])
+    if not counted:
+        detail = _("Not counted: the answer could not be read")
+    elif verdict.status == ResponseStatus.CORRECT:
+        detail = _("Right (check %(checks)d)") % {"checks": response.checks}
+    else:
+        detail = _("Not right (check %(checks)d; wrong checks: %(wrong)d)") % {
+            "checks": response.checks,
+            "wrong": response.wrong_checks,
+        }
+    sequence = response.sequence
+    _log(attempt, AttemptEvent.Kind.CHECKED, now, ip_address=ip, part_key=key, sequence=sequence, detail=detail)
+    return CheckResult(response, verdict, counted)
 
 
 @dataclass
@@ -542,7 +631,6 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     by_question: dict[int, list[Response]] = defaultdict(list)
     for response in responses:
         by_question[response.part.question_id].append(response)
-    review = attempt.quiz.review_free_text
     for group in by_question.values():
         question = group[0].part.question
         # A question added after the attempt started has no stored numbers: it gets its seed values.
@@ -557,7 +645,7 @@ def grade_attempt(attempt: Attempt) -> Attempt:
             by_meaning=False,
         )
         for response in group:
-            apply_verdict(response, verdicts[response.part.key], review=review, now=now)
+            apply_verdict(response, verdicts[response.part.key], quiz=attempt.quiz, now=now)
     # One UPDATE per response: for an attempt's twenty-odd rows, building bulk_update's CASE
     # expression (a WHEN per row and field) costs three times the CPU, at every submit.
     for response in responses:
@@ -565,9 +653,13 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     return recompute_total(attempt)
 
 
-def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -> None:
-    """Store a grader verdict on a response (not saved); grading and regrading both use it."""
-    response.score = verdict.score
+def apply_verdict(response: Response, verdict, *, quiz: Quiz, now: datetime) -> None:
+    """Store a grader verdict on a response (not saved); grading and regrading both use it.
+
+    The score is the verdict's credit less what the student's wrong checks cost
+    (grading.part_deduction); the status stays the verdict's: a right answer is right."""
+    review = quiz.review_free_text
+    response.score = grading.credit_after_deduction(verdict.score, grading.part_deduction(quiz, response))
     response.status = verdict.status
     response.mistake = verdict.mistake or ""
     response.feedback = verdict.feedback or ""

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,13 +130,43 @@ def _script_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """Save one part's answer as the student types (the save contract)."""
     attempt = _script_attempt(request, attempt_id)
+    response = _scripted_write(request, attempt, services.save_response)
+    return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
+
+
+@require_POST
+@json_refusals
+def attempt_check(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Check one part's answer in a practice quiz: saved as a save is, then graded, the try counted."""
+    attempt = _script_attempt(request, attempt_id)
+    result = _scripted_write(request, attempt, services.check_response)
+    response = result.response
+    html = render_to_string(
+        "student/_check_result.html", {"p": sheets.checked_part(attempt, response), "result": result}, request
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "part": services.part_key(response.part),
+            **_saved_reply(response),
+            "right": result.right,
+            "counted": result.counted,
+            "checks": response.checks,
+            "wrong_checks": response.wrong_checks,
+            "html": html,
+        }
+    )
+
+
+def _scripted_write(request: HttpRequest, attempt: Attempt, write):
+    """A save or a check posted by the attempt page's script, its refusals as the save contract's."""
     form = SaveForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise BadInput(f"{field}: {errors[0]}")
     data = form.cleaned_data
     try:
-        response = services.save_response(
+        return write(
             attempt=attempt,
             part_key=data["part"],
             text=request.POST.get("text", ""),
@@ -148,7 +179,6 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     except services.StaleSave as error:
         stored = _saved_answer(error.stored)
         raise Stale(error.message, sequence=stored["sequence"], stored=stored) from error
-    return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
 
 
 def _saved_answer(response) -> dict:

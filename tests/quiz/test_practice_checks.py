@@ -286,7 +286,7 @@ def test_the_result_and_the_teachers_attempt_page_explain_the_deduction(
     teacher_client = Client()
     teacher_client.force_login(tess)
     page = teacher_client.get(reverse("teacher:attempt", args=[practice_attempt.pk])).content.decode()
-    assert "Checked 3 times before submitting" in page
+    assert "Checked 3 times before submitting; the score is lowered by" in page
     assert "−20 %: 2 wrong checks" in page
 
 

@@ -63,7 +63,7 @@ QUIZ_SETTINGS = (
 QUESTION_FIELDS = (
     "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas", "constraints", "pool",
 )  # fmt: skip
-PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
+PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice", *Part.PRACTICE_FIELDS)
 FILE_NAMES = {"correct_choice": "correct"}
 """Model fields the bank file names differently."""
 DEFAULT_BANK = Path(__file__).resolve().parent / "data" / "cnn-fundamentals.yaml"
@@ -188,8 +188,9 @@ def _exported_question(question: Question) -> dict:
 
 
 def _exported_part(part: Part) -> dict:
-    spec = {name: getattr(part, name) for name in Part.SPEC_FIELDS}
-    defaults = {name: Part._meta.get_field(name).get_default() for name in Part.SPEC_FIELDS}
+    names = (*Part.SPEC_FIELDS, *Part.PRACTICE_FIELDS)
+    spec = {name: getattr(part, name) for name in names}
+    defaults = {name: Part._meta.get_field(name).get_default() for name in names}
     return {
         "key": part.key,
         "prompt": part.prompt,
@@ -549,7 +550,7 @@ def _part_values(data: dict, order: int, where: str) -> dict:
     # file and reloading clears what it set.
     fields = {
         name: data[name] if data.get(name) is not None else Part._meta.get_field(name).get_default()
-        for name in Part.SPEC_FIELDS
+        for name in (*Part.SPEC_FIELDS, *Part.PRACTICE_FIELDS)
     }
     fields.update(order=order, prompt=data["prompt"], points=data.get("points", 1), correct_choice=spec.correct_choice)
     return _cleaned(Part, fields, where)

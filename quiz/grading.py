@@ -43,15 +43,17 @@ def grade_answers(
     return verdicts
 
 
-def check_deduction(penalty: Decimal, wrong_checks: int) -> Decimal:
-    """The share of a part's credit its wrong checks cost: the penalty per wrong check times their
-    number, never less than nothing nor more than the whole part."""
-    return min(Decimal(1), max(Decimal(0), penalty * wrong_checks))
+def practice_deduction(
+    check_penalty: Decimal, wrong_checks: int, hint_penalty: Decimal = Decimal(0), hints_asked: int = 0
+) -> Decimal:
+    """The share of a part's credit lost to practising it: each wrong check costs the check penalty and
+    each hint asked for the hint penalty, never less than nothing nor more than the whole part."""
+    return min(Decimal(1), max(Decimal(0), check_penalty * wrong_checks + hint_penalty * hints_asked))
 
 
 def part_deduction(quiz: Quiz, response: Response) -> Decimal:
-    """The share of this response's credit lost to checking it, by the quiz's penalty (0 without checks)."""
-    return check_deduction(quiz.check_penalty, response.wrong_checks)
+    """The share of this response's credit lost to its wrong checks and hints asked for, by the quiz's penalties."""
+    return practice_deduction(quiz.check_penalty, response.wrong_checks, quiz.hint_penalty, response.hints_asked)
 
 
 def credit_after_deduction(credit: float, deduction: Decimal) -> float:

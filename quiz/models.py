@@ -59,6 +59,12 @@ def validate_networks(value) -> None:
                 code="bad_network",
                 params={"entry": repr(entry)},
             ) from None
+def validate_hints(value) -> None:
+    """A list of hints, each a text."""
+    if not isinstance(value, list) or not all(isinstance(hint, str) and hint.strip() for hint in value):
+        raise ValidationError("Write the hints as a list of texts, each one a hint.", code="bad_hints")
+
+
 class GradingMethod(models.TextChoices):
     """Which of a student's finished attempts make the grade that counts (quiz.grading.counting_grade)."""
 
@@ -155,6 +161,14 @@ class Quiz(models.Model):
     solution_after_checks = models.PositiveSmallIntegerField(
         default=0, help_text="After this many wrong checks of a part its worked solution is offered; 0: never."
     )
+    hint_penalty = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="With checks: the share of a part's points each hint a student asks for costs (0.05: 5 %); "
+        "hints that wrong checks show are free.",
+    )
     pools = models.JSONField(
         default=dict,
         blank=True,
@@ -180,6 +194,9 @@ class Quiz(models.Model):
             models.CheckConstraint(
                 condition=Q(check_penalty__gte=0, check_penalty__lte=1), name="quiz_check_penalty_in_range"
             ),
+            models.CheckConstraint(
+                condition=Q(hint_penalty__gte=0, hint_penalty__lte=1), name="quiz_hint_penalty_in_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,7 +215,17 @@ class Quiz(models.Model):
     @property
     def check_penalty_percent(self) -> Decimal:
         """The check penalty as students read it: 10 for 0.1."""
-        return (self.check_penalty * 100).normalize()
+        return self.check_penalty * 100
+
+    @property
+    def hint_penalty_percent(self) -> Decimal:
+        """The hint penalty as students read it: 5 for 0.05."""
+        return self.hint_penalty * 100
+
+    @property
+    def offers_variants(self) -> bool:
+        """A practice quiz whose attempts draw numbers lets students ask for new numbers for a question."""
+        return self.allow_checks and self.randomize_numbers
 
     def offers_solution(self, wrong_checks: int) -> bool:
         """Whether a part checked wrong this many times offers its worked solution."""
@@ -379,6 +406,17 @@ class Part(models.Model):
     decimal_places = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="For numbers, sizes, counts: decimals an answer is written with."
     )
+    hints = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_hints],
+        help_text="In quizzes with checks: hints, in the order they are shown.",
+    )
+    hint_after_checks = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Each hint is shown free after this many more wrong checks (1: a hint per wrong check); "
+        "0: only when asked for, at the quiz's hint penalty.",
+    )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     SPEC_FIELDS = (
@@ -387,6 +425,8 @@ class Part(models.Model):
     )
     """The columns that hold the part's spec under the bank file's own names (the key and the
     correct choice, named `correct` in the file, aside)."""
+    PRACTICE_FIELDS = ("hints", "hint_after_checks")
+    """What a practice quiz shows of the part besides grading it, under the bank file's own names."""
 
     class Meta:
         ordering = ["question__order", "order", "key"]
@@ -436,6 +476,11 @@ class Part(models.Model):
             return labels[text]
         keys = [key.strip() for key in text.split(",")]
         return "; ".join(labels[key] for key in keys) if labels and all(key in labels for key in keys) else text
+
+    def hints_shown(self, wrong_checks: int, hints_asked: int) -> list[str]:
+        """The hints a student sees: one per `hint_after_checks` wrong checks, and those asked for, in order."""
+        free = wrong_checks // self.hint_after_checks if self.hint_after_checks else 0
+        return self.hints[: free + hints_asked]
 
     def spec_dict(self) -> dict:
         """The part as the grader reads it (the same shape as in the bank file)."""
@@ -522,6 +567,12 @@ class Attempt(models.Model):
         blank=True,
         help_text="The choice keys of each choice part in the order this attempt shows them, "
         'e.g. {"q7a": ["c", "a", "b"]}.',
+    )
+    variant_seeds = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="In practice, the questions the student asked new numbers for: the seed each was drawn with "
+        'now, by question key, e.g. {"q2": 123}; `params` holds the numbers.',
     )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True, help_text="Empty: no deadline.")
@@ -709,6 +760,9 @@ class Response(models.Model):
     wrong_checks = models.PositiveIntegerField(
         default=0, help_text="Checks that found the answer not right: each costs the quiz's check penalty."
     )
+    hints_asked = models.PositiveIntegerField(
+        default=0, help_text="Hints the student asked for before wrong checks showed them: each costs the hint penalty."
+    )
 
     review_score = models.FloatField(null=True, blank=True, help_text="A teacher's confirmed free-text credit.")
     review_comment = models.TextField(blank=True)
@@ -854,6 +908,8 @@ class AttemptEvent(models.Model):
         STARTED = "started", _("Started")
         SAVED = "saved", _("Saved")
         CHECKED = "checked", _("Checked")
+        HINT_ASKED = "hint_asked", _("Hint asked for")
+        NEW_VARIANT = "new_variant", _("New numbers drawn")
         SUBMITTED = "submitted", _("Submitted")
         AUTO_SUBMITTED = "auto_submitted", _("Submitted when time ran out")
         REOPENED = "reopened", _("Reopened")

@@ -89,6 +89,12 @@ class ChecksNotAllowed(errors.Forbidden):
     code = "checks_not_allowed"
 
 
+class VariantsNotAllowed(errors.Forbidden):
+    """The quiz does not let students draw new numbers for a question (not practice, or numbers not drawn)."""
+
+    code = "variants_not_allowed"
+
+
 class CheckRefused(errors.BadInput):
     """This part's answers cannot be checked (a written answer); the message says why."""
 
@@ -427,16 +433,10 @@ def _refuse_unstorable(text: str, sequence: int) -> None:
         raise InvalidSave(_("The sequence number must lie between 1 and %(max)d.") % {"max": MAX_SEQUENCE})
 
 
-@transaction.atomic
-def _store(
-    attempt: Attempt, key: str, text: str, sequence: int, edited_at: datetime | None, ip: str | None, now: datetime
-) -> Response:
-    # The attempt's row lock orders this save against a submit, which takes the same lock:
-    # either the save lands before the responses are graded, or it finds the attempt closed.
-    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
-    if not attempt.is_open or attempt.is_overdue(now):
-        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
-    # Every writer of an answer holds the attempt's lock, so the response row needs no lock of its own.
+def _response_to(attempt: Attempt, key: str) -> Response:
+    """The attempt's response to the part `key` ("q2a"), for a writer holding the attempt's lock (InvalidSave
+    if the attempt has no such part)."""
+    # Every writer of a response holds the attempt's lock, so the response row needs no lock of its own.
     response = (
         Response.objects.select_related("part__question")
         .annotate(key=Concat("part__question__key", "part__key"))
@@ -446,6 +446,19 @@ def _store(
     )
     if response is None:
         raise InvalidSave(_("This attempt has no part %(key)r.") % {"key": key})
+    return response
+
+
+@transaction.atomic
+def _store(
+    attempt: Attempt, key: str, text: str, sequence: int, edited_at: datetime | None, ip: str | None, now: datetime
+) -> Response:
+    # The attempt's row lock orders this save against a submit, which takes the same lock:
+    # either the save lands before the responses are graded, or it finds the attempt closed.
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open or attempt.is_overdue(now):
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    response = _response_to(attempt, key)
     stored = response.sequence
     if sequence > stored + 1:
         # Sequences only ever grow by one: a jump would freeze the part at the largest number.
@@ -554,6 +567,87 @@ def _check(
     sequence = response.sequence
     _log(attempt, AttemptEvent.Kind.CHECKED, now, ip_address=ip, part_key=key, sequence=sequence, detail=detail)
     return CheckResult(response, verdict, counted)
+
+
+def request_hint(*, attempt: Attempt, part_key: str, ip: str | None = None, now: datetime | None = None) -> Response:
+    """In a quiz that allows checks: show the part's next hint, at the quiz's hint penalty, and log it.
+
+    Under the attempt's row lock, as a save: after a submit the request is refused (AttemptClosed)."""
+    now = now or timezone.now()
+    if not attempt.quiz.allow_checks:
+        raise ChecksNotAllowed(_("This quiz does not offer hints."))
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _give_hint(attempt, part_key, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _give_hint(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Response:
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open or attempt.is_overdue(now):
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    response = _response_to(attempt, key)
+    part = response.part
+    shown = len(part.hints_shown(response.wrong_checks, response.hints_asked))
+    if shown >= len(part.hints):
+        raise CheckRefused(_("%(part)s has no more hints.") % {"part": part.label})
+    response.hints_asked += 1
+    response.save(update_fields=["hints_asked"])
+    detail = _("Hint %(number)d of %(count)d") % {"number": shown + 1, "count": len(part.hints)}
+    _log(attempt, AttemptEvent.Kind.HINT_ASKED, now, ip_address=ip, part_key=key, detail=detail)
+    return response
+
+
+VARIANT_TRIES = 20
+"""Draws tried for numbers that differ from the question's current ones before settling for the last."""
+
+
+def draw_new_variant(
+    *, attempt: Attempt, question_key: str, ip: str | None = None, now: datetime | None = None
+) -> Question:
+    """In a practice quiz that draws numbers: new numbers for one question of the attempt, with a seed of its
+    own kept on the attempt, and that question's answers cleared (logged).
+
+    The parts' checks and hints asked for stay, and so does what they cost: new numbers do not undo tries."""
+    now = now or timezone.now()
+    if not attempt.quiz.offers_variants:
+        raise VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _draw_variant(attempt, question_key, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _draw_variant(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Question:
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open or attempt.is_overdue(now):
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    question = attempt.questions().filter(key=key).prefetch_related("parts").first()
+    if question is None:
+        raise InvalidSave(_("This attempt has no question %(key)r.") % {"key": key})
+    current = attempt.params.get(key, question.params)
+    for _try in range(VARIANT_TRIES):
+        seed = random_seed()
+        params = question.draw_variant(seed)
+        if params != current:
+            break
+    attempt.params = {**attempt.params, key: params}
+    attempt.variant_seeds = {**attempt.variant_seeds, key: seed}
+    attempt.save(update_fields=["params", "variant_seeds"])
+    cleared = 0
+    for response in attempt.responses.filter(part__question=question).exclude(text=""):
+        # A server-side edit: the next sequence, so every window learns the part is empty now.
+        response.text, response.sequence = "", min(response.sequence + 1, MAX_SEQUENCE)
+        response.saved_at = response.edited_at = now
+        response.save(update_fields=["text", "sequence", "saved_at", "edited_at"])
+        cleared += 1
+    detail = ngettext(
+        "Seed %(seed)d; %(cleared)d answer cleared", "Seed %(seed)d; %(cleared)d answers cleared", cleared
+    ) % {"seed": seed, "cleared": cleared}
+    _log(attempt, AttemptEvent.Kind.NEW_VARIANT, now, ip_address=ip, part_key=key, detail=detail)
+    return question
 
 
 @dataclass

@@ -57,6 +57,15 @@ class PartSheet:
         return self.response.attempt.quiz.allow_checks and not self.part.is_free_text
 
     @property
+    def hints_shown(self) -> list[str]:
+        return self.part.hints_shown(self.response.wrong_checks, self.response.hints_asked)
+
+    @property
+    def hints_left(self) -> bool:
+        """Another hint can be asked for."""
+        return len(self.hints_shown) < len(self.part.hints)
+
+    @property
     def wrong_checks_before_solution(self) -> int:
         """How many more wrong checks until the worked solution is offered; 0: offered, or never."""
         quiz = self.response.attempt.quiz
@@ -225,8 +234,8 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
 
 
 def checked_part(attempt: Attempt, response: Response) -> PartSheet:
-    """The part a check just graded, as the attempt page shows its check: with the worked solution once
-    the quiz offers it."""
+    """The part a check just graded (or a hint was asked for), as the attempt page shows what its checks
+    found: with its hints, and the worked solution once the quiz offers it."""
     part = response.part
     params = attempt.params.get(part.question.key, part.question.params)
     computation = _computation(part.question, params)

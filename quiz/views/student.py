@@ -158,6 +158,47 @@ def attempt_check(request: HttpRequest, attempt_id: int) -> JsonResponse:
     )
 
 
+@require_POST
+@json_refusals
+def attempt_hint(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Show a part's next hint in a practice quiz, at the quiz's hint penalty."""
+    attempt = _script_attempt(request, attempt_id)
+    try:
+        response = services.request_hint(attempt=attempt, part_key=request.POST.get("part", ""), ip=client_ip(request))
+    except services.AttemptClosed as error:
+        raise Closed(error.message, result_url=reverse("student:attempt_result", args=[attempt.pk])) from error
+    html = render_to_string("student/_check_result.html", {"p": sheets.checked_part(attempt, response)}, request)
+    key = services.part_key(response.part)
+    return JsonResponse({"ok": True, "part": key, "hints_asked": response.hints_asked, "html": html})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@student_required
+def attempt_variant(request: HttpRequest, attempt_id: int, question_key: str) -> HttpResponse:
+    """GET asks to confirm that the question's answers will be cleared; POST draws its new numbers."""
+    attempt = lookups.student_attempt(request.user, attempt_id)
+    if not attempt.is_open:
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
+    back = reverse("student:attempt", args=[attempt.pk])
+    question = attempt.questions().filter(key=question_key).first()
+    if question is None or not attempt.quiz.offers_variants:
+        refusal = services.VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+        return error_response(request, refusal, back=back)
+    number = question.key.removeprefix("q")
+    if request.method == "GET":
+        return render(request, "student/variant.html", {"attempt": attempt, "question": question, "number": number})
+    try:
+        services.draw_new_variant(attempt=attempt, question_key=question.key, ip=client_ip(request))
+    except services.AttemptClosed as error:
+        messages.warning(request, str(error))
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
+    except services.NetworkRefused as refusal:
+        return _network_refusal(request, refusal)
+    messages.success(request, _("Question %(number)s has new numbers; its answers were cleared.") % {"number": number})
+    return redirect(f"{back}#question-{question.key}")
+
+
 def _scripted_write(request: HttpRequest, attempt: Attempt, write):
     """A save or a check posted by the attempt page's script, its refusals as the save contract's."""
     form = SaveForm(request.POST)

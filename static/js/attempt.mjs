@@ -11,7 +11,7 @@ import { AnswerField } from "./answer-field.mjs";
 import { startCountdown } from "./countdown.mjs";
 import { format, gettext } from "./i18n.mjs";
 import { LocalJournal, browserStorage } from "./journal.mjs";
-import { browserClock, getAnswers, postSave } from "./save-client.mjs";
+import { browserClock, getAnswers, postForm, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
 import { unsavedList } from "./unsaved.mjs";
 
@@ -395,8 +395,37 @@ async function checkPart(button) {
   }
 }
 
+/** Ask for the part's next hint (it costs the quiz's hint penalty); the reply shows the hints so far. */
+async function askHint(button) {
+  const field = fields.get(button.dataset.part);
+  const box = field.element.querySelector(".check-box");
+  button.disabled = true;
+  const body = new URLSearchParams({ part: field.key });
+  const reply = await postForm(urls.hintUrl, body);
+  const answer = reply.body || {};
+  if (reply.status === 200 && answer.ok) {
+    box.innerHTML = answer.html;
+    const newest = box.querySelector(".hint:last-child");
+    if (newest) {
+      announce(newest.textContent);
+    }
+  } else if (answer.error === "closed") {
+    queue.close({ message: answer.message, result_url: answer.result_url });
+  } else {
+    button.disabled = false;
+    checkNote(box, answer.message || format(gettext("No hint could be shown (error %(status)s)."), { status: reply.status }));
+  }
+}
+
 form.querySelectorAll(".check-button").forEach((button) => {
   button.addEventListener("click", () => checkPart(button));
+});
+// Hint buttons come and go with each reply: one listener for all of them.
+form.addEventListener("click", (event) => {
+  const button = event.target.closest(".hint-button");
+  if (button) {
+    askHint(button);
+  }
 });
 
 // On a phone the question navigator is a panel over the page: close it on the way to a question.

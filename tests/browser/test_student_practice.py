@@ -1,5 +1,6 @@
 """A student practises: checks a wrong answer and reads its feedback, checks again, sees the worked solution
-after wrong checks, and finds the deduction on the result; the teacher sees the checks."""
+after wrong checks, asks for a hint, tries another variant, and finds the deductions on the result; the teacher
+sees the checks."""
 
 from decimal import Decimal
 
@@ -16,6 +17,9 @@ def practice(quiz):
     quiz.time_limit_minutes, quiz.allow_checks = None, True
     quiz.check_penalty, quiz.solution_after_checks = Decimal("0.1"), 2
     quiz.save()
+    q2c = quiz.questions.get(key="q2").parts.get(key="c")
+    q2c.hints, q2c.hint_after_checks = ["Training keeps every layer's output for backpropagation."], 0
+    q2c.save()
     return quiz
 
 
@@ -56,15 +60,34 @@ def test_a_student_checks_answers_and_the_wrong_checks_cost_points(
     expect(solution).to_contain_text("12,613,600 B")
     screenshot(page, "solution")
 
+    hint = page.locator("#part-q2c").get_by_role("button", name="Show a hint (costs 5 % of this part's points)")
+    hint.click()
+    expect(page.locator("#check-q2c .hint")).to_have_text("Training keeps every layer's output for backpropagation.")
+    expect(page.locator("#check-q2c .check-deduction")).to_have_text("−5 %: 1 hint asked for")
+    expect(page.locator("#check-q2c .hint-button")).to_have_count(0)
+
     page.reload()  # what the checks found stays with the part
     expect(page.locator("#check-q2b .check-tries")).to_contain_text("2 checks so far, 2 wrong.")
     expect(page.locator("#check-q2b .worked-solution")).to_have_count(1)
+
+    # Another variant of question 8: new numbers after confirming, its answer cleared.
+    q8 = page.locator("#question-q8")
+    q8.locator("#answer-q8b").fill("200")
+    expect(q8.locator("#status-q8b")).to_contain_text("Saved")
+    prompt = q8.locator(".question-prompt").inner_text()
+    q8.get_by_role("link", name="Try another variant: new numbers for this question").click()
+    page.get_by_role("button", name="Draw new numbers").click()
+    expect(page.get_by_text("Question 8 has new numbers; its answers were cleared.")).to_be_visible()
+    expect(q8.locator(".question-prompt")).not_to_have_text(prompt)
+    expect(q8.locator("#answer-q8b")).to_have_value("")
+    screenshot(page, "variant")
 
     page.get_by_role("button", name="Finish attempt…").click()
     page.get_by_role("button", name="Submit attempt").click()
     expect(page.locator("#part-q2a .status-badge")).to_have_text("Correct")
     expect(page.locator("#part-q2a .part-score")).to_have_text("0.9 / 1 point")
     expect(page.locator("#part-q2a .check-deduction")).to_have_text("−10 %: 1 wrong check")
+    expect(page.locator("#part-q2c .check-deduction")).to_have_text("−5 %: 1 hint asked for")
     screenshot(page, "result")
 
     context = browser.new_context(**browser_context_args)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from quiz import grading, services
 from quiz.bank import DEFAULT_BANK, BankError, export_bank, load_question_bank
-from quiz.models import AttemptEvent, Quiz, Response, ResponseStatus
+from quiz.models import AttemptEvent, Part, Quiz, Response, ResponseStatus
 
 NO_BIAS = "902700"
 """q2a's known mistake "no_bias": targeted feedback "Each filter also has a bias term."."""
@@ -59,7 +59,7 @@ def check(attempt, text, *, part="q2a", sequence=None):
     ],
 )
 def test_wrong_checks_cost_the_penalty_each_up_to_the_whole_part(penalty, wrong, deduction):
-    assert grading.check_deduction(Decimal(penalty), wrong) == Decimal(deduction)
+    assert grading.practice_deduction(Decimal(penalty), wrong) == Decimal(deduction)
 
 
 @pytest.mark.parametrize(
@@ -339,3 +339,201 @@ def test_a_practice_quiz_exports_and_loads_back_the_same(empty_bank, tmp_path):
     again = load_question_bank(exported).quiz
     again.refresh_from_db()
     assert (again.allow_checks, again.check_penalty, again.solution_after_checks) == (True, Decimal("0.125"), 3)
+
+
+# --- Hints ----------------------------------------------------------------------------------------
+
+HINTS = ["Every filter has a bias.", "A 3×3 kernel over 3 channels has 27 weights.", "Add the three layers."]
+
+
+@pytest.fixture
+def hinted(practice):
+    """q2a with three hints, one shown free per wrong check; hints asked for cost 5 %."""
+    part = practice.questions.get(key="q2").parts.get(key="a")
+    part.hints, part.hint_after_checks = HINTS, 1
+    part.save()
+    return part
+
+
+@pytest.mark.parametrize(
+    ("after", "wrong", "asked", "shown"),
+    [(1, 0, 0, 0), (1, 1, 0, 1), (1, 1, 1, 2), (1, 5, 0, 3), (2, 3, 0, 1), (2, 4, 1, 3), (0, 5, 0, 0), (0, 0, 2, 2)],
+)
+def test_a_hint_is_shown_free_every_so_many_wrong_checks_and_when_asked_for(after, wrong, asked, shown):
+    part = Part(hints=HINTS, hint_after_checks=after)
+    assert part.hints_shown(wrong, asked) == HINTS[:shown]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hints", "deduction"), [(0, 1, "0.05"), (2, 1, "0.25"), (0, 3, "0.15"), (9, 3, "1")]
+)
+def test_hints_asked_for_cost_the_hint_penalty_beside_wrong_checks(wrong, hints, deduction):
+    assert grading.practice_deduction(Decimal("0.1"), wrong, Decimal("0.05"), hints) == Decimal(deduction)
+
+
+def test_asking_for_a_hint_shows_the_next_one_costs_and_is_logged(practice_attempt, hinted):
+    response = services.request_hint(attempt=practice_attempt, part_key="q2a")
+    assert response.hints_asked == 1
+    event = practice_attempt.events.get(kind=AttemptEvent.Kind.HINT_ASKED)
+    assert (event.part_key, event.detail) == ("q2a", "Hint 1 of 3")
+    check(practice_attempt, RIGHT)
+    services.submit_attempt(attempt=practice_attempt)
+    assert stored(practice_attempt).score == 0.95
+
+
+def test_there_is_no_hint_after_the_last(practice_attempt, hinted):
+    check(practice_attempt, NO_BIAS)  # shows the first hint free
+    for _ in range(2):
+        services.request_hint(attempt=practice_attempt, part_key="q2a")
+    with pytest.raises(services.CheckRefused, match="no more hints"):
+        services.request_hint(attempt=practice_attempt, part_key="q2a")
+    assert stored(practice_attempt).hints_asked == 2
+
+
+def test_a_hint_after_submit_or_in_an_exam_is_refused(practice_attempt, hinted, alice, bob, quiz):
+    services.submit_attempt(attempt=practice_attempt)
+    with pytest.raises(services.AttemptClosed):
+        services.request_hint(attempt=practice_attempt, part_key="q2a")
+    quiz.allow_checks = False
+    quiz.save()
+    exam_attempt = services.start_attempt(student=bob, quiz=quiz)
+    with pytest.raises(services.ChecksNotAllowed):
+        services.request_hint(attempt=exam_attempt, part_key="q2a")
+
+
+def test_the_hint_endpoint_replies_with_the_hints_so_far(alice_client, practice_attempt, hinted):
+    url = reverse("student:attempt_hint", args=[practice_attempt.pk])
+    page = alice_client.get(reverse("student:attempt", args=[practice_attempt.pk])).content.decode()
+    assert "Show a hint (costs 5 % of this part's points)" in page
+    body = alice_client.post(url, {"part": "q2a"}).json()
+    assert (body["ok"], body["part"], body["hints_asked"]) == (True, "q2a", 1)
+    assert HINTS[0] in body["html"] and HINTS[1] not in body["html"]
+    assert "−5 %: 1 hint asked for" in body["html"]
+    for _ in range(2):
+        body = alice_client.post(url, {"part": "q2a"}).json()
+    assert "hint-button" not in body["html"]
+    refused = alice_client.post(url, {"part": "q2a"})
+    assert refused.status_code == 400 and refused.json()["error"] == "check_refused"
+
+
+def test_a_part_without_hints_offers_none(alice_client, practice_attempt):
+    page = alice_client.get(reverse("student:attempt", args=[practice_attempt.pk])).content.decode()
+    assert "hint-button" not in page
+
+
+def test_the_result_explains_wrong_checks_and_hints_together(alice_client, practice_attempt, hinted):
+    services.request_hint(attempt=practice_attempt, part_key="q2a")
+    check(practice_attempt, NO_BIAS)
+    check(practice_attempt, RIGHT)
+    services.submit_attempt(attempt=practice_attempt)
+    assert stored(practice_attempt).score == 0.85
+    page = alice_client.get(reverse("student:attempt_result", args=[practice_attempt.pk])).content.decode()
+    assert "−15 %: wrong checks 1, hints asked for 1" in page
+
+
+def test_hints_load_from_the_bank_file_and_export_back(empty_bank, tmp_path):
+    def with_hints(data):
+        part = data["questions"][1]["parts"][0]
+        part.update(hints=HINTS, hint_after_checks=2)
+
+    path = practice_bank(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    with_hints(data)
+    path.write_text(yaml.safe_dump(data))
+    quiz = load_question_bank(path).quiz
+    part = Part.objects.get(question__quiz=quiz, question__key="q2", key="a")
+    assert (part.hints, part.hint_after_checks) == (HINTS, 2)
+    exported = export_bank(quiz)
+    assert exported["questions"][1]["parts"][0]["hints"] == HINTS
+    assert exported["questions"][1]["parts"][0]["hint_after_checks"] == 2
+
+
+def test_hints_that_are_not_texts_are_refused(empty_bank, tmp_path):
+    path = practice_bank(tmp_path)
+    data = yaml.safe_load(path.read_text())
+    data["questions"][1]["parts"][0]["hints"] = "one long hint"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(BankError, match="question q2 part a: hints: Write the hints as a list of texts"):
+        load_question_bank(path)
+
+
+# --- Another variant ------------------------------------------------------------------------------
+
+
+def right_parameters(attempt) -> str:
+    """q2a's right answer with the numbers the attempt holds now."""
+    question = attempt.quiz.questions.get(key="q2")
+    return str(int(question.computation(attempt.params["q2"]).outputs["parameters"]))
+
+
+def test_another_variant_gives_one_question_new_numbers_and_clears_its_answers(practice_attempt):
+    before = dict(practice_attempt.params)
+    check(practice_attempt, NO_BIAS)
+    services.save_response(attempt=practice_attempt, part_key="q2b", text="12.6 MB", sequence=1)
+    services.save_response(attempt=practice_attempt, part_key="q4a", text="[[5, 6], [10, 9]]", sequence=1)
+
+    services.draw_new_variant(attempt=practice_attempt, question_key="q2")
+
+    practice_attempt.refresh_from_db()
+    assert practice_attempt.params["q2"] != before["q2"]
+    assert {key: value for key, value in practice_attempt.params.items() if key != "q2"} == {
+        key: value for key, value in before.items() if key != "q2"
+    }
+    seed = practice_attempt.variant_seeds["q2"]
+    assert practice_attempt.quiz.questions.get(key="q2").draw_variant(seed) == practice_attempt.params["q2"]
+    q2a, q2b = stored(practice_attempt, "q2a"), stored(practice_attempt, "q2b")
+    assert (q2a.text, q2a.sequence, q2b.text, q2b.sequence) == ("", 2, "", 2)
+    assert (q2a.checks, q2a.wrong_checks) == (1, 1)  # tries, and what they cost, stay
+    assert stored(practice_attempt, "q4a").text == "[[5, 6], [10, 9]]"
+    event = practice_attempt.events.get(kind=AttemptEvent.Kind.NEW_VARIANT)
+    assert (event.part_key, event.detail) == ("q2", f"Seed {seed}; 2 answers cleared")
+
+
+def test_the_new_numbers_are_the_ones_graded(practice_attempt):
+    services.draw_new_variant(attempt=practice_attempt, question_key="q2")
+    practice_attempt.refresh_from_db()
+    answer = right_parameters(practice_attempt)
+    assert check(practice_attempt, answer).right
+    services.submit_attempt(attempt=practice_attempt)
+    assert stored(practice_attempt).status == ResponseStatus.CORRECT
+
+
+def test_no_other_variant_without_drawn_numbers_or_after_submit(practice_attempt, practice, bob):
+    services.submit_attempt(attempt=practice_attempt)
+    with pytest.raises(services.AttemptClosed):
+        services.draw_new_variant(attempt=practice_attempt, question_key="q2")
+    practice.randomize_numbers = False
+    practice.save()
+    attempt = services.start_attempt(student=bob, quiz=practice)
+    with pytest.raises(services.VariantsNotAllowed):
+        services.draw_new_variant(attempt=attempt, question_key="q2")
+    assert not attempt.events.filter(kind=AttemptEvent.Kind.NEW_VARIANT).exists()
+
+
+def test_the_variant_page_asks_first_then_draws_and_returns_to_the_question(alice_client, practice_attempt):
+    url = reverse("student:attempt_variant", args=[practice_attempt.pk, "q2"])
+    page = alice_client.get(reverse("student:attempt", args=[practice_attempt.pk])).content.decode()
+    assert url in page
+    confirm = alice_client.get(url)
+    assert confirm.status_code == 200
+    assert "your answers to it are cleared" in confirm.content.decode()
+    before = practice_attempt.params["q2"]
+    done = alice_client.post(url)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("student:attempt", args=[practice_attempt.pk]) + "#question-q2"
+    practice_attempt.refresh_from_db()
+    assert practice_attempt.params["q2"] != before
+
+
+def test_an_exam_offers_no_other_variant(alice_client, alice, quiz):
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    url = reverse("student:attempt_variant", args=[attempt.pk, "q2"])
+    assert url not in alice_client.get(reverse("student:attempt", args=[attempt.pk])).content.decode()
+    refused = alice_client.post(url)
+    assert refused.status_code == 403
+    assert "does not offer new numbers" in refused.content.decode()
+
+
+def test_another_student_cannot_draw_a_variant(client, bob, practice_attempt):
+    client.force_login(bob)
+    assert client.post(reverse("student:attempt_variant", args=[practice_attempt.pk, "q2"])).status_code == 404

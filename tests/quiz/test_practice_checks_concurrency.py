@@ -75,5 +75,5 @@ def test_checks_racing_a_submit_count_only_until_it_and_the_grade_holds_their_pe
         assert checks.count() == len(accepted)
         assert not checks.filter(id__gt=submit_event.id).exists()
         credit = 1.0 if accepted and accepted[-1] == RIGHT else 0.0
-        expected = grading.credit_after_deduction(credit, grading.check_deduction(Decimal("0.05"), wrong))
+        expected = grading.credit_after_deduction(credit, grading.practice_deduction(Decimal("0.05"), wrong))
         assert response.score == expected

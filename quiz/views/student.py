@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import grader
 from quiz import lookups, selectors, services, sheets
-from quiz.errors import BadInput, Closed, Forbidden, LoginRequired, Stale
+from quiz.errors import BadInput, Closed, Forbidden, LoginRequired, NotFound, Stale
 from quiz.models import Attempt
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
@@ -182,7 +182,9 @@ def attempt_variant(request: HttpRequest, attempt_id: int, question_key: str) ->
         return redirect("student:attempt_result", attempt_id=attempt.pk)
     back = reverse("student:attempt", args=[attempt.pk])
     question = attempt.questions().filter(key=question_key).first()
-    if question is None or not attempt.quiz.offers_variants:
+    if question is None:
+        raise NotFound()
+    if not attempt.quiz.offers_variants:
         refusal = services.VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
         return error_response(request, refusal, back=back)
     number = question.key.removeprefix("q")

@@ -537,3 +537,7 @@ def test_an_exam_offers_no_other_variant(alice_client, alice, quiz):
 def test_another_student_cannot_draw_a_variant(client, bob, practice_attempt):
     client.force_login(bob)
     assert client.post(reverse("student:attempt_variant", args=[practice_attempt.pk, "q2"])).status_code == 404
+
+
+def test_a_question_the_attempt_does_not_hold_has_no_variant(alice_client, practice_attempt):
+    assert alice_client.get(reverse("student:attempt_variant", args=[practice_attempt.pk, "q99"])).status_code == 404

@@ -760,6 +760,11 @@ class Response(models.Model):
     wrong_checks = models.PositiveIntegerField(
         default=0, help_text="Checks that found the answer not right: each costs the quiz's check penalty."
     )
+    checked_sequence = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The answer's sequence at its last counted check: checking it again is no new try.",
+    )
     hints_asked = models.PositiveIntegerField(
         default=0, help_text="Hints the student asked for before wrong checks showed them: each costs the hint penalty."
     )

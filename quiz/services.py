@@ -504,7 +504,8 @@ class CheckResult:
     response: Response
     verdict: grader.Verdict
     counted: bool
-    """A try: the answer was read. An empty answer, or one the grader cannot read, costs nothing."""
+    """A try: the answer was read and not checked before. An empty answer, one the grader cannot read,
+    and the same answer checked again cost nothing."""
 
     @property
     def right(self) -> bool:
@@ -550,13 +551,18 @@ def _check(
     verdict = grading.grade_answers(question, params, [part.spec()], {part.key: response.text}, by_meaning=False)[
         part.key
     ]
-    counted = verdict.status not in (ResponseStatus.UNANSWERED, ResponseStatus.INVALID)
+    readable = verdict.status not in (ResponseStatus.UNANSWERED, ResponseStatus.INVALID)
+    # The same saved answer checked again (a reload, a second click) is the same try.
+    counted = readable and response.checked_sequence != response.sequence
     if counted:
         response.checks += 1
         response.wrong_checks += verdict.status != ResponseStatus.CORRECT
-        response.save(update_fields=["checks", "wrong_checks"])
-    if not counted:
+        response.checked_sequence = response.sequence
+        response.save(update_fields=["checks", "wrong_checks", "checked_sequence"])
+    if not readable:
         detail = _("Not counted: the answer could not be read")
+    elif not counted:
+        detail = _("Not counted: this answer was checked before")
     elif verdict.status == ResponseStatus.CORRECT:
         detail = _("Right (check %(checks)d)") % {"checks": response.checks}
     else:

@@ -121,12 +121,20 @@ def test_a_right_check_counts_a_try_but_costs_nothing(practice_attempt):
     assert practice_attempt.events.filter(kind=AttemptEvent.Kind.CHECKED).count() == 1
 
 
-def test_checking_the_saved_answer_again_counts_without_saving_it_again(practice_attempt):
+def test_the_same_answer_checked_again_is_no_new_try(practice_attempt):
     check(practice_attempt, NO_BIAS)
-    check(practice_attempt, NO_BIAS, sequence=1)
+    again = check(practice_attempt, NO_BIAS, sequence=1)
+    assert not again.right and not again.counted
+    assert again.verdict.feedback == "Each filter also has a bias term."
     response = stored(practice_attempt)
-    assert (response.sequence, response.checks, response.wrong_checks) == (1, 2, 2)
+    assert (response.sequence, response.checks, response.wrong_checks) == (1, 1, 1)
     assert practice_attempt.events.filter(kind=AttemptEvent.Kind.SAVED).count() == 1
+    assert practice_attempt.events.filter(kind=AttemptEvent.Kind.CHECKED).last().detail == (
+        "Not counted: this answer was checked before"
+    )
+    check(practice_attempt, "900000")
+    check(practice_attempt, NO_BIAS)  # typed again after another answer: a new try
+    assert (stored(practice_attempt).checks, stored(practice_attempt).wrong_checks) == (3, 3)
 
 
 def test_an_unreadable_answer_is_not_a_try(practice_attempt):
@@ -177,8 +185,8 @@ def test_two_wrong_checks_then_right_earn_eighty_percent_of_the_part(practice_at
 def test_the_penalty_never_takes_more_than_the_part(practice_attempt, practice):
     practice.check_penalty = Decimal("0.4")
     practice.save()
-    for _ in range(3):
-        check(practice_attempt, NO_BIAS, sequence=1)
+    for text in (NO_BIAS, "900000", "800000"):
+        check(practice_attempt, text)
     check(practice_attempt, RIGHT)
     services.submit_attempt(attempt=practice_attempt)
     assert stored(practice_attempt).score == 0.0

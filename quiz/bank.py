@@ -397,7 +397,9 @@ class _Import:
         if self.report.created:
             self._create(quiz, quiz_values, f"quiz {quiz.key}")
         else:
-            self._apply(_merge(quiz, quiz_values, replace=self.replace), f"quiz {quiz.key}")
+            merge = _merge(quiz, quiz_values, replace=self.replace)
+            _refuse_checks_in_an_exam(quiz, merge)
+            self._apply(merge, f"quiz {quiz.key}")
         questions = {question.key: question for question in quiz.questions.all()}
         parts: dict[int, dict[str, Part]] = {question.id: {} for question in questions.values()}
         for part in Part.objects.filter(question__quiz=quiz):
@@ -515,6 +517,16 @@ class _Import:
 
 
 REPLACE_HINT = "--replace takes the file's"
+
+
+def _refuse_checks_in_an_exam(quiz: Quiz, merge: _Merge) -> None:
+    """The file's checks with a time limit or an access code an edit keeps would make an exam allow checks."""
+    merged = Quiz(**{name: merge.updates.get(name, getattr(quiz, name)) for name in PRACTICE_RULE_FIELDS})
+    if merged.allow_checks and not merged.is_practice:
+        raise BankError(f"quiz: allow_checks: {CHECKS_IN_AN_EXAM} (kept from an edit: the time limit or access code)")
+
+
+PRACTICE_RULE_FIELDS = ("allow_checks", "time_limit_minutes", "access_code")
 
 
 def _quiz_values(data: dict) -> dict:

@@ -549,3 +549,13 @@ def test_another_student_cannot_draw_a_variant(client, bob, practice_attempt):
 
 def test_a_question_the_attempt_does_not_hold_has_no_variant(alice_client, practice_attempt):
     assert alice_client.get(reverse("student:attempt_variant", args=[practice_attempt.pk, "q99"])).status_code == 404
+
+
+def test_a_load_cannot_allow_checks_beside_an_access_code_an_edit_keeps(empty_bank, tmp_path):
+    quiz = load_question_bank(practice_bank(tmp_path, allow_checks=False)).quiz
+    quiz.access_code = "owl-42"  # edited in the admin since the last load: the load keeps it
+    quiz.save()
+    with pytest.raises(BankError, match="quiz: allow_checks: Checking answers is for practice"):
+        load_question_bank(practice_bank(tmp_path))
+    quiz.refresh_from_db()
+    assert (quiz.allow_checks, quiz.access_code) == (False, "owl-42")

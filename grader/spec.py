@@ -47,7 +47,7 @@ class Status(StrEnum):
 KINDS = tuple(AnswerKind)
 
 # Keys of a bank part that are not the grader's business.
-_IGNORED_KEYS = {"prompt", "points"}
+_IGNORED_KEYS = {"prompt", "points", "hints", "hint_after_checks"}
 _KNOWN_KEYS = {
     "key",
     "kind",

@@ -141,6 +141,10 @@ class QuizAdmin(BankHistoryAdmin):
         ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
         ("Grading", {"fields": ("grading_method", "review_free_text")}),
         (
+            "Practice: checking answers",
+            {"fields": ("allow_checks", "check_penalty", "solution_after_checks", "hint_penalty")},
+        ),
+        (
             "Numbers and order per attempt",
             {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},
         ),
@@ -187,6 +191,7 @@ class PartInline(admin.StackedInline):
         ("Answer", {"fields": ("output", "unit", ("relative_tolerance", "absolute_tolerance"), "partial_credit",
                                ("significant_figures", "decimal_places"),
                                "shape_feedback", "mistakes", "choices", "correct_choice", "rubric")}),
+        ("Practice", {"fields": ("hints", "hint_after_checks")}),
     )
 
 

@@ -37,7 +37,7 @@ from django.db import models, transaction
 import grader
 from quiz import pools
 from quiz.lti import outbox as lms_outbox
-from quiz.models import BankChange, Part, Question, Quiz, Response
+from quiz.models import CHECKS_IN_AN_EXAM, BankChange, Part, Question, Quiz, Response
 
 QUIZ_SETTINGS = (
     "instructions",
@@ -50,6 +50,9 @@ QUIZ_SETTINGS = (
     "shuffle_choices",
     "questions_per_page",
     "sequential",
+    "allow_checks",
+    "check_penalty",
+    "solution_after_checks",
     "access_code",
     "allowed_networks",
     "review_free_text",
@@ -63,7 +66,7 @@ QUIZ_SETTINGS = (
 QUESTION_FIELDS = (
     "order", "title", "prompt", "calculator", "params", "ranges", "given", "formulas", "constraints", "pool",
 )  # fmt: skip
-PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice")
+PART_FIELDS = ("order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice", *Part.PRACTICE_FIELDS)
 FILE_NAMES = {"correct_choice": "correct"}
 """Model fields the bank file names differently."""
 DEFAULT_BANK = Path(__file__).resolve().parent / "data" / "cnn-fundamentals.yaml"
@@ -117,6 +120,8 @@ def validate_bank(data) -> None:
         seen.add(key)
         _validate_question(question, f"question {key}")
     _validate_pools(quiz, questions)
+    if quiz.get("allow_checks") and (quiz.get("time_limit_minutes") or quiz.get("access_code")):
+        raise BankError(f"quiz: allow_checks: {CHECKS_IN_AN_EXAM}")
 
 
 def _validate_pools(quiz: dict, questions: list[dict]) -> None:
@@ -158,7 +163,9 @@ def export_bank(quiz: Quiz) -> dict:
     """The quiz as a bank file holds it, from what the database holds now (edits included); loading it
     into an empty database gives the same quiz, and loading it over this one changes nothing."""
     questions = quiz.questions.prefetch_related("parts").order_by("order", "key")
-    settings = {name: getattr(quiz, name) for name in QUIZ_SETTINGS if name != "pools" or quiz.pools}
+    settings = {
+        name: _plain_value(getattr(quiz, name)) for name in QUIZ_SETTINGS if name != "pools" or quiz.pools
+    }
     return {
         "quiz": {"key": quiz.key, "title": quiz.title, **settings},
         "questions": [_exported_question(question) for question in questions],
@@ -184,8 +191,9 @@ def _exported_question(question: Question) -> dict:
 
 
 def _exported_part(part: Part) -> dict:
-    spec = {name: getattr(part, name) for name in Part.SPEC_FIELDS}
-    defaults = {name: Part._meta.get_field(name).get_default() for name in Part.SPEC_FIELDS}
+    names = (*Part.SPEC_FIELDS, *Part.PRACTICE_FIELDS)
+    spec = {name: getattr(part, name) for name in names}
+    defaults = {name: Part._meta.get_field(name).get_default() for name in names}
     return {
         "key": part.key,
         "prompt": part.prompt,
@@ -198,6 +206,11 @@ def _exported_part(part: Part) -> dict:
 def _exported_correct(part: Part) -> str | list[str]:
     """The right choice's key; where several are right, their list, as a bank file writes them."""
     return list(part.spec().correct_choices) if grader.kind_info(part.kind).several_correct else part.correct_choice
+
+
+def _plain_value(value):
+    """A setting as YAML writes it: a Decimal (the check penalty) as a plain number."""
+    return _plain_number(value) if isinstance(value, Decimal) else value
 
 
 def _plain_number(value: Decimal) -> int | float:
@@ -388,7 +401,9 @@ class _Import:
             self._create(quiz, quiz_values, f"quiz {quiz.key}")
         else:
             method_before = quiz.grading_method
-            self._apply(_merge(quiz, quiz_values, replace=self.replace), f"quiz {quiz.key}")
+            merge = _merge(quiz, quiz_values, replace=self.replace)
+            _refuse_checks_in_an_exam(quiz, merge)
+            self._apply(merge, f"quiz {quiz.key}")
             if quiz.grading_method != method_before:
                 lms_outbox.queue_quiz_scores(quiz)
         questions = {question.key: question for question in quiz.questions.all()}
@@ -510,6 +525,16 @@ class _Import:
 REPLACE_HINT = "--replace takes the file's"
 
 
+def _refuse_checks_in_an_exam(quiz: Quiz, merge: _Merge) -> None:
+    """The file's checks with a time limit or an access code an edit keeps would make an exam allow checks."""
+    merged = Quiz(**{name: merge.updates.get(name, getattr(quiz, name)) for name in PRACTICE_RULE_FIELDS})
+    if merged.allow_checks and not merged.is_practice:
+        raise BankError(f"quiz: allow_checks: {CHECKS_IN_AN_EXAM} (kept from an edit: the time limit or access code)")
+
+
+PRACTICE_RULE_FIELDS = ("allow_checks", "time_limit_minutes", "access_code")
+
+
 def _quiz_values(data: dict) -> dict:
     """The quiz's own fields the file sets; the others (dates, groups) are never touched by a load."""
     values = {"title": data["title"], **{name: data[name] for name in QUIZ_SETTINGS if name in data}}
@@ -543,7 +568,7 @@ def _part_values(data: dict, order: int, where: str) -> dict:
     # file and reloading clears what it set.
     fields = {
         name: data[name] if data.get(name) is not None else Part._meta.get_field(name).get_default()
-        for name in Part.SPEC_FIELDS
+        for name in (*Part.SPEC_FIELDS, *Part.PRACTICE_FIELDS)
     }
     fields.update(order=order, prompt=data["prompt"], points=data.get("points", 1), correct_choice=spec.correct_choice)
     return _cleaned(Part, fields, where)
@@ -554,8 +579,11 @@ def _cleaned(model: type[models.Model], values: dict, where: str) -> dict:
     checked by the fields' own rules (choices, decimal places), so the database never refuses them."""
     cleaned = {}
     for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        if isinstance(value, float) and isinstance(model_field, models.DecimalField):
+            value = repr(value)  # 0.1 as written, not the binary float nearest to it
         try:
-            cleaned[name] = model._meta.get_field(name).clean(value, None)
+            cleaned[name] = model_field.clean(value, None)
         except ValidationError as error:
             raise BankError(f"{where}: {FILE_NAMES.get(name, name)}: {' '.join(error.messages)}") from None
     return cleaned

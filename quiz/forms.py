@@ -271,12 +271,17 @@ class PartAdminForm(forms.ModelForm):
         "or the opposite one.",
     )  # fmt: skip
 
+    hints = rows.RowsField(
+        rows.HINT_COLUMNS, rows.hint_rows, rows.read_hints, label="Hints", add_label="Add a hint",
+        help_text="In quizzes that allow checks: shown in order, free after wrong checks or when asked for.",
+    )  # fmt: skip
+
     class Meta:
         model = Part
         fields = [
             "question", "key", "order", "prompt", "points", "kind", "output", "unit", "relative_tolerance",
             "absolute_tolerance", "significant_figures", "decimal_places", "partial_credit", "shape_feedback",
-            "mistakes", "choices", "correct_choice", "rubric",
+            "mistakes", "choices", "correct_choice", "rubric", "hints", "hint_after_checks",
         ]  # fmt: skip
 
     class Media:
@@ -289,6 +294,12 @@ class PartAdminForm(forms.ModelForm):
             kind.value: [name for name, kinds in KIND_FIELDS.items() if kind in kinds] for kind in grader.AnswerKind
         }
         self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(fields_by_kind)
+        self.fields["hint_after_checks"].required = False
+
+    def clean_hint_after_checks(self) -> int:
+        """Left empty: the column's default, a hint per wrong check."""
+        value = self.cleaned_data.get("hint_after_checks")
+        return Part._meta.get_field("hint_after_checks").get_default() if value is None else value
 
     def clean(self):
         cleaned = super().clean()

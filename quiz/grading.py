@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import ngettext
 
 import grader
-from quiz.models import Attempt, AttemptState, GradingMethod, Question, Response, ResponseStatus
+from quiz.models import Attempt, AttemptState, GradingMethod, Question, Quiz, Response, ResponseStatus
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,24 @@ def grade_answers(
             logger.exception("grading %s%s failed", question.key, spec.key)
             verdicts[spec.key] = grader.Verdict(0.0, ResponseStatus.INVALID, None, UNGRADABLE_FEEDBACK, "")
     return verdicts
+
+
+def practice_deduction(
+    check_penalty: Decimal, wrong_checks: int, hint_penalty: Decimal = Decimal(0), hints_asked: int = 0
+) -> Decimal:
+    """The share of a part's credit lost to practising it: each wrong check costs the check penalty and
+    each hint asked for the hint penalty, never less than nothing nor more than the whole part."""
+    return min(Decimal(1), max(Decimal(0), check_penalty * wrong_checks + hint_penalty * hints_asked))
+
+
+def part_deduction(quiz: Quiz, response: Response) -> Decimal:
+    """The share of this response's credit lost to its wrong checks and hints asked for, by the quiz's penalties."""
+    return practice_deduction(quiz.check_penalty, response.wrong_checks, quiz.hint_penalty, response.hints_asked)
+
+
+def credit_after_deduction(credit: float, deduction: Decimal) -> float:
+    """The credit left after a deduction: credit × (1 − deduction), exact in decimal (0.1 off 1 is 0.9)."""
+    return float(Decimal(str(credit)) * (1 - deduction))
 
 
 @dataclass(frozen=True)

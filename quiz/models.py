@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
@@ -59,6 +60,12 @@ def validate_networks(value) -> None:
                 code="bad_network",
                 params={"entry": repr(entry)},
             ) from None
+def validate_hints(value) -> None:
+    """A list of hints, each a text."""
+    if not isinstance(value, list) or not all(isinstance(hint, str) and hint.strip() for hint in value):
+        raise ValidationError("Write the hints as a list of texts, each one a hint.", code="bad_hints")
+
+
 class GradingMethod(models.TextChoices):
     """Which of a student's finished attempts make the grade that counts (quiz.grading.counting_grade)."""
 
@@ -74,6 +81,12 @@ GRADING_METHOD_SENTENCES = {
     GradingMethod.FIRST: _("Your grade is the score of your first finished attempt; later attempts are practice."),
     GradingMethod.AVERAGE: _("Your grade is the average score of all your finished attempts."),
 }
+
+
+CHECKS_IN_AN_EXAM = (
+    "Checking answers is for practice: a quiz with a time limit or an access code is an exam and cannot "
+    "allow checks. Remove the time limit and the access code, or turn checks off."
+)
 
 
 class Quiz(models.Model):
@@ -143,6 +156,30 @@ class Quiz(models.Model):
     groups = models.ManyToManyField(
         Group, blank=True, related_name="quizzes", help_text=_("Empty: open to every student.")
     )
+    allow_checks = models.BooleanField(
+        default=False,
+        help_text="Practice: each part has a Check button that says whether the answer is right, with its "
+        "feedback, before the attempt is submitted. Not for exams: a quiz with a time limit or an access code "
+        "cannot allow it.",
+    )
+    check_penalty = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.1"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="The share of a part's points each wrong check costs (0.1: 10 %), never more than the part.",
+    )
+    solution_after_checks = models.PositiveSmallIntegerField(
+        default=0, help_text="After this many wrong checks of a part its worked solution is offered; 0: never."
+    )
+    hint_penalty = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="With checks: the share of a part's points each hint a student asks for costs (0.05: 5 %); "
+        "hints that wrong checks show are free.",
+    )
     pools = models.JSONField(
         default=dict,
         blank=True,
@@ -160,17 +197,55 @@ class Quiz(models.Model):
                 condition=Q(opens_at__isnull=True) | Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
                 name="quiz_closes_after_it_opens",
             ),
+            models.CheckConstraint(
+                condition=Q(allow_checks=False) | Q(time_limit_minutes__isnull=True, access_code=""),
+                name="quiz_checks_only_in_practice",
+                violation_error_message=CHECKS_IN_AN_EXAM,
+            ),
+            models.CheckConstraint(
+                condition=Q(check_penalty__gte=0, check_penalty__lte=1), name="quiz_check_penalty_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(hint_penalty__gte=0, hint_penalty__lte=1), name="quiz_hint_penalty_in_range"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def clean(self) -> None:
+        super().clean()
         if self.sequential and not self.questions_per_page:
             raise ValidationError(
-                {"sequential": "Sequential navigation moves from page to page: set the questions per page too."},
+                {"sequential": _("Sequential navigation moves from page to page: set the questions per page too.")},
                 code="sequential_without_pages",
             )
+        if self.allow_checks and not self.is_practice:
+            raise ValidationError({"allow_checks": CHECKS_IN_AN_EXAM}, code="checks_in_an_exam")
+
+    @property
+    def is_practice(self) -> bool:
+        """Neither timed nor behind an access code: only such a quiz may let students check answers."""
+        return self.time_limit_minutes is None and not self.access_code
+
+    @property
+    def check_penalty_percent(self) -> Decimal:
+        """The check penalty as students read it: 10 for 0.1."""
+        return self.check_penalty * 100
+
+    @property
+    def hint_penalty_percent(self) -> Decimal:
+        """The hint penalty as students read it: 5 for 0.05."""
+        return self.hint_penalty * 100
+
+    @property
+    def offers_variants(self) -> bool:
+        """A practice quiz whose attempts draw numbers lets students ask for new numbers for a question."""
+        return self.allow_checks and self.randomize_numbers
+
+    def offers_solution(self, wrong_checks: int) -> bool:
+        """Whether a part checked wrong this many times offers its worked solution."""
+        return self.allow_checks and 0 < self.solution_after_checks <= wrong_checks
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
@@ -362,6 +437,17 @@ class Part(models.Model):
     decimal_places = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text=_("For numbers, sizes, counts: decimals an answer is written with.")
     )
+    hints = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_hints],
+        help_text="In quizzes with checks: hints, in the order they are shown.",
+    )
+    hint_after_checks = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Each hint is shown free after this many more wrong checks (1: a hint per wrong check); "
+        "0: only when asked for, at the quiz's hint penalty.",
+    )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     SPEC_FIELDS = (
@@ -370,6 +456,8 @@ class Part(models.Model):
     )
     """The columns that hold the part's spec under the bank file's own names (the key and the
     correct choice, named `correct` in the file, aside)."""
+    PRACTICE_FIELDS = ("hints", "hint_after_checks")
+    """What a practice quiz shows of the part besides grading it, under the bank file's own names."""
 
     class Meta:
         ordering = ["question__order", "order", "key"]
@@ -419,6 +507,11 @@ class Part(models.Model):
             return labels[text]
         keys = [key.strip() for key in text.split(",")]
         return "; ".join(labels[key] for key in keys) if labels and all(key in labels for key in keys) else text
+
+    def hints_shown(self, wrong_checks: int, hints_asked: int) -> list[str]:
+        """The hints a student sees: one per `hint_after_checks` wrong checks, and those asked for, in order."""
+        free = wrong_checks // self.hint_after_checks if self.hint_after_checks else 0
+        return self.hints[: free + hints_asked]
 
     def spec_dict(self) -> dict:
         """The part as the grader reads it (the same shape as in the bank file)."""
@@ -511,6 +604,12 @@ class Attempt(models.Model):
     furthest_page = models.PositiveSmallIntegerField(
         default=1,
         help_text="The furthest page the student has moved to; with sequential navigation, earlier pages are closed.",
+    )
+    variant_seeds = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="In practice, the questions the student asked new numbers for: the seed each was drawn with "
+        'now, by question key, e.g. {"q2": 123}; `params` holds the numbers.',
     )
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True, help_text=_("Empty: no deadline."))
@@ -716,6 +815,20 @@ class Response(models.Model):
         default=False, help_text=_("The suggestion was read by phrases only; reading it by meaning is still to come.")
     )
     graded_at = models.DateTimeField(null=True, blank=True)
+    checks = models.PositiveIntegerField(
+        default=0, help_text="Times the student checked this answer before submitting."
+    )
+    wrong_checks = models.PositiveIntegerField(
+        default=0, help_text="Checks that found the answer not right: each costs the quiz's check penalty."
+    )
+    checked_sequence = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The answer's sequence at its last counted check: checking it again is no new try.",
+    )
+    hints_asked = models.PositiveIntegerField(
+        default=0, help_text="Hints the student asked for before wrong checks showed them: each costs the hint penalty."
+    )
 
     review_score = models.FloatField(null=True, blank=True, help_text=_("A teacher's confirmed free-text credit."))
     review_comment = models.TextField(blank=True)
@@ -860,6 +973,9 @@ class AttemptEvent(models.Model):
     class Kind(models.TextChoices):
         STARTED = "started", _("Started")
         SAVED = "saved", _("Saved")
+        CHECKED = "checked", _("Checked")
+        HINT_ASKED = "hint_asked", _("Hint asked for")
+        NEW_VARIANT = "new_variant", _("New numbers drawn")
         SUBMITTED = "submitted", _("Submitted")
         AUTO_SUBMITTED = "auto_submitted", _("Submitted when time ran out")
         REOPENED = "reopened", _("Reopened")

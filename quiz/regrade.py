@@ -298,7 +298,7 @@ def _regrade_attempt(
             continue
         for response in group:
             before, review_before = _verdict(response), response.review_score
-            services.apply_verdict(response, verdicts[response.part.key], review=attempt.quiz.review_free_text, now=now)
+            services.apply_verdict(response, verdicts[response.part.key], quiz=attempt.quiz, now=now)
             _rescore_review(response, specs[response.part_id])
             if _verdict(response) == before and _same(review_before, response.review_score):
                 continue

@@ -335,6 +335,17 @@ def read_constraints(rows: list[tuple[int, dict]]) -> list[str]:
 
 # --- A part's fields -------------------------------------------------------------------------------
 
+HINT_COLUMNS = (Column("text", "Hint", kind="long", placeholder="Each filter also has a bias."),)
+
+
+def hint_rows(value: list) -> list[dict]:
+    return [{"text": text} for text in value or []]
+
+
+def read_hints(rows: list[tuple[int, dict]]) -> list[str]:
+    return [row["text"].strip() for _, row in rows]
+
+
 MISTAKE_COLUMNS = (
     Column("key", "Key", placeholder="no_bias"),
     Column("output", "Output it gives", placeholder="params_no_bias"),

@@ -89,6 +89,24 @@ class AccessCodeRefused(errors.Forbidden):
     code = "access_code"
 
 
+class ChecksNotAllowed(errors.Forbidden):
+    """The quiz does not let students check answers before submitting (an exam, or checks are off)."""
+
+    code = "checks_not_allowed"
+
+
+class VariantsNotAllowed(errors.Forbidden):
+    """The quiz does not let students draw new numbers for a question (not practice, or numbers not drawn)."""
+
+    code = "variants_not_allowed"
+
+
+class CheckRefused(errors.BadInput):
+    """This part's answers cannot be checked (a written answer); the message says why."""
+
+    code = "check_refused"
+
+
 class NetworkRefused(errors.Forbidden):
     """The quiz is taken only from its allowed networks, and this request comes from elsewhere."""
 
@@ -393,6 +411,15 @@ def save_response(
     changes nothing (a retry). An overdue attempt is submitted first, and the save refused.
     """
     now = now or timezone.now()
+    _refuse_unstorable(text, sequence)
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
+
+
+def _refuse_unstorable(text: str, sequence: int) -> None:
+    """InvalidSave for an answer no save may store: too long, with a NUL byte, or a sequence out of range."""
     if len(text) > grader.MAX_ANSWER_LENGTH:
         raise InvalidSave(
             _("This answer is %(length)s characters long; at most %(limit)s can be saved. Shorten it.")
@@ -410,10 +437,22 @@ def save_response(
         )
     if not 1 <= sequence <= MAX_SEQUENCE:
         raise InvalidSave(_("The sequence number must lie between 1 and %(max)d.") % {"max": MAX_SEQUENCE})
-    require_network(attempt.quiz, ip, attempt=attempt, now=now)
-    if finalize_if_overdue(attempt, now):
-        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
-    return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
+
+
+def _response_to(attempt: Attempt, key: str) -> Response:
+    """The attempt's response to the part `key` ("q2a"), for a writer holding the attempt's lock (InvalidSave
+    if the attempt has no such part)."""
+    # Every writer of a response holds the attempt's lock, so the response row needs no lock of its own.
+    response = (
+        Response.objects.select_related("part__question")
+        .annotate(key=Concat("part__question__key", "part__key"))
+        .filter(attempt=attempt, key=key)
+        .order_by("pk")  # not the default ordering, which joins the attempt to sort
+        .first()
+    )
+    if response is None:
+        raise InvalidSave(_("This attempt has no part %(key)r.") % {"key": key})
+    return response
 
 
 @transaction.atomic
@@ -427,16 +466,7 @@ def _store(
     attempt.quiz = quiz  # its settings, read with the attempt: the refresh forgets it, and the lock is the row's
     if not attempt.is_open or attempt.is_overdue(now):
         raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
-    # Every writer of an answer holds the attempt's lock, so the response row needs no lock of its own.
-    response = (
-        Response.objects.select_related("part__question")
-        .annotate(key=Concat("part__question__key", "part__key"))
-        .filter(attempt=attempt, key=key)
-        .order_by("pk")  # not the default ordering, which joins the attempt to sort
-        .first()
-    )
-    if response is None:
-        raise InvalidSave(_("This attempt has no part %(key)r.") % {"key": key})
+    response = _response_to(attempt, key)
     _require_page_open(attempt, response.part)
     stored = response.sequence
     if sequence > stored + 1:
@@ -507,6 +537,163 @@ def turn_page(*, attempt: Attempt, page: int) -> int:
         attempt.furthest_page = page
         attempt.save(update_fields=["furthest_page"])
     return attempt.furthest_page
+@dataclass(frozen=True)
+class CheckResult:
+    """What checking an answer found: the response as stored (with its checks counted) and the verdict."""
+
+    response: Response
+    verdict: grader.Verdict
+    counted: bool
+    """A try: the answer was read and not checked before. An empty answer, one the grader cannot read,
+    and the same answer checked again cost nothing."""
+
+    @property
+    def right(self) -> bool:
+        return self.verdict.status == ResponseStatus.CORRECT
+
+
+def check_response(
+    *,
+    attempt: Attempt,
+    part_key: str,
+    text: str,
+    sequence: int,
+    edited_at: datetime | None = None,
+    ip: str | None = None,
+    now: datetime | None = None,
+) -> CheckResult:
+    """In a quiz that allows checks: save the answer as save_response does, grade it, and count the try.
+
+    Saving, grading and counting happen under the attempt's row lock, the lock a submit takes, so a
+    check racing a submit either lands before it (its wrong try then counts in the grade) or finds
+    the attempt closed (AttemptClosed). Every check is written to the attempt's log."""
+    now = now or timezone.now()
+    if not attempt.quiz.allow_checks:
+        raise ChecksNotAllowed(_("This quiz does not let you check answers before submitting."))
+    _refuse_unstorable(text, sequence)
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _check(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _check(
+    attempt: Attempt, key: str, text: str, sequence: int, edited_at: datetime | None, ip: str | None, now: datetime
+) -> CheckResult:
+    # _store takes the attempt's lock inside this transaction: it is held until the check is counted.
+    response = _store(attempt, key, text, sequence, edited_at, ip, now)
+    part = response.part
+    if part.is_free_text:
+        raise CheckRefused(_("Your teacher reads written answers; they cannot be checked before submitting."))
+    question = part.question
+    params = attempt.params.get(question.key, question.params)
+    verdict = grading.grade_answers(question, params, [part.spec()], {part.key: response.text}, by_meaning=False)[
+        part.key
+    ]
+    readable = verdict.status not in (ResponseStatus.UNANSWERED, ResponseStatus.INVALID)
+    # The same saved answer checked again (a reload, a second click) is the same try.
+    counted = readable and response.checked_sequence != response.sequence
+    if counted:
+        response.checks += 1
+        response.wrong_checks += verdict.status != ResponseStatus.CORRECT
+        response.checked_sequence = response.sequence
+        response.save(update_fields=["checks", "wrong_checks", "checked_sequence"])
+    if not readable:
+        detail = _("Not counted: the answer could not be read")
+    elif not counted:
+        detail = _("Not counted: this answer was checked before")
+    elif verdict.status == ResponseStatus.CORRECT:
+        detail = _("Right (check %(checks)d)") % {"checks": response.checks}
+    else:
+        detail = _("Not right (check %(checks)d; wrong checks: %(wrong)d)") % {
+            "checks": response.checks,
+            "wrong": response.wrong_checks,
+        }
+    sequence = response.sequence
+    _log(attempt, AttemptEvent.Kind.CHECKED, now, ip_address=ip, part_key=key, sequence=sequence, detail=detail)
+    return CheckResult(response, verdict, counted)
+
+
+def request_hint(*, attempt: Attempt, part_key: str, ip: str | None = None, now: datetime | None = None) -> Response:
+    """In a quiz that allows checks: show the part's next hint, at the quiz's hint penalty, and log it.
+
+    Under the attempt's row lock, as a save: after a submit the request is refused (AttemptClosed)."""
+    now = now or timezone.now()
+    if not attempt.quiz.allow_checks:
+        raise ChecksNotAllowed(_("This quiz does not offer hints."))
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _give_hint(attempt, part_key, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _give_hint(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Response:
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open or attempt.is_overdue(now):
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    response = _response_to(attempt, key)
+    part = response.part
+    shown = len(part.hints_shown(response.wrong_checks, response.hints_asked))
+    if shown >= len(part.hints):
+        raise CheckRefused(_("%(part)s has no more hints.") % {"part": part.label})
+    response.hints_asked += 1
+    response.save(update_fields=["hints_asked"])
+    detail = _("Hint %(number)d of %(count)d") % {"number": shown + 1, "count": len(part.hints)}
+    _log(attempt, AttemptEvent.Kind.HINT_ASKED, now, ip_address=ip, part_key=key, detail=detail)
+    return response
+
+
+VARIANT_TRIES = 20
+"""Draws tried for numbers that differ from the question's current ones before settling for the last."""
+
+
+def draw_new_variant(
+    *, attempt: Attempt, question_key: str, ip: str | None = None, now: datetime | None = None
+) -> Question:
+    """In a practice quiz that draws numbers: new numbers for one question of the attempt, with a seed of its
+    own kept on the attempt, and that question's answers cleared (logged).
+
+    The parts' checks and hints asked for stay, and so does what they cost: new numbers do not undo tries."""
+    now = now or timezone.now()
+    if not attempt.quiz.offers_variants:
+        raise VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    return _draw_variant(attempt, question_key, _valid_ip(ip), now)
+
+
+@transaction.atomic
+def _draw_variant(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Question:
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    if not attempt.is_open or attempt.is_overdue(now):
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    question = attempt.questions().filter(key=key).prefetch_related("parts").first()
+    if question is None:
+        raise InvalidSave(_("This attempt has no question %(key)r.") % {"key": key})
+    current = attempt.params.get(key, question.params)
+    for _try in range(VARIANT_TRIES):
+        seed = random_seed()
+        params = question.draw_variant(seed)
+        if params != current:
+            break
+    attempt.params = {**attempt.params, key: params}
+    attempt.variant_seeds = {**attempt.variant_seeds, key: seed}
+    attempt.save(update_fields=["params", "variant_seeds"])
+    cleared = 0
+    for response in attempt.responses.filter(part__question=question).exclude(text=""):
+        # A server-side edit: the next sequence, so every window learns the part is empty now.
+        response.text, response.sequence = "", min(response.sequence + 1, MAX_SEQUENCE)
+        response.saved_at = response.edited_at = now
+        response.save(update_fields=["text", "sequence", "saved_at", "edited_at"])
+        cleared += 1
+    detail = ngettext(
+        "Seed %(seed)d; %(cleared)d answer cleared", "Seed %(seed)d; %(cleared)d answers cleared", cleared
+    ) % {"seed": seed, "cleared": cleared}
+    _log(attempt, AttemptEvent.Kind.NEW_VARIANT, now, ip_address=ip, part_key=key, detail=detail)
+    return question
 
 
 @dataclass
@@ -584,7 +771,6 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     by_question: dict[int, list[Response]] = defaultdict(list)
     for response in responses:
         by_question[response.part.question_id].append(response)
-    review = attempt.quiz.review_free_text
     for group in by_question.values():
         question = group[0].part.question
         # A question added after the attempt started has no stored numbers: it gets its seed values.
@@ -599,7 +785,7 @@ def grade_attempt(attempt: Attempt) -> Attempt:
             by_meaning=False,
         )
         for response in group:
-            apply_verdict(response, verdicts[response.part.key], review=review, now=now)
+            apply_verdict(response, verdicts[response.part.key], quiz=attempt.quiz, now=now)
     # One UPDATE per response: for an attempt's twenty-odd rows, building bulk_update's CASE
     # expression (a WHEN per row and field) costs three times the CPU, at every submit.
     for response in responses:
@@ -607,9 +793,13 @@ def grade_attempt(attempt: Attempt) -> Attempt:
     return recompute_total(attempt)
 
 
-def apply_verdict(response: Response, verdict, *, review: bool, now: datetime) -> None:
-    """Store a grader verdict on a response (not saved); grading and regrading both use it."""
-    response.score = verdict.score
+def apply_verdict(response: Response, verdict, *, quiz: Quiz, now: datetime) -> None:
+    """Store a grader verdict on a response (not saved); grading and regrading both use it.
+
+    The score is the verdict's credit less what the student's wrong checks cost
+    (grading.part_deduction); the status stays the verdict's: a right answer is right."""
+    review = quiz.review_free_text
+    response.score = grading.credit_after_deduction(verdict.score, grading.part_deduction(quiz, response))
     response.status = verdict.status
     response.mistake = verdict.mistake or ""
     response.feedback = verdict.feedback or ""

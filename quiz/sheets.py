@@ -52,6 +52,26 @@ class PartSheet:
         return bool(self.response.text.strip())
 
     @property
+    def checkable(self) -> bool:
+        """The attempt page offers a Check button: the quiz allows checks, and the part is not a written answer."""
+        return self.response.attempt.quiz.allow_checks and not self.part.is_free_text
+
+    @property
+    def hints_shown(self) -> list[str]:
+        return self.part.hints_shown(self.response.wrong_checks, self.response.hints_asked)
+
+    @property
+    def hints_left(self) -> bool:
+        """Another hint can be asked for."""
+        return len(self.hints_shown) < len(self.part.hints)
+
+    @property
+    def wrong_checks_before_solution(self) -> int:
+        """How many more wrong checks until the worked solution is offered; 0: offered, or never."""
+        quiz = self.response.attempt.quiz
+        return max(0, quiz.solution_after_checks - self.response.wrong_checks) if quiz.solution_after_checks else 0
+
+    @property
     def status(self) -> str:
         """The status to show: once a teacher has scored the part, their score decides it."""
         return self.response.counted_status
@@ -236,7 +256,7 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
                     response=response,
                     prompt=grader.render_prompt(part.prompt, params, computation),
                     message=None if not attempt.is_open else answer_message(part, response.text),
-                    solution=_solution(part, computation) if solutions else [],
+                    solution=_solution(part, computation) if solutions or _offered(attempt, response) else [],
                     choice_order=attempt.in_choice_order(part_key_of(question, part), part.choices),
                 )
             )
@@ -250,6 +270,22 @@ def attempt_sheet(attempt: Attempt, *, solutions: bool = False) -> AttemptSheet:
             )
         )
     return AttemptSheet(sheets)
+
+
+def checked_part(attempt: Attempt, response: Response) -> PartSheet:
+    """The part a check just graded (or a hint was asked for), as the attempt page shows what its checks
+    found: with its hints, and the worked solution once the quiz offers it."""
+    part = response.part
+    params = attempt.params.get(part.question.key, part.question.params)
+    computation = _computation(part.question, params)
+    solution = _solution(part, computation) if _offered(attempt, response) else []
+    prompt = grader.render_prompt(part.prompt, params, computation)
+    return PartSheet(part=part, response=response, prompt=prompt, solution=solution)
+
+
+def _offered(attempt: Attempt, response: Response) -> bool:
+    """The worked solution is offered while the attempt is open, after the quiz's number of wrong checks."""
+    return attempt.is_open and attempt.quiz.offers_solution(response.wrong_checks)
 
 
 def _computation(question: Question, params: dict):

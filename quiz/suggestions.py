@@ -87,7 +87,7 @@ def _upgrade_attempt(attempt_id: int, response_ids: list[int], report: UpgradeRe
             report.model_unavailable = True
             break
         suggested_before = response.score
-        services.apply_verdict(response, verdict, review=attempt.quiz.review_free_text, now=now)
+        services.apply_verdict(response, verdict, quiz=attempt.quiz, now=now)
         response.save(update_fields=services.GRADED_FIELDS)
         upgraded.append(response)
         report.upgraded += 1

@@ -8,6 +8,13 @@ student_urls = [
     path("attempts/", student.attempt_history, name="attempt_history"),
     path("attempts/<int:attempt_id>/", student.attempt, name="attempt"),
     path("attempts/<int:attempt_id>/save/", student.attempt_save, name="attempt_save"),
+    path("attempts/<int:attempt_id>/check/", student.attempt_check, name="attempt_check"),
+    path("attempts/<int:attempt_id>/hint/", student.attempt_hint, name="attempt_hint"),
+    path(
+        "attempts/<int:attempt_id>/questions/<slug:question_key>/variant/",
+        student.attempt_variant,
+        name="attempt_variant",
+    ),
     path("attempts/<int:attempt_id>/answers/", student.attempt_answers, name="attempt_answers"),
     path("attempts/<int:attempt_id>/save-all/", student.attempt_save_all, name="attempt_save_all"),
     path("attempts/<int:attempt_id>/submit/", student.attempt_submit, name="attempt_submit"),

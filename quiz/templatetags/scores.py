@@ -2,6 +2,7 @@
 
 from django import template
 
+from quiz import grading
 from quiz.formatting import format_change, page_point_count, page_points
 from quiz.models import earned_points
 
@@ -36,3 +37,9 @@ def as_points(credit: float | None, part) -> str:
 def as_point_count(credit: float | None, part) -> str:
     """A credit in [0, 1] as points of the part with their unit: {{ response.score|as_point_count:part }}."""
     return point_count(earned_points(credit, part.points))
+
+
+@register.filter
+def deduction_percent(response) -> str:
+    """What the response's wrong checks cost, in percent of its part's points: {{ response|deduction_percent }}."""
+    return page_points(grading.part_deduction(response.attempt.quiz, response) * 100)

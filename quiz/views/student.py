@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import grader
 from quiz import lookups, selectors, services, sheets
-from quiz.errors import BadInput, Closed, Forbidden, LoginRequired, Stale
+from quiz.errors import BadInput, Closed, Forbidden, LoginRequired, NotFound, Stale
 from quiz.models import Attempt
 from quiz.network import client_ip
 from quiz.roles import is_student, student_required
@@ -151,13 +152,86 @@ def _script_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """Save one part's answer as the student types (the save contract)."""
     attempt = _script_attempt(request, attempt_id)
+    response = _scripted_write(request, attempt, services.save_response)
+    return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
+
+
+@require_POST
+@json_refusals
+def attempt_check(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Check one part's answer in a practice quiz: saved as a save is, then graded, the try counted."""
+    attempt = _script_attempt(request, attempt_id)
+    result = _scripted_write(request, attempt, services.check_response)
+    response = result.response
+    html = render_to_string(
+        "student/_check_result.html", {"p": sheets.checked_part(attempt, response), "result": result}, request
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "part": services.part_key(response.part),
+            **_saved_reply(response),
+            "right": result.right,
+            "counted": result.counted,
+            "checks": response.checks,
+            "wrong_checks": response.wrong_checks,
+            "html": html,
+        }
+    )
+
+
+@require_POST
+@json_refusals
+def attempt_hint(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Show a part's next hint in a practice quiz, at the quiz's hint penalty."""
+    attempt = _script_attempt(request, attempt_id)
+    try:
+        response = services.request_hint(attempt=attempt, part_key=request.POST.get("part", ""), ip=client_ip(request))
+    except services.AttemptClosed as error:
+        raise Closed(error.message, result_url=reverse("student:attempt_result", args=[attempt.pk])) from error
+    html = render_to_string("student/_check_result.html", {"p": sheets.checked_part(attempt, response)}, request)
+    key = services.part_key(response.part)
+    return JsonResponse({"ok": True, "part": key, "hints_asked": response.hints_asked, "html": html})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@student_required
+def attempt_variant(request: HttpRequest, attempt_id: int, question_key: str) -> HttpResponse:
+    """GET asks to confirm that the question's answers will be cleared; POST draws its new numbers."""
+    attempt = lookups.student_attempt(request.user, attempt_id)
+    if not attempt.is_open:
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
+    back = reverse("student:attempt", args=[attempt.pk])
+    question = attempt.questions().filter(key=question_key).first()
+    if question is None:
+        raise NotFound()
+    if not attempt.quiz.offers_variants:
+        refusal = services.VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+        return error_response(request, refusal, back=back)
+    number = question.key.removeprefix("q")
+    if request.method == "GET":
+        return render(request, "student/variant.html", {"attempt": attempt, "question": question, "number": number})
+    try:
+        services.draw_new_variant(attempt=attempt, question_key=question.key, ip=client_ip(request))
+    except services.AttemptClosed as error:
+        messages.warning(request, str(error))
+        return redirect("student:attempt_result", attempt_id=attempt.pk)
+    except services.NetworkRefused as refusal:
+        return _network_refusal(request, refusal)
+    messages.success(request, _("Question %(number)s has new numbers; its answers were cleared.") % {"number": number})
+    return redirect(f"{back}#question-{question.key}")
+
+
+def _scripted_write(request: HttpRequest, attempt: Attempt, write):
+    """A save or a check posted by the attempt page's script, its refusals as the save contract's."""
     form = SaveForm(request.POST)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         raise BadInput(f"{field}: {errors[0]}")
     data = form.cleaned_data
     try:
-        response = services.save_response(
+        return write(
             attempt=attempt,
             part_key=data["part"],
             text=request.POST.get("text", ""),
@@ -170,7 +244,6 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
     except services.StaleSave as error:
         stored = _saved_answer(error.stored)
         raise Stale(error.message, sequence=stored["sequence"], stored=stored) from error
-    return JsonResponse({"ok": True, "part": services.part_key(response.part), **_saved_reply(response)})
 
 
 def _saved_answer(response) -> dict:

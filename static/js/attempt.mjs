@@ -11,7 +11,7 @@ import { AnswerField } from "./answer-field.mjs";
 import { startCountdown } from "./countdown.mjs";
 import { format, gettext } from "./i18n.mjs";
 import { LocalJournal, browserStorage } from "./journal.mjs";
-import { browserClock, getAnswers, postSave } from "./save-client.mjs";
+import { browserClock, getAnswers, postForm, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
 import { unsavedList } from "./unsaved.mjs";
 
@@ -392,6 +392,81 @@ document.querySelectorAll(".question-link.other-page").forEach((anchor) => {
     event.preventDefault();
     leavePage(() => window.location.assign(anchor.href));
   });
+});
+
+// --- Checking an answer (quizzes for practice) ---------------------------------------------------
+
+function checkNote(box, message) {
+  box.replaceChildren(element("p", "small text-body-secondary mb-0 mt-2 check-note", [text(message)]));
+}
+
+/** Save the part's answer if it is not yet, then ask the server whether it is right (it counts the try). */
+async function checkPart(button) {
+  const field = fields.get(button.dataset.part);
+  const box = field.element.querySelector(".check-box");
+  if (!field.text.trim()) {
+    checkNote(box, gettext("Type an answer first, then check it."));
+    return;
+  }
+  button.disabled = true;
+  try {
+    const unsaved = await queue.settle(SETTLE_MS);
+    if (queue.closed) {
+      return;
+    }
+    if (unsaved.some((item) => item.key === field.key)) {
+      checkNote(box, gettext("This answer is not saved yet, so it cannot be checked; try again in a moment."));
+      return;
+    }
+    const sequence = parseInt(field.element.dataset.sequence, 10) || 1;
+    const reply = await postSave(urls.checkUrl, { part: field.key, text: field.text, sequence: sequence, editedAt: queue.serverNow() });
+    const body = reply.body || {};
+    if (reply.status === 200 && body.ok) {
+      queue.applyServer(field.key, { text: field.text, sequence: body.sequence, saved_at: body.saved_at, message: body.message });
+      box.innerHTML = body.html;
+    } else if (body.error === "closed") {
+      queue.close({ message: body.message, result_url: body.result_url });
+    } else if (reply.status === 0) {
+      checkNote(box, gettext("The server could not be reached, so the answer was not checked; try again in a moment."));
+    } else {
+      checkNote(box, body.message || format(gettext("The answer could not be checked (error %(status)s)."), { status: reply.status }));
+    }
+  } finally {
+    button.disabled = Boolean(queue.closed);
+  }
+}
+
+/** Ask for the part's next hint (it costs the quiz's hint penalty); the reply shows the hints so far. */
+async function askHint(button) {
+  const field = fields.get(button.dataset.part);
+  const box = field.element.querySelector(".check-box");
+  button.disabled = true;
+  const body = new URLSearchParams({ part: field.key });
+  const reply = await postForm(urls.hintUrl, body);
+  const answer = reply.body || {};
+  if (reply.status === 200 && answer.ok) {
+    box.innerHTML = answer.html;
+    const newest = box.querySelector(".hint:last-child");
+    if (newest) {
+      announce(newest.textContent);
+    }
+  } else if (answer.error === "closed") {
+    queue.close({ message: answer.message, result_url: answer.result_url });
+  } else {
+    button.disabled = false;
+    checkNote(box, answer.message || format(gettext("No hint could be shown (error %(status)s)."), { status: reply.status }));
+  }
+}
+
+form.querySelectorAll(".check-button").forEach((button) => {
+  button.addEventListener("click", () => checkPart(button));
+});
+// Hint buttons come and go with each reply: one listener for all of them.
+form.addEventListener("click", (event) => {
+  const button = event.target.closest(".hint-button");
+  if (button) {
+    askHint(button);
+  }
 });
 
 // On a phone the question navigator is a panel over the page: close it on the way to a question.

@@ -53,6 +53,11 @@ export function postSave(url, save) {
   return request(url, { method: "POST", body: body, headers: { "X-CSRFToken": csrfToken() } });
 }
 
+/** POST a form of other fields (a hint asked for), with the CSRF token. */
+export function postForm(url, body) {
+  return request(url, { method: "POST", body: body, headers: { "X-CSRFToken": csrfToken() } });
+}
+
 /** GET the attempt's answers as the server holds them (and whether it is still open). */
 export function getAnswers(url) {
   return request(url, { method: "GET", headers: {} });

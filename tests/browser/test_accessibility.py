@@ -206,6 +206,29 @@ def test_attempt_pages_of_a_quiz_a_few_questions_to_a_page(page, live_server, lo
     services.turn_page(attempt=attempt, page=2)
     audit.visit(f"{live_server.url}/quizzes/{quiz.key}/", "start page of a sequential quiz")
     audit.visit(f"{live_server.url}/attempts/{attempt.pk}/?page=1", "sequential attempt page, the way back refused")
+
+
+def test_practice_pages(page, live_server, login, audit, alice, quiz):
+    """A practice quiz: its start page, a part checked wrong with a hint and the worked solution, the variant page."""
+    quiz.time_limit_minutes, quiz.allow_checks, quiz.solution_after_checks = None, True, 1
+    quiz.save()
+    part = quiz.questions.get(key="q2").parts.get(key="a")
+    part.hints = ["Every filter has a bias."]
+    part.save()
+    login(page, live_server, "alice", "alice-password")
+    audit.visit(f"{live_server.url}/quizzes/{quiz.key}/", "start page of a practice quiz")
+    page.get_by_role("button", name="Start attempt 1").click()
+    expect(page.locator("#attempt-form[data-ready]")).to_have_count(1)
+    page.locator("#answer-q2a").fill("902700")
+    page.locator("#part-q2a").get_by_role("button", name="Check").click()
+    expect(page.locator("#check-q2a .worked-solution")).to_have_count(1)
+    page.locator("#check-q2a .worked-solution summary").click()
+    # The pointer left the Check button for the summary: its hover colours fade out before the audit reads them.
+    expect(page.locator("#part-q2a .check-button")).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+    expect(page.locator("#part-q2a .check-button")).to_have_css("color", "rgb(86, 94, 100)")
+    audit("attempt page, a part checked wrong with its hint and worked solution")
+    page.locator("#question-q2 .new-variant").click()
+    audit("asking for another variant")
     check(audit)
 
 

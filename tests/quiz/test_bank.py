@@ -331,7 +331,8 @@ def test_a_database_loaded_before_loads_were_recorded_keeps_what_differs(quiz):
     assert "kept question q8 (differs from the file, and no load recorded it; --replace takes the file's)" in err
     assert q8().params["units"] == 256
     # What matched the file is now recorded, so the next change to the file applies to it.
-    assert set(q2b().bank_hashes) == {"order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice"}
+    recorded = {"order", "prompt", "points", *Part.SPEC_FIELDS, "correct_choice", *Part.PRACTICE_FIELDS}
+    assert set(q2b().bank_hashes) == recorded
     assert "params" not in q8().bank_hashes
 
 

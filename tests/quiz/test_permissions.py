@@ -68,6 +68,9 @@ MATRIX: dict[str, Row] = {
     "student:attempt_history":             T("GET",   LOGIN,       200,         200,         403,         403),
     "student:attempt":                     T("GET",   LOGIN,       200,         404,         403,         403),
     "student:attempt_save":                T("POST",  401,         400,         404,         403,         403),
+    "student:attempt_check":               T("POST",  401,         400,         404,         403,         403),
+    "student:attempt_hint":                T("POST",  401,         403,         404,         403,         403),
+    "student:attempt_variant":             T("GET",   LOGIN,       403,         404,         403,         403),
     "student:attempt_answers":             T("GET",   401,         200,         404,         403,         403),
     "student:attempt_save_all":            T("POST",  LOGIN,       ATTEMPT,     404,         403,         403),
     "student:attempt_submit":              T("GET",   LOGIN,       200,         404,         403,         403),
@@ -190,6 +193,7 @@ def url_kwargs(name: str, pattern: URLPattern, world) -> dict:
     attempt = world.submitted if name in submitted else world.current
     values = {
         "quiz_key": world.quiz.key,
+        "question_key": "q2",
         "quiz_id": world.quiz.pk,
         "attempt_id": attempt.pk,
         "part_id": world.free_text.part_id,
@@ -279,6 +283,8 @@ def test_no_admin_page_opens_for_anyone_but_staff(db, world):
 STUDENT_ATTEMPT_URLS = [
     ("student:attempt", "GET"),
     ("student:attempt_save", "POST"),
+    ("student:attempt_check", "POST"),
+    ("student:attempt_hint", "POST"),
     ("student:attempt_answers", "GET"),
     ("student:attempt_save_all", "POST"),
     ("student:attempt_submit", "GET"),

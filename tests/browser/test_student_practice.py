@@ -52,7 +52,8 @@ def test_a_student_checks_answers_and_the_wrong_checks_cost_points(
     expect(result.locator(".check-tries")).to_contain_text("2 checks so far, 1 wrong.")
     expect(result.locator(".worked-solution")).to_have_count(0)
 
-    check(page, "q2b", "9.0 MB")
+    result = check(page, "q2b", "9.0 MB")
+    expect(result.locator(".check-tries")).to_contain_text("1 check so far, 1 wrong.")  # before typing again
     result = check(page, "q2b", "3.6 MB")
     expect(result.locator(".check-tries")).to_contain_text("2 checks so far, 2 wrong.")
     solution = result.locator(".worked-solution")

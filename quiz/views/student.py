@@ -278,10 +278,16 @@ def attempt_answers(request: HttpRequest, attempt_id: int) -> JsonResponse:
         result_url = reverse("student:attempt_result", args=[attempt.pk])
         return JsonResponse({"open": False, "now": now, "result_url": result_url})
     services.require_network(attempt.quiz, client_ip(request), attempt=attempt)
-    responses = attempt.responses.select_related("part__question").prefetch_related("part__question__parts")
+    responses = list(
+        attempt.responses.select_related("part__question").prefetch_related("part__question__parts").order_by()
+    )
+    questions = sorted({response.part.question for response in responses}, key=lambda question: question.order)
+    pages = attempt.question_pages(question.key for question in questions)
     answers = {
-        services.part_key(response.part): {**_saved_answer(response), "label": response.part.label}
-        for response in responses.order_by()
+        services.part_key(response.part): {
+            **_saved_answer(response), "label": response.part.label, "page": pages[response.part.question.key]
+        }
+        for response in responses
     }
     return JsonResponse({"open": True, "now": now, "answers": answers})
 

@@ -41,7 +41,11 @@ async function start(entries) {
   }
   const known = body ? body.answers : {};
   const labelOf = (key) => (known[key] && known[key].label) || format(gettext("Question %(number)s"), { number: key.slice(1) });
-  const hrefOf = (key) => urls.attemptUrl + "#part-" + key;
+  // On the attempt page the part is on (a quiz in pages shows a few questions a page).
+  const hrefOf = (key) => {
+    const page = known[key] ? known[key].page : 1;
+    return urls.attemptUrl + (page > 1 ? "?page=" + page : "") + "#part-" + key;
+  };
   let listed = false;
 
   function render() {

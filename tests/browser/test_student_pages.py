@@ -135,3 +135,32 @@ def test_sequential_navigation_hides_back_and_refuses_going_back(
     save_url = f"/attempts/{attempt.pk}/save/"
     assert page.evaluate(SAVE_TO_A_PAGE_LEFT, [save_url, "changed later"]) == [409, "page_left"]
     assert stored(alice, "q1", "a") == "Weights are shared across the image."
+
+
+def test_the_submit_page_links_an_answer_not_yet_sent_to_the_page_it_is_on(
+    page, live_server, login, page_errors, alice, paged
+):
+    start(page, live_server, login, paged)
+    page.get_by_role("button", name="Next page").click()
+    page.wait_for_url(re.compile(r"\?page=2$"))
+    ready(page)
+    page.get_by_role("button", name="Next page").click()
+    page.wait_for_url(re.compile(r"\?page=3$"))
+    ready(page)
+    page_errors.expect(r"ERR_FAILED")
+    saves = re.compile(r"/save/$")
+    page.route(saves, lambda route: route.abort())
+    page.get_by_label("Question 8b", exact=True).fill("200")
+    page.get_by_role("button", name="Finish attempt…").click()
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("these answers are not saved", timeout=30_000)
+    warning.get_by_role("link", name="Go to the submit page anyway").click()
+    unsent = page.locator("#unsent-answers")
+    expect(unsent).to_contain_text("Not saved yet")
+    link = unsent.get_by_role("link", name="Question 8b")
+    expect(link).to_have_attribute("href", re.compile(r"/attempts/\d+/\?page=3#part-q8b$"))
+    page.unroute(saves)
+    link.click()
+    ready(page)
+    expect(page.locator("#page-position")).to_have_text("Page 3 of 4")
+    expect(page.get_by_label("Question 8b", exact=True)).to_have_value("200")

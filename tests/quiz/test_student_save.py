@@ -294,11 +294,23 @@ def test_the_answers_read_gives_every_part_as_the_server_holds_it(alice_client, 
     assert body["open"] is True
     assert len(body["answers"]) == 21
     q2b = body["answers"]["q2b"]
-    assert (q2b["text"], q2b["sequence"], q2b["label"]) == ("1.234,5 MB", 1, "Question 2b")
+    assert (q2b["text"], q2b["sequence"], q2b["label"], q2b["page"]) == ("1.234,5 MB", 1, "Question 2b", 1)
     assert "decimal point" in q2b["message"]
     assert q2b["saved_at"].startswith(stored(attempt, "q2b").saved_at.isoformat()[:19])
-    blank = {"text": "", "sequence": 0, "saved_at": None, "message": None, "label": "Question 1"}
+    blank = {"text": "", "sequence": 0, "saved_at": None, "message": None, "label": "Question 1", "page": 1}
     assert body["answers"]["q1a"] == blank
+
+
+def test_the_answers_read_gives_the_page_each_part_is_on_in_the_attempts_own_order(alice_client, alice, quiz):
+    quiz.questions_per_page, quiz.shuffle_questions = 3, True
+    quiz.save()
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    answers = alice_client.get(reverse("student:attempt_answers", args=[attempt.pk])).json()["answers"]
+    order = attempt.in_question_order([f"q{n}" for n in range(1, 11)], lambda key: key)
+    expected = {key: position // 3 + 1 for position, key in enumerate(order)}
+    assert {key: answer["page"] for key, answer in answers.items()} == {
+        key: expected[key[: -1]] for key in answers
+    }
 
 
 def test_the_answers_read_reveals_no_verdict(alice_client, attempt):
@@ -309,7 +321,7 @@ def test_the_answers_read_reveals_no_verdict(alice_client, attempt):
     attempt.deadline = None
     attempt.save()
     answer = alice_client.get(reverse("student:attempt_answers", args=[attempt.pk])).json()["answers"]["q2a"]
-    assert set(answer) == {"text", "sequence", "saved_at", "message", "label"}
+    assert set(answer) == {"text", "sequence", "saved_at", "message", "label", "page"}
 
 
 def test_the_answers_read_of_a_submitted_attempt_points_to_the_result(alice_client, attempt):

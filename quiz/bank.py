@@ -398,11 +398,13 @@ class _Import:
         quiz = self.report.quiz
         quiz_values = _quiz_values(self.data["quiz"])
         if self.report.created:
+            _refuse_sequential_without_pages(quiz, quiz_values)
             self._create(quiz, quiz_values, f"quiz {quiz.key}")
         else:
             method_before = quiz.grading_method
             merge = _merge(quiz, quiz_values, replace=self.replace)
             _refuse_checks_in_an_exam(quiz, merge)
+            _refuse_sequential_without_pages(quiz, merge.updates)
             self._apply(merge, f"quiz {quiz.key}")
             if quiz.grading_method != method_before:
                 lms_outbox.queue_quiz_scores(quiz)
@@ -533,6 +535,17 @@ def _refuse_checks_in_an_exam(quiz: Quiz, merge: _Merge) -> None:
 
 
 PRACTICE_RULE_FIELDS = ("allow_checks", "time_limit_minutes", "access_code")
+
+
+def _refuse_sequential_without_pages(quiz: Quiz, updates: dict) -> None:
+    """Sequential navigation moves from page to page: with every question on one page (the file's, or
+    one an edit keeps) it would do nothing, so the load is refused as the admin refuses it."""
+    sequential = updates.get("sequential", quiz.sequential)
+    if sequential and not updates.get("questions_per_page", quiz.questions_per_page):
+        kept = "" if "questions_per_page" in updates else " (questions_per_page kept from an edit: 0)"
+        raise BankError(
+            "quiz: sequential: sequential navigation moves from page to page: set questions_per_page too" + kept
+        )
 
 
 def _quiz_values(data: dict) -> dict:

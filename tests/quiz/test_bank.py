@@ -383,6 +383,25 @@ def test_exam_settings_load_from_the_bank_file(empty_bank, tmp_path):
     assert {name: getattr(quiz, name) for name in exam} == exam
 
 
+def test_sequential_navigation_without_pages_is_refused_in_a_bank_file(empty_bank, tmp_path):
+    path = write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True))
+    with pytest.raises(BankError, match="quiz: sequential: .*set questions_per_page too"):
+        load_question_bank(path)
+    assert not Quiz.objects.exists()
+
+
+def test_sequential_navigation_in_a_bank_file_may_rely_on_pages_an_admin_edit_keeps(quiz, tmp_path):
+    quiz.questions_per_page = 3
+    quiz.save()
+    load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True)))
+    quiz.refresh_from_db()
+    assert (quiz.sequential, quiz.questions_per_page) == (True, 3)
+    quiz.questions_per_page = 0
+    quiz.save()
+    with pytest.raises(BankError, match=r"kept from an edit: 0\)"):
+        load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True)))
+
+
 def test_suggested_scores_are_hidden_from_students_unless_the_bank_file_shows_them(db, tmp_path):
     assert load_question_bank().quiz.show_suggested_scores is False
     Quiz.objects.all().delete()

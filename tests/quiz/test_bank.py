@@ -393,13 +393,13 @@ def test_sequential_navigation_without_pages_is_refused_in_a_bank_file(empty_ban
 def test_sequential_navigation_in_a_bank_file_may_rely_on_pages_an_admin_edit_keeps(quiz, tmp_path):
     quiz.questions_per_page = 3
     quiz.save()
-    load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True)))
+    load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True)), replace=True)
     quiz.refresh_from_db()
     assert (quiz.sequential, quiz.questions_per_page) == (True, 3)
     quiz.questions_per_page = 0
     quiz.save()
     with pytest.raises(BankError, match=r"kept from an edit: 0\)"):
-        load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True)))
+        load_question_bank(write_bank(tmp_path, lambda data: data["quiz"].update(sequential=True)), replace=True)
 
 
 def test_suggested_scores_are_hidden_from_students_unless_the_bank_file_shows_them(db, tmp_path):

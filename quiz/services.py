@@ -412,9 +412,7 @@ def save_response(
     """
     now = now or timezone.now()
     _refuse_unstorable(text, sequence)
-    require_network(attempt.quiz, ip, attempt=attempt, now=now)
-    if finalize_if_overdue(attempt, now):
-        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    _require_open_from_here(attempt, ip, now)
     return _store(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
 
 
@@ -455,17 +453,31 @@ def _response_to(attempt: Attempt, key: str) -> Response:
     return response
 
 
+def _require_open_from_here(attempt: Attempt, ip: str | None, now: datetime) -> None:
+    """What a student's change to an attempt checks before taking its lock: an allowed network
+    (NetworkRefused), and time left (an overdue attempt is submitted, and the change refused)."""
+    require_network(attempt.quiz, ip, attempt=attempt, now=now)
+    if finalize_if_overdue(attempt, now):
+        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+
+
+def _lock_open(attempt: Attempt, now: datetime) -> None:
+    """Take the attempt's row lock, the one a submit takes, and refuse (AttemptClosed) a closed or overdue
+    attempt: a change either lands before the responses are graded, or finds the attempt closed."""
+    quiz = attempt.quiz
+    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
+    attempt.quiz = quiz  # its settings, read with the attempt: the refresh forgets it, and the lock is the row's
+    if not attempt.is_open or attempt.is_overdue(now):
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+
+
 @transaction.atomic
 def _store(
     attempt: Attempt, key: str, text: str, sequence: int, edited_at: datetime | None, ip: str | None, now: datetime
 ) -> Response:
     # The attempt's row lock orders this save against a submit, which takes the same lock:
     # either the save lands before the responses are graded, or it finds the attempt closed.
-    quiz = attempt.quiz
-    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
-    attempt.quiz = quiz  # its settings, read with the attempt: the refresh forgets it, and the lock is the row's
-    if not attempt.is_open or attempt.is_overdue(now):
-        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    _lock_open(attempt, now)
     response = _response_to(attempt, key)
     _require_page_open(attempt, response.part)
     stored = response.sequence
@@ -571,9 +583,7 @@ def check_response(
     if not attempt.quiz.allow_checks:
         raise ChecksNotAllowed(_("This quiz does not let you check answers before submitting."))
     _refuse_unstorable(text, sequence)
-    require_network(attempt.quiz, ip, attempt=attempt, now=now)
-    if finalize_if_overdue(attempt, now):
-        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    _require_open_from_here(attempt, ip, now)
     return _check(attempt, part_key, text, sequence, edited_at, _valid_ip(ip), now)
 
 
@@ -622,17 +632,13 @@ def request_hint(*, attempt: Attempt, part_key: str, ip: str | None = None, now:
     now = now or timezone.now()
     if not attempt.quiz.allow_checks:
         raise ChecksNotAllowed(_("This quiz does not offer hints."))
-    require_network(attempt.quiz, ip, attempt=attempt, now=now)
-    if finalize_if_overdue(attempt, now):
-        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    _require_open_from_here(attempt, ip, now)
     return _give_hint(attempt, part_key, _valid_ip(ip), now)
 
 
 @transaction.atomic
 def _give_hint(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Response:
-    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
-    if not attempt.is_open or attempt.is_overdue(now):
-        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    _lock_open(attempt, now)
     response = _response_to(attempt, key)
     part = response.part
     shown = len(part.hints_shown(response.wrong_checks, response.hints_asked))
@@ -659,17 +665,13 @@ def draw_new_variant(
     now = now or timezone.now()
     if not attempt.quiz.offers_variants:
         raise VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
-    require_network(attempt.quiz, ip, attempt=attempt, now=now)
-    if finalize_if_overdue(attempt, now):
-        raise AttemptClosed(_("Time is up: the attempt was submitted with the answers saved before the deadline."))
+    _require_open_from_here(attempt, ip, now)
     return _draw_variant(attempt, question_key, _valid_ip(ip), now)
 
 
 @transaction.atomic
 def _draw_variant(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Question:
-    attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
-    if not attempt.is_open or attempt.is_overdue(now):
-        raise AttemptClosed(_("This attempt has been submitted; answers can no longer be changed."))
+    _lock_open(attempt, now)
     question = attempt.questions().filter(key=key).prefetch_related("parts").first()
     if question is None:
         raise InvalidSave(_("This attempt has no question %(key)r.") % {"key": key})

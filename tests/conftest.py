@@ -23,6 +23,18 @@ def no_language_left_active(request):
         translation.deactivate()
 
 
+@pytest.fixture
+def committed_roles(transactional_db):
+    """The roles' groups, for tests that commit for real: the flush after each such test takes the
+    migration's groups with it."""
+    from django.contrib.auth.models import Group
+
+    from quiz.roles import STUDENTS, TEACHERS
+
+    for name in (STUDENTS, TEACHERS):
+        Group.objects.get_or_create(name=name)
+
+
 SEED_ANSWERS = {
     "q1a": "The input shape of an image can be anything as long as it is greater than the kernel size in a Conv "
     "layer, in a DNN the input shape has to be fixed. Once a Conv layer learned a certain pattern in an image, it "

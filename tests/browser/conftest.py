@@ -14,13 +14,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from quiz import services
 from quiz.models import Attempt
-from quiz.roles import STUDENTS, TEACHERS
 from tests.lti.platform import Platform, fetch
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
@@ -79,10 +77,8 @@ def live_server(live_server):
 
 
 @pytest.fixture(autouse=True)
-def roles(transactional_db):
+def roles(committed_roles):
     """The live server's database is flushed between tests, taking the migration's groups with it."""
-    for name in (STUDENTS, TEACHERS):
-        Group.objects.get_or_create(name=name)
 
 
 class PageErrors:

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from quiz import services
@@ -21,29 +21,15 @@ from quiz.lti.outbox import send_scores
 from tests.lti.conftest import launch
 from tests.lti.platform import LEARNER, Person
 from tests.quiz.conftest import GOOD_ANSWERS
+from tests.races import POSTGRES_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason=f"needs PostgreSQL: {connection.vendor} runs one write at a time, so there is no race to check "
-        "(DATABASE_URL=postgres://…)",
-    ),
-]
-
-
-@pytest.fixture
-def roles(transactional_db):
-    from django.contrib.auth.models import Group
-
-    from quiz.roles import STUDENTS, TEACHERS
-
-    for name in (STUDENTS, TEACHERS):
-        Group.objects.get_or_create(name=name)
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.mark.timeout(300)
-def test_a_failing_gradebook_that_recovers_gets_every_score_exactly_once_from_racing_senders(roles, platform, quiz):
+def test_a_failing_gradebook_that_recovers_gets_every_score_exactly_once_from_racing_senders(
+    committed_roles, platform, quiz
+):
     people = [Person(f"u-{n}", f"Student{n}", "Test", f"s{n}@uni.example", [LEARNER]) for n in range(8)]
     for person in people:
         assert launch(Client(), platform, platform.plan(person, custom={"quiz": quiz.key})).status_code == 302

@@ -8,35 +8,20 @@ Like tests/quiz/test_concurrency.py, these run on PostgreSQL only: SQLite takes 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection
 from django.urls import reverse
 
 from quiz import services
 from quiz.bank import load_question_bank
-from quiz.roles import STUDENTS, TEACHERS
 from tests.quiz.test_concurrency import client_for, save, stored, together
+from tests.races import POSTGRES_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason=f"needs PostgreSQL: {connection.vendor} runs one write at a time, so there is no race to check "
-        "(DATABASE_URL=postgres://…)",
-    ),
-]
+pytestmark = [*POSTGRES_ONLY, pytest.mark.usefixtures("committed_roles")]
 
 ROUNDS = 5
 
 
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    for name in (STUDENTS, TEACHERS):
-        Group.objects.get_or_create(name=name)
-
-
 @pytest.fixture
-def sequential(transactional_db, roles):
+def sequential(committed_roles):
     """The shipped quiz, three questions a page (q1–q3, q4–q6, q7–q9, q10), sequential, an attempt per round."""
     quiz = load_question_bank().quiz
     quiz.questions_per_page, quiz.sequential, quiz.attempts_allowed = 3, True, ROUNDS

@@ -24,35 +24,20 @@ import time
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from quiz import services
 from quiz.bank import load_question_bank
 from quiz.models import Attempt, AttemptEvent, AttemptState, Response, StandingAccommodation
-from quiz.roles import STUDENTS, TEACHERS
+from tests.races import POSTGRES_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason=f"needs PostgreSQL: {connection.vendor} runs one write at a time, so there is no race to check "
-        "(DATABASE_URL=postgres://…)",
-    ),
-]
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """Each test here commits for real, and the flush after it takes the migration's groups with it."""
-    for name in (STUDENTS, TEACHERS):
-        Group.objects.get_or_create(name=name)
+pytestmark = [*POSTGRES_ONLY, pytest.mark.usefixtures("committed_roles")]
 
 
 @pytest.fixture
-def quiz(transactional_db, roles):
+def quiz(committed_roles):
     return load_question_bank().quiz
 
 

@@ -7,35 +7,20 @@ Like tests/quiz/test_concurrency.py, these run on PostgreSQL only: SQLite takes 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection
 
 from quiz import services
 from quiz.bank import load_question_bank
 from quiz.models import Attempt, AttemptState
-from quiz.roles import STUDENTS, TEACHERS
 from tests.quiz.test_concurrency import client_for, together
+from tests.races import POSTGRES_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason=f"needs PostgreSQL: {connection.vendor} runs one write at a time, so there is no race to check "
-        "(DATABASE_URL=postgres://…)",
-    ),
-]
+pytestmark = [*POSTGRES_ONLY, pytest.mark.usefixtures("committed_roles")]
 
 POOL = ("q3", "q4", "q5")
 
 
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    for name in (STUDENTS, TEACHERS):
-        Group.objects.get_or_create(name=name)
-
-
 @pytest.fixture
-def pooled(transactional_db, roles):
+def pooled(committed_roles):
     """The shipped quiz with three questions in one pool, of which each attempt draws one; three attempts."""
     quiz = load_question_bank().quiz
     quiz.questions.filter(key__in=POOL).update(pool="sliding-windows")

@@ -11,27 +11,20 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from quiz import grading, services
 from quiz.models import AttemptEvent
-from tests.quiz.test_concurrency import client_for, roles, stored, together  # noqa: F401 (roles: a fixture)
+from tests.quiz.test_concurrency import client_for, stored, together
+from tests.races import POSTGRES_ONLY
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason=f"needs PostgreSQL: {connection.vendor} runs one write at a time, so there is no race to check "
-        "(DATABASE_URL=postgres://…)",
-    ),
-]
+pytestmark = [*POSTGRES_ONLY, pytest.mark.usefixtures("committed_roles")]
 
 WRONG, RIGHT = "902700", "903400"
 
 
 @pytest.fixture
-def practice(transactional_db, roles):  # noqa: F811
+def practice(committed_roles):
     from quiz.bank import load_question_bank
 
     quiz = load_question_bank().quiz

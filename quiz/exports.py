@@ -16,8 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.utils import translation
 
 from quiz import selectors
 from quiz.formatting import format_points
@@ -75,12 +77,17 @@ class _Echo:
 
 
 def csv_lines(rows: Iterable[Iterable], *, bom: bool = False) -> Iterator[str]:
-    """Each row as one CSV line, every cell neutralized; after a byte-order mark if `bom`."""
+    """Each row as one CSV line, every cell neutralized; after a byte-order mark if `bom`.
+
+    The rows are made in the site's language (English) whoever downloads them: spreadsheets, LMS
+    grade imports and scripts read the columns by name ("Question 2a"), which must not change
+    with the language of the teacher who asked."""
     if bom:
         yield BOM
     writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow([neutralize(cell) for cell in row])
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows:
+            yield writer.writerow([neutralize(cell) for cell in row])
 
 
 def _points(value) -> str:

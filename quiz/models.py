@@ -484,11 +484,13 @@ class Part(models.Model):
 
     @property
     def label(self) -> str:
-        """How students and teachers name the part: "Question 2b", or "Question 1" alone."""
+        """How students and teachers name the part, in the reader's language: "Question 2b", or "Question 1"
+        alone ("Frage 2b" in German; the CSV downloads name it in English, quiz.exports)."""
         number = self.question.key.removeprefix("q")
         # parts.all() reads the prefetch cache when a page prefetched the parts.
-        single = len(self.question.parts.all()) == 1
-        return f"Question {number}" if single else f"Question {number}{self.key}"
+        if len(self.question.parts.all()) == 1:
+            return gettext("Question %(number)s") % {"number": number}
+        return gettext("Question %(number)s%(part)s") % {"number": number, "part": self.key}
 
     @property
     def is_free_text(self) -> bool:

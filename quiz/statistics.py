@@ -113,13 +113,17 @@ def _first_sentence(text: str) -> str:
 @dataclass(frozen=True)
 class PartStatistics:
     part: Part
-    label: str
     attempts: int
     facility: float | None
     discrimination: float | None
     status_counts: dict[str, int]
     mistakes: list[MistakeRate]
     wrong_answers: list[tuple[str, int]]
+
+    @property
+    def label(self) -> str:
+        """The part's name, in the language it is read in (a page's, or a download's English)."""
+        return self.part.label
 
     @property
     def mistakes_made(self) -> list[MistakeRate]:
@@ -183,7 +187,6 @@ def quiz_statistics(quiz: Quiz) -> QuizStatistics:
         results.append(
             PartStatistics(
                 part=part,
-                label=part.label,
                 attempts=count,
                 facility=measures[column][0],
                 discrimination=measures[column][1],

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -216,3 +217,15 @@ def test_an_accented_name_reaches_excel_intact(client, quiz, graded, tess):
     assert "Zoë Ångström".encode() in content
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert "Zoë Ångström" in {row["name"] for row in rows}
+
+
+def test_a_german_teacher_downloads_the_same_english_columns(tess, quiz, graded):
+    """Spreadsheets and LMS imports read the columns by name: a download does not follow the page's language."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.force_login(tess)
+    for name in ("export_gradebook", "export_responses", "export_statistics"):
+        reply = client.get(reverse(f"teacher:{name}", args=[quiz.pk]))
+        body = b"".join(reply.streaming_content).decode("utf-8-sig")
+        assert "Question 2a" in body and "Frage" not in body, name
+    page = client.get(reverse("teacher:statistics", args=[quiz.pk])).content.decode()
+    assert "Frage 2a" in page

@@ -147,10 +147,10 @@ def _untranslated(english: str, german: str, authored: list[str]) -> list[str]:
 
 GERMAN = {
     "override refused": "Dieser Wert muss kleiner oder gleich 1.00 sein.",
-    "override": "Question 2c: Punktzahl überschrieben.",
+    "override": "Frage 2c: Punktzahl überschrieben.",
     "review refused": "Dieser Wert muss größer oder gleich 0 sein.",
-    "review saved": "Question 6b: 1 Punkt gespeichert.",
-    "group scored": "Question 6b: 1 Punkt für 1 Antwort gespeichert.",
+    "review saved": "Frage 6b: 1 Punkt gespeichert.",
+    "group scored": "Frage 6b: 1 Punkt für 1 Antwort gespeichert.",
     "group refused": "Die Gruppe wurde nicht bewertet:",
     "reopen refused": "Dieses Feld ist zwingend erforderlich.",
     "accommodation refused": "Keine/r Studierende hat den Benutzernamen „nobody“.",

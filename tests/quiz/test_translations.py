@@ -88,7 +88,7 @@ def _authored() -> set[str]:
     for question in Question.objects.select_related("quiz"):
         texts += [question.quiz.title, *question.quiz.instructions.splitlines(), question.title]
     for part in Part.objects.all():
-        texts += [part.label, part.unit, *(choice["label"] for choice in part.choices)]
+        texts += [part.unit, *(choice["label"] for choice in part.choices)]
     return {" ".join(text.split()) for text in texts}
 
 
@@ -318,7 +318,6 @@ def test_the_pages_of_a_sequential_attempt_and_their_refusals_are_german(alice, 
     assert "Frage 4 (Seite 2, von hier aus nicht zu öffnen): 0 von 1 beantwortet" in pages["first page"][1]
     assert "Frühere Seiten dieses Quiz sind geschlossen" in pages["back to a page left"][1]
     assert "Frage 1 (Seite 1, von hier aus nicht zu öffnen)" in pages["back to a page left"][1]
-    # The part's label is the model's, in English in every message that names a part (as for a stale save).
-    assert refusals[1].endswith(
-        "2a steht auf einer Seite, die Sie verlassen haben; Antworten dort können nicht mehr geändert werden."
+    assert refusals[1] == (
+        "Frage 2a steht auf einer Seite, die Sie verlassen haben; Antworten dort können nicht mehr geändert werden."
     )

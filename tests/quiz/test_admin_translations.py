@@ -180,3 +180,13 @@ def test_the_admins_actions_say_what_they_did_in_german(admin_user, quiz):
     assert f"Angelegt: q2-copy in „{quiz.title}“." in reply
     changelist = _client("de", admin_user).get(url).content.decode()
     assert "Ausgewählte Fragen in ein Quiz kopieren…" in changelist and "in keiner Fragensammlung" in changelist
+
+
+def test_an_account_too_close_to_another_is_refused_in_german(admin_user, alice):
+    url = reverse("admin:auth_user_add")
+    data = {"username": "ALICE", "password1": "a-Long-pass-2026", "password2": "a-Long-pass-2026",
+            "usable_password": "true"}  # fmt: skip
+    english, german = _both(admin_user, "post", url, data)
+    # The rest of the page is Django's own (whose German catalog lacks the password-based login switch's texts).
+    assert "“ALICE” is too close to the existing account “alice”" in english
+    assert "„ALICE“ ist dem vorhandenen Konto „alice“ zu ähnlich" in german and "too close" not in german

@@ -20,10 +20,6 @@ from tests.quiz.test_admin_authoring import posted
 from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _teachers_authored, _TeachersText
 from tests.quiz.test_translations import WORDS, _client
 
-RANGE_WORDS = ["one of", "vector", "length", "values", "matrix", "rows", "cols", "same", "true", "false"]
-"""The words of a parameter's range and value as the admin types them (quiz/rows.py): written the same in German."""
-
-
 GRADERS = re.compile(r"^question \S+, ")
 """A problem the grader's own check found (`question h1, output out_h: …`): the grader's validation speaks English."""
 
@@ -58,7 +54,7 @@ def _untranslated(english: str, german: str, authored: list[str]) -> list[str]:
 
 def _authors_text() -> list[str]:
     """What may stay English: the author's and people's texts, the questions' keys, calculators, parameter and
-    output names, the placeholders that are code (`out_h >= 1`), and the range syntax; longest first."""
+    output names, the placeholders that are code (`out_h >= 1`); longest first."""
     texts = list(_teachers_authored())
     for question in Question.objects.select_related("quiz"):
         texts += [question.key, question.quiz.key, question.calculator, question.pool, *question.params,
@@ -73,7 +69,6 @@ def _authors_text() -> list[str]:
                rows.MISTAKE_COLUMNS, rows.CHOICE_COLUMNS, rows.CONCEPT_COLUMNS)
     texts += [column.placeholder for group in columns for column in group
               if not isinstance(column.placeholder, Promise)]  # fmt: skip
-    texts += RANGE_WORDS
     # A name of fewer than three letters (`h`, part `a`) holds no word the comparison reads, and is left in.
     return sorted({" ".join(text.split()) for text in texts if text and WORDS.search(text)}, key=len, reverse=True)
 

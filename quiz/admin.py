@@ -13,6 +13,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quiz import copies, drafts, sheets
@@ -25,6 +27,7 @@ from quiz.forms import (
     PreviewForm,
     QuestionAdminForm,
     QuestionDraftForm,
+    QuestionRowForm,
     QuizAdminForm,
     TryAnswerForm,
 )
@@ -97,12 +100,15 @@ class RubricRegradeAdmin(BankHistoryAdmin):
         if not graded:
             return response
         first, *others = graded
-        later = f" Then regrade {', '.join(part.label for part in others)} the same way." if others else ""
-        self.message_user(
-            request,
-            f"The rubric of {first.label} changed: below is what regrading its graded answers would change. "
-            f"Nothing changes until you confirm.{later}",
-        )
+        message = gettext(
+            "The rubric of %(part)s changed: below is what regrading its graded answers would change. "
+            "Nothing changes until you confirm."
+        ) % {"part": first.label}
+        if others:
+            labels = ", ".join(part.label for part in others)
+            later = gettext("Then regrade %(parts)s the same way.") % {"parts": labels}
+            message = f"{message} {later}"
+        self.message_user(request, message)
         return redirect(reverse("teacher:regrade_part", args=[first.pk]))
 
 
@@ -110,6 +116,7 @@ class QuestionInline(admin.StackedInline):
     """Stacked rather than tabular: every input keeps its own label (the tabular layout's inputs have none)."""
 
     model = Question
+    form = QuestionRowForm
     fields = (("order", "key", "title", "calculator", "pool"),)
     # A question's pool is changed on its own page, whose form checks the quiz's pools still fit.
     readonly_fields = ("pool",)
@@ -138,21 +145,21 @@ class QuizAdmin(BankHistoryAdmin):
     actions = ["duplicate"]
     fieldsets = (
         (None, {"fields": ("key", "title", "instructions", "groups")}),
-        ("Timing", {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
-        ("Grading", {"fields": ("grading_method", "review_free_text")}),
+        (_("Timing"), {"fields": ("opens_at", "closes_at", "time_limit_minutes", "attempts_allowed")}),
+        (_("Grading"), {"fields": ("grading_method", "review_free_text")}),
         (
-            "Practice: checking answers",
+            _("Practice: checking answers"),
             {"fields": ("allow_checks", "check_penalty", "solution_after_checks", "hint_penalty")},
         ),
         (
-            "Numbers and order per attempt",
+            _("Numbers and order per attempt"),
             {"fields": ("randomize_numbers", "first_attempt_seed_numbers", "shuffle_questions", "shuffle_choices")},
         ),
-        ("Question pools", {"fields": ("pools",)}),
-        ("Pages", {"fields": ("questions_per_page", "sequential")}),
-        ("Access", {"fields": ("access_code", "allowed_networks")}),
+        (_("Question pools"), {"fields": ("pools",)}),
+        (_("Pages"), {"fields": ("questions_per_page", "sequential")}),
+        (_("Access"), {"fields": ("access_code", "allowed_networks")}),
         (
-            "What students see after submitting",
+            _("What students see after submitting"),
             {"fields": ("show_score", "show_feedback", "show_answers", "show_solutions", "show_suggested_scores")},
         ),
     )
@@ -170,15 +177,14 @@ class QuizAdmin(BankHistoryAdmin):
         """A copy adds a quiz, its questions and their parts."""
         return request.user.has_perms(COPY_PERMISSIONS)
 
-    @admin.action(description="Duplicate the selected quizzes, with their questions", permissions=["copy"])
+    @admin.action(description=_("Duplicate the selected quizzes, with their questions"), permissions=["copy"])
     def duplicate(self, request: HttpRequest, queryset) -> None:
         made = [copies.duplicate_quiz(quiz) for quiz in queryset]
-        self.message_user(
-            request,
-            "Made " + "; ".join(f"“{quiz.title}” ({quiz.key})" for quiz in made)
-            + ". A copy opens to the same students as its original: check its dates and groups.",
-            messages.SUCCESS,
-        )
+        copies_made = "; ".join(f"“{quiz.title}” ({quiz.key})" for quiz in made)
+        message = gettext(
+            "Made %(copies)s. A copy opens to the same students as its original: check its dates and groups."
+        ) % {"copies": copies_made}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 class PartInline(admin.StackedInline):
@@ -188,17 +194,17 @@ class PartInline(admin.StackedInline):
     # One line per field a kind may not use: the page hides the lines the part's kind does not use.
     fieldsets = (
         (None, {"fields": (("key", "order", "points", "kind"), "prompt")}),
-        ("Answer", {"fields": ("output", "unit", ("relative_tolerance", "absolute_tolerance"), "partial_credit",
+        (_("Answer"), {"fields": ("output", "unit", ("relative_tolerance", "absolute_tolerance"), "partial_credit",
                                ("significant_figures", "decimal_places"),
                                "shape_feedback", "mistakes", "choices", "correct_choice", "rubric")}),
-        ("Practice", {"fields": ("hints", "hint_after_checks")}),
+        (_("Practice"), {"fields": ("hints", "hint_after_checks")}),
     )
 
 
 class ComputedByFilter(admin.SimpleListFilter):
     """Questions by what computes their answers: a calculator, or the question's own formulas."""
 
-    title = "computed by"
+    title = _("computed by")
     parameter_name = "computed_by"
     FORMULAS = "formulas"
     NOTHING = "nothing"
@@ -207,8 +213,8 @@ class ComputedByFilter(admin.SimpleListFilter):
         calculators = Question.objects.exclude(calculator="").values_list("calculator", flat=True).distinct()
         return [
             *((name, name) for name in sorted(calculators)),
-            (self.FORMULAS, "its own formulas"),
-            (self.NOTHING, "nothing (written answers only)"),
+            (self.FORMULAS, gettext("its own formulas")),
+            (self.NOTHING, gettext("nothing (written answers only)")),
         ]
 
     def queryset(self, request, queryset):
@@ -224,13 +230,13 @@ class ComputedByFilter(admin.SimpleListFilter):
 class PoolFilter(admin.SimpleListFilter):
     """Questions by pool, with a named choice for those in none (a blank value would be a link with no text)."""
 
-    title = "pool"
+    title = _("pool")
     parameter_name = "pool"
     NONE = "(none)"  # never a pool key: keys are slugs
 
     def lookups(self, request, model_admin):
         pools = Question.objects.exclude(pool="").values_list("pool", flat=True).distinct()
-        return [*((name, name) for name in sorted(pools)), (self.NONE, "in no pool")]
+        return [*((name, name) for name in sorted(pools)), (self.NONE, gettext("in no pool"))]
 
     def queryset(self, request, queryset):
         if self.value() == self.NONE:
@@ -251,7 +257,7 @@ class QuestionAdmin(RubricRegradeAdmin):
     actions = ["duplicate", "copy_into_quiz"]
     fieldsets = (
         (None, {"fields": ("quiz", ("key", "order", "pool"), "title", "prompt")}),
-        ("Numbers", {"fields": ("calculator", "params", "formulas", "constraints", "given")}),
+        (_("Numbers"), {"fields": ("calculator", "params", "formulas", "constraints", "given")}),
     )
 
     def bank_changes(self, obj: Question):
@@ -297,20 +303,22 @@ class QuestionAdmin(RubricRegradeAdmin):
         """A copy adds questions and their parts (and, assembling a new quiz, a quiz: see the form)."""
         return request.user.has_perms(COPY_PERMISSIONS[1:])
 
-    @admin.action(description="Duplicate the selected questions in their own quizzes", permissions=["copy"])
+    @admin.action(description=_("Duplicate the selected questions in their own quizzes"), permissions=["copy"])
     def duplicate(self, request: HttpRequest, queryset) -> None:
         made = [copy for question in queryset for copy in copies.copy_questions([question], into=question.quiz)]
-        self.message_user(request, "Made " + ", ".join(f"{copy.key} in “{copy.quiz}”" for copy in made) + ".",
-                          messages.SUCCESS)
+        copies_made = ", ".join(
+            gettext("%(key)s in “%(quiz)s”") % {"key": copy.key, "quiz": copy.quiz} for copy in made
+        )
+        self.message_user(request, gettext("Made %(copies)s.") % {"copies": copies_made}, messages.SUCCESS)
 
-    @admin.action(description="Copy the selected questions into a quiz…", permissions=["copy"])
+    @admin.action(description=_("Copy the selected questions into a quiz…"), permissions=["copy"])
     def copy_into_quiz(self, request: HttpRequest, queryset):
         """Assembles a quiz from questions: asks which quiz (or a new one), then copies them to its end."""
         data = request.POST if "apply" in request.POST else None
         form = CopyQuestionsForm(data, may_add_quiz=request.user.has_perm(COPY_PERMISSIONS[0]))
         if not form.is_valid():
             context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
-                       "questions": queryset.select_related("quiz"), "title": "Copy questions into a quiz"}
+                       "questions": queryset.select_related("quiz"), "title": gettext("Copy questions into a quiz")}
             return TemplateResponse(request, "admin/quiz/question/copy_into_quiz.html", context)
         quiz = form.cleaned_data["quiz"]
         if quiz is None:
@@ -318,7 +326,10 @@ class QuestionAdmin(RubricRegradeAdmin):
             quiz = copies.assemble_quiz(queryset, key=key, title=title)
         else:
             copies.copy_questions(queryset, into=quiz)
-        self.message_user(request, f"Copied {len(queryset)} question(s) into “{quiz}”.", messages.SUCCESS)
+        copied = ngettext(
+            "Copied %(count)d question into “%(quiz)s”.", "Copied %(count)d questions into “%(quiz)s”.", len(queryset)
+        ) % {"count": len(queryset), "quiz": quiz}
+        self.message_user(request, copied, messages.SUCCESS)
         return redirect("admin:quiz_quiz_change", quiz.pk)
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

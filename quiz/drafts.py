@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 import grader
 from quiz import rows
 
@@ -72,7 +74,7 @@ def shown_values(values: FormulaValues) -> dict[str, dict[str, str]]:
     """What the formulas' rows show beside each output: its value, or why it has none."""
     shown = {name: {"value": show(value)} for name, value in values.values.items()}
     if values.failed:
-        shown[values.failed] = {"value": "fails: see the message above"}
+        shown[values.failed] = {"value": _("fails: see the message above")}
     return shown
 
 

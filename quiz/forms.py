@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 import grader
@@ -25,27 +26,61 @@ from quiz.preview import MAX_SEED
 from quiz.roles import STUDENTS, TEACHERS
 from quiz.selectors import SORTS, GradebookFilters
 
+QUIZ_LABELS = {
+    "key": _("Key"), "title": _("Title"), "instructions": _("Instructions"), "groups": _("Groups"),
+    "opens_at": _("Opens at"), "closes_at": _("Closes at"), "time_limit_minutes": _("Time limit minutes"),
+    "attempts_allowed": _("Attempts allowed"), "grading_method": _("Grading method"),
+    "review_free_text": _("Review free text"), "allow_checks": _("Allow checks"),
+    "check_penalty": _("Check penalty"), "solution_after_checks": _("Solution after checks"),
+    "hint_penalty": _("Hint penalty"), "randomize_numbers": _("Randomize numbers"),
+    "first_attempt_seed_numbers": _("First attempt seed numbers"), "shuffle_questions": _("Shuffle questions"),
+    "shuffle_choices": _("Shuffle choices"), "pools": _("Pools"), "questions_per_page": _("Questions per page"),
+    "sequential": _("Sequential"), "access_code": _("Access code"), "allowed_networks": _("Allowed networks"),
+    "show_score": _("Show score"), "show_feedback": _("Show feedback"), "show_answers": _("Show answers"),
+    "show_solutions": _("Show solutions"), "show_suggested_scores": _("Show suggested scores"),
+}
+"""The quiz form's labels (the model's field names, in the page's language)."""
+
+QUESTION_LABELS = {
+    "quiz": _("Quiz"), "key": _("Key"), "order": _("Order"), "title": _("Title"), "prompt": _("Prompt"),
+    "calculator": _("Calculator"), "pool": _("Pool"),
+}
+"""The question form's labels, besides those of its rows and tables."""
+
+PART_LABELS = {
+    "question": _("Question"), "key": _("Key"), "order": _("Order"), "prompt": _("Prompt"), "points": _("Points"),
+    "kind": _("Kind"), "output": _("Output"), "unit": _("Unit"), "relative_tolerance": _("Relative tolerance"),
+    "absolute_tolerance": _("Absolute tolerance"), "significant_figures": _("Significant figures"),
+    "decimal_places": _("Decimal places"), "partial_credit": _("Partial credit"),
+    "shape_feedback": _("Shape feedback"), "correct_choice": _("Correct choice"),
+    "hint_after_checks": _("Hint after checks"),
+}
+"""The part form's labels, besides those of its rows."""
+
 
 def _parameter_table() -> rows.RowsField:
     return rows.RowsField(
-        rows.PARAMETER_COLUMNS, rows.parameter_rows, rows.read_parameters, label="Parameters",
-        add_label="Add a parameter",
-        help_text="Each parameter's seed value and the range random variants draw it from (docs/authoring.md).",
+        rows.PARAMETER_COLUMNS, rows.parameter_rows, rows.read_parameters, label=_("Parameters"),
+        add_label=_("Add a parameter"),
+        help_text=_("Each parameter's seed value and the range random variants draw it from (docs/authoring.md)."),
     )  # fmt: skip
 
 
 def _formula_list() -> rows.RowsField:
     return rows.RowsField(
-        rows.FORMULA_COLUMNS, rows.formula_rows, rows.read_formulas, label="Formulas", add_label="Add a formula",
-        help_text="Instead of a calculator: outputs computed in order; a formula may use the outputs above it. "
-        "Values are shown on the seed values.",
+        rows.FORMULA_COLUMNS, rows.formula_rows, rows.read_formulas, label=_("Formulas"),
+        add_label=_("Add a formula"),
+        help_text=_(
+            "Instead of a calculator: outputs computed in order; a formula may use the outputs above it. "
+            "Values are shown on the seed values."
+        ),
     )
 
 
 def _constraint_list() -> rows.RowsField:
     return rows.RowsField(
-        rows.CONSTRAINT_COLUMNS, rows.constraint_rows, rows.read_constraints, label="Constraints",
-        add_label="Add a constraint", help_text="For formulas: every variant's numbers must make these true.",
+        rows.CONSTRAINT_COLUMNS, rows.constraint_rows, rows.read_constraints, label=_("Constraints"),
+        add_label=_("Add a constraint"), help_text=_("For formulas: every variant's numbers must make these true."),
     )  # fmt: skip
 
 
@@ -72,8 +107,8 @@ class QuestionAdminForm(forms.ModelForm):
     formulas = _formula_list()
     constraints = _constraint_list()
     given = GivenField(
-        required=False, max_length=1000, label="Given as tables",
-        help_text="Parameters shown to the student as tables (sequences, matrices), separated by commas.",
+        required=False, max_length=1000, label=_("Given as tables"),
+        help_text=_("Parameters shown to the student as tables (sequences, matrices), separated by commas."),
     )  # fmt: skip
 
     class Meta:
@@ -82,6 +117,7 @@ class QuestionAdminForm(forms.ModelForm):
             "quiz", "key", "order", "title", "prompt", "calculator", "params", "given", "formulas", "constraints",
             "pool",
         ]  # fmt: skip
+        labels = QUESTION_LABELS
 
     class Media:
         js = ["js/question-authoring.js"]
@@ -131,7 +167,9 @@ class QuestionAdminForm(forms.ModelForm):
         named = {key: draws for key, draws in quiz.pools.items() if key in sizes}
         problems = pools.pool_problems(named, sizes)
         if problems:
-            message = f"The quiz “{quiz}” would not fit: {problems[0]}; change its pools first."
+            message = gettext("The quiz “%(quiz)s” would not fit: %(problem)s; change its pools first.") % {
+                "quiz": quiz, "problem": problems[0],
+            }
             self.add_error("pool", ValidationError(message, code="pool_too_small"))
 
 
@@ -157,14 +195,24 @@ class QuestionDraftForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in QUESTION_FIELDS}
 
 
+class QuestionRowForm(forms.ModelForm):
+    """A question as a row of its quiz's page: where it stands, its key, title and calculator."""
+
+    class Meta:
+        model = Question
+        fields = ["order", "key", "title", "calculator", "pool"]
+        labels = QUESTION_LABELS
+
+
 class CopyQuestionsForm(forms.Form):
     """Where the admin's “copy into a quiz” action puts the questions: a quiz, or a new one."""
 
     quiz = forms.ModelChoiceField(
-        queryset=Quiz.objects.order_by("title"), required=False, empty_label="A new quiz (below)", label="Into the quiz"
+        queryset=Quiz.objects.order_by("title"), required=False, empty_label=_("A new quiz (below)"),
+        label=_("Into the quiz"),
     )
-    new_key = forms.SlugField(required=False, max_length=80, label="New quiz's key")
-    new_title = forms.CharField(required=False, max_length=200, label="New quiz's title")
+    new_key = forms.SlugField(required=False, max_length=80, label=_("New quiz's key"))
+    new_title = forms.CharField(required=False, max_length=200, label=_("New quiz's title"))
 
     def __init__(self, *args, may_add_quiz: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,14 +223,17 @@ class CopyQuestionsForm(forms.Form):
         if cleaned.get("quiz") or self.errors:
             return cleaned
         if not self.may_add_quiz:
-            message = "You may not add quizzes: choose a quiz to copy the questions into."
+            message = gettext("You may not add quizzes: choose a quiz to copy the questions into.")
             raise ValidationError(message, code="forbidden")
-        for name, what in (("new_key", "a key"), ("new_title", "a title")):
+        missing = {
+            "new_key": gettext("Choose a quiz above, or give the new quiz a key."),
+            "new_title": gettext("Choose a quiz above, or give the new quiz a title."),
+        }
+        for name, message in missing.items():
             if not cleaned.get(name):
-                message = f"Choose a quiz above, or give the new quiz {what}."
                 self.add_error(name, ValidationError(message, code="required"))
         if cleaned.get("new_key") and Quiz.objects.filter(key=cleaned["new_key"]).exists():
-            self.add_error("new_key", ValidationError("A quiz already has this key.", code="taken"))
+            self.add_error("new_key", ValidationError(gettext("A quiz already has this key."), code="taken"))
         return cleaned
 
 
@@ -238,6 +289,7 @@ class QuizAdminForm(forms.ModelForm):
         model = Quiz
         fields = ["pools", "allowed_networks"]
         field_classes = {"pools": StrictJSONField, "allowed_networks": StrictJSONField}
+        labels = QUIZ_LABELS
 
     def clean_pools(self):
         """The pools drawn from must be those the quiz's questions form, each drawing no more than it holds."""
@@ -256,24 +308,27 @@ class PartAdminForm(forms.ModelForm):
     mistakes = rows.RowsField(
         rows.MISTAKE_COLUMNS, rows.mapping_rows(rows.MISTAKE_COLUMNS),
         rows.mapping_reader(rows.MISTAKE_COLUMNS, always=("key", "output", "credit", "feedback"), numbers=("credit",)),
-        label="Known mistakes", add_label="Add a mistake",
-        help_text="Another output a student may give by mistake, with the credit it earns and what to tell them.",
+        label=_("Known mistakes"), add_label=_("Add a mistake"),
+        help_text=_("Another output a student may give by mistake, with the credit it earns and what to tell them."),
     )  # fmt: skip
     choices = rows.RowsField(
         rows.CHOICE_COLUMNS, rows.mapping_rows(rows.CHOICE_COLUMNS),
-        rows.mapping_reader(rows.CHOICE_COLUMNS, always=("key", "label")), label="Choices", add_label="Add a choice",
+        rows.mapping_reader(rows.CHOICE_COLUMNS, always=("key", "label")), label=_("Choices"),
+        add_label=_("Add a choice"),
     )  # fmt: skip
     rubric = rows.RowsField(
         rows.CONCEPT_COLUMNS, rows.mapping_rows(rows.CONCEPT_COLUMNS),
         rows.mapping_reader(rows.CONCEPT_COLUMNS, always=("key", "label"), numbers=("points",)),
-        stacked=True, label="Rubric items", add_label="Add a rubric item",
-        help_text="What a written answer should say: phrases that recognise it, statements with the same meaning "
-        "or the opposite one.",
+        stacked=True, label=_("Rubric items"), add_label=_("Add a rubric item"),
+        help_text=_(
+            "What a written answer should say: phrases that recognise it, statements with the same meaning "
+            "or the opposite one."
+        ),
     )  # fmt: skip
 
     hints = rows.RowsField(
-        rows.HINT_COLUMNS, rows.hint_rows, rows.read_hints, label="Hints", add_label="Add a hint",
-        help_text="In quizzes that allow checks: shown in order, free after wrong checks or when asked for.",
+        rows.HINT_COLUMNS, rows.hint_rows, rows.read_hints, label=_("Hints"), add_label=_("Add a hint"),
+        help_text=_("In quizzes that allow checks: shown in order, free after wrong checks or when asked for."),
     )  # fmt: skip
 
     class Meta:
@@ -283,6 +338,7 @@ class PartAdminForm(forms.ModelForm):
             "absolute_tolerance", "significant_figures", "decimal_places", "partial_credit", "shape_feedback",
             "mistakes", "choices", "correct_choice", "rubric", "hints", "hint_after_checks",
         ]  # fmt: skip
+        labels = PART_LABELS
 
     class Media:
         js = ["js/question-authoring.js"]

@@ -10,13 +10,15 @@ surrogate (neither can be stored).
 import json
 import math
 
+from django.utils.translation import gettext_lazy
+
 MAX_DEPTH = 32
 MAX_NUMBER = 1e18
 MESSAGES = {
-    "too_deep": f"this is nested more than {MAX_DEPTH} levels deep; no question needs that",
-    "huge_number": f"this holds a number beyond ±{MAX_NUMBER:g}",
-    "not_a_number": "this holds NaN or an infinity, which JSON cannot store",
-    "bad_character": "this holds a NUL character or a lone surrogate in a string",
+    "too_deep": gettext_lazy("this is nested more than %(depth)s levels deep; no question needs that"),
+    "huge_number": gettext_lazy("this holds a number beyond ±%(number)s"),
+    "not_a_number": gettext_lazy("this holds NaN or an infinity, which JSON cannot store"),
+    "bad_character": gettext_lazy("this holds a NUL character or a lone surrogate in a string"),
 }
 
 
@@ -52,7 +54,7 @@ class StrictJSONDecoder(json.JSONDecoder):
 
 
 def problem_message(code: str) -> str:
-    return MESSAGES[code]
+    return str(MESSAGES[code]) % {"depth": MAX_DEPTH, "number": f"{MAX_NUMBER:g}"}
 
 
 def json_problem(text: str) -> str | None:

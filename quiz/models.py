@@ -121,13 +121,13 @@ class Quiz(models.Model):
     )
     questions_per_page = models.PositiveSmallIntegerField(
         default=0,
-        help_text="0: every question on one page. N: the attempt page shows N questions at a time, in the "
-        "attempt's order, with Previous and Next.",
+        help_text=_("0: every question on one page. N: the attempt page shows N questions at a time, in the "
+        "attempt's order, with Previous and Next."),
     )
     sequential = models.BooleanField(
         default=False,
-        help_text="With questions per page: students move through the pages in order with Next only; a page "
-        "left cannot be opened again and its answers can no longer be changed.",
+        help_text=_("With questions per page: students move through the pages in order with Next only; a page "
+        "left cannot be opened again and its answers can no longer be changed."),
     )
     access_code = models.CharField(
         max_length=100, blank=True, help_text=_("Empty: none. Students type it on the start page to start an attempt.")
@@ -158,27 +158,27 @@ class Quiz(models.Model):
     )
     allow_checks = models.BooleanField(
         default=False,
-        help_text="Practice: each part has a Check button that says whether the answer is right, with its "
+        help_text=_("Practice: each part has a Check button that says whether the answer is right, with its "
         "feedback, before the attempt is submitted. Not for exams: a quiz with a time limit or an access code "
-        "cannot allow it.",
+        "cannot allow it."),
     )
     check_penalty = models.DecimalField(
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.1"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="The share of a part's points each wrong check costs (0.1: 10 %), never more than the part.",
+        help_text=_("The share of a part's points each wrong check costs (0.1: 10 %), never more than the part."),
     )
     solution_after_checks = models.PositiveSmallIntegerField(
-        default=0, help_text="After this many wrong checks of a part its worked solution is offered; 0: never."
+        default=0, help_text=_("After this many wrong checks of a part its worked solution is offered; 0: never.")
     )
     hint_penalty = models.DecimalField(
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.05"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="With checks: the share of a part's points each hint a student asks for costs (0.05: 5 %); "
-        "hints that wrong checks show are free.",
+        help_text=_("With checks: the share of a part's points each hint a student asks for costs (0.05: 5 %); "
+        "hints that wrong checks show are free."),
     )
     pools = models.JSONField(
         default=dict,
@@ -189,6 +189,7 @@ class Quiz(models.Model):
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
+        verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
         ordering = ["title"]
         constraints = [
@@ -329,6 +330,8 @@ class Question(models.Model):
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["quiz", "order", "key"]
         constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="unique_question_key_per_quiz")]
 
@@ -395,7 +398,7 @@ class AnswerKind(models.TextChoices):
     MATRIX = grader.AnswerKind.MATRIX, _("Matrix")
     DIMS = grader.AnswerKind.DIMS, _("Dimensions (height × width)")
     COUNT = grader.AnswerKind.COUNT, _("Count (parameters, FLOPs, MACs)")
-    SELECT_ALL = grader.AnswerKind.SELECT_ALL, "Select all that apply"
+    SELECT_ALL = grader.AnswerKind.SELECT_ALL, _("Select all that apply")
     SHAPE = grader.AnswerKind.SHAPE, _("Shape of a tensor (N, C, H, W)")
     CHOICE = grader.AnswerKind.CHOICE, _("Choice")
     TEXT = grader.AnswerKind.TEXT, _("Free text")
@@ -441,12 +444,12 @@ class Part(models.Model):
         default=list,
         blank=True,
         validators=[validate_hints],
-        help_text="In quizzes with checks: hints, in the order they are shown.",
+        help_text=_("In quizzes with checks: hints, in the order they are shown."),
     )
     hint_after_checks = models.PositiveSmallIntegerField(
         default=1,
-        help_text="Each hint is shown free after this many more wrong checks (1: a hint per wrong check); "
-        "0: only when asked for, at the quiz's hint penalty.",
+        help_text=_("Each hint is shown free after this many more wrong checks (1: a hint per wrong check); "
+        "0: only when asked for, at the quiz's hint penalty."),
     )
     bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
 
@@ -460,6 +463,8 @@ class Part(models.Model):
     """What a practice quiz shows of the part besides grading it, under the bank file's own names."""
 
     class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parts")
         ordering = ["question__order", "order", "key"]
         constraints = [
             models.UniqueConstraint(fields=["question", "key"], name="unique_part_key_per_question"),
@@ -558,8 +563,8 @@ class BankChange(models.Model):
     def target(self) -> str:
         """What changed, named as the bank file's loader names it."""
         if self.part_key:
-            return f"part {self.question_key}{self.part_key}"
-        return f"question {self.question_key}" if self.question_key else "the quiz"
+            return gettext("part %(key)s") % {"key": f"{self.question_key}{self.part_key}"}
+        return gettext("question %(key)s") % {"key": self.question_key} if self.question_key else gettext("the quiz")
 
 
 class AttemptState(models.TextChoices):
@@ -624,6 +629,8 @@ class Attempt(models.Model):
     objects = AttemptQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
         ordering = ["-started_at"]
         constraints = [
             # Guards the attempt limit: two simultaneous starts cannot both take number N.
@@ -853,6 +860,8 @@ class Response(models.Model):
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         ordering = ["attempt", "part__question__order", "part__order"]
         constraints = [
             # Every save updates this one row (under the attempt's lock); never a second answer to a part.
@@ -999,6 +1008,8 @@ class AttemptEvent(models.Model):
     detail = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("attempt event")
+        verbose_name_plural = _("attempt events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -1019,6 +1030,8 @@ class Accommodation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
         constraints = [models.UniqueConstraint(fields=["student", "quiz"], name="one_accommodation_per_quiz")]
 
     def __str__(self) -> str:
@@ -1046,6 +1059,8 @@ class StandingAccommodation(models.Model):
     MAX_EXTRA_ATTEMPTS = 50
 
     class Meta:
+        verbose_name = _("standing accommodation")
+        verbose_name_plural = _("standing accommodations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(time_multiplier__gte=1, time_multiplier__lte=4),

@@ -10,6 +10,8 @@ import json
 import random
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 import grader
 from quiz.models import Part, Question
 
@@ -73,9 +75,11 @@ def make_variant(question: Question, *, seed: int | None = None, params: dict | 
     try:
         computation = question.computation(values)
     except ValueError as error:
-        raise PreviewError(f"invalid parameters for {question.key}: {error}") from error
+        message = _("invalid parameters for %(key)s: %(problem)s") % {"key": question.key, "problem": error}
+        raise PreviewError(message) from error
     except RecursionError:
-        raise PreviewError(f"invalid parameters for {question.key}: lists nested too deeply") from None
+        message = _("invalid parameters for %(key)s: lists nested too deeply") % {"key": question.key}
+        raise PreviewError(message) from None
     return Variant(question=question, params=values, seed=seed, computation=computation)
 
 

@@ -23,8 +23,15 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template import loader
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quiz.jsontext import StrictJSONDecoder, json_problem, problem_message, storable
+
+StrOrPromise = str | Promise
+ADD_ROW = gettext_lazy("Add row")
 
 
 @dataclass(frozen=True)
@@ -33,10 +40,10 @@ class Column:
     flag (a checkbox) or shown (computed by the page, never posted)."""
 
     name: str
-    label: str
+    label: StrOrPromise
     kind: str = "text"
-    placeholder: str = ""
-    help: str = ""
+    placeholder: StrOrPromise = ""
+    help: StrOrPromise = ""
 
 
 class RowsInput(list):
@@ -46,7 +53,10 @@ class RowsInput(list):
 class RowsWidget(forms.Widget):
     template_name = "admin/quiz/widgets/rows.html"
 
-    def __init__(self, columns: tuple[Column, ...], *, stacked: bool = False, add_label: str = "Add row", attrs=None):
+    def __init__(
+        self, columns: tuple[Column, ...], *, stacked: bool = False, add_label: StrOrPromise = ADD_ROW,
+        attrs=None,
+    ):
         super().__init__(attrs)
         self.columns = columns
         self.stacked = stacked
@@ -106,7 +116,7 @@ class RowsField(forms.Field):
         from_rows: Callable[[list[dict]], Any],
         *,
         stacked: bool = False,
-        add_label: str = "Add row",
+        add_label: StrOrPromise = ADD_ROW,
         **kwargs,
     ):
         self.columns, self.to_rows, self.from_rows = columns, to_rows, from_rows
@@ -120,7 +130,7 @@ class RowsField(forms.Field):
             return self.to_rows(value)
         except (TypeError, ValueError, AttributeError):
             # A stored value the rows cannot show: one row says so rather than losing it silently.
-            raise ValidationError("This value cannot be shown as rows.", code="unshowable") from None
+            raise ValidationError(_("This value cannot be shown as rows."), code="unshowable") from None
 
     def to_python(self, value):
         if not isinstance(value, RowsInput):
@@ -128,7 +138,7 @@ class RowsField(forms.Field):
         for number, row in enumerate(value, 1):
             for column in self.columns:
                 if not storable(row.get(column.name, "")):
-                    raise _refuse(number, column.label.lower(), problem_message("bad_character"))
+                    raise _refuse(number, mid_sentence(column.label), problem_message("bad_character"))
         filled = [(number, row) for number, row in enumerate(value, 1) if _filled(row, self.columns)]
         return self.from_rows(filled)
 
@@ -144,7 +154,13 @@ def _filled(row: dict, columns: tuple[Column, ...]) -> bool:
 
 
 def _refuse(number: int, label: str, problem: str) -> ValidationError:
-    return ValidationError(f"Row {number}, {label}: {problem}", code="invalid_row")
+    message = _("Row %(number)s, %(column)s: %(problem)s") % {"number": number, "column": label, "problem": problem}
+    return ValidationError(message, code="invalid_row")
+
+
+def mid_sentence(label: str) -> str:
+    """A column's label inside a message: lower case as English writes it; German nouns keep their capital."""
+    return str(label) if (translation.get_language() or "").split("-")[0] == "de" else str(label).lower()
 
 
 # --- Values and ranges as the bank file writes them ------------------------------------------------
@@ -167,7 +183,8 @@ def read_value(text: str):
     except json.JSONDecodeError:
         if _WORD.fullmatch(text):
             return text
-        raise ValueError(f"“{text}” is not a number, a list such as [1, 2, 3], true, false or a word") from None
+        message = _("“%(text)s” is not a number, a list such as [1, 2, 3], true, false or a word")
+        raise ValueError(message % {"text": text}) from None
     except RecursionError:  # pragma: no cover - json_problem bounds the depth first
         raise ValueError(problem_message("too_deep")) from None
 
@@ -191,21 +208,23 @@ def read_range(text: str):
     if text.lower().startswith("one of "):
         items = [item.strip() for item in text[len("one of "):].split(",")]
         if not all(items):
-            raise ValueError("write the choices separated by commas, e.g. one of 3, 5, 7")
+            raise ValueError(_("write the choices separated by commas, e.g. one of 3, 5, 7"))
         return {"choices": [read_value(item) for item in items]}
-    shape, _, rest = text.partition(" ")
+    shape, _space, rest = text.partition(" ")
     shape = shape.lower()
     if shape in _SHAPES:
         spans = {}
         for piece in rest.split(","):
             if not (match := _NAMED_SPAN.fullmatch(piece.strip())):
-                raise ValueError(f"write a {shape} range as e.g. {shape} {_SHAPE_EXAMPLE[shape]}")
+                example = f"{shape} {_SHAPE_EXAMPLE[shape]}"
+                message = _("write a %(shape)s range as e.g. %(example)s")
+                raise ValueError(message % {"shape": shape, "example": example})
             spans[match[1]] = [read_value(match[2]), read_value(match[3])]
         return {shape: spans}
-    raise ValueError(
-        f"“{text}” is not a range: write 8 to 64, one of 3, 5, 7, vector length 6 to 11, values -6 to 6, "
+    raise ValueError(_(
+        "“%(text)s” is not a range: write 8 to 64, one of 3, 5, 7, vector length 6 to 11, values -6 to 6, "
         "or matrix rows 4 to 6, cols 4 to 6, values -3 to 5"
-    )
+    ) % {"text": text})
 
 
 _SHAPE_EXAMPLE = {"vector": "length 6 to 11, values -6 to 6", "matrix": "rows 4 to 6, cols 4 to 6, values -3 to 5"}
@@ -245,7 +264,7 @@ def _read_number(number: int, label: str, text: str) -> int | float:
     except ValueError as error:
         raise _refuse(number, label, str(error)) from None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise _refuse(number, label, f"“{text.strip()}” is not a number")
+        raise _refuse(number, label, _("“%(text)s” is not a number") % {"text": text.strip()})
     return value
 
 
@@ -254,20 +273,20 @@ def _unique(rows: list[tuple[int, dict]], column: str, label: str) -> None:
     for number, row in rows:
         name = row.get(column, "").strip()
         if not name:
-            raise _refuse(number, label, "required")
+            raise _refuse(number, label, _("required"))
         if name in seen:
-            raise _refuse(number, label, f"“{name}” is used twice")
+            raise _refuse(number, label, _("“%(name)s” is used twice") % {"name": name})
         seen.add(name)
 
 
 # --- The question's fields --------------------------------------------------------------------------
 
 PARAMETER_COLUMNS = (
-    Column("name", "Name", placeholder="h"),
-    Column("value", "Seed value", placeholder="32, [1, 2, 3] or same",
-           help="The numbers the question shows unless an attempt draws its own."),
-    Column("range", "Range", placeholder="8 to 64, or one of 3, 5, 7",
-           help="Where random variants draw it from; empty: it keeps its seed value."),
+    Column("name", gettext_lazy("Name"), placeholder="h"),
+    Column("value", gettext_lazy("Seed value"), placeholder=gettext_lazy("32, [1, 2, 3] or same"),
+           help=gettext_lazy("The numbers the question shows unless an attempt draws its own.")),
+    Column("range", gettext_lazy("Range"), placeholder=gettext_lazy("8 to 64, or one of 3, 5, 7"),
+           help=gettext_lazy("Where random variants draw it from; empty: it keeps its seed value.")),
 )  # fmt: skip
 
 
@@ -283,30 +302,31 @@ def parameter_rows(value: dict) -> list[dict]:
 
 
 def read_parameters(rows: list[tuple[int, dict]]) -> dict:
-    _unique(rows, "name", "name")
+    _unique(rows, "name", mid_sentence(_("Name")))
     params, ranges = {}, {}
     for number, row in rows:
         name = row["name"].strip()
         value, span = row.get("value", "").strip(), row.get("range", "").strip()
         if not value and not span:
-            raise _refuse(number, "seed value", f"give {name} a seed value, a range or both")
+            problem = _("give %(name)s a seed value, a range or both") % {"name": name}
+            raise _refuse(number, mid_sentence(_("Seed value")), problem)
         try:
             if value:
                 params[name] = read_value(value)
         except ValueError as error:
-            raise _refuse(number, "seed value", str(error)) from None
+            raise _refuse(number, mid_sentence(_("Seed value")), str(error)) from None
         try:
             if span:
                 ranges[name] = read_range(span)
         except ValueError as error:
-            raise _refuse(number, "range", str(error)) from None
+            raise _refuse(number, mid_sentence(_("Range")), str(error)) from None
     return {"params": params, "ranges": ranges}
 
 
 FORMULA_COLUMNS = (
-    Column("name", "Output", placeholder="out_h"),
-    Column("expression", "Expression", placeholder="conv_output_size(h, k, stride, p)"),
-    Column("value", "Value", kind="shown"),
+    Column("name", gettext_lazy("Output"), placeholder="out_h"),
+    Column("expression", gettext_lazy("Expression"), placeholder="conv_output_size(h, k, stride, p)"),
+    Column("value", gettext_lazy("Value"), kind="shown"),
 )
 
 
@@ -315,14 +335,14 @@ def formula_rows(value: list) -> list[dict]:
 
 
 def read_formulas(rows: list[tuple[int, dict]]) -> list[list[str]]:
-    _unique(rows, "name", "output")
+    _unique(rows, "name", mid_sentence(_("Output")))
     for number, row in rows:
         if not row.get("expression", "").strip():
-            raise _refuse(number, "expression", "required")
+            raise _refuse(number, mid_sentence(_("Expression")), _("required"))
     return [[row["name"].strip(), row["expression"].strip()] for _, row in rows]
 
 
-CONSTRAINT_COLUMNS = (Column("expression", "Must be true", placeholder="out_h >= 1"),)
+CONSTRAINT_COLUMNS = (Column("expression", gettext_lazy("Must be true"), placeholder="out_h >= 1"),)
 
 
 def constraint_rows(value: list) -> list[dict]:
@@ -335,7 +355,9 @@ def read_constraints(rows: list[tuple[int, dict]]) -> list[str]:
 
 # --- A part's fields -------------------------------------------------------------------------------
 
-HINT_COLUMNS = (Column("text", "Hint", kind="long", placeholder="Each filter also has a bias."),)
+HINT_COLUMNS = (
+    Column("text", gettext_lazy("Hint"), kind="long", placeholder=gettext_lazy("Each filter also has a bias.")),
+)
 
 
 def hint_rows(value: list) -> list[dict]:
@@ -347,27 +369,27 @@ def read_hints(rows: list[tuple[int, dict]]) -> list[str]:
 
 
 MISTAKE_COLUMNS = (
-    Column("key", "Key", placeholder="no_bias"),
-    Column("output", "Output it gives", placeholder="params_no_bias"),
-    Column("credit", "Credit", placeholder="0 to 1"),
-    Column("feedback", "Feedback", kind="long"),
-    Column("label", "Label (statistics)", placeholder="forgot the biases"),
+    Column("key", gettext_lazy("Key"), placeholder="no_bias"),
+    Column("output", gettext_lazy("Output it gives"), placeholder="params_no_bias"),
+    Column("credit", gettext_lazy("Credit"), placeholder=gettext_lazy("0 to 1")),
+    Column("feedback", gettext_lazy("Feedback"), kind="long"),
+    Column("label", gettext_lazy("Label (statistics)"), placeholder=gettext_lazy("forgot the biases")),
 )
 CHOICE_COLUMNS = (
-    Column("key", "Key", placeholder="a"),
-    Column("label", "Label"),
-    Column("feedback", "Why (shown when picked)", kind="long"),
+    Column("key", gettext_lazy("Key"), placeholder="a"),
+    Column("label", gettext_lazy("Label")),
+    Column("feedback", gettext_lazy("Why (shown when picked)"), kind="long"),
 )
 CONCEPT_COLUMNS = (
-    Column("key", "Key", placeholder="weight_sharing"),
-    Column("label", "Label"),
-    Column("points", "Points", placeholder="1"),
-    Column("bonus", "Bonus item", kind="flag"),
-    Column("naming_suffices", "Naming it is enough", kind="flag"),
-    Column("phrases", "Phrases", kind="lines", help="One a line."),
-    Column("examples", "Example statements", kind="lines", help="One a line."),
-    Column("contradictions", "Contradicting statements", kind="lines", help="One a line."),
-    Column("feedback", "Feedback", kind="long"),
+    Column("key", gettext_lazy("Key"), placeholder="weight_sharing"),
+    Column("label", gettext_lazy("Label")),
+    Column("points", gettext_lazy("Points"), placeholder="1"),
+    Column("bonus", gettext_lazy("Bonus item"), kind="flag"),
+    Column("naming_suffices", gettext_lazy("Naming it is enough"), kind="flag"),
+    Column("phrases", gettext_lazy("Phrases"), kind="lines", help=gettext_lazy("One a line.")),
+    Column("examples", gettext_lazy("Example statements"), kind="lines", help=gettext_lazy("One a line.")),
+    Column("contradictions", gettext_lazy("Contradicting statements"), kind="lines", help=gettext_lazy("One a line.")),
+    Column("feedback", gettext_lazy("Feedback"), kind="long"),
 )
 
 
@@ -412,7 +434,7 @@ def mapping_reader(
                         item[column.name] = lines
                 elif column.name in numbers:
                     if text.strip():
-                        item[column.name] = _read_number(number, column.label.lower(), text)
+                        item[column.name] = _read_number(number, mid_sentence(column.label), text)
                     elif column.name in always:
                         item[column.name] = ""  # the grader's message says what it must be
                 elif text.strip() or column.name in always:

@@ -14,6 +14,7 @@ import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 MAX_LENGTH = 150
 """Django's username column; longer text names no account."""
@@ -66,8 +67,8 @@ def holders(usernames: list[str], *, exclude_pk: int | None = None) -> dict[str,
 
 def collision_message(username: str, existing: str) -> str:
     if username == existing:
-        return f"An account named “{existing}” already exists."
-    return (
-        f"“{username}” is too close to the existing account “{existing}”: usernames that differ only in "
-        f"case or in the width of their letters are the same username. Choose another one."
-    )
+        return gettext("An account named “%(existing)s” already exists.") % {"existing": existing}
+    return gettext(
+        "“%(username)s” is too close to the existing account “%(existing)s”: usernames that differ only in "
+        "case or in the width of their letters are the same username. Choose another one."
+    ) % {"username": username, "existing": existing}

@@ -9,6 +9,10 @@
   const QUESTION_ROWS = new Set(["params", "formulas", "constraints"]);
   const QUESTION_FIELDS = new Set(["key", "calculator", "given"]);
   const MAX_SEED = 2147483647;
+  // Django's JavaScript catalog (templates/admin/base_site.html) translates; without it, English.
+  const gettext = (text) => (typeof window.gettext === "function" ? window.gettext(text) : text);
+  const format = (message, values) => message.replace(/%\((\w+)\)s/g, (placeholder, name) => (
+    name in values ? String(values[name]) : placeholder));
 
   // --- Rows ---------------------------------------------------------------------------------
 
@@ -21,7 +25,7 @@
       input.name = `${match[1]}-${index}-${match[3]}`;
       input.id = `id_${input.name}`;
       if (input.hasAttribute("aria-label")) {
-        input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/row \d+$/, `row ${number}`));
+        input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(number)));
       }
     });
     row.querySelectorAll("label[for]").forEach((label) => {
@@ -31,7 +35,7 @@
     const remove = row.querySelector(".rows-remove");
     if (remove) remove.setAttribute("aria-label", remove.getAttribute("aria-label").replace(/\d+$/, String(number)));
     const legend = row.querySelector(".rows-legend");
-    if (legend) legend.textContent = `Item ${number}`;
+    if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(number));
   }
 
   function clear(row) {
@@ -69,7 +73,7 @@
         const remove = each.querySelector(".rows-remove");
         if (remove) remove.setAttribute("aria-label", remove.getAttribute("aria-label").replace(/\d+$/, String(position + 1)));
         const legend = each.querySelector(".rows-legend");
-        if (legend) legend.textContent = `Item ${position + 1}`;
+        if (legend) legend.textContent = legend.textContent.replace(/\d+$/, String(position + 1));
       });
     } else {
       clear(row);
@@ -141,18 +145,22 @@
         const output = row.querySelector('output[data-shown="value"]');
         if (!output) return;
         const failed = Boolean(name) && name === reply.failed;
-        output.textContent = !name ? "" : failed ? "fails: see the message above" : (reply.values[name] ?? "—");
+        output.textContent = !name ? "" : failed ? gettext("fails: see the message above") : (reply.values[name] ?? "—");
         output.classList.toggle("rows-failed", failed);
       });
     }
 
     function render(reply) {
-      variant.textContent = reply.seed === null ? "On the seed values:" : `On a random variant (seed ${reply.seed}):`;
+      variant.textContent = reply.seed === null
+        ? gettext("On the seed values:")
+        : format(gettext("On a random variant (seed %(seed)s):"), { seed: reply.seed });
       params.textContent = Object.entries(reply.params).map(([name, value]) => `${name} = ${value}`).join(", ");
       showValues(reply);
       showErrors(reply.errors);
       const problems = Object.keys(reply.errors).length;
-      status.textContent = problems ? "Problems found: see the messages beside the fields." : "No problems found.";
+      status.textContent = problems
+        ? gettext("Problems found: see the messages beside the fields.")
+        : gettext("No problems found.");
     }
 
     async function run() {
@@ -161,7 +169,7 @@
       if (seed !== null) data.set("seed", String(seed));
       controller?.abort();
       controller = new AbortController();
-      status.textContent = "Checking…";
+      status.textContent = gettext("Checking…");
       try {
         const response = await fetch(panel.dataset.checkUrl, {
           method: "POST",
@@ -171,13 +179,16 @@
           signal: controller.signal,
         });
         if (!response.ok) {
-          status.textContent = `The check failed (HTTP ${response.status}); saving still checks the question.`;
+          status.textContent = format(
+            gettext("The check failed (HTTP %(status)s); saving still checks the question."),
+            { status: response.status },
+          );
           return;
         }
         render(await response.json());
       } catch (error) {
         if (error.name !== "AbortError") {
-          status.textContent = "The check could not reach the server; saving still checks the question.";
+          status.textContent = gettext("The check could not reach the server; saving still checks the question.");
         }
       }
     }

@@ -117,3 +117,30 @@ def test_an_admin_duplicates_a_quiz(page, live_server, login, admin_user, formul
     assert sorted(copy.questions.values_list("key", flat=True)) == sorted(
         formula_quiz.questions.values_list("key", flat=True)
     )
+
+
+def test_a_german_admin_reads_the_rows_and_the_live_check_in_german(page, live_server, login, admin_user, formula_quiz):
+    login(page, live_server, "root", "root-password")
+    page.set_extra_http_headers({"Accept-Language": "de"})
+    question = formula_quiz.questions.get(key="h1")
+    page.goto(f"{live_server.url}/admin/quiz/question/{question.pk}/change/")
+    live = page.locator("#live-check")
+    expect(live.get_by_role("heading", name="Live-Prüfung")).to_be_visible()
+    expect(live.get_by_role("status")).to_have_text("Keine Probleme gefunden.")
+    expect(live.locator(".live-check-variant")).to_have_text("Mit den Ausgangswerten:")
+
+    parameters = page.locator(".field-params")
+    rows = parameters.locator(".rows-row")
+    count = rows.count()
+    parameters.get_by_role("button", name="Parameter hinzufügen").click()
+    expect(rows).to_have_count(count + 1)
+    # A new row is numbered in German, as the page numbers the others.
+    expect(parameters.get_by_label(f"Name, Zeile {count + 1}", exact=True)).to_be_visible()
+    parameters.get_by_label("Bereich, Zeile 1", exact=True).fill("8 to")
+    expect(live.get_by_role("status")).to_have_text("Probleme gefunden: siehe die Meldungen neben den Feldern.")
+    expect(parameters.locator(".live-errors")).to_contain_text("Zeile 1, Bereich: „8 to“ ist kein Bereich")
+
+    parameters.get_by_label("Bereich, Zeile 1", exact=True).fill("8 to 64")
+    expect(live.get_by_role("status")).to_have_text("Keine Probleme gefunden.")
+    live.get_by_role("button", name="Neue zufällige Variante").click()
+    expect(live.locator(".live-check-variant")).to_contain_text("Mit einer zufälligen Variante (Seed ")

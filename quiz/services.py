@@ -651,6 +651,12 @@ def _give_hint(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Res
     return response
 
 
+def require_variants(quiz: Quiz) -> None:
+    """Refuse (VariantsNotAllowed) new numbers for a question in a quiz that does not offer them."""
+    if not quiz.offers_variants:
+        raise VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+
+
 VARIANT_TRIES = 20
 """Draws tried for numbers that differ from the question's current ones before settling for the last."""
 
@@ -663,8 +669,7 @@ def draw_new_variant(
 
     The parts' checks and hints asked for stay, and so does what they cost: new numbers do not undo tries."""
     now = now or timezone.now()
-    if not attempt.quiz.offers_variants:
-        raise VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+    require_variants(attempt.quiz)
     _require_open_from_here(attempt, ip, now)
     return _draw_variant(attempt, question_key, _valid_ip(ip), now)
 

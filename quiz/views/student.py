@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -93,7 +94,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if requested is not None and requested != page.number and 1 <= requested <= page.count:
         # Only sequential navigation gets here: earlier pages are closed, later ones are reached with Next.
         if requested < page.number:
-            messages.warning(request, _("Earlier pages of this quiz are closed: you can no longer go back to them."))
+            messages.warning(request, PAGES_CLOSED)
         return redirect(_page_url(attempt, page.number))
     context = {
         "attempt": attempt,
@@ -104,6 +105,10 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "answer_limit": grader.MAX_ANSWER_LENGTH,
     }
     return render(request, "student/attempt.html", context)
+
+
+PAGES_CLOSED = gettext_lazy("Earlier pages of this quiz are closed: you can no longer go back to them.")
+"""Told to a student with sequential navigation who asks for a page already left."""
 
 
 def _page_number(value: str | None) -> int | None:
@@ -206,8 +211,9 @@ def attempt_variant(request: HttpRequest, attempt_id: int, question_key: str) ->
     question = attempt.questions().filter(key=question_key).first()
     if question is None:
         raise NotFound()
-    if not attempt.quiz.offers_variants:
-        refusal = services.VariantsNotAllowed(_("This quiz does not offer new numbers for a question."))
+    try:
+        services.require_variants(attempt.quiz)
+    except services.VariantsNotAllowed as refusal:
         return error_response(request, refusal, back=back)
     number = question.key.removeprefix("q")
     if request.method == "GET":
@@ -330,7 +336,7 @@ def _turned_page(request: HttpRequest, attempt: Attempt) -> int:
         return on_page
     page = services.turn_page(attempt=attempt, page=wanted)
     if page > wanted:
-        messages.warning(request, _("Earlier pages of this quiz are closed: you can no longer go back to them."))
+        messages.warning(request, PAGES_CLOSED)
     return page
 
 

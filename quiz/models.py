@@ -90,49 +90,60 @@ CHECKS_IN_AN_EXAM = (
 
 
 class Quiz(models.Model):
-    key = models.SlugField(max_length=80, unique=True)
-    title = models.CharField(max_length=200)
-    instructions = models.TextField(blank=True)
-    opens_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open now."))
-    closes_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: never closes."))
-    time_limit_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Empty: no time limit.")
+    key = models.SlugField(verbose_name=_("key"), max_length=80, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    instructions = models.TextField(verbose_name=_("instructions"), blank=True)
+    opens_at = models.DateTimeField(verbose_name=_("opens at"), null=True, blank=True, help_text=_("Empty: open now."))
+    closes_at = models.DateTimeField(
+        verbose_name=_("closes at"), null=True, blank=True, help_text=_("Empty: never closes.")
     )
-    attempts_allowed = models.PositiveSmallIntegerField(default=1)
+    time_limit_minutes = models.PositiveIntegerField(
+        verbose_name=_("time limit minutes"), null=True, blank=True, help_text=_("Empty: no time limit.")
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(verbose_name=_("attempts allowed"), default=1)
     grading_method = models.CharField(
+        verbose_name=_("grading method"),
         max_length=20,
         choices=GradingMethod.choices,
         default=GradingMethod.HIGHEST,
         help_text=_("Which of a student's finished attempts make the grade that counts (the gradebook, the LMS)."),
     )
     randomize_numbers = models.BooleanField(
+        verbose_name=_("randomize numbers"),
         default=False, help_text=_("Give every attempt its own numbers, drawn from each question's ranges.")
     )
     first_attempt_seed_numbers = models.BooleanField(
+        verbose_name=_("first attempt seed numbers"),
         default=False,
         help_text=_("With numbers of its own per attempt: a student's first attempt takes the questions' own "
         "numbers, and only later attempts draw new ones."),
     )
     shuffle_questions = models.BooleanField(
+        verbose_name=_("shuffle questions"),
         default=False, help_text=_("Each attempt shows the questions in an order of its own, kept across reloads.")
     )
     shuffle_choices = models.BooleanField(
+        verbose_name=_("shuffle choices"),
         default=False, help_text=_("Each attempt shows the options of a choice part in an order of its own.")
     )
     questions_per_page = models.PositiveSmallIntegerField(
+        verbose_name=_("questions per page"),
         default=0,
         help_text=_("0: every question on one page. N: the attempt page shows N questions at a time, in the "
         "attempt's order, with Previous and Next."),
     )
     sequential = models.BooleanField(
+        verbose_name=_("sequential"),
         default=False,
         help_text=_("With questions per page: students move through the pages in order with Next only; a page "
         "left cannot be opened again and its answers can no longer be changed."),
     )
     access_code = models.CharField(
+        verbose_name=_("access code"),
         max_length=100, blank=True, help_text=_("Empty: none. Students type it on the start page to start an attempt.")
     )
     allowed_networks = models.JSONField(
+        verbose_name=_("allowed networks"),
         default=list,
         blank=True,
         validators=[validate_networks],
@@ -140,29 +151,45 @@ class Quiz(models.Model):
         'e.g. ["192.0.2.0/24", "2001:db8::/32"]; behind proxies the address is read as TRUSTED_PROXY_COUNT says.'),
     )
     review_free_text = models.BooleanField(
+        verbose_name=_("review free text"),
         default=True,
         help_text=_("Free-text scores stay provisional until a teacher confirms them; "
         "off: the rubric's suggestion is accepted as it is."),
     )
     show_suggested_scores = models.BooleanField(
+        verbose_name=_("show suggested scores"),
         default=False,
         help_text=_("Students see the rubric's suggested score of a written answer, marked as a suggestion, "
         "before a teacher confirms it; off: they see “awaiting your teacher” and no number until then."),
     )
-    show_score = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
-    show_feedback = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY)
-    show_answers = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
-    show_solutions = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE)
+    show_score = models.CharField(
+        verbose_name=_("show score"), max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY
+    )
+    show_feedback = models.CharField(
+        verbose_name=_("show feedback"), max_length=20, choices=Visibility.choices, default=Visibility.IMMEDIATELY
+    )
+    show_answers = models.CharField(
+        verbose_name=_("show answers"), max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE
+    )
+    show_solutions = models.CharField(
+        verbose_name=_("show solutions"), max_length=20, choices=Visibility.choices, default=Visibility.AFTER_CLOSE
+    )
     groups = models.ManyToManyField(
-        Group, blank=True, related_name="quizzes", help_text=_("Empty: open to every student.")
+        Group,
+        verbose_name=_("groups"),
+        blank=True,
+        related_name="quizzes",
+        help_text=_("Empty: open to every student."),
     )
     allow_checks = models.BooleanField(
+        verbose_name=_("allow checks"),
         default=False,
         help_text=_("Practice: each part has a Check button that says whether the answer is right, with its "
         "feedback, before the attempt is submitted. Not for exams: a quiz with a time limit or an access code "
         "cannot allow it."),
     )
     check_penalty = models.DecimalField(
+        verbose_name=_("check penalty"),
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.1"),
@@ -170,9 +197,11 @@ class Quiz(models.Model):
         help_text=_("The share of a part's points each wrong check costs (0.1: 10 %), never more than the part."),
     )
     solution_after_checks = models.PositiveSmallIntegerField(
+        verbose_name=_("solution after checks"),
         default=0, help_text=_("After this many wrong checks of a part its worked solution is offered; 0: never.")
     )
     hint_penalty = models.DecimalField(
+        verbose_name=_("hint penalty"),
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.05"),
@@ -181,12 +210,15 @@ class Quiz(models.Model):
         "hints that wrong checks show are free."),
     )
     pools = models.JSONField(
+        verbose_name=_("pools"),
         default=dict,
         blank=True,
         help_text=_('How many questions each attempt draws from each pool, by pool key, e.g. {"pooling": 2}; '
         "a pool not named here draws one. Questions join a pool by their pool key."),
     )
-    bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
+    bank_hashes = models.JSONField(
+        verbose_name=_("bank hashes"), default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP
+    )
 
     class Meta:
         verbose_name = _("quiz")
@@ -299,35 +331,48 @@ class Quiz(models.Model):
 
 
 class Question(models.Model):
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
-    key = models.SlugField(max_length=40)
-    order = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    prompt = models.TextField(help_text=_("A template filled from the parameters, e.g. {stride}."))
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(verbose_name=_("key"), max_length=40)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    prompt = models.TextField(
+        verbose_name=_("prompt"), help_text=_("A template filled from the parameters, e.g. {stride}.")
+    )
     calculator = models.CharField(
+        verbose_name=_("calculator"),
         max_length=40, blank=True, help_text=_("The grader calculator that computes the answers; empty for free text.")
     )
-    params = models.JSONField(default=dict, blank=True, help_text=_("The parameters with their seed values."))
-    ranges = models.JSONField(default=dict, blank=True, help_text=_("The ranges random parameters are drawn from."))
+    params = models.JSONField(
+        verbose_name=_("params"), default=dict, blank=True, help_text=_("The parameters with their seed values.")
+    )
+    ranges = models.JSONField(
+        verbose_name=_("ranges"), default=dict, blank=True, help_text=_("The ranges random parameters are drawn from.")
+    )
     given = models.JSONField(
+        verbose_name=_("given"),
         default=list, blank=True, help_text=_("Parameters shown to the student as tables (sequences, matrices).")
     )
     formulas = models.JSONField(
+        verbose_name=_("formulas"),
         default=list,
         blank=True,
         help_text=_("Instead of a calculator: [output, expression] pairs in order, e.g. "
         '[["out_h", "conv_output_size(h, k, stride, p)"]] (docs/authoring.md).'),
     )
     constraints = models.JSONField(
+        verbose_name=_("constraints"),
         default=list, blank=True, help_text=_("For formulas: expressions every variant's numbers must make true.")
     )
     pool = models.SlugField(
+        verbose_name=_("pool"),
         max_length=40,
         blank=True,
         help_text=_("Empty: every attempt holds this question. Questions sharing a pool key form a pool, "
         "from which each attempt draws as many as the quiz's pools say (one if it names none)."),
     )
-    bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
+    bank_hashes = models.JSONField(
+        verbose_name=_("bank hashes"), default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -405,53 +450,71 @@ class AnswerKind(models.TextChoices):
 
 
 class Part(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="parts")
-    key = models.SlugField(max_length=20)
-    order = models.PositiveSmallIntegerField(default=0)
-    prompt = models.TextField()
-    points = models.DecimalField(max_digits=6, decimal_places=2, default=1)
-    kind = models.CharField(max_length=20, choices=AnswerKind.choices)
-    output = models.CharField(max_length=80, blank=True, help_text=_("Which calculator output is the answer."))
-    unit = models.CharField(max_length=20, blank=True, help_text=_("The unit the answer is asked in, e.g. MB."))
-    relative_tolerance = models.FloatField(default=0)
-    absolute_tolerance = models.FloatField(default=0)
-    partial_credit = models.BooleanField(default=False, help_text=_(
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="parts")
+    key = models.SlugField(verbose_name=_("key"), max_length=20)
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
+    prompt = models.TextField(verbose_name=_("prompt"))
+    points = models.DecimalField(verbose_name=_("points"), max_digits=6, decimal_places=2, default=1)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=AnswerKind.choices)
+    output = models.CharField(
+        verbose_name=_("output"), max_length=80, blank=True, help_text=_("Which calculator output is the answer.")
+    )
+    unit = models.CharField(
+        verbose_name=_("unit"), max_length=20, blank=True, help_text=_("The unit the answer is asked in, e.g. MB.")
+    )
+    relative_tolerance = models.FloatField(verbose_name=_("relative tolerance"), default=0)
+    absolute_tolerance = models.FloatField(verbose_name=_("absolute tolerance"), default=0)
+    partial_credit = models.BooleanField(verbose_name=_("partial credit"), default=False, help_text=_(
         "Credit per right element when the shape is right."
     ))
-    shape_feedback = models.TextField(blank=True, help_text=_("Feedback for an answer of the wrong shape."))
+    shape_feedback = models.TextField(
+        verbose_name=_("shape feedback"), blank=True, help_text=_("Feedback for an answer of the wrong shape.")
+    )
     mistakes = models.JSONField(
+        verbose_name=_("mistakes"),
         default=list,
         blank=True,
         help_text=_("Known mistakes: key, output, credit, feedback; optionally a label, "
         "a short plain name for the statistics (“forgot the biases”)."),
     )
-    choices = models.JSONField(default=list, blank=True, help_text=_("For choice parts: key and label of each choice."))
+    choices = models.JSONField(
+        verbose_name=_("choices"),
+        default=list,
+        blank=True,
+        help_text=_("For choice parts: key and label of each choice."),
+    )
     correct_choice = models.CharField(
-        max_length=40, blank=True, help_text=_(
+        verbose_name=_("correct choice"), max_length=40, blank=True, help_text=_(
             "The right choice's key; for select-all parts, the right keys, e.g. a,c."
         )
     )
-    rubric = models.JSONField(default=list, blank=True, help_text=_(
+    rubric = models.JSONField(verbose_name=_("rubric"), default=list, blank=True, help_text=_(
         "For free text: key, label, phrases of each concept."
     ))
     significant_figures = models.PositiveSmallIntegerField(
+        verbose_name=_("significant figures"),
         null=True, blank=True, help_text=_("For numbers, sizes, counts: significant figures an answer is written with.")
     )
     decimal_places = models.PositiveSmallIntegerField(
+        verbose_name=_("decimal places"),
         null=True, blank=True, help_text=_("For numbers, sizes, counts: decimals an answer is written with.")
     )
     hints = models.JSONField(
+        verbose_name=_("hints"),
         default=list,
         blank=True,
         validators=[validate_hints],
         help_text=_("In quizzes with checks: hints, in the order they are shown."),
     )
     hint_after_checks = models.PositiveSmallIntegerField(
+        verbose_name=_("hint after checks"),
         default=1,
         help_text=_("Each hint is shown free after this many more wrong checks (1: a hint per wrong check); "
         "0: only when asked for, at the quiz's hint penalty."),
     )
-    bank_hashes = models.JSONField(default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP)
+    bank_hashes = models.JSONField(
+        verbose_name=_("bank hashes"), default=dict, blank=True, editable=False, help_text=BANK_HASHES_HELP
+    )
 
     SPEC_FIELDS = (
         "kind", "output", "unit", "relative_tolerance", "absolute_tolerance",
@@ -544,13 +607,19 @@ class BankChange(models.Model):
         REPLACED = "replaced", _("Replaced an edit with the file's version")
         DELETED = "deleted", _("Deleted")
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="bank_changes")
-    question_key = models.CharField(max_length=40, blank=True, help_text=_("Empty: the quiz itself."))
-    part_key = models.CharField(max_length=20, blank=True, help_text=_("Empty: the quiz or the question itself."))
-    action = models.CharField(max_length=20, choices=Action.choices)
-    detail = models.TextField(blank=True, help_text=_("One line per changed field: old → new."))
-    source = models.CharField(max_length=255, help_text=_("The bank file's name."))
-    at = models.DateTimeField(default=timezone.now)
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="bank_changes")
+    question_key = models.CharField(
+        verbose_name=_("question key"), max_length=40, blank=True, help_text=_("Empty: the quiz itself.")
+    )
+    part_key = models.CharField(
+        verbose_name=_("part key"), max_length=20, blank=True, help_text=_("Empty: the quiz or the question itself.")
+    )
+    action = models.CharField(verbose_name=_("action"), max_length=20, choices=Action.choices)
+    detail = models.TextField(
+        verbose_name=_("detail"), blank=True, help_text=_("One line per changed field: old → new.")
+    )
+    source = models.CharField(verbose_name=_("source"), max_length=255, help_text=_("The bank file's name."))
+    at = models.DateTimeField(verbose_name=_("at"), default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]
@@ -587,44 +656,64 @@ class AttemptQuerySet(models.QuerySet):
 
 
 class Attempt(models.Model):
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attempts")
-    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
-    number = models.PositiveSmallIntegerField(help_text=_("1 for a student's first attempt at the quiz."))
-    seed = models.BigIntegerField(null=True, blank=True, help_text=_("The seed the numbers were drawn with, if drawn."))
-    params = models.JSONField(default=dict, help_text=_("The exact parameters of every question, by question key."))
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.PROTECT, related_name="attempts"
+    )
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField(
+        verbose_name=_("number"), help_text=_("1 for a student's first attempt at the quiz.")
+    )
+    seed = models.BigIntegerField(
+        verbose_name=_("seed"), null=True, blank=True, help_text=_("The seed the numbers were drawn with, if drawn.")
+    )
+    params = models.JSONField(
+        verbose_name=_("params"), default=dict, help_text=_("The exact parameters of every question, by question key.")
+    )
     question_keys = models.JSONField(
+        verbose_name=_("question keys"),
         default=list,
         help_text=_("The questions this attempt holds, by key in the quiz's order: every question outside a pool, "
         "and those drawn from each pool."),
     )
     question_order = models.JSONField(
-        default=list, blank=True, help_text=_(
+        verbose_name=_("question order"), default=list, blank=True, help_text=_(
             "The question keys in the order this attempt shows them; empty: the quiz's."
         )
     )
     choice_orders = models.JSONField(
+        verbose_name=_("choice orders"),
         default=dict,
         blank=True,
         help_text=_("The choice keys of each choice part in the order this attempt shows them, "
         'e.g. {"q7a": ["c", "a", "b"]}.'),
     )
     furthest_page = models.PositiveSmallIntegerField(
+        verbose_name=_("furthest page"),
         default=1,
-        help_text="The furthest page the student has moved to; with sequential navigation, earlier pages are closed.",
+        help_text=_(
+            "The furthest page the student has moved to; with sequential navigation, earlier pages are closed."
+        ),
     )
     variant_seeds = models.JSONField(
+        verbose_name=_("variant seeds"),
         default=dict,
         blank=True,
-        help_text="In practice, the questions the student asked new numbers for: the seed each was drawn with "
-        'now, by question key, e.g. {"q2": 123}; `params` holds the numbers.',
+        help_text=_("In practice, the questions the student asked new numbers for: the seed each was drawn with "
+        'now, by question key, e.g. {"q2": 123}; `params` holds the numbers.'),
     )
-    started_at = models.DateTimeField(default=timezone.now)
-    deadline = models.DateTimeField(null=True, blank=True, help_text=_("Empty: no deadline."))
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    auto_submitted = models.BooleanField(default=False, help_text=_("Submitted by the server when time ran out."))
-    state = models.CharField(max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS)
-    score = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
-    max_score = models.DecimalField(max_digits=8, decimal_places=3, default=0)
+    started_at = models.DateTimeField(verbose_name=_("started at"), default=timezone.now)
+    deadline = models.DateTimeField(
+        verbose_name=_("deadline"), null=True, blank=True, help_text=_("Empty: no deadline.")
+    )
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"), null=True, blank=True)
+    auto_submitted = models.BooleanField(
+        verbose_name=_("auto submitted"), default=False, help_text=_("Submitted by the server when time ran out.")
+    )
+    state = models.CharField(
+        verbose_name=_("state"), max_length=20, choices=AttemptState.choices, default=AttemptState.IN_PROGRESS
+    )
+    score = models.DecimalField(verbose_name=_("score"), max_digits=8, decimal_places=3, null=True, blank=True)
+    max_score = models.DecimalField(verbose_name=_("max score"), max_digits=8, decimal_places=3, default=0)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -793,69 +882,100 @@ class Response(models.Model):
     win over the computed score, so regrading never erases them.
     """
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
-    part = models.ForeignKey(Part, on_delete=models.PROTECT, related_name="responses")
-    text = models.TextField(blank=True, help_text=_("Exactly as typed."))
-    sequence = models.PositiveIntegerField(default=0, help_text=_("Accepted saves of this answer: one more with each."))
-    saved_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.ForeignKey(Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="responses")
+    part = models.ForeignKey(Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="responses")
+    text = models.TextField(verbose_name=_("text"), blank=True, help_text=_("Exactly as typed."))
+    sequence = models.PositiveIntegerField(
+        verbose_name=_("sequence"), default=0, help_text=_("Accepted saves of this answer: one more with each.")
+    )
+    saved_at = models.DateTimeField(verbose_name=_("saved at"), null=True, blank=True)
     edited_at = models.DateTimeField(
-        null=True, blank=True, help_text=_(
+        verbose_name=_("edited at"), null=True, blank=True, help_text=_(
             "When the student typed the saved text; the newest edit wins across windows."
         )
     )
 
-    score = models.FloatField(null=True, blank=True, help_text=_("The computed credit (or the rubric's suggestion)."))
-    status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.UNANSWERED)
-    mistake = models.CharField(max_length=80, blank=True, help_text=_("The known mistake the answer matched."))
-    feedback = models.TextField(blank=True)
-    expected = models.TextField(blank=True, help_text=_("The correct answer as displayed."))
-    concepts_found = models.JSONField(default=list, blank=True)
-    concepts_missed = models.JSONField(default=list, blank=True)
+    score = models.FloatField(
+        verbose_name=_("score"), null=True, blank=True, help_text=_("The computed credit (or the rubric's suggestion).")
+    )
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.UNANSWERED
+    )
+    mistake = models.CharField(
+        verbose_name=_("mistake"), max_length=80, blank=True, help_text=_("The known mistake the answer matched.")
+    )
+    feedback = models.TextField(verbose_name=_("feedback"), blank=True)
+    expected = models.TextField(verbose_name=_("expected"), blank=True, help_text=_("The correct answer as displayed."))
+    concepts_found = models.JSONField(verbose_name=_("concepts found"), default=list, blank=True)
+    concepts_missed = models.JSONField(verbose_name=_("concepts missed"), default=list, blank=True)
     suggestion_concepts = models.JSONField(
-        default=list, blank=True, help_text=_(
+        verbose_name=_("suggestion concepts"), default=list, blank=True, help_text=_(
             "Per rubric concept: found or not, where, by phrase or meaning, how surely."
         )
     )
-    suggestion_confidence = models.FloatField(null=True, blank=True, help_text=_(
-        "The suggestion's least sure decision."
-    ))
-    suggestion_flags = models.JSONField(default=list, blank=True, help_text=_("What the teacher should look at."))
-    meaning_pending = models.BooleanField(
-        default=False, help_text=_("The suggestion was read by phrases only; reading it by meaning is still to come.")
-    )
-    graded_at = models.DateTimeField(null=True, blank=True)
-    checks = models.PositiveIntegerField(
-        default=0, help_text="Times the student checked this answer before submitting."
-    )
-    wrong_checks = models.PositiveIntegerField(
-        default=0, help_text="Checks that found the answer not right: each costs the quiz's check penalty."
-    )
-    checked_sequence = models.PositiveIntegerField(
+    suggestion_confidence = models.FloatField(
+        verbose_name=_("suggestion confidence"),
         null=True,
         blank=True,
-        help_text="The answer's sequence at its last counted check: checking it again is no new try.",
+        help_text=_("The suggestion's least sure decision."),
+    )
+    suggestion_flags = models.JSONField(
+        verbose_name=_("suggestion flags"), default=list, blank=True, help_text=_("What the teacher should look at.")
+    )
+    meaning_pending = models.BooleanField(
+        verbose_name=_("meaning pending"),
+        default=False, help_text=_("The suggestion was read by phrases only; reading it by meaning is still to come.")
+    )
+    graded_at = models.DateTimeField(verbose_name=_("graded at"), null=True, blank=True)
+    checks = models.PositiveIntegerField(
+        verbose_name=_("checks"), default=0, help_text=_("Times the student checked this answer before submitting.")
+    )
+    wrong_checks = models.PositiveIntegerField(
+        verbose_name=_("wrong checks"),
+        default=0, help_text=_("Checks that found the answer not right: each costs the quiz's check penalty.")
+    )
+    checked_sequence = models.PositiveIntegerField(
+        verbose_name=_("checked sequence"),
+        null=True,
+        blank=True,
+        help_text=_("The answer's sequence at its last counted check: checking it again is no new try."),
     )
     hints_asked = models.PositiveIntegerField(
-        default=0, help_text="Hints the student asked for before wrong checks showed them: each costs the hint penalty."
+        verbose_name=_("hints asked"),
+        default=0,
+        help_text=_("Hints the student asked for before wrong checks showed them: each costs the hint penalty."),
     )
 
-    review_score = models.FloatField(null=True, blank=True, help_text=_("A teacher's confirmed free-text credit."))
-    review_comment = models.TextField(blank=True)
+    review_score = models.FloatField(
+        verbose_name=_("review score"), null=True, blank=True, help_text=_("A teacher's confirmed free-text credit.")
+    )
+    review_comment = models.TextField(verbose_name=_("review comment"), blank=True)
     review_items = models.JSONField(
+        verbose_name=_("review items"),
         default=list, blank=True, help_text=_("The rubric items (keys) a teacher awarded; the confirmed score follows.")
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(verbose_name=_("reviewed at"), null=True, blank=True)
 
-    override_score = models.FloatField(null=True, blank=True)
-    override_reason = models.TextField(blank=True)
-    override_previous_score = models.FloatField(null=True, blank=True)
+    override_score = models.FloatField(verbose_name=_("override score"), null=True, blank=True)
+    override_reason = models.TextField(verbose_name=_("override reason"), blank=True)
+    override_previous_score = models.FloatField(verbose_name=_("override previous score"), null=True, blank=True)
     overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("overridden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_at = models.DateTimeField(verbose_name=_("overridden at"), null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -941,9 +1061,15 @@ class AnswerEmbedding(models.Model):
     every answer. Kept apart from Response so that no other read of responses carries its bytes.
     It holds for the text it was computed from (`digest`); a changed answer gets a new one."""
 
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
-    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the answer's text the vector was computed from."))
-    vector = models.BinaryField()
+    response = models.OneToOneField(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    digest = models.CharField(
+        verbose_name=_("digest"),
+        max_length=64,
+        help_text=_("SHA-256 of the answer's text the vector was computed from."),
+    )
+    vector = models.BinaryField(verbose_name=_("vector"))
 
     def __str__(self) -> str:
         return f"Embedding of {self.response_id}"
@@ -961,15 +1087,22 @@ class ScoreChange(models.Model):
         OVERRIDE = "override", _("Override")
         REGRADE = "regrade", _("Regrade")
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="score_changes")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    previous_score = models.FloatField(null=True, blank=True)
-    new_score = models.FloatField(null=True, blank=True)
-    reason = models.TextField(blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="score_changes"
     )
-    changed_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    previous_score = models.FloatField(verbose_name=_("previous score"), null=True, blank=True)
+    new_score = models.FloatField(verbose_name=_("new score"), null=True, blank=True)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(verbose_name=_("changed at"), default=timezone.now)
 
     class Meta:
         ordering = ["-changed_at", "-id"]
@@ -996,16 +1129,21 @@ class AttemptEvent(models.Model):
         ACCOMMODATED = "accommodated", _("Deadline moved by an accommodation")
         ACCESS_REFUSED = "access_refused", _("Refused: not from an allowed network")
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(default=timezone.now)
-    part_key = models.CharField(max_length=40, blank=True)
-    sequence = models.PositiveIntegerField(null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    attempt = models.ForeignKey(Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(verbose_name=_("at"), default=timezone.now)
+    part_key = models.CharField(verbose_name=_("part key"), max_length=40, blank=True)
+    sequence = models.PositiveIntegerField(verbose_name=_("sequence"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(verbose_name=_("ip address"), null=True, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    detail = models.TextField(blank=True)
+    detail = models.TextField(verbose_name=_("detail"), blank=True)
 
     class Meta:
         verbose_name = _("attempt event")
@@ -1013,21 +1151,23 @@ class AttemptEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return gettext("%(kind)s at %(at)s") % {"kind": self.get_kind_display(), "at": f"{self.at:%Y-%m-%d %H:%M:%S}"}
 
 
 class Accommodation(models.Model):
     """Extra time and attempts for one student on one quiz, recorded with who and why."""
 
-    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accommodations")
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="accommodations")
-    extra_minutes = models.PositiveIntegerField(default=0)
-    extra_attempts = models.PositiveSmallIntegerField(default=0)
-    reason = models.TextField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("student"), on_delete=models.CASCADE, related_name="accommodations"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="accommodations")
+    extra_minutes = models.PositiveIntegerField(verbose_name=_("extra minutes"), default=0)
+    extra_attempts = models.PositiveSmallIntegerField(verbose_name=_("extra attempts"), default=0)
+    reason = models.TextField(verbose_name=_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("accommodation")
@@ -1035,7 +1175,9 @@ class Accommodation(models.Model):
         constraints = [models.UniqueConstraint(fields=["student", "quiz"], name="one_accommodation_per_quiz")]
 
     def __str__(self) -> str:
-        return f"{self.student} on {self.quiz}: +{self.extra_minutes} min, +{self.extra_attempts} attempts"
+        return gettext("%(student)s on %(quiz)s: +%(minutes)s min, +%(attempts)s attempts") % {
+            "student": self.student, "quiz": self.quiz, "minutes": self.extra_minutes, "attempts": self.extra_attempts
+        }  # fmt: skip
 
 
 class StandingAccommodation(models.Model):
@@ -1044,16 +1186,22 @@ class StandingAccommodation(models.Model):
     An Accommodation for one quiz wins over it on that quiz, as a whole."""
 
     student = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standing_accommodation"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="standing_accommodation",
     )
     time_multiplier = models.DecimalField(
+        verbose_name=_("time multiplier"),
         max_digits=3, decimal_places=2, default=1,
         help_text=_("Each time limit times this (1.5: half as much time again), rounded up to whole minutes."),
     )  # fmt: skip
-    extra_attempts = models.PositiveSmallIntegerField(default=0)
-    reason = models.TextField(blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    extra_attempts = models.PositiveSmallIntegerField(verbose_name=_("extra attempts"), default=0)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(verbose_name=_("updated at"), auto_now=True)
 
     MAX_MULTIPLIER = 4
     MAX_EXTRA_ATTEMPTS = 50

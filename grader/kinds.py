@@ -189,9 +189,10 @@ def _quantity_working(spec: PartSpec, size: Any, display: str) -> list[str]:
 
 def _byte_unit(unit: str) -> None:
     if not unit:
-        raise ValueError("unit: required for quantity parts")
+        raise ValueError(gettext("unit: required for quantity parts"))
     if units.unit_name(unit) is None:
-        raise ValueError(f"unit: must be a byte unit ({units.KNOWN}), not {unit!r}")
+        problem = gettext("unit: must be a byte unit ({known}), not {unit!r}")
+        raise ValueError(problem.format(known=gettext(units.KNOWN), unit=unit))
 
 
 _COUNT_SCALES = ((1e9, "G"), (1e6, "M"), (1e3, "K"))
@@ -201,7 +202,8 @@ COUNTED_UNITS = tuple(dict.fromkeys(COUNTED.values()))
 
 def _counted(unit: str) -> None:
     if unit and unit not in COUNTED_UNITS:
-        raise ValueError(f"unit: a count part counts {', '.join(COUNTED_UNITS)} (or leave it empty), not {unit!r}")
+        problem = gettext("unit: a count part counts {units} (or leave it empty), not {unit!r}")
+        raise ValueError(problem.format(units=", ".join(COUNTED_UNITS), unit=unit))
 
 
 def _with_unit(text: str, spec: PartSpec) -> str:
@@ -446,13 +448,15 @@ def kind_info(kind: str) -> KindInfo:
     try:
         return KIND_INFO[AnswerKind(kind)]
     except ValueError:
-        raise ValueError(f"kind: no answer kind {kind!r}") from None
+        raise ValueError(gettext("kind: no answer kind {kind!r}").format(kind=kind)) from None
 
 
 def kinds_that(attribute: str) -> str:
     """The kinds whose entry has `attribute` set, as a message names them: "vector and matrix"."""
     names = [str(info.kind) for info in KIND_INFO.values() if getattr(info, attribute)]
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    if len(names) == 1:
+        return names[0]
+    return gettext("{kinds} and {last}").format(kinds=", ".join(names[:-1]), last=names[-1])
 
 
 def read_answer(spec: PartSpec, text: str) -> Reading:

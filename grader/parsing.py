@@ -818,7 +818,7 @@ def _unit_factor(token: _Token, unit: str, notes: list[str], text: str) -> float
     if typed is None:
         raise AnswerError(
             _("{text} is not a size in bytes: use {known}, not {unit}.").format(
-                text=quote(text), known=units.KNOWN, unit=quote(token.text)
+                text=quote(text), known=_(units.KNOWN), unit=quote(token.text)
             )
         )
     note = units.spelling_note(token.text)

@@ -9,6 +9,8 @@ from enum import StrEnum
 from numbers import Real
 from typing import Any
 
+from grader.messages import gettext, gettext_noop
+
 
 class AnswerKind(StrEnum):
     """What a part asks for; the values are what the bank files and the database store."""
@@ -180,10 +182,10 @@ class PartSpec:
     def from_dict(cls, data: dict) -> "PartSpec":
         """Build a spec from a bank part (the YAML mapping); ValueError names the bad field."""
         if not isinstance(data, dict):
-            raise ValueError("part: must be a mapping")
+            raise ValueError(gettext("part: must be a mapping"))
         unknown = sorted(set(data) - _KNOWN_KEYS - _IGNORED_KEYS, key=str)
         if unknown:
-            raise ValueError(f"{unknown[0]}: not a field of a part")
+            raise ValueError(gettext("{name}: not a field of a part").format(name=unknown[0]))
         return cls(
             key=_text(data, "key"),
             kind=_text(data, "kind"),
@@ -197,7 +199,7 @@ class PartSpec:
                 MistakeSpec(
                     key=_text(item, "key", where),
                     output=_text(item, "output", where),
-                    credit=_number(item, "credit", where, "must be a number between 0 and 1"),
+                    credit=_number(item, "credit", where, gettext_noop("{label}: must be a number between 0 and 1")),
                     feedback=_text(item, "feedback", where),
                 )
                 for where, item in _items(data, "mistakes")
@@ -240,29 +242,32 @@ def _check(spec: PartSpec) -> None:
     from grader.kinds import KIND_INFO, kinds_that  # the registry reads specs: imported here, not at the top
 
     if not spec.key:
-        raise ValueError("key: required")
+        raise ValueError(gettext("key: required"))
     if spec.kind not in KINDS:
-        raise ValueError(f"kind: must be one of {', '.join(KINDS)}, not {spec.kind!r}")
+        raise ValueError(
+            gettext("kind: must be one of {kinds}, not {kind!r}").format(kinds=", ".join(KINDS), kind=spec.kind)
+        )
     info = KIND_INFO[AnswerKind(spec.kind)]
     if info.computed and not spec.output:
-        raise ValueError(f"output: required for {spec.kind} parts")
+        raise ValueError(gettext("output: required for {kind} parts").format(kind=spec.kind))
     if not info.computed and spec.output:
-        raise ValueError(f"output: {spec.kind} parts take no calculator output")
+        raise ValueError(gettext("output: {kind} parts take no calculator output").format(kind=spec.kind))
     if info.check_unit is not None:
         info.check_unit(spec.unit)
     elif spec.unit:
-        raise ValueError(f"unit: only {kinds_that('check_unit')} parts take a unit")
+        raise ValueError(gettext("unit: only {kinds} parts take a unit").format(kinds=kinds_that("check_unit")))
     for name in ("relative_tolerance", "absolute_tolerance"):
         value = getattr(spec, name)
         if not _is_number(value) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name}: must be a number of at least 0")
+            raise ValueError(gettext("{name}: must be a number of at least 0").format(name=name))
         if value and not info.tolerant:
-            raise ValueError(f"{name}: {spec.kind} parts are graded exactly")
+            raise ValueError(gettext("{name}: {kind} parts are graded exactly").format(name=name, kind=spec.kind))
     if spec.partial_credit and not info.per_element_credit:
-        raise ValueError(f"partial_credit: only {kinds_that('per_element_credit')} parts give credit per element")
+        kinds = kinds_that("per_element_credit")
+        raise ValueError(gettext("partial_credit: only {kinds} parts give credit per element").format(kinds=kinds))
     _check_written_precision(spec, info.written_precision)
     if spec.mistakes and not info.computed:
-        raise ValueError(f"mistakes: {spec.kind} parts take no mistakes")
+        raise ValueError(gettext("mistakes: {kind} parts take no mistakes").format(kind=spec.kind))
     _check_mistakes(spec.mistakes)
     _check_choices(spec, info.choices, several=info.several_correct)
     _check_rubric(spec, info.rubric)
@@ -279,12 +284,14 @@ def _check_written_precision(spec: PartSpec, takes_it: bool) -> None:
         if value is None:
             continue
         if not takes_it:
-            raise ValueError(f"{name}: only {kinds_that('written_precision')} parts ask for it")
+            kinds = kinds_that("written_precision")
+            raise ValueError(gettext("{name}: only {kinds} parts ask for it").format(name=name, kinds=kinds))
         least = 1 if name == "significant_figures" else 0
         if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= _MOST_FIGURES:
-            raise ValueError(f"{name}: must be a whole number from {least} to {_MOST_FIGURES}")
+            problem = gettext("{name}: must be a whole number from {least} to {most}")
+            raise ValueError(problem.format(name=name, least=least, most=_MOST_FIGURES))
     if spec.significant_figures is not None and spec.decimal_places is not None:
-        raise ValueError("decimal_places: give significant_figures or decimal_places, not both")
+        raise ValueError(gettext("decimal_places: give significant_figures or decimal_places, not both"))
 
 
 def _check_mistakes(mistakes: tuple[MistakeSpec, ...]) -> None:
@@ -292,70 +299,72 @@ def _check_mistakes(mistakes: tuple[MistakeSpec, ...]) -> None:
     for index, mistake in enumerate(mistakes):
         where = f"mistakes[{index}]"
         if not mistake.key:
-            raise ValueError(f"{where}.key: required")
+            raise ValueError(gettext("{where}.key: required").format(where=where))
         if mistake.key in seen:
-            raise ValueError(f"{where}.key: {mistake.key!r} is used twice")
+            raise ValueError(gettext("{where}.key: {key!r} is used twice").format(where=where, key=mistake.key))
         seen.add(mistake.key)
         if not mistake.output:
-            raise ValueError(f"{where}.output: required")
+            raise ValueError(gettext("{where}.output: required").format(where=where))
         if not _is_number(mistake.credit) or not 0 <= mistake.credit <= 1:
-            raise ValueError(f"{where}.credit: must be a number between 0 and 1")
+            raise ValueError(gettext("{where}.credit: must be a number between 0 and 1").format(where=where))
         if not mistake.feedback.strip():
-            raise ValueError(f"{where}.feedback: required")
+            raise ValueError(gettext("{where}.feedback: required").format(where=where))
 
 
 def _check_choices(spec: PartSpec, takes_choices: bool, *, several: bool) -> None:
     if not takes_choices:
         if spec.choices or spec.correct_choice:
-            raise ValueError("choices: only choice and select_all parts take choices")
+            raise ValueError(gettext("choices: only choice and select_all parts take choices"))
         return
     if len(spec.choices) < 2:
-        raise ValueError(f"choices: a {spec.kind} part needs at least two choices")
+        raise ValueError(gettext("choices: a {kind} part needs at least two choices").format(kind=spec.kind))
     seen: set[str] = set()
     for index, choice in enumerate(spec.choices):
         if not choice.key or not choice.label.strip():
-            raise ValueError(f"choices[{index}]: needs a key and a label")
+            raise ValueError(gettext("choices[{index}]: needs a key and a label").format(index=index))
         if choice.key in seen:
-            raise ValueError(f"choices[{index}].key: {choice.key!r} is used twice")
+            problem = gettext("choices[{index}].key: {key!r} is used twice")
+            raise ValueError(problem.format(index=index, key=choice.key))
         if several and "," in choice.key:
-            raise ValueError(f"choices[{index}].key: {choice.key!r} may not hold a comma")
+            problem = gettext("choices[{index}].key: {key!r} may not hold a comma")
+            raise ValueError(problem.format(index=index, key=choice.key))
         seen.add(choice.key)
     keys = ", ".join(sorted(seen))
     if not several:
         if spec.correct_choice not in seen:
-            raise ValueError(f"correct: must be one of the choices' keys ({keys})")
+            raise ValueError(gettext("correct: must be one of the choices' keys ({keys})").format(keys=keys))
         return
     correct = spec.correct_choices
     if not correct or any(key not in seen for key in correct):
-        raise ValueError(f"correct: must list one or more of the choices' keys ({keys})")
+        raise ValueError(gettext("correct: must list one or more of the choices' keys ({keys})").format(keys=keys))
     if len(set(correct)) != len(correct):
-        raise ValueError("correct: names a choice twice")
+        raise ValueError(gettext("correct: names a choice twice"))
 
 
 def _check_rubric(spec: PartSpec, takes_rubric: bool) -> None:
     if not takes_rubric:
         if spec.rubric:
-            raise ValueError("rubric: only text parts take a rubric")
+            raise ValueError(gettext("rubric: only text parts take a rubric"))
         return
     if not spec.rubric:
-        raise ValueError("rubric: a text part needs at least one concept")
+        raise ValueError(gettext("rubric: a text part needs at least one concept"))
     seen: set[str] = set()
     for index, concept in enumerate(spec.rubric):
         where = f"rubric[{index}]"
         if not concept.key:
-            raise ValueError(f"{where}.key: required")
+            raise ValueError(gettext("{where}.key: required").format(where=where))
         if concept.key in seen:
-            raise ValueError(f"{where}.key: {concept.key!r} is used twice")
+            raise ValueError(gettext("{where}.key: {key!r} is used twice").format(where=where, key=concept.key))
         seen.add(concept.key)
         if not concept.phrases or not all(isinstance(p, str) and p.strip() for p in concept.phrases):
-            raise ValueError(f"{where}.phrases: needs at least one phrase, none empty")
+            raise ValueError(gettext("{where}.phrases: needs at least one phrase, none empty").format(where=where))
         for name in ("examples", "contradictions"):
             if not all(isinstance(text, str) and text.strip() for text in getattr(concept, name)):
-                raise ValueError(f"{where}.{name}: no statement may be empty")
+                raise ValueError(gettext("{where}.{name}: no statement may be empty").format(where=where, name=name))
         if not _is_number(concept.points) or not math.isfinite(concept.points) or concept.points <= 0:
-            raise ValueError(f"{where}.points: must be a number above 0")
+            raise ValueError(gettext("{where}.points: must be a number above 0").format(where=where))
     if all(concept.bonus for concept in spec.rubric):
-        raise ValueError("rubric: needs at least one core concept (bonus: false)")
+        raise ValueError(gettext("rubric: needs at least one core concept (bonus: false)"))
 
 
 def _is_number(value: Any) -> bool:
@@ -365,22 +374,23 @@ def _is_number(value: Any) -> bool:
 def _text(data: Any, name: str, where: str = "") -> str:
     label = f"{where}.{name}" if where else name
     if not isinstance(data, dict):
-        raise ValueError(f"{where}: must be a mapping")
+        raise ValueError(gettext("{where}: must be a mapping").format(where=where))
     value = data.get(name)
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"{label}: must be text")
+        raise ValueError(gettext("{label}: must be text").format(label=label))
     return str(value).strip()
 
 
-def _number(data: dict, name: str, where: str = "", problem: str = "must be a number") -> float:
+def _number(data: dict, name: str, where: str = "", problem: str = gettext_noop("{label}: must be a number")) -> float:
+    """The number at `name`, 0 when absent; `problem` is the refusal's catalog message, with {label} for the field."""
     label = f"{where}.{name}" if where else name
     value = data.get(name)
     if value is None:
         return 0.0
     if not _is_number(value) or not math.isfinite(value):
-        raise ValueError(f"{label}: {problem}")
+        raise ValueError(gettext(problem).format(label=label))
     return float(value)
 
 
@@ -389,7 +399,7 @@ def _correct(data: dict) -> str:
     value = data.get("correct")
     if isinstance(value, (list, tuple)):
         if not all(isinstance(key, (str, int)) and not isinstance(key, bool) for key in value):
-            raise ValueError("correct: must be a choice's key, or a list of them")
+            raise ValueError(gettext("correct: must be a choice's key, or a list of them"))
         return ",".join(str(key).strip() for key in value)
     return _text(data, "correct")
 
@@ -399,7 +409,7 @@ def _count(data: dict, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name}: must be a whole number")
+        raise ValueError(gettext("{name}: must be a whole number").format(name=name))
     return value
 
 
@@ -409,7 +419,7 @@ def _flag(data: dict, name: str, where: str = "") -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise ValueError(f"{label}: must be true or false")
+        raise ValueError(gettext("{label}: must be true or false").format(label=label))
     return value
 
 
@@ -418,10 +428,10 @@ def _items(data: dict, name: str) -> list[tuple[str, dict]]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"{name}: must be a list")
+        raise ValueError(gettext("{name}: must be a list").format(name=name))
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            raise ValueError(f"{name}[{index}]: must be a mapping")
+            raise ValueError(gettext("{name}[{index}]: must be a mapping").format(name=name, index=index))
     return [(f"{name}[{index}]", item) for index, item in enumerate(value)]
 
 
@@ -433,10 +443,12 @@ def _concept(item: dict, where: str) -> ConceptSpec:
     """One rubric item; an old-style item (key, label, phrases) is a core item worth 1 point."""
     unknown = sorted(set(item) - _CONCEPT_KEYS, key=str)
     if unknown:
-        raise ValueError(f"{where}.{unknown[0]}: not a field of a rubric concept")
+        raise ValueError(
+            gettext("{where}.{name}: not a field of a rubric concept").format(where=where, name=unknown[0])
+        )
     points = item.get("points", 1)
     if not _is_number(points) or not math.isfinite(points) or points <= 0:
-        raise ValueError(f"{where}.points: must be a number above 0")
+        raise ValueError(gettext("{where}.points: must be a number above 0").format(where=where))
     return ConceptSpec(
         key=_text(item, "key", where),
         label=_text(item, "label", where),
@@ -455,5 +467,5 @@ def _statements(item: dict, name: str, where: str, *, required: bool = False) ->
     if value is None and not required:
         return ()
     if not isinstance(value, (list, tuple)) or not all(isinstance(p, (str, int)) for p in value):
-        raise ValueError(f"{where}.{name}: must be a list of {name}")
+        raise ValueError(gettext("{where}.{name}: must be a list of {name}").format(where=where, name=name))
     return tuple(str(p).strip() for p in value)

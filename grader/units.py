@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pint
 
-from grader.messages import gettext
+from grader.messages import gettext, gettext_noop
 
 _REGISTRY: pint.UnitRegistry = pint.UnitRegistry()
 
@@ -56,7 +56,7 @@ SYMBOLS = {
     "gibibyte": "GiB",
 }
 
-KNOWN = "B, kB, MB, GB, KiB, MiB or GiB"
+KNOWN = gettext_noop("B, kB, MB, GB, KiB, MiB or GiB")
 
 
 @lru_cache(maxsize=1024)

@@ -12,6 +12,7 @@ from typing import Any
 
 from grader.calculators import CALCULATORS, Computation, compute, validate_params
 from grader.formulas import FormulaError, validate_formula_question
+from grader.messages import gettext
 from grader.spec import PartSpec
 from grader.variants import validate_ranges
 
@@ -22,14 +23,25 @@ FORMULA_ERROR_FIELDS = (("params", "params"), ("ranges", "ranges"), ("constraint
 class QuestionError(ValueError):
     """A question the grader cannot use. `field` is the question's field at fault (`parts`
     for anything in a part), `part` the part's key where a part is at fault, `problem` the
-    message without the place; str() is the whole message."""
+    message without the place; str() is the whole message, both in the language of `use_language`."""
 
     def __init__(self, problem: str, *, question: str, field: str, part: str = "", place: str = "") -> None:
         self.problem = problem
         self.field = field
         self.part = part
-        where = f"question {question}" if question else "the question"
-        super().__init__(place or (f"{where} part {part}: {problem}" if part else f"{where}: {problem}"))
+        if place:
+            message = place
+        elif question and part:
+            message = gettext("question {question} part {part}: {problem}").format(
+                question=question, part=part, problem=problem
+            )
+        elif question:
+            message = gettext("question {question}: {problem}").format(question=question, problem=problem)
+        elif part:
+            message = gettext("the question part {part}: {problem}").format(part=part, problem=problem)
+        else:
+            message = gettext("the question: {problem}").format(problem=problem)
+        super().__init__(message)
 
 
 def validate_question(question: dict) -> None:
@@ -37,36 +49,38 @@ def validate_question(question: dict) -> None:
     ranges it refuses, a given table that is no parameter, an invalid part, a part key used
     twice, or an output the calculator does not compute."""
     if not isinstance(question, dict):
-        raise QuestionError("must be a mapping", question="", field="")
+        raise QuestionError(gettext("must be a mapping"), question="", field="")
     key = str(question.get("key") or "")
     calculator = question.get("calculator") or ""
     params = question.get("params") or {}
     formulas = _formulas(key, question.get("formulas"))
     if calculator and formulas:
-        raise QuestionError("give either a calculator or formulas, not both", question=key, field="calculator")
+        raise QuestionError(gettext("give either a calculator or formulas, not both"), question=key, field="calculator")
     if question.get("constraints") and not formulas:
-        raise QuestionError("constraints need formulas", question=key, field="constraints")
+        raise QuestionError(gettext("constraints need formulas"), question=key, field="constraints")
     computation = _computation(key, calculator, params, question.get("ranges") or {})
     given = question.get("given") or []
     if not isinstance(given, list):
-        raise QuestionError("given: must be a list of parameter names", question=key, field="given")
+        raise QuestionError(gettext("given: must be a list of parameter names"), question=key, field="given")
     for name in given:
         if not isinstance(name, str) or not isinstance(params, dict) or name not in params:
-            raise QuestionError(f"given: {name!r} is not a parameter", question=key, field="given")
+            problem = gettext("given: {name!r} is not a parameter").format(name=name)
+            raise QuestionError(problem, question=key, field="given")
     parts = question.get("parts") or []
     if not isinstance(parts, list):
-        raise QuestionError("parts: must be a list", question=key, field="parts")
+        raise QuestionError(gettext("parts: must be a list"), question=key, field="parts")
     seen: set[str] = set()
     specs = []
     for index, part in enumerate(parts):
         if not isinstance(part, dict):
-            raise QuestionError(f"parts[{index}]: must be a mapping", question=key, field="parts")
+            problem = gettext("parts[{index}]: must be a mapping").format(index=index)
+            raise QuestionError(problem, question=key, field="parts")
         try:
             spec = PartSpec.from_dict(part)
         except ValueError as error:
             raise QuestionError(str(error), question=key, field="parts", part=_part_key(part, index)) from error
         if spec.key in seen:
-            raise QuestionError("key: used twice in the question", question=key, field="parts", part=spec.key)
+            raise QuestionError(gettext("key: used twice in the question"), question=key, field="parts", part=spec.key)
         seen.add(spec.key)
         specs.append(spec)
         if not formulas:
@@ -86,7 +100,9 @@ def _formulas(key: str, formulas: Any) -> dict | None:
     )
     if not pairs_ok or len({name for name, _ in formulas}) != len(formulas):
         raise QuestionError(
-            'formulas: give [output, expression] pairs in order, each output once, e.g. [["out_h", "h - k + 1"]]',
+            gettext(
+                'formulas: give [output, expression] pairs in order, each output once, e.g. [["out_h", "h - k + 1"]]'
+            ),
             question=key,
             field="formulas",
         )
@@ -121,7 +137,9 @@ def _computation(key: str, calculator: Any, params: Any, ranges: Any) -> Computa
         return None
     if not isinstance(calculator, str) or calculator not in CALCULATORS:
         raise QuestionError(
-            f"unknown calculator {calculator!r}; choose one of {', '.join(sorted(CALCULATORS))}",
+            gettext("unknown calculator {calculator!r}; choose one of {names}").format(
+                calculator=calculator, names=", ".join(sorted(CALCULATORS))
+            ),
             question=key,
             field="calculator",
         )
@@ -143,10 +161,14 @@ def _check_outputs(spec: PartSpec, key: str, calculator: str, computation: Compu
     named += [(f"mistakes[{index}].output", mistake.output) for index, mistake in enumerate(spec.mistakes)]
     for field, output in named:
         if computation is None:
-            problem = f"{field}: {output!r} needs a calculator or formulas on the question"
+            problem = gettext("{field}: {output!r} needs a calculator or formulas on the question").format(
+                field=field, output=output
+            )
         elif output not in computation.outputs:
             computed = ", ".join(sorted(computation.outputs))
-            problem = f"{field}: {output!r} is not computed by {calculator} (it computes {computed})"
+            problem = gettext("{field}: {output!r} is not computed by {calculator} (it computes {computed})").format(
+                field=field, output=output, calculator=calculator, computed=computed
+            )
         else:
             continue
         raise QuestionError(problem, question=key, field="parts", part=spec.key)

@@ -14,6 +14,7 @@ from typing import Any
 
 from grader.calculators import compute, registered, validate_params
 from grader.calculators.base import TRIES, Draw
+from grader.messages import gettext
 from grader.scoring import distinguishable
 from grader.spec import PartSpec
 
@@ -50,11 +51,12 @@ def draw_params(
 def _parse_ranges(calculator: str, ranges: Any) -> dict[str, Draw]:
     known = registered(calculator).ranges
     if not isinstance(ranges, dict):
-        raise ValueError("ranges: must be a mapping of range names to ranges")
+        raise ValueError(gettext("ranges: must be a mapping of range names to ranges"))
     parsed: dict[str, Draw] = {}
     for name, value in ranges.items():
         if name not in known:
-            raise ValueError(f"{name}: not a range of {calculator} (it takes {', '.join(known)})")
+            problem = gettext("{name}: not a range of {calculator} (it takes {names})")
+            raise ValueError(problem.format(name=name, calculator=calculator, names=", ".join(known)))
         parsed[name] = _parse_range(name, value, known[name])
     return parsed
 
@@ -63,27 +65,32 @@ def _parse_range(name: str, value: Any, allowed: range | tuple) -> Draw:
     if isinstance(value, dict):
         choices = value.get("choices")
         if set(value) != {"choices"} or not isinstance(choices, list) or not choices:
-            raise ValueError(f"{name}: write choices as {{choices: [...]}} with at least one value")
+            raise ValueError(
+                gettext("{name}: write choices as {{choices: [...]}} with at least one value").format(name=name)
+            )
         for choice in choices:
             whole = isinstance(choice, int) and not isinstance(choice, bool)
             if (isinstance(allowed, range) and not whole) or isinstance(choice, bool) or choice not in allowed:
-                raise ValueError(f"{name}: {choice!r} is not allowed ({_describe(allowed)})")
+                problem = gettext("{name}: {choice!r} is not allowed ({allowed})")
+                raise ValueError(problem.format(name=name, choice=choice, allowed=_describe(allowed)))
         return list(choices)
     if isinstance(allowed, tuple):
-        raise ValueError(f"{name}: write it as {{choices: [...]}} ({_describe(allowed)})")
+        problem = gettext("{name}: write it as {{choices: [...]}} ({allowed})")
+        raise ValueError(problem.format(name=name, allowed=_describe(allowed)))
     if (
         not isinstance(value, list)
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         or value[0] > value[1]
     ):
-        raise ValueError(f"{name}: must be [low, high], two whole numbers with low ≤ high, or {{choices: [...]}}")
+        problem = gettext("{name}: must be [low, high], two whole numbers with low ≤ high, or {{choices: [...]}}")
+        raise ValueError(problem.format(name=name))
     if value[0] not in allowed or value[1] not in allowed:
-        raise ValueError(f"{name}: must lie within {_describe(allowed)}")
+        raise ValueError(gettext("{name}: must lie within {allowed}").format(name=name, allowed=_describe(allowed)))
     return (value[0], value[1])
 
 
 def _describe(allowed: range | tuple) -> str:
     if isinstance(allowed, range):
-        return f"{allowed.start} to {allowed.stop - 1}"
-    return "one of " + ", ".join(map(str, allowed))
+        return gettext("{low} to {high}").format(low=allowed.start, high=allowed.stop - 1)
+    return gettext("one of {choices}").format(choices=", ".join(map(str, allowed)))

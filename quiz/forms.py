@@ -258,8 +258,8 @@ KIND_FIELDS = {
 """The part fields only some kinds use (the grader refuses them on the others, a test checks);
 the admin hides the others (static/js/question-authoring.js)."""
 
-# The field a grader's message names first, after the part: “question q2 part a: mistakes[0].credit: …”.
-_FIELD_IN_MESSAGE = re.compile(r"(?:^|part \S+: )([a-z_]+)[\[.:]")
+# The field a part's problem names first (“mistakes[0].credit: …”): the bank file's name, in every language.
+_FIELD_IN_PROBLEM = re.compile(r"([a-z_]+)[\[.:]")
 
 
 class StrictJSONField(forms.JSONField):
@@ -373,11 +373,13 @@ class PartAdminForm(forms.ModelForm):
             else:
                 grader.validate_question(question.spec_dict(parts=[part.spec_dict()]))
         except ValueError as error:  # grader.QuestionError, or the spec's own ValueError without a question
-            self.add_error(self._field_at_fault(str(error)), ValidationError(str(error), code="invalid_part"))
+            self.add_error(self._field_at_fault(error), ValidationError(str(error), code="invalid_part"))
         return cleaned
 
-    def _field_at_fault(self, message: str) -> str | None:
-        match = _FIELD_IN_MESSAGE.search(message)
+    def _field_at_fault(self, error: ValueError) -> str | None:
+        if isinstance(error, grader.QuestionError) and not error.part:
+            return None  # a problem of the question's own fields
+        match = _FIELD_IN_PROBLEM.match(error.problem if isinstance(error, grader.QuestionError) else str(error))
         name = {"correct": "correct_choice"}.get(match[1], match[1]) if match else ""
         return name if name in self.fields else None
 

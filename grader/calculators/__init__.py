@@ -13,6 +13,7 @@ from functools import lru_cache
 from grader.calculators import conv1d, conv_stack, dense_to_conv, global_pool, pool2d
 from grader.calculators.base import Calculator, Computation
 from grader.calculators.conv_stack import BYTES_PER_VALUE, CONV_STACK_PARAMS, PADDINGS
+from grader.messages import gettext
 
 CALCULATORS: dict[str, Calculator] = {
     module.CALCULATOR.name: module.CALCULATOR for module in (conv_stack, conv1d, pool2d, global_pool, dense_to_conv)
@@ -34,7 +35,8 @@ __all__ = [
 def registered(name: str) -> Calculator:
     """The calculator registered under `name`; ValueError naming the ones there are."""
     if name not in CALCULATORS:
-        raise ValueError(f"calculator: unknown {name!r}; choose one of {', '.join(CALCULATORS)}")
+        problem = gettext("calculator: unknown {name!r}; choose one of {names}")
+        raise ValueError(problem.format(name=name, names=", ".join(CALCULATORS)))
     return CALCULATORS[name]
 
 
@@ -52,7 +54,7 @@ def compute(calculator: str, params: dict) -> Computation:
     except (TypeError, ValueError):
         # Name the parameter when the calculator's own check can; NaN, for one, is not JSON.
         check(params)
-        raise ValueError("params: must be plain data (numbers, text, lists, mappings)") from None
+        raise ValueError(gettext("params: must be plain data (numbers, text, lists, mappings)")) from None
     return _compute(calculator, key)
 
 

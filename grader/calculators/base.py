@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from grader.messages import current_language
+from grader.messages import current_language, gettext, ngettext
 
 # The largest magnitude of a value given to a calculator, and of a value drawn for a variant.
 MAX_VALUE = 1_000_000
@@ -94,45 +94,59 @@ class Calculator:
 
 def check_names(params: Any, calculator: str, names: tuple[str, ...]) -> None:
     if not isinstance(params, dict):
-        raise ValueError("params: must be a mapping of parameter names to values")
+        raise ValueError(gettext("params: must be a mapping of parameter names to values"))
     for name in params:
         if name not in names:
-            raise ValueError(f"{name}: not a parameter of {calculator} (it takes {', '.join(names)})")
+            problem = gettext("{name}: not a parameter of {calculator} (it takes {names})")
+            raise ValueError(problem.format(name=name, calculator=calculator, names=", ".join(names)))
     for name in names:
         if name not in params:
-            raise ValueError(f"{name}: missing")
+            raise ValueError(gettext("{name}: missing").format(name=name))
 
 
 def whole(value: Any, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name}: must be a whole number from {low} to {high}")
+        raise ValueError(
+            gettext("{name}: must be a whole number from {low} to {high}").format(name=name, low=low, high=high)
+        )
     return value
 
 
 def one_of(value: Any, name: str, options: tuple) -> None:
     if isinstance(value, bool) or value not in options:
-        raise ValueError(f"{name}: must be one of {', '.join(map(str, options))}")
+        raise ValueError(
+            gettext("{name}: must be one of {options}").format(name=name, options=", ".join(map(str, options)))
+        )
 
 
 def number_list(value: Any, name: str, low: int, high: int) -> list:
     """A list of `low`..`high` finite numbers of sensible size."""
     if not isinstance(value, list) or not low <= len(value) <= high:
-        raise ValueError(f"{name}: must be a list of {low} to {high} numbers")
+        problem = ngettext(
+            "{name}: must be a list of {low} to {high} number",
+            "{name}: must be a list of {low} to {high} numbers",
+            high,
+        )
+        raise ValueError(problem.format(name=name, low=low, high=high))
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (int, float)) or not abs(item) <= MAX_VALUE:
-            raise ValueError(f"{name}: every value must be a number between -{MAX_VALUE:g} and {MAX_VALUE:g}")
+            problem = gettext("{name}: every value must be a number between -{most:g} and {most:g}")
+            raise ValueError(problem.format(name=name, most=MAX_VALUE))
     return value
 
 
 def table(value: Any, name: str, high: int) -> tuple[int, int]:
     """A rectangular list of rows of numbers; its shape."""
     if not isinstance(value, list) or not 1 <= len(value) <= high:
-        raise ValueError(f"{name}: must be a list of 1 to {high} rows")
+        problem = ngettext(
+            "{name}: must be a list of 1 to {high} row", "{name}: must be a list of 1 to {high} rows", high
+        )
+        raise ValueError(problem.format(name=name, high=high))
     width = len(value[0]) if isinstance(value[0], list) else 0
     for row in value:
         number_list(row, name, 1, high)
         if len(row) != width:
-            raise ValueError(f"{name}: every row must have the same number of values")
+            raise ValueError(gettext("{name}: every row must have the same number of values").format(name=name))
     return len(value), width
 
 

@@ -32,7 +32,7 @@ def _check_conv_stack(params: dict) -> None:
     one_of(params["padding"], "padding", PADDINGS)
     filters = params["filters"]
     if not isinstance(filters, list) or not 1 <= len(filters) <= 20:
-        raise ValueError("filters: must be a list of 1 to 20 layers' filter counts")
+        raise ValueError(_("filters: must be a list of 1 to 20 layers' filter counts"))
     for count in filters:
         whole(count, "filters", 1, 10_000)
     one_of(params["bytes_per_value"], "bytes_per_value", BYTES_PER_VALUE)
@@ -41,10 +41,8 @@ def _check_conv_stack(params: dict) -> None:
         for name in ("input_height", "input_width"):
             sizes = _layer_sizes(params[name], params["kernel_size"], params["stride"], "valid", len(filters))
             if len(sizes) <= len(filters):
-                raise ValueError(
-                    f'{name}: with "valid" padding the {params["kernel_size"]}-wide kernel no longer fits '
-                    f"at layer {len(sizes)}"
-                )
+                problem = _('{name}: with "valid" padding the {kernel}-wide kernel no longer fits at layer {layer}')
+                raise ValueError(problem.format(name=name, kernel=params["kernel_size"], layer=len(sizes)))
 
 
 def _layer_sizes(size: int, kernel: int, stride: int, padding: str, layers: int) -> list[int]:

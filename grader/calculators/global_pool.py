@@ -25,11 +25,11 @@ def _check_global_pool(params: dict) -> None:
     check_names(params, "global_pool", _GLOBAL_POOL)
     maps = params["feature_maps"]
     if not isinstance(maps, list) or not 1 <= len(maps) <= 64:
-        raise ValueError("feature_maps: must be a list of 1 to 64 channels, each a table of numbers")
+        raise ValueError(_("feature_maps: must be a list of 1 to 64 channels, each a table of numbers"))
     shape = table(maps[0], "feature_maps", 100)
     for channel in maps[1:]:
         if table(channel, "feature_maps", 100) != shape:
-            raise ValueError("feature_maps: every channel must have the same height and width")
+            raise ValueError(_("feature_maps: every channel must have the same height and width"))
 
 
 def global_pool(params: dict) -> Computation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,16 @@ def test_every_string_the_grader_marks_has_a_german_translation():
     assert not missing, f"not in grader.po (run the commands in README.md, Translations): {missing}"
     untranslated = [entry.msgid for entry in entries.values() if entry.fuzzy or not all(entry.translations)]
     assert not untranslated
+
+
+def test_a_problem_keeps_the_bank_files_name_of_its_field_in_every_translation():
+    # The admin finds the field at fault by the name a part's problem begins with (`mistakes[0].credit: …`).
+    field = re.compile(r"^[a-z_{}\[\].]+: ")
+    named = [entry for entry in read_po(CATALOGS["grader"]) if field.match(entry.msgid)]
+    assert len(named) > 50
+    for entry in named:
+        prefix = field.match(entry.msgid)[0]
+        assert all(translation.startswith(prefix) for translation in entry.translations), entry.msgid
 
 
 def test_the_compiled_grader_catalog_matches_its_source():

@@ -4,7 +4,8 @@ import copy
 
 import pytest
 
-from grader import QuestionError, validate_question
+from grader import QuestionError, use_language, validate_question
+from grader.spec import PartSpec
 from tests.grader.bank import questions
 
 
@@ -81,3 +82,89 @@ def test_a_broken_question_is_refused_naming_the_question_part_and_field(change,
 def test_a_question_that_is_no_mapping_is_refused():
     with pytest.raises(QuestionError, match="the question: must be a mapping"):
         validate_question(["q2"])
+
+
+@pytest.mark.parametrize(
+    ("change", "english", "german", "field"),
+    [
+        (
+            lambda q: q.update(calculator="abacus"),
+            "question q2: unknown calculator 'abacus'; choose one of conv1d, conv_stack",
+            "Frage q2: unbekannter Rechner 'abacus'; wählen Sie einen von conv1d, conv_stack",
+            "calculator",
+        ),
+        (
+            lambda q: q["params"].update(stride=0),
+            "question q2: stride: must be a whole number from 1 to 1000",
+            "Frage q2: stride: muss eine ganze Zahl von 1 bis 1000 sein",
+            "params",
+        ),
+        (
+            lambda q: q["params"].update(padding="full"),
+            "question q2: padding: must be one of same, valid",
+            "Frage q2: padding: muss eines von same, valid sein",
+            "params",
+        ),
+        (
+            lambda q: q.update(ranges={"stride": [0, 5]}),
+            "question q2: stride: must lie within 1 to 1000",
+            "Frage q2: stride: muss innerhalb von 1 bis 1000 liegen",
+            "ranges",
+        ),
+        (
+            lambda q: q.update(ranges={"padding": {"choices": ["full"]}}),
+            "question q2: padding: 'full' is not allowed (one of same, valid)",
+            "Frage q2: padding: 'full' ist nicht erlaubt (einer der Werte same, valid)",
+            "ranges",
+        ),
+        (
+            lambda q: q.update(given=["nothing"]),
+            "question q2: given: 'nothing' is not a parameter",
+            "Frage q2: given: 'nothing' ist kein Parameter",
+            "given",
+        ),
+        (
+            lambda q: q["parts"][0].update(output="nothing"),
+            "question q2 part a: output: 'nothing' is not computed by conv_stack (it computes ",
+            "Frage q2, Teil a: output: 'nothing' wird von conv_stack nicht berechnet (er berechnet ",
+            "parts",
+        ),
+        (
+            lambda q: q["parts"][1].update(unit="parsecs"),
+            "question q2 part b: unit: must be a byte unit (B, kB, MB, GB, KiB, MiB or GiB), not 'parsecs'",
+            "Frage q2, Teil b: unit: muss eine Byte-Einheit sein (B, kB, MB, GB, KiB, MiB oder GiB), nicht 'parsecs'",
+            "parts",
+        ),
+        (
+            lambda q: q["parts"][0]["mistakes"][0].update(credit=2),
+            "question q2 part a: mistakes[0].credit: must be a number between 0 and 1",
+            "Frage q2, Teil a: mistakes[0].credit: muss eine Zahl zwischen 0 und 1 sein",
+            "parts",
+        ),
+        (
+            lambda q: q["parts"][1].pop("key"),
+            "question q2 part 1: key: required",
+            "Frage q2, Teil 1: key: erforderlich",
+            "parts",
+        ),
+    ],
+    ids=["calculator", "whole-number", "one-of", "range", "range-choice", "given", "output", "unit", "credit", "key"],
+)
+def test_a_broken_question_is_refused_in_the_language_of_the_caller(change, english, german, field):
+    with pytest.raises(QuestionError) as in_english:
+        validate_question(question("q2", change))
+    with use_language("de"), pytest.raises(QuestionError) as in_german:
+        validate_question(question("q2", change))
+    assert str(in_english.value).startswith(english)
+    assert str(in_german.value).startswith(german)
+    assert in_german.value.field == in_english.value.field == field
+    assert str(in_german.value).endswith(in_german.value.problem)
+
+
+def test_a_part_refused_without_its_question_says_why_in_german():
+    part = {"key": "a", "kind": "choice", "choices": [{"key": "x", "label": "X"}], "correct": "x"}
+    with pytest.raises(ValueError, match="^choices: a choice part needs at least two choices$"):
+        PartSpec.from_dict(part)
+    with use_language("de"), pytest.raises(ValueError) as refused:
+        PartSpec.from_dict(part)
+    assert str(refused.value) == "choices: ein Teil der Art choice braucht mindestens zwei Auswahlmöglichkeiten"

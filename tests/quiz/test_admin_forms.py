@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+import grader
 from quiz import rows
 from quiz.forms import PartAdminForm, QuestionAdminForm
 
@@ -225,6 +226,23 @@ def test_the_part_form_shows_the_graders_message_on_the_field_it_names(quiz, cha
     form = PartAdminForm(part_data(part, **changes), instance=part)
     assert not form.is_valid()
     assert message in " ".join(form.errors[field])
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"relative_tolerance": "-1"}, "relative_tolerance",
+         "Frage q2, Teil a: relative_tolerance: muss eine Zahl von mindestens 0 sein"),
+        ({"mistakes-0-output": ""}, "mistakes", "Frage q2, Teil a: mistakes[0].output: erforderlich"),
+    ],
+    ids=["tolerance", "mistake"],
+)
+def test_the_part_form_finds_the_field_a_german_message_names(quiz, changes, field, message):
+    part = quiz.questions.get(key="q2").parts.get(key="a")
+    with grader.use_language("de"):
+        form = PartAdminForm(part_data(part, **changes), instance=part)
+        assert not form.is_valid()
+    assert form.errors[field] == [message]
 
 
 def test_a_parts_output_must_be_one_of_the_question_formulas(formula_quiz):

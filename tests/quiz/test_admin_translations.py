@@ -7,6 +7,7 @@ and one asking for German, and compared piece by piece (labels, help texts, plac
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -20,8 +21,9 @@ from tests.quiz.test_admin_authoring import posted
 from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _teachers_authored, _TeachersText
 from tests.quiz.test_translations import WORDS, _client
 
-GRADERS = re.compile(r"^question \S+, ")
-"""A problem the grader's own check found (`question h1, output out_h: …`): the grader's validation speaks English."""
+FORMULAS = re.compile(r"^question \S+, ")
+"""A problem grader/formulas found, placed by its FormulaError (`question h1, output out_h: …`): that package's
+messages are still English. The grader's own check (`Frage h1, Teil a: …`) is read like every other text."""
 
 
 class _AdminText(_TeachersText):
@@ -43,7 +45,7 @@ def _untranslated(english: str, german: str, authored: list[str]) -> list[str]:
     """The pieces of text that come out the same in English and German, after taking out what may stay English."""
     left = []
     for piece in set(_read(english).pieces) & set(_read(german).pieces):
-        if GRADERS.match(piece):
+        if FORMULAS.match(piece):
             continue
         for text in authored:
             piece = piece.replace(text, " ")
@@ -153,6 +155,31 @@ def test_a_question_posted_with_errors_says_what_is_wrong_in_german(admin_user, 
     _assert_german(str(changes), english, german_page, sorted([*_authors_text(), *typed], key=len, reverse=True))
     if german:
         assert german in german_page
+
+
+@pytest.mark.parametrize(
+    ("changes", "german"),
+    [
+        ({"calculator": "abacus"}, "unbekannter Rechner 'abacus'; wählen Sie einen von conv1d, conv_stack"),
+        ({"params-STRIDE-value": "0"}, "stride: muss eine ganze Zahl von 1 bis 1000 sein"),
+        ({"params-STRIDE-range": "0 to 5"}, "stride: muss innerhalb von 1 bis 1000 liegen"),
+        ({"parts-0-output": "nowhere"}, "Frage q2, Teil a: output: 'nowhere' wird von conv_stack nicht berechnet"),
+        ({"parts-0-unit": "MB"}, "Frage q2, Teil a: unit: nur Teile der Art quantity und count nehmen eine Einheit"),
+        ({"parts-0-mistakes-0-key": ""}, "Frage q2, Teil a: mistakes[0].key: erforderlich"),
+    ],
+    ids=["calculator", "parameter", "range", "output", "unit", "mistake"],
+)
+def test_the_graders_check_of_a_posted_question_reads_german(admin_user, quiz, changes, german):
+    question = quiz.questions.get(key="q2")
+    # The row of stride, wherever the database keeps it among the parameters.
+    stride = str(list(question.params).index("stride"))
+    changes = {name.replace("STRIDE", stride): value for name, value in changes.items()}
+    url = reverse("admin:quiz_question_change", args=[question.pk])
+    data = posted(_client("en", admin_user).get(url).content.decode(), _save="Save", **changes)
+    english, german_page = _both(admin_user, "post", url, data)
+    typed = [value for value in changes.values() if value]
+    _assert_german(str(changes), english, german_page, sorted([*_authors_text(), *typed], key=len, reverse=True))
+    assert german in html.unescape(german_page)
 
 
 def test_the_live_check_answers_in_german(admin_user, formula_quiz):

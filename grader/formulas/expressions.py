@@ -31,6 +31,7 @@ from grader.formulas.values import (
     shape,
     size,
 )
+from grader.messages import gettext, gettext_noop, localize_numbers, ngettext
 
 _ARITHMETIC: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Add: ("+", operator.add),
@@ -49,26 +50,26 @@ _ORDERINGS: dict[type, tuple[str, Callable[[Any, Any], bool]]] = {
 }
 _EQUALITIES = {ast.Eq: "==", ast.NotEq: "!="}
 
-ALLOWED = (
+ALLOWED = gettext_noop(
     "numbers, text in quotes, True/False, names, + - * / // % **, comparisons, and/or/not, "
     "x if c else y, lists [a, b], indexing x[i] and the library's functions"
 )
 
 # Constructions people try, and what to say about them.
 _REFUSED: dict[type, str] = {
-    ast.Attribute: "attribute access (x.y) is not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.Tuple: "tuples are not allowed: write a list [a, b]",
-    ast.Dict: "mappings {…} are not allowed",
-    ast.Set: "sets {…} are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.Slice: "slices are not allowed: index one item at a time, x[i]",
-    ast.Starred: "* and ** unpacking are not allowed",
-    ast.NamedExpr: ":= is not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
+    ast.Attribute: gettext_noop("attribute access (x.y) is not allowed"),
+    ast.Lambda: gettext_noop("lambda is not allowed"),
+    ast.Tuple: gettext_noop("tuples are not allowed: write a list [a, b]"),
+    ast.Dict: gettext_noop("mappings {…} are not allowed"),
+    ast.Set: gettext_noop("sets {…} are not allowed"),
+    ast.ListComp: gettext_noop("comprehensions are not allowed"),
+    ast.SetComp: gettext_noop("comprehensions are not allowed"),
+    ast.DictComp: gettext_noop("comprehensions are not allowed"),
+    ast.GeneratorExp: gettext_noop("comprehensions are not allowed"),
+    ast.Slice: gettext_noop("slices are not allowed: index one item at a time, x[i]"),
+    ast.Starred: gettext_noop("* and ** unpacking are not allowed"),
+    ast.NamedExpr: gettext_noop(":= is not allowed"),
+    ast.JoinedStr: gettext_noop("f-strings are not allowed"),
 }
 
 
@@ -86,19 +87,24 @@ def parse(text: Any, known: Iterable[str], later: Iterable[str] = ()) -> Express
     (parameters and outputs before it), `later` the outputs it may not read yet (itself and
     those after it). FormulaError says what is wrong."""
     if isinstance(text, bool) or not isinstance(text, str | int | float):
-        raise FormulaError(f"a formula must be an expression written as text, not {kind(text)}")
+        raise FormulaError(
+            gettext("a formula must be an expression written as text, not {kind}").format(kind=kind(text))
+        )
     text = str(text).strip()
     if not text:
-        raise FormulaError("the formula is empty")
+        raise FormulaError(gettext("the formula is empty"))
     if len(text) > MAX_FORMULA_LENGTH:
-        raise FormulaError(f"a formula may be at most {MAX_FORMULA_LENGTH} characters long")
+        raise FormulaError(gettext("a formula may be at most {limit} characters long").format(limit=MAX_FORMULA_LENGTH))
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as error:
-        column = f" at character {error.offset}" if error.offset else ""
-        raise FormulaError(f"not a valid expression{column}: {error.msg}") from None
+        if error.offset:
+            problem = gettext("not a valid expression at character {offset}: {error}")
+        else:
+            problem = gettext("not a valid expression: {error}")
+        raise FormulaError(problem.format(offset=error.offset, error=error.msg)) from None
     except (RecursionError, MemoryError, ValueError):
-        raise FormulaError("the expression is nested too deeply") from None
+        raise FormulaError(gettext("the expression is nested too deeply")) from None
     known = frozenset(known)
     names: set[str] = set()
     _check(tree, _Scope(known, frozenset(later)), names, 1)
@@ -113,14 +119,18 @@ class _Scope:
 
 def _check(node: ast.AST, scope: _Scope, names: set[str], depth: int) -> None:
     if depth > MAX_EXPRESSION_DEPTH:
-        raise FormulaError(f"the expression is nested more than {MAX_EXPRESSION_DEPTH} levels deep")
+        raise FormulaError(
+            gettext("the expression is nested more than {limit} levels deep").format(limit=MAX_EXPRESSION_DEPTH)
+        )
     if type(node) in _REFUSED:
-        raise FormulaError(_REFUSED[type(node)])
+        raise FormulaError(gettext(_REFUSED[type(node)]))
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool | str) or is_number(value):
             return
-        raise FormulaError(f"{value!r} is not allowed (use numbers, text in quotes, True or False)")
+        raise FormulaError(
+            gettext("{value} is not allowed (use numbers, text in quotes, True or False)").format(value=repr(value))
+        )
     if isinstance(node, ast.Name):
         # A name is read as a value and a function is only ever called, so an output may
         # be called `max` (as pooling's mistakes are) and max(…) is still the function.
@@ -128,21 +138,27 @@ def _check(node: ast.AST, scope: _Scope, names: set[str], depth: int) -> None:
             names.add(node.id)
             return
         if node.id in scope.later:
-            raise FormulaError(f"{node.id} is not defined yet: a formula may use only the outputs defined before it")
+            raise FormulaError(
+                gettext("{name} is not defined yet: a formula may use only the outputs defined before it").format(
+                    name=node.id
+                )
+            )
         if node.id in LIBRARY:
-            raise FormulaError(f"{node.id} is a function: call it, as in {node.id}(…)")
+            raise FormulaError(gettext("{name} is a function: call it, as in {name}(…)").format(name=node.id))
         raise FormulaError(_unknown(node.id, scope.known))
     if isinstance(node, ast.Call):
         _check_call(node, scope, names, depth)
         return
     if isinstance(node, ast.BinOp) and type(node.op) not in _ARITHMETIC:
-        raise FormulaError(f"the operator {_symbol(node.op)} is not allowed (use + - * / // % **)")
+        raise FormulaError(
+            gettext("the operator {symbol} is not allowed (use + - * / // % **)").format(symbol=_symbol(node.op))
+        )
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
-        raise FormulaError("the operator ~ is not allowed")
+        raise FormulaError(gettext("the operator ~ is not allowed"))
     if isinstance(node, ast.Compare):
         for op in node.ops:
             if type(op) not in _ORDERINGS and type(op) not in _EQUALITIES:
-                raise FormulaError(f"{_symbol(op)} is not allowed (use == != < <= > >=)")
+                raise FormulaError(gettext("{symbol} is not allowed (use == != < <= > >=)").format(symbol=_symbol(op)))
     if not isinstance(
         node,
         ast.BinOp
@@ -158,7 +174,7 @@ def _check(node: ast.AST, scope: _Scope, names: set[str], depth: int) -> None:
         | ast.cmpop
         | ast.expr_context,
     ):
-        raise FormulaError(f"this is not allowed in a formula; use {ALLOWED}")
+        raise FormulaError(gettext("this is not allowed in a formula; use {allowed}").format(allowed=gettext(ALLOWED)))
     for child in ast.iter_child_nodes(node):
         _check(child, scope, names, depth + 1)
 
@@ -166,7 +182,7 @@ def _check(node: ast.AST, scope: _Scope, names: set[str], depth: int) -> None:
 def called(node: ast.Call) -> str:
     """The name of the function a call calls: a formula calls the library's functions by name only."""
     if not isinstance(node.func, ast.Name):
-        raise FormulaError("only the library's functions may be called, by name")
+        raise FormulaError(gettext("only the library's functions may be called, by name"))
     return node.func.id
 
 
@@ -174,25 +190,40 @@ def _check_call(node: ast.Call, scope: _Scope, names: set[str], depth: int) -> N
     function = called(node)
     if function not in LIBRARY:
         close = difflib.get_close_matches(function, LIBRARY, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise FormulaError(f"unknown function {function}(){hint}")
+        if close:
+            raise FormulaError(
+                gettext("unknown function {name}() (did you mean {close}?)").format(name=function, close=close[0])
+            )
+        raise FormulaError(gettext("unknown function {name}()").format(name=function))
     keywords: dict[str, ast.expr] = {}
     for keyword in node.keywords:
         if keyword.arg is None:
-            raise FormulaError(_REFUSED[ast.Starred])
+            raise FormulaError(gettext(_REFUSED[ast.Starred]))
         keywords[keyword.arg] = keyword.value
     try:
         SIGNATURES[function].bind(*node.args, **keywords)
     except TypeError as error:
-        raise FormulaError(f"{function}(): {error}; it is {function}{SIGNATURES[function]}") from None
+        raise FormulaError(
+            gettext("{function}(): {error}; it is {function}{signature}").format(
+                function=function, error=error, signature=SIGNATURES[function]
+            )
+        ) from None
     for child in [*node.args, *(keyword.value for keyword in node.keywords)]:
         _check(child, scope, names, depth + 1)
 
 
 def _unknown(name: str, known: frozenset[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"unknown name {name}{hint}; a formula may use the parameters, the outputs defined before it and the library"
+    if close:
+        problem = gettext(
+            "unknown name {name} (did you mean {close}?); "
+            "a formula may use the parameters, the outputs defined before it and the library"
+        )
+    else:
+        problem = gettext(
+            "unknown name {name}; a formula may use the parameters, the outputs defined before it and the library"
+        )
+    return problem.format(name=name, close=close[0] if close else "")
 
 
 def _symbol(op: ast.AST) -> str:
@@ -240,7 +271,11 @@ class Evaluator:
     def charge(self, steps: int) -> None:
         self.steps += steps
         if self.steps > self.budget:
-            raise FormulaError(f"too much work: the formulas take more than {self.budget:,} steps")
+            raise FormulaError(
+                gettext("too much work: the formulas take more than {limit} steps").format(
+                    limit=localize_numbers(f"{self.budget:,}")
+                )
+            )
 
     def _known(self, node: Known) -> Any:
         return node.value
@@ -276,7 +311,9 @@ class Evaluator:
             return _binary(symbol, function, left, right)
         if isinstance(left, list) and isinstance(right, list) and shape(left) != shape(right):
             raise FormulaError(
-                f"{symbol} works element by element on lists of the same shape, not {_sized(left)} and {_sized(right)}"
+                gettext("{symbol} works element by element on lists of the same shape, not {left} and {right}").format(
+                    symbol=symbol, left=_sized(left), right=_sized(right)
+                )
             )
         self.charge(size(left) + size(right))
         return _pairwise(symbol, function, left, right)
@@ -339,13 +376,15 @@ def _sized(value: Any) -> str:
     if not found:
         return kind(value)
     if len(found) == 1:
-        return f"a list of {found[0]} value{'s' if found[0] != 1 else ''}"
-    return "a list of shape " + "×".join(map(str, found))
+        return kind(value)
+    return gettext("a list of shape {shape}").format(shape="×".join(map(str, found)))
 
 
 def _truth(value: Any, word: str) -> bool:
     if not isinstance(value, bool):
-        raise FormulaError(f"{word} needs True or False (a comparison, say), not {kind(value)}")
+        raise FormulaError(
+            gettext("{word} needs True or False (a comparison, say), not {kind}").format(word=word, kind=kind(value))
+        )
     return value
 
 
@@ -361,23 +400,39 @@ def _pairwise(symbol: str, function: Callable, left: Any, right: Any) -> Any:
 
 def _scalar(symbol: str, function: Callable[[Any], Any], value: Any) -> Any:
     if not is_number(value):
-        raise FormulaError(f"{symbol} works on numbers, not {kind(value)}")
+        raise FormulaError(gettext("{symbol} works on numbers, not {kind}").format(symbol=symbol, kind=kind(value)))
     return function(value)
 
 
 def _binary(symbol: str, function: Callable[[Any, Any], Any], left: Any, right: Any) -> Any:
     if not is_number(left) or not is_number(right):
-        raise FormulaError(f"{symbol} works on numbers (and lists of numbers), not {kind(left)} and {kind(right)}")
+        raise FormulaError(
+            gettext("{symbol} works on numbers (and lists of numbers), not {left} and {right}").format(
+                symbol=symbol, left=kind(left), right=kind(right)
+            )
+        )
     if symbol == "**":
         _check_power(left, right)
     try:
         result = function(left, right)
     except ZeroDivisionError:
-        raise FormulaError(f"division by zero in {_plain(left)} {symbol} {_plain(right)}") from None
+        raise FormulaError(
+            gettext("division by zero in {left} {symbol} {right}").format(
+                left=_plain(left), symbol=symbol, right=_plain(right)
+            )
+        ) from None
     except OverflowError:
-        raise FormulaError(f"{_plain(left)} {symbol} {_plain(right)} is too large") from None
+        raise FormulaError(
+            gettext("{left} {symbol} {right} is too large").format(
+                left=_plain(left), symbol=symbol, right=_plain(right)
+            )
+        ) from None
     if isinstance(result, complex):
-        raise FormulaError(f"{_plain(left, wrap=True)} ** {_plain(right)} is not a real number")
+        raise FormulaError(
+            gettext("{base} ** {exponent} is not a real number").format(
+                base=_plain(left, wrap=True), exponent=_plain(right)
+            )
+        )
     return check_number(result)
 
 
@@ -386,7 +441,11 @@ def _check_power(base: int | float, exponent: int | float) -> None:
     if base in (0, 1, -1) or exponent <= 0:
         return
     if exponent * math.log2(abs(base)) > math.log2(MAX_INTEGER) + 1:
-        raise FormulaError(f"{_plain(base)} ** {_plain(exponent)} is too large (the limit is {MAX_INTEGER:.0e})")
+        raise FormulaError(
+            gettext("{base} ** {exponent} is too large (the limit is {limit:.0e})").format(
+                base=_plain(base), exponent=_plain(exponent), limit=MAX_INTEGER
+            )
+        )
 
 
 def _plain(value: Any, wrap: bool = False) -> str:
@@ -401,7 +460,11 @@ def compare(op: type, left: Any, right: Any) -> bool:
         return equal if op is ast.Eq else not equal
     symbol, function = _ORDERINGS[op]
     if not is_number(left) or not is_number(right):
-        raise FormulaError(f"{symbol} compares numbers, not {kind(left)} and {kind(right)}")
+        raise FormulaError(
+            gettext("{symbol} compares numbers, not {left} and {right}").format(
+                symbol=symbol, left=kind(left), right=kind(right)
+            )
+        )
     return function(left, right)
 
 
@@ -422,13 +485,17 @@ def _equal(left: Any, right: Any) -> bool:
 def index(value: Any, position: Any) -> Any:
     """One item of a list; negative positions count from the end, as in Python."""
     if not isinstance(value, list):
-        raise FormulaError(f"only lists can be indexed, not {kind(value)}")
+        raise FormulaError(gettext("only lists can be indexed, not {kind}").format(kind=kind(value)))
     if isinstance(position, float) and position.is_integer():
         position = int(position)
     if isinstance(position, bool) or not isinstance(position, int):
-        raise FormulaError(f"an index must be a whole number, not {kind(position)}")
+        raise FormulaError(gettext("an index must be a whole number, not {kind}").format(kind=kind(position)))
     if not -len(value) <= position < len(value):
         raise FormulaError(
-            f"index {position} is out of range for a list of {len(value)} values (0 to {len(value) - 1})"
+            ngettext(
+                "index {position} is out of range for a list of {count} value (0 to {last})",
+                "index {position} is out of range for a list of {count} values (0 to {last})",
+                len(value),
+            ).format(position=position, count=len(value), last=len(value) - 1)
         )
     return value[position]

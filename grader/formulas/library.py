@@ -29,6 +29,7 @@ from grader.formulas.values import (
     kind,
     shape,
 )
+from grader.messages import gettext, localize_numbers, ngettext
 
 # Rounding and reductions ----------------------------------------------------------------------
 
@@ -37,13 +38,17 @@ def _elementwise(name: str, function: Callable[[Any], Any], value: Any) -> Any:
     if isinstance(value, list):
         return [_elementwise(name, function, item) for item in value]
     if not is_number(value):
-        raise FormulaError(f"{name}: needs a number or a list of numbers, not {kind(value)}")
+        raise FormulaError(
+            gettext("{function}: needs a number or a list of numbers, not {kind}").format(
+                function=name, kind=kind(value)
+            )
+        )
     return check_number(function(value))
 
 
 def _whole_number(value: float) -> int:
     if builtins.abs(value) > MAX_INTEGER:
-        raise FormulaError(f"a whole number is too large (the limit is {MAX_INTEGER:.0e})")
+        raise FormulaError(gettext("a whole number is too large (the limit is {limit:.0e})").format(limit=MAX_INTEGER))
     return int(value)
 
 
@@ -76,7 +81,9 @@ def sqrt(x):
 
     def root(v):
         if v < 0:
-            raise FormulaError(f"sqrt: the square root of a negative number ({v}) is not real")
+            raise FormulaError(
+                gettext("sqrt: the square root of a negative number ({value}) is not real").format(value=v)
+            )
         return math.sqrt(v)
 
     return _elementwise("sqrt", root, x)
@@ -87,7 +94,7 @@ def log2(x):
 
     def logarithm(v):
         if v <= 0:
-            raise FormulaError(f"log2: the logarithm needs a positive number, not {v}")
+            raise FormulaError(gettext("log2: the logarithm needs a positive number, not {value}").format(value=v))
         return math.log2(v)
 
     return _elementwise("log2", logarithm, x)
@@ -95,7 +102,9 @@ def log2(x):
 
 def _flat(name: str, value: Any) -> list:
     if not isinstance(value, list):
-        raise FormulaError(f"{name}: needs a list of numbers, not {kind(value)}")
+        raise FormulaError(
+            gettext("{function}: needs a list of numbers, not {kind}").format(function=name, kind=kind(value))
+        )
     flat: list = []
     stack = [value]
     while stack:
@@ -105,7 +114,7 @@ def _flat(name: str, value: Any) -> list:
         else:
             flat.append(item)
     if not flat:
-        raise FormulaError(f"{name}: the list is empty")
+        raise FormulaError(gettext("{function}: the list is empty").format(function=name))
     return flat
 
 
@@ -114,10 +123,14 @@ def _values_of(name: str, args: tuple) -> list:
     if builtins.len(args) == 1:
         return _flat(name, args[0])
     if not args:
-        raise FormulaError(f"{name}: needs a list or at least two numbers")
+        raise FormulaError(gettext("{function}: needs a list or at least two numbers").format(function=name))
     for value in args:
         if not is_number(value):
-            raise FormulaError(f"{name}: with several arguments each must be a number, not {kind(value)}")
+            raise FormulaError(
+                gettext("{function}: with several arguments each must be a number, not {kind}").format(
+                    function=name, kind=kind(value)
+                )
+            )
     return list(args)
 
 
@@ -153,14 +166,14 @@ def prod(x):
 def len(x):
     """How many items a list has at its top level: a vector's values, a matrix's rows."""
     if not isinstance(x, list):
-        raise FormulaError(f"len: needs a list, not {kind(x)}")
+        raise FormulaError(gettext("{function}: needs a list, not {kind}").format(function="len", kind=kind(x)))
     return builtins.len(x)
 
 
 def flip(x):
     """The list with every axis reversed: a vector back to front, a matrix turned by 180°."""
     if not isinstance(x, list):
-        raise FormulaError(f"flip: needs a list, not {kind(x)}")
+        raise FormulaError(gettext("{function}: needs a list, not {kind}").format(function="flip", kind=kind(x)))
     return [flip(item) if isinstance(item, list) else item for item in reversed(x)]
 
 
@@ -171,22 +184,36 @@ def _whole(function: str, name: str, value: Any, low: int, high: int = MAX_INTEG
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        upper = "" if high == MAX_INTEGER else f" to {high:,}"
-        raise FormulaError(f"{function}: {name} must be a whole number from {low}{upper}, not {describe(value)}")
+        if high == MAX_INTEGER:
+            problem = gettext("{function}: {name} must be a whole number from {low}, not {value}")
+        else:
+            problem = gettext("{function}: {name} must be a whole number from {low} to {high}, not {value}")
+        raise FormulaError(
+            problem.format(
+                function=function, name=name, low=low, high=localize_numbers(f"{high:,}"), value=describe(value)
+            )
+        )
     return value
 
 
 def _flag(function: str, name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise FormulaError(f"{function}: {name} must be True or False, not {describe(value)}")
+        raise FormulaError(
+            gettext("{function}: {name} must be True or False, not {value}").format(
+                function=function, name=name, value=describe(value)
+            )
+        )
     return value
 
 
 def _array(function: str, name: str, value: Any, dimensions: int) -> np.ndarray:
     """A vector (1) or matrix (2) of numbers as an array: int64 when every value is whole."""
-    words = {1: "a vector (a list of numbers)", 2: "a matrix (a list of rows of numbers)"}[dimensions]
     if not isinstance(value, list) or builtins.len(shape(value)) != dimensions or 0 in shape(value):
-        raise FormulaError(f"{function}: {name} must be {words}, not {kind(value)}")
+        if dimensions == 1:
+            problem = gettext("{function}: {name} must be a vector (a list of numbers), not {kind}")
+        else:
+            problem = gettext("{function}: {name} must be a matrix (a list of rows of numbers), not {kind}")
+        raise FormulaError(problem.format(function=function, name=name, kind=kind(value)))
     check_value(value)
     rows = value if dimensions == 2 else [value]
     whole = all(isinstance(v, int) for row in rows for v in row)
@@ -194,7 +221,7 @@ def _array(function: str, name: str, value: Any, dimensions: int) -> np.ndarray:
 
 
 def _values(count: int) -> str:
-    return f"{count} value{'s' if count != 1 else ''}"
+    return ngettext("{count} value", "{count} values", count).format(count=count)
 
 
 def _plain(array: np.ndarray) -> Any:
@@ -208,7 +235,9 @@ def _padding(function: str, value: Any) -> str | int:
         return value
     if isinstance(value, str) or not is_number(value):
         raise FormulaError(
-            f'{function}: padding must be "valid", "same" or a whole number of zeros per side, not {describe(value)}'
+            gettext(
+                '{function}: padding must be "valid", "same" or a whole number of zeros per side, not {value}'
+            ).format(function=function, value=describe(value))
         )
     return _whole(function, "padding", value, 0, 10_000)
 
@@ -224,7 +253,9 @@ def _guard_products(function: str, x: np.ndarray, k: np.ndarray) -> None:
     if x.dtype == np.int64 and k.dtype == np.int64:
         largest = int(np.abs(x).max()) * int(np.abs(k).sum())
         if largest > MAX_INTEGER:
-            raise FormulaError(f"{function}: the values are too large to multiply exactly")
+            raise FormulaError(
+                gettext("{function}: the values are too large to multiply exactly").format(function=function)
+            )
 
 
 # Sizes and counts -----------------------------------------------------------------------------
@@ -249,7 +280,11 @@ def conv_output_size(n, k, stride=1, padding="valid", dilation=1):
 def _kernel_area(function: str, k: Any) -> int:
     if isinstance(k, list):
         if builtins.len(k) != 2:
-            raise FormulaError(f"{function}: k must be a number or [height, width], not {describe(k)}")
+            raise FormulaError(
+                gettext("{function}: k must be a number or [height, width], not {value}").format(
+                    function=function, value=describe(k)
+                )
+            )
         return _whole(function, "k", k[0], 1) * _whole(function, "k", k[1], 1)
     side = _whole(function, "k", k, 1)
     return side * side
@@ -289,7 +324,9 @@ def conv1d(x, k, stride=1, padding="valid"):
     padded = np.pad(signal, (left, right))
     if kernel.size > padded.size:
         raise FormulaError(
-            f"conv1d: the kernel ({_values(kernel.size)}) is longer than the padded input ({_values(padded.size)})"
+            gettext("conv1d: the kernel ({kernel}) is longer than the padded input ({padded})").format(
+                kernel=_values(kernel.size), padded=_values(padded.size)
+            )
         )
     windows = sliding_window_view(padded, kernel.size)[::stride]
     return _plain(windows @ kernel)
@@ -310,8 +347,9 @@ def conv2d(x, k, stride=1, padding="valid"):
     padded = np.pad(image, ((top, bottom), (left, right)))
     if kernel.shape[0] > padded.shape[0] or kernel.shape[1] > padded.shape[1]:
         raise FormulaError(
-            f"conv2d: the kernel ({kernel.shape[0]}×{kernel.shape[1]}) is larger than the padded input "
-            f"({padded.shape[0]}×{padded.shape[1]})"
+            gettext("conv2d: the kernel ({kernel}) is larger than the padded input ({padded})").format(
+                kernel=f"{kernel.shape[0]}×{kernel.shape[1]}", padded=f"{padded.shape[0]}×{padded.shape[1]}"
+            )
         )
     windows = sliding_window_view(padded, kernel.shape)[::stride, ::stride]
     return _plain(np.einsum("ijkl,kl->ij", windows, kernel))
@@ -323,7 +361,9 @@ def _pool_windows(function: str, x: Any, size: Any, stride: Any) -> np.ndarray:
     stride = size if stride is None else _whole(function, "stride", stride, 1)
     if size > builtins.min(image.shape):
         raise FormulaError(
-            f"{function}: the {size}×{size} window is larger than the input ({image.shape[0]}×{image.shape[1]})"
+            gettext("{function}: the {window} window is larger than the input ({image})").format(
+                function=function, window=f"{size}×{size}", image=f"{image.shape[0]}×{image.shape[1]}"
+            )
         )
     return sliding_window_view(image, (size, size))[::stride, ::stride]
 
@@ -341,7 +381,11 @@ def avg_pool2d(x, size, stride=None):
 def _channels(function: str, channels: Any) -> np.ndarray:
     found = shape(channels)
     if not isinstance(channels, list) or builtins.len(found) not in (2, 3) or 0 in found:
-        raise FormulaError(f"{function}: needs a list of channels, each a vector or a matrix, not {kind(channels)}")
+        raise FormulaError(
+            gettext("{function}: needs a list of channels, each a vector or a matrix, not {kind}").format(
+                function=function, kind=kind(channels)
+            )
+        )
     check_value(channels)
     flat = _flat(function, channels)
     whole = all(isinstance(v, int) for v in flat)
@@ -375,25 +419,39 @@ def calculator(name, output, *args, **params):
     the calculator lists them, or by name. A formula that is just this call shows the
     calculator's own worked solution."""
     if name not in CALCULATORS or name not in CALCULATOR_PARAMETERS:
-        raise FormulaError(f"calculator: unknown calculator {describe(name)}; choose one of {', '.join(CALCULATORS)}")
+        raise FormulaError(
+            gettext("calculator: unknown calculator {name}; choose one of {known}").format(
+                name=describe(name), known=", ".join(CALCULATORS)
+            )
+        )
     names = CALCULATOR_PARAMETERS[name]
     if builtins.len(args) > builtins.len(names):
-        raise FormulaError(f"calculator: {name} takes {builtins.len(names)} parameters ({', '.join(names)})")
+        raise FormulaError(
+            ngettext(
+                "calculator: {name} takes {count} parameter ({names})",
+                "calculator: {name} takes {count} parameters ({names})",
+                builtins.len(names),
+            ).format(name=name, count=builtins.len(names), names=", ".join(names))
+        )
     values = dict(zip(names, args, strict=False))
     for key, value in params.items():
         if key in values:
-            raise FormulaError(f"calculator: {key} is given twice")
+            raise FormulaError(gettext("calculator: {name} is given twice").format(name=key))
         values[key] = value
     try:
         computation = compute(name, values)
     except ValueError as error:
-        raise FormulaError(f"calculator {name}: {error}") from None
+        raise FormulaError(gettext("calculator {name}: {error}").format(name=name, error=error)) from None
     if output in computation.outputs:
         return check_value(computation.outputs[output])
     if output in computation.prompt_values:
         return computation.prompt_values[output]
     known = ", ".join([*computation.outputs, *computation.prompt_values])
-    raise FormulaError(f"calculator {name}: no output {describe(output)} (it has {known})")
+    raise FormulaError(
+        gettext("calculator {name}: no output {output} (it has {known})").format(
+            name=name, output=describe(output), known=known
+        )
+    )
 
 
 # The registry ---------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from grader.formulas.values import (
     shape,
 )
 from grader.kinds import kind_info
+from grader.messages import gettext
 
 # Draws tried for one variant before settling (constraints met, mistakes told apart).
 MAX_DRAWS = 100
@@ -93,7 +94,7 @@ class FormulaQuestion:
         """From a bank question's mapping (`key`, `params`, `formulas`, `ranges`,
         `constraints`); other fields are not the formulas' business."""
         if not isinstance(data, dict):
-            raise FormulaError("a question must be a mapping")
+            raise FormulaError(gettext("a question must be a mapping"))
         return cls(
             key=data.get("key", ""),
             params=data.get("params") or {},
@@ -120,15 +121,17 @@ class FormulaQuestion:
 
 def _check_name(name: Any, what: str) -> str:
     if not isinstance(name, str) or not name.isidentifier() or iskeyword(name) or name in ("True", "False", "None"):
-        raise FormulaError("a name is letters, digits and _, not starting with a digit", where=f"{what} {name!r}")
+        raise FormulaError(
+            gettext("a name is letters, digits and _, not starting with a digit"), where=f"{what} {name!r}"
+        )
     if name.startswith("_"):
-        raise FormulaError("names may not start with _", where=f"{what} {name}")
+        raise FormulaError(gettext("names may not start with _"), where=f"{what} {name}")
     return name
 
 
 def _parameters(params: Any) -> dict:
     if not isinstance(params, dict):
-        raise FormulaError("must be a mapping of parameter names to values", where="params")
+        raise FormulaError(gettext("must be a mapping of parameter names to values"), where="params")
     checked = {}
     for name, value in params.items():
         _check_name(name, "parameter")
@@ -141,12 +144,12 @@ def _parameters(params: Any) -> dict:
 
 def _ranges(ranges: Any, params: dict) -> dict[str, Range]:
     if not isinstance(ranges, dict):
-        raise FormulaError("must be a mapping of parameter names to ranges", where="ranges")
+        raise FormulaError(gettext("must be a mapping of parameter names to ranges"), where="ranges")
     parsed = {}
     for name, value in ranges.items():
         if name not in params:
             raise FormulaError(
-                "not a parameter; every ranged parameter needs a default in params", where=f"ranges.{name}"
+                gettext("not a parameter; every ranged parameter needs a default in params"), where=f"ranges.{name}"
             )
         parsed[name] = parse_range(name, value)
     return parsed
@@ -154,16 +157,18 @@ def _ranges(ranges: Any, params: dict) -> dict[str, Range]:
 
 def _formulas(formulas: Any, params: dict) -> tuple[Formula, ...]:
     if not isinstance(formulas, dict) or not formulas:
-        raise FormulaError("must be a mapping of output names to expressions, at least one", where="formulas")
+        raise FormulaError(gettext("must be a mapping of output names to expressions, at least one"), where="formulas")
     if len(formulas) > MAX_FORMULAS:
-        raise FormulaError(f"at most {MAX_FORMULAS}", where="formulas")
+        raise FormulaError(gettext("at most {limit}").format(limit=MAX_FORMULAS), where="formulas")
     parsed: list[Formula] = []
     known = set(params)
     later = set(formulas)
     for name, text in formulas.items():
         _check_name(name, "output")
         if name in params:
-            raise FormulaError(f"{name} is already a parameter; choose another name", where=f"output {name}")
+            raise FormulaError(
+                gettext("{name} is already a parameter; choose another name").format(name=name), where=f"output {name}"
+            )
         try:
             parsed.append(Formula(name, parse(text, known, later)))
         except FormulaError as error:
@@ -175,9 +180,9 @@ def _formulas(formulas: Any, params: dict) -> tuple[Formula, ...]:
 
 def _constraints(constraints: Any, params: dict, formulas: tuple[Formula, ...]) -> tuple[Constraint, ...]:
     if not isinstance(constraints, list | tuple):
-        raise FormulaError("must be a list of expressions", where="constraints")
+        raise FormulaError(gettext("must be a list of expressions"), where="constraints")
     if len(constraints) > MAX_CONSTRAINTS:
-        raise FormulaError(f"at most {MAX_CONSTRAINTS}", where="constraints")
+        raise FormulaError(gettext("at most {limit}").format(limit=MAX_CONSTRAINTS), where="constraints")
     order = {formula.name: index for index, formula in enumerate(formulas)}
     parsed = []
     for text in constraints:
@@ -224,13 +229,15 @@ class ConstraintUnmet(Exception):
 
 def _check_params(question: FormulaQuestion, params: Any) -> dict:
     if not isinstance(params, dict):
-        raise FormulaError("must be a mapping", question=question.key, where="params")
+        raise FormulaError(gettext("must be a mapping"), question=question.key, where="params")
     for name in params:
         if name not in question.params:
-            raise FormulaError("not a parameter of this question", question=question.key, where=f"params.{name}")
+            raise FormulaError(
+                gettext("not a parameter of this question"), question=question.key, where=f"params.{name}"
+            )
     for name in question.params:
         if name not in params:
-            raise FormulaError("missing", question=question.key, where=f"params.{name}")
+            raise FormulaError(gettext("missing"), question=question.key, where=f"params.{name}")
         try:
             check_value(params[name])
         except FormulaError as error:
@@ -268,7 +275,7 @@ def _check_constraints(
         except FormulaError as error:
             raise _placed(error, question, f"constraint `{constraint.text}`", constraint.text, params) from None
         if not isinstance(value, bool):
-            refusal = FormulaError(f"a constraint must be True or False, not {value!r}")
+            refusal = FormulaError(gettext("a constraint must be True or False, not {value}").format(value=repr(value)))
             raise _placed(refusal, question, f"constraint `{constraint.text}`", constraint.text, params)
         if not value:
             raise ConstraintUnmet(constraint)
@@ -406,7 +413,10 @@ def indistinguishable_mistakes(
 
 def _output(outputs: dict, name: str, part: str) -> Any:
     if name not in outputs:
-        raise FormulaError(f"no output {name!r} (outputs: {', '.join(outputs)})", where=f"part {part}")
+        raise FormulaError(
+            gettext("no output {name} (outputs: {outputs})").format(name=repr(name), outputs=", ".join(outputs)),
+            where=f"part {part}",
+        )
     return outputs[name]
 
 
@@ -466,7 +476,9 @@ def _draw(
         text = max(unmet, key=lambda constraint: unmet[constraint])
         involved = {name: last_unmet[text][name] for name in question.uses(text)}
         raise FormulaError(
-            f"never holds in {MAX_DRAWS} draws from the ranges; widen the ranges or relax the constraint",
+            gettext("never holds in {count} draws from the ranges; widen the ranges or relax the constraint").format(
+                count=MAX_DRAWS
+            ),
             question=question.key,
             where=f"constraint `{text}`",
             params=involved,
@@ -506,7 +518,7 @@ def validate_formula_question(
         text = refusal.constraint.text
         involved = {name: question.params[name] for name in question.uses(text)}
         raise FormulaError(
-            "is False for the question's own numbers",
+            gettext("is False for the question's own numbers"),
             question=question.key,
             where=f"constraint `{text}`",
             params=involved,
@@ -520,7 +532,7 @@ def validate_formula_question(
     if never_told_apart:
         part, mistake = min(never_told_apart)
         raise FormulaError(
-            "gives the correct answer in every variant, so it can never be diagnosed; check its output",
+            gettext("gives the correct answer in every variant, so it can never be diagnosed; check its output"),
             question=question.key,
             where=f"part {part}, mistake {mistake}",
         )
@@ -534,7 +546,9 @@ def _check_part_outputs(question: FormulaQuestion, parts: list) -> None:
         for name in filter(None, names):
             if name not in outputs:
                 raise FormulaError(
-                    f"no formula computes {name!r} (outputs: {', '.join(question.outputs)})",
+                    gettext("no formula computes {name} (outputs: {outputs})").format(
+                        name=repr(name), outputs=", ".join(question.outputs)
+                    ),
                     question=question.key,
                     where=f"part {part.key}",
                 )
@@ -550,7 +564,9 @@ def _check_part_values(question: FormulaQuestion, parts: list, outputs: dict) ->
             value = outputs[name]
             if not (is_number(value) or (isinstance(value, list) and value)):
                 raise FormulaError(
-                    f"output {name} is {value!r}, not a number or a list of numbers",
+                    gettext("output {name} is {value}, not a number or a list of numbers").format(
+                        name=name, value=repr(value)
+                    ),
                     question=question.key,
                     where=f"part {part.key}",
                 )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.formulas.values import MAX_ELEMENTS, MAX_INTEGER, FormulaError, check_value, describe
+from grader.messages import gettext, localize_numbers
 
 # Values of a drawn vector or matrix stay within this, like the calculators' parameters.
 MAX_DRAWN_VALUE = 1_000_000
@@ -79,18 +80,24 @@ def _parse(value: Any) -> Range:
         return _span(value, "", -MAX_INTEGER, MAX_INTEGER)
     if not isinstance(value, dict) or len(value) != 1:
         raise FormulaError(
-            "write a range as [low, high], {choices: [...]}, {vector: {length, values}} "
-            "or {matrix: {rows, cols, values}}"
+            gettext(
+                "write a range as [low, high], {choices: [...]}, {vector: {length, values}} "
+                "or {matrix: {rows, cols, values}}"
+            )
         )
     form, spec = next(iter(value.items()))
     if form == "choices":
         if not isinstance(spec, list) or not spec:
-            raise FormulaError("choices: give a list of at least one value")
+            raise FormulaError(gettext("choices: give a list of at least one value"))
         for choice in spec:
             try:
                 check_value(choice)
             except FormulaError as error:
-                raise FormulaError(f"choices: {describe(choice)} is not a usable value: {error.problem}") from None
+                raise FormulaError(
+                    gettext("choices: {value} is not a usable value: {problem}").format(
+                        value=describe(choice), problem=error.problem
+                    )
+                ) from None
         return Choices(tuple(_copy(choice) for choice in spec))
     if form == "vector":
         fields = _fields(spec, "vector", ("length", "values"))
@@ -106,29 +113,45 @@ def _parse(value: Any) -> Range:
             _span(fields["values"], "matrix.values", -MAX_DRAWN_VALUE, MAX_DRAWN_VALUE),
         )
         if matrix.rows.high * matrix.cols.high > MAX_ELEMENTS:
-            raise FormulaError(f"matrix: at most {MAX_ELEMENTS:,} values")
+            raise FormulaError(
+                gettext("matrix: at most {limit} values").format(limit=localize_numbers(f"{MAX_ELEMENTS:,}"))
+            )
         return matrix
-    raise FormulaError(f"unknown range {form!r}; use [low, high], choices, vector or matrix")
+    raise FormulaError(
+        gettext("unknown range {form}; use [low, high], choices, vector or matrix").format(form=repr(form))
+    )
 
 
 def _fields(spec: Any, form: str, names: tuple[str, ...]) -> dict:
     if not isinstance(spec, dict) or set(spec) != set(names):
-        raise FormulaError(f"{form}: give exactly {', '.join(names)}, each [low, high]")
+        raise FormulaError(
+            gettext("{form}: give exactly {names}, each [low, high]").format(form=form, names=", ".join(names))
+        )
     return spec
 
 
 def _span(value: Any, label: str, lowest: int, highest: int) -> Span:
-    prefix = f"{label}: " if label else ""
     if (
         not isinstance(value, list)
         or len(value) != 2
         or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         or value[0] > value[1]
     ):
-        raise FormulaError(f"{prefix}must be [low, high], two whole numbers with low ≤ high")
+        raise FormulaError(_labelled(label, gettext("must be [low, high], two whole numbers with low ≤ high")))
     if value[0] < lowest or value[1] > highest:
-        raise FormulaError(f"{prefix}must lie within {lowest:,} to {highest:,}")
+        raise FormulaError(
+            _labelled(
+                label,
+                gettext("must lie within {lowest} to {highest}").format(
+                    lowest=localize_numbers(f"{lowest:,}"), highest=localize_numbers(f"{highest:,}")
+                ),
+            )
+        )
     return Span(value[0], value[1])
+
+
+def _labelled(label: str, problem: str) -> str:
+    return f"{label}: {problem}" if label else problem
 
 
 def _copy(value: Any) -> Any:

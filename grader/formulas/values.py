@@ -7,9 +7,11 @@ or matrices), at most three levels deep.
 """
 
 import math
+import re
 from typing import Any
 
 from grader import formatting
+from grader.messages import gettext, gettext_noop, localize_numbers, ngettext
 
 # Whole numbers stay below this (int64 holds it, so numpy never overflows silently).
 MAX_INTEGER = 10**18
@@ -28,10 +30,28 @@ MAX_CONSTRAINTS = 50
 MAX_STEPS = 1_000_000
 
 
+_PLACES = {
+    "question": gettext_noop("question {name}"),
+    "parameter": gettext_noop("parameter {name}"),
+    "output": gettext_noop("output {name}"),
+    "constraint": gettext_noop("constraint {name}"),
+    "part": gettext_noop("part {name}"),
+    "mistake": gettext_noop("mistake {name}"),
+}
+_PLACE = re.compile(rf"(?:^|(?<=, ))({'|'.join(_PLACES)}) (`[^`]*`|[^,]+)")
+
+
+def place_words(where: str) -> str:
+    """A place (`output out_h`, `part a, mistake m`) in the reader's language: the words
+    translated, the names and `params.h`-style paths as written."""
+    return _PLACE.sub(lambda match: gettext(_PLACES[match[1]]).format(name=match[2]), where)
+
+
 class FormulaError(ValueError):
     """A formula that cannot be used, or failed on some numbers. The message names the
     question, where (an output, a constraint, a parameter or a range), the problem and, for
-    a failure on numbers, the parameters involved."""
+    a failure on numbers, the parameters involved. `where` stays as written (it tells which
+    field is at fault); the message reads it in the reader's language."""
 
     def __init__(self, problem: str, *, question: str = "", where: str = "", params: dict | None = None) -> None:
         self.problem = problem
@@ -50,11 +70,12 @@ class FormulaError(ValueError):
         )
 
     def _message(self) -> str:
-        place = ", ".join(part for part in (f"question {self.question}" if self.question else "", self.where) if part)
+        question = f"question {self.question}" if self.question else ""
+        place = place_words(", ".join(part for part in (question, self.where) if part))
         text = f"{place}: {self.problem}" if place else self.problem
         if self.params:
             numbers = ", ".join(f"{name}={describe(value)}" for name, value in self.params.items())
-            text = f"{text} (with {numbers})"
+            text = gettext("{text} (with {numbers})").format(text=text, numbers=numbers)
         return text
 
 
@@ -67,13 +88,13 @@ def kind(value: Any) -> str:
     if isinstance(value, bool):
         return "True/False"
     if isinstance(value, int | float):
-        return "a number"
+        return gettext("a number")
     if isinstance(value, str):
-        return "text"
+        return gettext("text")
     if isinstance(value, list):
-        return f"a list of {len(value)} value{'s' if len(value) != 1 else ''}"
+        return ngettext("a list of {count} value", "a list of {count} values", len(value)).format(count=len(value))
     if value is None:
-        return "nothing (None)"
+        return gettext("nothing (None)")
     return type(value).__name__
 
 
@@ -96,12 +117,14 @@ def size(value: Any) -> int:
 def check_number(value: Any) -> int | float:
     """A finite number within the limits, or FormulaError."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise FormulaError(f"expected a number, got {kind(value)}")
+        raise FormulaError(gettext("expected a number, got {kind}").format(kind=kind(value)))
     if isinstance(value, int):
         if abs(value) > MAX_INTEGER:
-            raise FormulaError(f"a whole number is too large (the limit is {MAX_INTEGER:.0e})")
+            raise FormulaError(
+                gettext("a whole number is too large (the limit is {limit:.0e})").format(limit=MAX_INTEGER)
+            )
     elif not math.isfinite(value):
-        raise FormulaError("the result is not a finite number")
+        raise FormulaError(gettext("the result is not a finite number"))
     return value
 
 
@@ -111,7 +134,7 @@ def check_value(value: Any) -> Any:
         return value
     if isinstance(value, str):
         if len(value) > MAX_TEXT_LENGTH:
-            raise FormulaError(f"a text is longer than {MAX_TEXT_LENGTH} characters")
+            raise FormulaError(gettext("a text is longer than {limit} characters").format(limit=MAX_TEXT_LENGTH))
         return value
     if isinstance(value, list):
         check_list(value)
@@ -123,25 +146,27 @@ def check_list(items: list) -> tuple[int, ...]:
     """A list of numbers, or of lists of one shape, within the limits; its shape."""
     found = shape(items)
     if len(found) > MAX_LIST_DEPTH:
-        raise FormulaError(f"lists may be nested at most {MAX_LIST_DEPTH} deep")
+        raise FormulaError(gettext("lists may be nested at most {limit} deep").format(limit=MAX_LIST_DEPTH))
     if math.prod(found) > MAX_ELEMENTS:
-        raise FormulaError(f"a list may hold at most {MAX_ELEMENTS:,} values")
+        raise FormulaError(
+            gettext("a list may hold at most {limit} values").format(limit=localize_numbers(f"{MAX_ELEMENTS:,}"))
+        )
     _check_rectangular(items, found)
     return found
 
 
 def _check_rectangular(items: list, expected: tuple[int, ...]) -> None:
     if len(items) != expected[0]:
-        raise FormulaError("the rows of a list must all have the same length")
+        raise FormulaError(gettext("the rows of a list must all have the same length"))
     for item in items:
         if len(expected) > 1:
             if not isinstance(item, list):
-                raise FormulaError("a list must hold numbers, or lists of the same length")
+                raise FormulaError(gettext("a list must hold numbers, or lists of the same length"))
             _check_rectangular(item, expected[1:])
         elif isinstance(item, list):
-            raise FormulaError("a list must hold numbers, or lists of the same length")
+            raise FormulaError(gettext("a list must hold numbers, or lists of the same length"))
         elif isinstance(item, bool) or not isinstance(item, int | float):
-            raise FormulaError(f"a list must hold numbers, not {kind(item)}")
+            raise FormulaError(gettext("a list must hold numbers, not {kind}").format(kind=kind(item)))
         else:
             check_number(item)
 
@@ -164,4 +189,5 @@ def describe(value: Any, limit: int = 40) -> str:
     text = show(value)
     if len(text) <= limit:
         return text
-    return f"{text[: limit - 1]}… ({size(value)} values)"
+    count = size(value)
+    return f"{text[: limit - 1]}… " + ngettext("({count} value)", "({count} values)", count).format(count=count)

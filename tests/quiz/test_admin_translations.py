@@ -18,7 +18,7 @@ import grader
 from quiz import rows
 from quiz.models import BankChange, Part, Question
 from tests.quiz.test_admin_authoring import posted
-from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _teachers_authored, _TeachersText
+from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _teachers_authored, _TeachersText, without_authored
 from tests.quiz.test_translations import WORDS, _client
 
 
@@ -41,8 +41,7 @@ def _untranslated(english: str, german: str, authored: list[str]) -> list[str]:
     """The pieces of text that come out the same in English and German, after taking out what may stay English."""
     left = []
     for piece in set(_read(english).pieces) & set(_read(german).pieces):
-        for text in authored:
-            piece = piece.replace(text, " ")
+        piece = without_authored(piece, authored)
         if any(word not in TEACHERS_NEUTRAL for word in WORDS.findall(piece)):
             left.append(piece)
     return sorted(left)

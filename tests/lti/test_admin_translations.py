@@ -112,6 +112,7 @@ def _pages(student, admin_user) -> dict[str, str]:
         "LMS app": reverse("admin:app_list", args=["lti"]),
         "django-lti app": reverse("admin:app_list", args=["lti_tool"]),
         "accounts app": reverse("admin:app_list", args=["auth"]),
+        "login lockout app": reverse("admin:app_list", args=["axes"]),
         "registrations": reverse("admin:lti_tool_ltiregistration_changelist"),
         "registration": reverse("admin:lti_tool_ltiregistration_change", args=[registration.pk]),
         "registration add": reverse("admin:lti_tool_ltiregistration_add"),

@@ -60,7 +60,8 @@ test: install $(NODE_STAMP) lint
 # and the grader's own); `compilemessages` writes the .mo files that are committed beside them.
 # Other packages' strings have a catalog of their own (LIBRARIES, second in LOCALE_PATHS), so that
 # collecting ours with --no-obsolete keeps them: django-lti's, which ships no German, and those
-# Django's own German lacks, listed by hand in $(LIBRARIES)/missing-in-django.pot.
+# Django's own German lacks, listed by hand in $(LIBRARIES)/missing-in-django.pot. Their template is
+# libraries.pot: makemessages deletes any django.pot it finds in a LOCALE_PATHS directory.
 LOCALES ?= de
 LIBRARIES := locale/libraries
 NOT_OURS := --ignore=.venv --ignore=node_modules --ignore=staticfiles
@@ -77,13 +78,13 @@ messages: install
 	site=$$($(BIN)/python -c 'import lti_tool, pathlib; print(pathlib.Path(lti_tool.__file__).parent.parent)') && \
 	xgettext --from-code=UTF-8 --keyword=_ --keyword=gettext --keyword=gettext_lazy --keyword=gettext_noop \
 	  --keyword=ngettext:1,2 --keyword=ngettext_lazy:1,2 --keyword=pgettext:1c,2 --keyword=pgettext_lazy:1c,2 \
-	  --sort-by-file --package-name=convquiz-libraries -D $$site -D $(LIBRARIES) -o $(LIBRARIES)/django.pot \
+	  --sort-by-file --package-name=convquiz-libraries -D $$site -D $(LIBRARIES) -o $(LIBRARIES)/libraries.pot \
 	  $$(cd $$site && find lti_tool -name '*.py' -not -path '*/migrations/*' | sort) missing-in-django.pot
 	for locale in $(LOCALES); do \
 	  po=$(LIBRARIES)/$$locale/LC_MESSAGES/django.po; mkdir -p $$(dirname $$po); \
-	  if [ -f $$po ]; then msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po $(LIBRARIES)/django.pot \
+	  if [ -f $$po ]; then msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po $(LIBRARIES)/libraries.pot \
 	    && msgattrib --no-obsolete -o $$po $$po; \
-	  else msginit --no-translator -l $$locale -i $(LIBRARIES)/django.pot -o $$po; fi; \
+	  else msginit --no-translator -l $$locale -i $(LIBRARIES)/libraries.pot -o $$po; fi; \
 	done
 
 compilemessages: install

@@ -58,7 +58,12 @@ test: install $(NODE_STAMP) lint
 # Translations (README.md, Translations); these two need GNU gettext (apt-get install gettext).
 # `messages` collects every marked string into the catalogs of LOCALES (the pages', the scripts'
 # and the grader's own); `compilemessages` writes the .mo files that are committed beside them.
+# Other packages' strings have a catalog of their own (LIBRARIES, second in LOCALE_PATHS), so that
+# collecting ours with --no-obsolete keeps them: django-lti's, which ships no German, and those
+# Django's own German lacks, listed by hand in $(LIBRARIES)/missing-in-django.pot. Their template is
+# libraries.pot: makemessages deletes any django.pot it finds in a LOCALE_PATHS directory.
 LOCALES ?= de
+LIBRARIES := locale/libraries
 NOT_OURS := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 messages: install
 	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) $(NOT_OURS) --ignore=grader --ignore=tests --ignore=bench --ignore=docs --no-obsolete
@@ -69,6 +74,17 @@ messages: install
 	  po=grader/locale/$$locale/LC_MESSAGES/grader.po; mkdir -p $$(dirname $$po); \
 	  if [ -f $$po ]; then msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po grader/locale/grader.pot; \
 	  else msginit --no-translator -l $$locale -i grader/locale/grader.pot -o $$po; fi; \
+	done
+	site=$$($(BIN)/python -c 'import lti_tool, pathlib; print(pathlib.Path(lti_tool.__file__).parent.parent)') && \
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=gettext --keyword=gettext_lazy --keyword=gettext_noop \
+	  --keyword=ngettext:1,2 --keyword=ngettext_lazy:1,2 --keyword=pgettext:1c,2 --keyword=pgettext_lazy:1c,2 \
+	  --sort-by-file --package-name=convquiz-libraries -D $$site -D $(LIBRARIES) -o $(LIBRARIES)/libraries.pot \
+	  $$(cd $$site && find lti_tool -name '*.py' -not -path '*/migrations/*' | sort) missing-in-django.pot
+	for locale in $(LOCALES); do \
+	  po=$(LIBRARIES)/$$locale/LC_MESSAGES/django.po; mkdir -p $$(dirname $$po); \
+	  if [ -f $$po ]; then msgmerge --quiet --update --backup=none --no-fuzzy-matching $$po $(LIBRARIES)/libraries.pot \
+	    && msgattrib --no-obsolete -o $$po $$po; \
+	  else msginit --no-translator -l $$locale -i $(LIBRARIES)/libraries.pot -o $$po; fi; \
 	done
 
 compilemessages: install

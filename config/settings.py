@@ -188,7 +188,8 @@ LOGOUT_REDIRECT_URL = "login"
 # (django's set_language, kept in a cookie); English is the fallback. Dates and numbers follow it.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first: the project's catalog wins over the other packages' (locale/libraries), and both over the apps' own.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 TIME_ZONE = _read("TIME_ZONE", env.str, default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -21,6 +21,7 @@ from quiz import copies, drafts, sheets
 from quiz.forms import (
     AccountChangeForm,
     AccountCreationForm,
+    AccountPasswordForm,
     AdminLoginForm,
     CopyQuestionsForm,
     PartAdminForm,
@@ -56,6 +57,7 @@ admin.site.unregister(get_user_model())
 class AccountAdmin(UserAdmin):
     form = AccountChangeForm
     add_form = AccountCreationForm
+    change_password_form = AccountPasswordForm
 
 
 class BankHistoryAdmin(admin.ModelAdmin):

@@ -9,11 +9,18 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    AuthenticationForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.fields import InvalidJSONInput
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -429,6 +436,17 @@ class AccountCreationForm(_RefusesLookAlikes, AdminUserCreationForm):
 
 class AccountChangeForm(_RefusesLookAlikes, UserChangeForm):
     pass
+
+
+class AccountPasswordForm(AdminPasswordChangeForm):
+    """Django's, with its warning that disabling the password loses it in the reader's language: Django joins the
+    warning to the switch's help text in English when it is imported."""
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
 
 
 class PreviewForm(forms.Form):

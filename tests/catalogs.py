@@ -14,8 +14,10 @@ CATALOGS = {
     "django": ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po",
     "djangojs": ROOT / "locale" / "de" / "LC_MESSAGES" / "djangojs.po",
     "grader": ROOT / "grader" / "locale" / "de" / "LC_MESSAGES" / "grader.po",
+    "libraries": ROOT / "locale" / "libraries" / "de" / "LC_MESSAGES" / "django.po",
 }
-"""The German catalogs: the pages, the scripts, the grader."""
+"""The German catalogs: the pages, the scripts, the grader, and other packages' strings (django-lti's, and those
+Django's own German lacks)."""
 
 _LINE = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) (".*")$')
 

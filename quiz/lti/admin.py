@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from lti_tool.admin import LtiDeploymentInline, LtiRegistrationAdmin
 from lti_tool.models import Key, LtiRegistration
 
@@ -12,6 +14,13 @@ from quiz.lti.models import OutgoingScore, QuizLink
 admin.site.unregister(LtiRegistration)
 # An address typed without a scheme is an LMS's HTTPS address (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+ENDPOINT_NAMES = {
+    "login_url": _("login (OIDC login initiation)"),
+    "launch_url": _("launch (target link / redirect URI)"),
+    "deep_linking_url": _("deep linking (content selection)"),
+    "jwks_url": _("keyset (public JWK set)"),
+}
+"""The tool's URLs as docs/lti.md names them."""
 
 
 class DeploymentInline(LtiDeploymentInline):
@@ -25,11 +34,23 @@ class RegistrationAdmin(LtiRegistrationAdmin):
     readonly_fields = ["tool_endpoints"]
     formfield_overrides = HTTPS_URLS
     inlines = [DeploymentInline]
-    fieldsets = [(None, {"fields": ["tool_endpoints"]}), *LtiRegistrationAdmin.fieldsets]
+    # django-lti names its static keys' section with gettext when it is imported, before any request has a
+    # language: the same section, named here lazily.
+    fieldsets = [
+        (None, {"fields": ["tool_endpoints"]}),
+        LtiRegistrationAdmin.fieldsets[0],
+        (
+            _("Static keys"),
+            {
+                **LtiRegistrationAdmin.fieldsets[1][1],
+                "description": _("For platforms not supporting JWK Set use by tools."),
+            },
+        ),
+    ]
 
-    @admin.display(description="ConvQuiz's URLs for this LMS")
+    @admin.display(description=_("ConvQuiz's URLs for this LMS"))
     def tool_endpoints(self, registration: LtiRegistration) -> str:
-        paths = tool.endpoints().__dict__.items()
+        paths = ((ENDPOINT_NAMES[name], path) for name, path in tool.endpoints().__dict__.items())
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd><code>{}</code></dd>", paths))
 
     def save_model(self, request, obj, form, change):
@@ -47,11 +68,11 @@ class KeyAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["rotate", "remove"]
 
-    @admin.display(description="kid")
+    @admin.display(description=_("kid"))
     def kid(self, key: Key) -> str:
         return str(key)
 
-    @admin.display(boolean=True, description="signs now")
+    @admin.display(boolean=True, description=_("signs now"))
     def signs(self, key: Key) -> bool:
         return key.is_active and key == tool.signing_key()
 
@@ -61,12 +82,13 @@ class KeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Rotate: make a new signing key (the selected and all others stay published)")
+    @admin.action(description=_("Rotate: make a new signing key (the selected and all others stay published)"))
     def rotate(self, request, queryset):
         key = tool.rotate_key()
-        self.message_user(request, f"New signing key {key}; the older keys stay published until you remove them.")
+        message = gettext("New signing key %(kid)s; the older keys stay published until you remove them.")
+        self.message_user(request, message % {"kid": key})
 
-    @admin.action(description="Remove: stop publishing the selected keys")
+    @admin.action(description=_("Remove: stop publishing the selected keys"))
     def remove(self, request, queryset):
         for key in queryset.filter(is_active=True):
             try:
@@ -74,7 +96,7 @@ class KeyAdmin(admin.ModelAdmin):
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                self.message_user(request, f"Key {key} is no longer published.")
+                self.message_user(request, gettext("Key %(kid)s is no longer published.") % {"kid": key})
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

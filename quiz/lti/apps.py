@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LtiConfig(AppConfig):
     name = "quiz.lti"
     label = "lti"
-    verbose_name = "LMS links (LTI 1.3)"
+    verbose_name = _("LMS links (LTI 1.3)")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 from lti_tool.models import Key, LtiDeployment, LtiRegistration
 from lti_tool.utils import DjangoToolConfig
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
@@ -106,7 +107,8 @@ def remove_key(kid: str) -> Key:
     if kid not in keys:
         raise ValueError(f"No published key has the kid {kid!r}; published: {', '.join(sorted(keys)) or 'none'}.")
     if keys[kid] == signing_key():
-        raise ValueError(f"{kid} is the key ConvQuiz signs with; rotate first, then remove it.")
+        message = gettext("%(kid)s is the key ConvQuiz signs with; rotate first, then remove it.")
+        raise ValueError(message % {"kid": kid})
     key = keys[kid]
     key.is_active = False
     key.save(update_fields=["is_active", "datetime_modified"])

@@ -102,6 +102,8 @@ class KeyAdmin(admin.ModelAdmin):
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Written by launches and the outbox only, so that what the LMS was told stays as it was."""
 
+    formfield_overrides = HTTPS_URLS  # Django builds the form it shows read-only; its URL fields take no scheme default
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -28,8 +28,8 @@ from quiz.lti import tool
 from quiz.lti.models import OutgoingScore, QuizLink
 from tests.catalogs import CATALOGS, read_po
 from tests.lti.test_scores import QUIZ, submit
-from tests.quiz.test_admin_translations import GRADERS, _authors_text, _both
-from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _TeachersText
+from tests.quiz.test_admin_translations import _authors_text, _both
+from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _TeachersText, without_authored
 from tests.quiz.test_translations import WORDS, _client
 
 LTI_NEUTRAL = TEACHERS_NEUTRAL | {"LTI", "JWK", "JWKs", "URL", "URLs", "UUID", "GUID", "kid", "Status", "Axes"}
@@ -84,10 +84,7 @@ def _untranslated(english: str, german: str, entered: list[str]) -> list[str]:
     """The pieces of text that come out the same in English and German, after taking out what may stay English."""
     left = []
     for piece in set(_read(english).pieces) & set(_read(german).pieces):
-        if GRADERS.match(piece):
-            continue
-        for text in entered:
-            piece = piece.replace(text, " ")
+        piece = without_authored(piece, entered)
         if any(word not in LTI_NEUTRAL for word in WORDS.findall(piece)):
             left.append(piece)
     return sorted(left)

@@ -205,6 +205,6 @@ def test_an_account_too_close_to_another_is_refused_in_german(admin_user, alice)
     data = {"username": "ALICE", "password1": "a-Long-pass-2026", "password2": "a-Long-pass-2026",
             "usable_password": "true"}  # fmt: skip
     english, german = _both(admin_user, "post", url, data)
-    # The rest of the page is Django's own (whose German catalog lacks the password-based login switch's texts).
+    # The rest of the page is checked whole by tests/lti/test_admin_translations.py.
     assert "“ALICE” is too close to the existing account “alice”" in english
     assert "„ALICE“ ist dem vorhandenen Konto „alice“ zu ähnlich" in german and "too close" not in german

@@ -50,6 +50,7 @@ from quiz.preview import PreviewError, Variant, describe, find_part, make_varian
 
 # The admin's login finds accounts as the site's login does; its user forms refuse look-alike usernames.
 admin.site.login_form = AdminLoginForm
+admin.site.site_header = admin.site.site_title = _("ConvQuiz administration")
 admin.site.unregister(get_user_model())
 
 

@@ -208,3 +208,11 @@ def test_an_account_too_close_to_another_is_refused_in_german(admin_user, alice)
     # The rest of the page is checked whole by tests/lti/test_admin_translations.py.
     assert "“ALICE” is too close to the existing account “alice”" in english
     assert "„ALICE“ ist dem vorhandenen Konto „alice“ zu ähnlich" in german and "too close" not in german
+
+
+def test_the_admin_is_named_after_the_app_in_the_readers_language(admin_user):
+    english, german = _both(admin_user, "get", reverse("admin:index"))
+    assert "<title>Site administration | ConvQuiz administration</title>" in english
+    assert '<a href="/admin/">ConvQuiz administration</a>' in english and "Django administration" not in english
+    assert "<title>Website-Verwaltung | ConvQuiz-Verwaltung</title>" in german
+    assert '<a href="/admin/">ConvQuiz-Verwaltung</a>' in german

@@ -10,6 +10,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from quiz import services
 from quiz.models import Attempt, AttemptEvent, Quiz
@@ -346,6 +347,43 @@ def test_a_german_students_page_turn_is_logged_in_german(sequential_attempt, ali
     german.force_login(alice)
     turn(german, sequential_attempt, 2, on_page=1)
     assert pages_logged(sequential_attempt) == ["Seite 2 von 4"]
+
+
+# --- The teacher's attempt page ---------------------------------------------------------------------
+
+
+def teachers_attempt_page(tess, attempt: Attempt, language: str = "en") -> str:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(tess)
+    return client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
+
+
+def page_reached(html: str) -> str:
+    found = re.search(r'<dt class="col-sm-3">([^<]*)</dt><dd class="col-sm-9" id="page-reached">([^<]*)</dd>', html)
+    return f"{found.group(1)}: {found.group(2)}" if found else ""
+
+
+def test_the_teacher_sees_the_page_reached_and_each_page_turn_in_the_log(tess, sequential_attempt):
+    services.turn_page(attempt=sequential_attempt, page=3, ip="203.0.113.7")
+    html = teachers_attempt_page(tess, sequential_attempt)
+    assert page_reached(html) == "Page reached: 3 of 4"
+    row = re.search(r'<tr class="event-page_reached">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["Page reached", "—", "—", "203.0.113.7", "—", "Page 3 of 4"]
+
+
+def test_a_german_teacher_reads_the_page_reached_and_the_log_in_german(tess, sequential_attempt):
+    with translation.override("de"):
+        services.turn_page(attempt=sequential_attempt, page=2)
+    html = teachers_attempt_page(tess, sequential_attempt, "de")
+    assert page_reached(html) == "Seite erreicht: 2 von 4"
+    row = re.search(r'<tr class="event-page_reached">(.*?)</tr>', html, re.S).group(1)
+    assert "<td>Seite erreicht</td>" in row and '<td class="event-detail">Seite 2 von 4</td>' in row
+
+
+def test_the_teacher_sees_no_page_reached_where_any_page_may_be_opened(tess, paged_attempt):
+    services.turn_page(attempt=paged_attempt, page=3)
+    html = teachers_attempt_page(tess, paged_attempt)
+    assert page_reached(html) == "" and "Page reached" not in html
 
 
 # --- Settings: start page, bank file, admin --------------------------------------------------------

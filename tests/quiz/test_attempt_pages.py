@@ -380,6 +380,18 @@ def test_a_german_teacher_reads_the_page_reached_and_the_log_in_german(tess, seq
     assert "<td>Seite erreicht</td>" in row and '<td class="event-detail">Seite 2 von 4</td>' in row
 
 
+def test_the_page_reached_costs_the_teachers_attempt_page_no_query(
+    teacher_client, sequential_attempt, django_assert_num_queries
+):
+    services.turn_page(attempt=sequential_attempt, page=2)
+    sequential_attempt.responses.update(meaning_pending=False)
+    # The same 12 queries as any attempt page (tests/quiz/test_teacher_override.py): the page count is read
+    # from the parts the page lists anyway.
+    with django_assert_num_queries(12):
+        html = teacher_client.get(reverse("teacher:attempt", args=[sequential_attempt.pk])).content.decode()
+    assert page_reached(html) == "Page reached: 2 of 4"
+
+
 def test_the_teacher_sees_no_page_reached_where_any_page_may_be_opened(tess, paged_attempt):
     services.turn_page(attempt=paged_attempt, page=3)
     html = teachers_attempt_page(tess, paged_attempt)

@@ -1120,6 +1120,7 @@ class AttemptEvent(models.Model):
         CHECKED = "checked", _("Checked")
         HINT_ASKED = "hint_asked", _("Hint asked for")
         NEW_VARIANT = "new_variant", _("New numbers drawn")
+        PAGE_REACHED = "page_reached", _("Page reached")
         SUBMITTED = "submitted", _("Submitted")
         AUTO_SUBMITTED = "auto_submitted", _("Submitted when time ran out")
         REOPENED = "reopened", _("Reopened")

@@ -383,6 +383,24 @@ def attempt_detail(attempt: Attempt) -> list[PartRow]:
     return attempt.in_question_order(rows, lambda row: row.part.question.key)
 
 
+@dataclass(frozen=True)
+class PageReached:
+    """With sequential navigation: the furthest page a student has moved to, of the attempt's pages."""
+
+    number: int
+    count: int
+
+
+def page_reached(attempt: Attempt, rows: list[PartRow]) -> PageReached | None:
+    """How far through a sequential quiz's pages the attempt went, counted from the attempt page's rows (no
+    query); None where any page may be opened."""
+    if not attempt.quiz.locks_pages_left:
+        return None
+    keys = dict.fromkeys(row.part.question.key for row in rows)
+    count = max(attempt.question_pages(keys).values(), default=1)
+    return PageReached(min(attempt.furthest_page, count), count)
+
+
 def attempt_events(attempt: Attempt) -> QuerySet[AttemptEvent]:
     return attempt.events.select_related("actor")
 

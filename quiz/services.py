@@ -533,22 +533,29 @@ def _require_page_open(attempt: Attempt, part: Part) -> None:
 
 
 @transaction.atomic
-def turn_page(*, attempt: Attempt, page: int) -> int:
+def turn_page(*, attempt: Attempt, page: int, ip: str | None = None) -> int:
     """Move the attempt to page `page`; the page it is on now.
 
     With sequential navigation the furthest page reached is recorded under the attempt's row lock
     (the one saves take), so it only ever grows, whichever tab asks first, and a request to go back
-    stays on the furthest page. Without it, any page may be opened and nothing is recorded."""
+    stays on the furthest page; each page newly reached is written to the attempt's log once, in the
+    same transaction. Without it, any page may be opened and nothing is recorded or logged: such a
+    page view closes nothing, and logging each would fill the log with every click of every student."""
     if not attempt.quiz.locks_pages_left:
         return page
-    page = min(max(page, 1), attempt.page_count())
+    count = attempt.page_count()
+    page = min(max(page, 1), count)
     quiz = attempt.quiz
     attempt.refresh_from_db(from_queryset=Attempt.objects.select_for_update())
     attempt.quiz = quiz
     if attempt.is_open and page > attempt.furthest_page:
         attempt.furthest_page = page
         attempt.save(update_fields=["furthest_page"])
+        detail = _("Page %(number)s of %(count)s") % {"number": page, "count": count}
+        _log(attempt, AttemptEvent.Kind.PAGE_REACHED, timezone.now(), ip_address=_valid_ip(ip), detail=detail)
     return attempt.furthest_page
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """What checking an answer found: the response as stored (with its checks counted) and the verdict."""

@@ -334,7 +334,7 @@ def _turned_page(request: HttpRequest, attempt: Attempt) -> int:
     wanted = _page_number(request.POST.get("to_page"))
     if wanted is None:
         return on_page
-    page = services.turn_page(attempt=attempt, page=wanted)
+    page = services.turn_page(attempt=attempt, page=wanted, ip=client_ip(request))
     if page > wanted:
         messages.warning(request, PAGES_CLOSED)
     return page

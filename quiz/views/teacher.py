@@ -102,6 +102,7 @@ def _render_attempt(request: HttpRequest, attempt: Attempt, *, bound=None, reope
     context = {
         "attempt": attempt,
         "rows": rows,
+        "page_reached": selectors.page_reached(attempt, rows),
         "events": selectors.attempt_events(attempt),
         "reopen_form": reopen_form or ReopenForm(initial={"minutes": limit}),
     }

@@ -8,10 +8,12 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from quiz import services
-from quiz.models import Attempt, Quiz
+from quiz.models import Attempt, AttemptEvent, Quiz
 
 PAGES = [["q1", "q2", "q3"], ["q4", "q5", "q6"], ["q7", "q8", "q9"], ["q10"]]
 """The shipped quiz's ten questions, three to a page, in the quiz's order."""
@@ -117,6 +119,47 @@ def test_a_submitted_attempt_keeps_its_furthest_page(sequential_attempt):
     services.turn_page(attempt=sequential_attempt, page=3)
     sequential_attempt.refresh_from_db()
     assert sequential_attempt.furthest_page == 1
+
+
+def pages_logged(attempt: Attempt) -> list[str]:
+    """The details of the attempt's "page reached" events, oldest first."""
+    events = attempt.events.filter(kind=AttemptEvent.Kind.PAGE_REACHED)
+    return list(events.values_list("detail", flat=True))
+
+
+def test_each_page_newly_reached_is_logged_once_and_going_back_or_staying_is_not(sequential_attempt):
+    services.turn_page(attempt=sequential_attempt, page=2, ip="203.0.113.7")
+    services.turn_page(attempt=sequential_attempt, page=2)
+    services.turn_page(attempt=sequential_attempt, page=1)
+    services.turn_page(attempt=sequential_attempt, page=99)
+    services.turn_page(attempt=sequential_attempt, page=3)
+    assert pages_logged(sequential_attempt) == ["Page 2 of 4", "Page 4 of 4"]
+    first = sequential_attempt.events.filter(kind=AttemptEvent.Kind.PAGE_REACHED).first()
+    assert (first.ip_address, first.part_key, first.sequence) == ("203.0.113.7", "", None)
+
+
+def test_page_turns_without_sequential_navigation_are_not_logged(paged_attempt):
+    services.turn_page(attempt=paged_attempt, page=3)
+    services.turn_page(attempt=paged_attempt, page=4)
+    assert pages_logged(paged_attempt) == []
+
+
+def test_a_page_turn_after_submitting_is_not_logged(sequential_attempt):
+    services.submit_attempt(attempt=sequential_attempt)
+    services.turn_page(attempt=sequential_attempt, page=3)
+    assert pages_logged(sequential_attempt) == []
+
+
+def test_the_furthest_page_and_its_log_entry_are_written_together_or_not_at_all(sequential_attempt, monkeypatch):
+    def failing_log(*args, **kwargs):
+        raise RuntimeError("the log cannot be written")
+
+    monkeypatch.setattr(services, "_log", failing_log)
+    with pytest.raises(RuntimeError):
+        services.turn_page(attempt=sequential_attempt, page=2)
+    sequential_attempt.refresh_from_db()
+    assert sequential_attempt.furthest_page == 1
+    assert pages_logged(sequential_attempt) == []
 
 
 # --- Saves to pages left ----------------------------------------------------------------------------
@@ -233,12 +276,14 @@ def test_the_whole_page_save_of_a_quiz_on_one_page_returns_to_the_page_without_a
 
 def test_next_moves_on_and_records_the_furthest_page(alice_client, sequential_attempt, django_assert_num_queries):
     # 1 session, 2 user, 3 groups, 4 the attempt, 5 the responses (nothing was posted to save); the page turn,
-    # in a transaction (6 and 10): 7 the question keys for the page count, 8 the attempt locked, 9 its update.
-    with django_assert_num_queries(10):
+    # in a transaction (6 and 11): 7 the question keys for the page count, 8 the attempt locked, 9 its update,
+    # 10 the page reached written to the attempt's log.
+    with django_assert_num_queries(11):
         response = turn(alice_client, sequential_attempt, 2, on_page=1)
     assert response["Location"] == attempt_url(sequential_attempt, 2)
     sequential_attempt.refresh_from_db()
     assert sequential_attempt.furthest_page == 2
+    assert pages_logged(sequential_attempt) == ["Page 2 of 4"]
 
 
 def test_an_earlier_page_redirects_to_the_furthest_page_with_a_message(alice_client, sequential_attempt):
@@ -295,6 +340,62 @@ def test_the_page_turn_is_refused_to_another_student(client, bob, sequential_att
 def test_the_page_turn_only_takes_posts(alice_client, sequential_attempt):
     response = alice_client.get(reverse("student:attempt_save_all", args=[sequential_attempt.pk]), {"to_page": 2})
     assert response.status_code == 405
+
+
+def test_a_german_students_page_turn_is_logged_in_german(sequential_attempt, alice):
+    german = Client(HTTP_ACCEPT_LANGUAGE="de")
+    german.force_login(alice)
+    turn(german, sequential_attempt, 2, on_page=1)
+    assert pages_logged(sequential_attempt) == ["Seite 2 von 4"]
+
+
+# --- The teacher's attempt page ---------------------------------------------------------------------
+
+
+def teachers_attempt_page(tess, attempt: Attempt, language: str = "en") -> str:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(tess)
+    return client.get(reverse("teacher:attempt", args=[attempt.pk])).content.decode()
+
+
+def page_reached(html: str) -> str:
+    found = re.search(r'<dt class="col-sm-3">([^<]*)</dt><dd class="col-sm-9" id="page-reached">([^<]*)</dd>', html)
+    return f"{found.group(1)}: {found.group(2)}" if found else ""
+
+
+def test_the_teacher_sees_the_page_reached_and_each_page_turn_in_the_log(tess, sequential_attempt):
+    services.turn_page(attempt=sequential_attempt, page=3, ip="203.0.113.7")
+    html = teachers_attempt_page(tess, sequential_attempt)
+    assert page_reached(html) == "Page reached: 3 of 4"
+    row = re.search(r'<tr class="event-page_reached">(.*?)</tr>', html, re.S).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row) == ["Page reached", "—", "—", "203.0.113.7", "—", "Page 3 of 4"]
+
+
+def test_a_german_teacher_reads_the_page_reached_and_the_log_in_german(tess, sequential_attempt):
+    with translation.override("de"):
+        services.turn_page(attempt=sequential_attempt, page=2)
+    html = teachers_attempt_page(tess, sequential_attempt, "de")
+    assert page_reached(html) == "Seite erreicht: 2 von 4"
+    row = re.search(r'<tr class="event-page_reached">(.*?)</tr>', html, re.S).group(1)
+    assert "<td>Seite erreicht</td>" in row and '<td class="event-detail">Seite 2 von 4</td>' in row
+
+
+def test_the_page_reached_costs_the_teachers_attempt_page_no_query(
+    teacher_client, sequential_attempt, django_assert_num_queries
+):
+    services.turn_page(attempt=sequential_attempt, page=2)
+    sequential_attempt.responses.update(meaning_pending=False)
+    # The same 12 queries as any attempt page (tests/quiz/test_teacher_override.py): the page count is read
+    # from the parts the page lists anyway.
+    with django_assert_num_queries(12):
+        html = teacher_client.get(reverse("teacher:attempt", args=[sequential_attempt.pk])).content.decode()
+    assert page_reached(html) == "Page reached: 2 of 4"
+
+
+def test_the_teacher_sees_no_page_reached_where_any_page_may_be_opened(tess, paged_attempt):
+    services.turn_page(attempt=paged_attempt, page=3)
+    html = teachers_attempt_page(tess, paged_attempt)
+    assert page_reached(html) == "" and "Page reached" not in html
 
 
 # --- Settings: start page, bank file, admin --------------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from quiz import services
 from quiz.bank import load_question_bank
+from quiz.models import AttemptEvent
 from tests.quiz.test_concurrency import client_for, save, stored, together
 from tests.races import POSTGRES_ONLY
 
@@ -60,4 +61,22 @@ def test_two_tabs_turning_pages_and_saving_at_once_never_move_back_or_store_on_a
             assert (save_5a.status_code, save_5a.json()["error"]) == (409, "page_left")
             assert stored(attempt, "q5a").text == ""
         assert save(saving_tab, attempt, "q5a", "too late", 1).status_code == 409
+        services.submit_attempt(attempt=attempt)
+
+
+def test_two_tabs_moving_on_to_the_same_page_at_once_log_it_once(sequential, alice):
+    first_tab, second_tab = client_for(alice), client_for(alice)
+    for _round in range(ROUNDS):
+        attempt = services.start_attempt(student=alice, quiz=sequential)
+        services.turn_page(attempt=attempt, page=2)
+
+        together(
+            lambda attempt=attempt: turn(first_tab, attempt, 3, on_page=2),
+            lambda attempt=attempt: turn(second_tab, attempt, 3, on_page=2),
+        )
+
+        attempt.refresh_from_db()
+        assert attempt.furthest_page == 3
+        logged = attempt.events.filter(kind=AttemptEvent.Kind.PAGE_REACHED).values_list("detail", flat=True)
+        assert list(logged) == ["Page 2 of 4", "Page 3 of 4"], "each page reached is logged once, whoever won"
         services.submit_attempt(attempt=attempt)

@@ -193,6 +193,18 @@ def test_every_teacher_page_is_german_for_a_browser_that_asks_for_german(tess, a
     assert not {name: pieces for name, pieces in untranslated.items() if pieces}
 
 
+def test_the_attempt_page_of_a_sequential_quiz_says_the_page_reached_and_logs_page_turns_in_german(tess, alice, quiz):
+    quiz.questions_per_page, quiz.sequential = 3, True
+    quiz.save()
+    attempt = services.start_attempt(student=alice, quiz=quiz)
+    services.turn_page(attempt=attempt, page=2)
+    url = reverse("teacher:attempt", args=[attempt.pk])
+    english, german = (_client(language, tess).get(url).content.decode() for language in ("en", "de"))
+    _assert_german("sequential attempt", english, german, _teachers_authored())
+    assert '<dt class="col-sm-3">Seite erreicht</dt><dd class="col-sm-9" id="page-reached">2 von 4</dd>' in german
+    assert "<td>Seite erreicht</td>" in german
+
+
 @pytest.mark.parametrize("name", [
     "override refused", "override", "review refused", "review saved", "group scored", "group refused", "reopen refused",
     "accommodation refused",

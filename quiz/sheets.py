@@ -222,6 +222,17 @@ def sheet_page(attempt: Attempt, sheet: AttemptSheet, requested: int | None) -> 
     )
 
 
+def other_page_parts(sheet: AttemptSheet, page: SheetPage) -> dict[str, dict]:
+    """The parts on the pages besides `page`, as the navigator counts them (each part's question, the sequence of
+    its stored answer, whether it is answered): attempt.mjs keeps those counts current with other windows' saves."""
+    return {
+        part.key: {"question": question.question.key, "sequence": part.response.sequence, "answered": part.answered}
+        for question in sheet
+        if question.page != page.number
+        for part in question.parts
+    }
+
+
 def answer_message(part: Part, text: str) -> str | None:
     """The parser's message for a numeric answer it cannot read, shown while the student can fix it."""
     if not text.strip():

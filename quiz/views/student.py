@@ -8,6 +8,7 @@ changed from are never cached: the back button must not bring back an editable a
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from django import forms
@@ -100,6 +101,7 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "attempt": attempt,
         "sheet": sheet,
         "page": page,
+        "other_page_parts": json.dumps(sheets.other_page_parts(sheet, page)),
         "now": timezone.now(),
         "grace": settings.ATTEMPT_GRACE_SECONDS,
         "answer_limit": grader.MAX_ANSWER_LENGTH,

@@ -4,13 +4,15 @@
  * The rules of saving live in save-queue.mjs; this module connects them to the page:
  * the inputs, what each part's status line and the alert say, the network (save-client.mjs),
  * the journal in localStorage (journal.mjs), and other windows of the same attempt, which
- * may have saved newer answers (a message between tabs, or the server's answers on focus).
+ * may have saved newer answers (a message between tabs, or the server's answers on focus), to parts
+ * on this page or, for the navigator's counts (navigator.mjs), on other pages.
  */
 
 import { AnswerField } from "./answer-field.mjs";
 import { startCountdown } from "./countdown.mjs";
 import { format, gettext } from "./i18n.mjs";
 import { LocalJournal, browserStorage } from "./journal.mjs";
+import { OtherPages, entryLabel } from "./navigator.mjs";
 import { browserClock, getAnswers, postForm, postSave } from "./save-client.mjs";
 import { SaveQueue } from "./save-queue.mjs";
 import { unsavedList } from "./unsaved.mjs";
@@ -20,6 +22,7 @@ const alertBox = document.getElementById("save-alert");
 const announcer = document.getElementById("save-announcer");
 const fields = new Map(Array.from(form.querySelectorAll(".part-answer"), (element) => [element.dataset.part, new AnswerField(element)]));
 const urls = form.dataset;
+const otherPages = new OtherPages(JSON.parse(urls.otherPageParts));
 /* A window that has not asked for the server's answers for this long asks again when the student
  * goes to an answer: another window or device may have saved a newer one meanwhile. */
 const SYNC_AFTER_MS = 5000;
@@ -112,15 +115,24 @@ function statusLine(status) {
 
 // --- The question navigator ----------------------------------------------------------------------
 
+/** A question's parts answered: as typed here for this page's, as saved for another page's. */
+function answeredIn(questionKey) {
+  const parts = Array.from(fields.values()).filter((field) => field.question === questionKey);
+  if (!parts.length) {
+    return otherPages.count(questionKey);
+  }
+  return { answered: parts.filter((field) => field.answered).length, count: parts.length };
+}
+
 function updateNav(questionKey) {
   const nav = document.getElementById("nav-" + questionKey);
   if (nav) {
-    const parts = Array.from(fields.values()).filter((field) => field.question === questionKey);
-    const answered = parts.filter((field) => field.answered).length;
-    nav.classList.toggle("is-answered", answered === parts.length);
-    nav.classList.toggle("is-partial", answered > 0 && answered < parts.length);
-    nav.setAttribute("aria-label", format(gettext("Question %(number)s: %(answered)s of %(count)s answered"),
-      { number: nav.textContent.trim(), answered: answered, count: parts.length }));
+    const { answered, count } = answeredIn(questionKey);
+    nav.classList.toggle("is-answered", answered === count);
+    nav.classList.toggle("is-partial", answered > 0 && answered < count);
+    nav.setAttribute("aria-label", entryLabel({
+      number: nav.textContent.trim(), answered: answered, count: count, page: nav.dataset.page, closed: nav.classList.contains("is-closed"),
+    }));
   }
   const badge = document.getElementById("bar-answered");
   if (badge) {
@@ -167,6 +179,15 @@ const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("c
 let syncing = null;
 let lastSync = Date.now();
 
+/** An answer the server holds (saved here, in another window or on another device): shown if newer. */
+function learnAnswer(key, answer) {
+  queue.applyServer(key, answer);
+  const question = otherPages.apply(key, answer);
+  if (question) {
+    updateNav(question);
+  }
+}
+
 /** Ask the server which answers it holds; apply newer ones (or learn the attempt was submitted). */
 function sync() {
   if (!syncing) {
@@ -179,7 +200,7 @@ function sync() {
       if (!body.open) {
         queue.close({ message: gettext("This attempt has been submitted."), result_url: body.result_url });
       } else {
-        Object.entries(body.answers).forEach(([key, answer]) => queue.applyServer(key, answer));
+        Object.entries(body.answers).forEach(([key, answer]) => learnAnswer(key, answer));
       }
       return body;
     }).finally(() => {
@@ -302,7 +323,7 @@ if (channel) {
     if (data.closed) {
       queue.close({ message: gettext("This attempt has been submitted in another window."), result_url: data.result_url });
     } else if (data.key && data.answer) {
-      queue.applyServer(data.key, data.answer);
+      learnAnswer(data.key, data.answer);
     }
   });
 }

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from quiz import services
+from quiz import services, sheets
 from quiz.models import Attempt, AttemptEvent, Quiz
 
 PAGES = [["q1", "q2", "q3"], ["q4", "q5", "q6"], ["q7", "q8", "q9"], ["q10"]]
@@ -231,6 +231,19 @@ def test_the_navigator_shows_answered_and_partly_answered_questions_on_other_pag
     assert 'class="question-link other-page is-partial"\n               href="?page=4#question-q10"' in html
     assert "Question 10 (page 4): 1 of 2 answered" in html
     assert "Question 6 (page 2): 1 of 2 answered" in html
+
+
+def test_the_page_tells_its_script_the_saved_state_of_every_part_on_other_pages(paged_attempt):
+    services.save_response(attempt=paged_attempt, part_key="q6a", text="12", sequence=1)
+    services.save_response(attempt=paged_attempt, part_key="q6a", text="  ", sequence=2)
+    services.save_response(attempt=paged_attempt, part_key="q10b", text="Skip connections.", sequence=1)
+    sheet = sheets.attempt_sheet(paged_attempt)
+    parts = sheets.other_page_parts(sheet, sheets.sheet_page(paged_attempt, sheet, 1))
+    assert not {"q1a", "q2a", "q3b"} & set(parts)
+    assert parts["q5a"] == {"question": "q5", "sequence": 0, "answered": False}
+    assert parts["q6a"] == {"question": "q6", "sequence": 2, "answered": False}
+    assert parts["q10b"] == {"question": "q10", "sequence": 1, "answered": True}
+    assert len(parts) == 21 - 6
 
 
 @pytest.mark.parametrize("asked", ["0", "5", "-1", "two", "", "1e3", "99999999999999999999999"])

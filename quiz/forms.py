@@ -366,12 +366,14 @@ class PartAdminForm(forms.ModelForm):
             "shape_feedback", "mistakes", "choices", "correct_choice", "rubric", "significant_figures",
             "decimal_places",
         )})
+        # The grader also says which kinds may have hints: typed hints no student could see are refused.
+        part_data = {**part.spec_dict(), "hints": cleaned.get("hints") or []}
         question = cleaned.get("question") or getattr(self.instance, "question", None)
         try:
             if question is None:
-                part.spec()
+                grader.PartSpec.from_dict(part_data)
             else:
-                grader.validate_question(question.spec_dict(parts=[part.spec_dict()]))
+                grader.validate_question(question.spec_dict(parts=[part_data]))
         except ValueError as error:  # grader.QuestionError, or the spec's own ValueError without a question
             self.add_error(self._field_at_fault(error), ValidationError(str(error), code="invalid_part"))
         return cleaned

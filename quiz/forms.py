@@ -254,9 +254,11 @@ KIND_FIELDS = {
     "choices": _kinds_that(lambda kind: kind.choices),
     "correct_choice": _kinds_that(lambda kind: kind.choices),
     "rubric": _kinds_that(lambda kind: kind.rubric),
+    "hints": _kinds_that(lambda kind: kind.checkable),
+    "hint_after_checks": _kinds_that(lambda kind: kind.checkable),
 }
-"""The part fields only some kinds use (the grader refuses them on the others, a test checks);
-the admin hides the others (static/js/question-authoring.js)."""
+"""The part fields only some kinds use (the grader refuses them on the others, a test checks; shape
+feedback and the pace of hints are merely unused); the admin hides the others (static/js/question-authoring.js)."""
 
 # The field a part's problem names first (“mistakes[0].credit: …”): the bank file's name, in every language.
 _FIELD_IN_PROBLEM = re.compile(r"([a-z_]+)[\[.:]")

@@ -399,10 +399,10 @@ def test_the_fields_hidden_for_a_kind_are_the_ones_the_grader_refuses_for_it(kin
         "significant_figures": 3, "decimal_places": 2,
         "shape_feedback": "Wrong shape.", "mistakes": [{"key": "m", "output": "x", "credit": 0, "feedback": "No."}],
         "choices": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}], "correct_choice": "a",
-        "rubric": [{"key": "c", "label": "C", "phrases": ["c"]}],
+        "rubric": [{"key": "c", "label": "C", "phrases": ["c"]}], "hints": ["Look again."],
     }  # fmt: skip
     for field, kinds in KIND_FIELDS.items():
-        if kind in kinds or field == "shape_feedback":  # shape feedback is never refused, only unused
+        if kind in kinds or field in ("shape_feedback", "hint_after_checks"):  # never refused, only unused
             continue
         part = {"key": "a", "kind": kind, field: filled[field]}
         if field == "correct_choice":

@@ -94,7 +94,9 @@ class KindInfo:
     `rubric` whether it takes those; `several_correct` whether its `correct` lists several choices;
     `written_precision` whether it may ask for a number of significant figures or decimals;
     `known_mistakes` the mistakes the kind itself knows of, given the correct value (a shape in
-    channels-last order), graded as a part's own mistakes are, after them."""
+    channels-last order), graded as a part's own mistakes are, after them. `checkable` whether a
+    practice quiz may check an answer before it is submitted, and so show the part's hints (a written
+    answer's score waits for a teacher: it has no hints, `PartSpec.from_dict` refuses them)."""
 
     kind: AnswerKind
     read: Callable[[PartSpec, str], Reading]
@@ -120,6 +122,7 @@ class KindInfo:
     written_precision: bool = False
     known_mistakes: Callable[[Any], tuple[KnownMistake, ...]] = lambda value: ()
     rubric: bool = False
+    checkable: bool = True
 
     @property
     def computed(self) -> bool:
@@ -438,6 +441,7 @@ KIND_INFO: dict[AnswerKind, KindInfo] = {
             answer=lambda spec: (None, ""),
             compared_as_typed=True,
             rubric=True,
+            checkable=False,
         ),
     )
 }

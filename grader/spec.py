@@ -48,7 +48,7 @@ class Status(StrEnum):
 
 KINDS = tuple(AnswerKind)
 
-# Keys of a bank part that are not the grader's business.
+# Keys of a bank part the grader does not grade with (of the hints it only says which kinds may have them).
 _IGNORED_KEYS = {"prompt", "points", "hints", "hint_after_checks"}
 _KNOWN_KEYS = {
     "key",
@@ -186,7 +186,7 @@ class PartSpec:
         unknown = sorted(set(data) - _KNOWN_KEYS - _IGNORED_KEYS, key=str)
         if unknown:
             raise ValueError(gettext("{name}: not a field of a part").format(name=unknown[0]))
-        return cls(
+        spec = cls(
             key=_text(data, "key"),
             kind=_text(data, "kind"),
             output=_text(data, "output"),
@@ -217,6 +217,8 @@ class PartSpec:
             significant_figures=_count(data, "significant_figures"),
             decimal_places=_count(data, "decimal_places"),
         )
+        _check_hints(spec, data.get("hints"))
+        return spec
 
 
 _FIELDS = (
@@ -271,6 +273,15 @@ def _check(spec: PartSpec) -> None:
     _check_mistakes(spec.mistakes)
     _check_choices(spec, info.choices, several=info.several_correct)
     _check_rubric(spec, info.rubric)
+
+
+def _check_hints(spec: PartSpec, hints) -> None:
+    """Hints are shown only after checks: on a part that is never checked, no student would see them."""
+    from grader.kinds import KIND_INFO
+
+    if hints and not KIND_INFO[AnswerKind(spec.kind)].checkable:
+        problem = gettext("hints: {kind} parts are never checked before submitting, so no student would see the hints")
+        raise ValueError(problem.format(kind=spec.kind))
 
 
 _MOST_FIGURES = 15

@@ -261,9 +261,11 @@ KIND_FIELDS = {
     "choices": _kinds_that(lambda kind: kind.choices),
     "correct_choice": _kinds_that(lambda kind: kind.choices),
     "rubric": _kinds_that(lambda kind: kind.rubric),
+    "hints": _kinds_that(lambda kind: kind.checkable),
+    "hint_after_checks": _kinds_that(lambda kind: kind.checkable),
 }
-"""The part fields only some kinds use (the grader refuses them on the others, a test checks);
-the admin hides the others (static/js/question-authoring.js)."""
+"""The part fields only some kinds use (the grader refuses them on the others, a test checks; shape
+feedback and the pace of hints are merely unused); the admin hides the others (static/js/question-authoring.js)."""
 
 # The field a part's problem names first (“mistakes[0].credit: …”): the bank file's name, in every language.
 _FIELD_IN_PROBLEM = re.compile(r"([a-z_]+)[\[.:]")
@@ -373,12 +375,14 @@ class PartAdminForm(forms.ModelForm):
             "shape_feedback", "mistakes", "choices", "correct_choice", "rubric", "significant_figures",
             "decimal_places",
         )})
+        # The grader also says which kinds may have hints: typed hints no student could see are refused.
+        part_data = {**part.spec_dict(), "hints": cleaned.get("hints") or []}
         question = cleaned.get("question") or getattr(self.instance, "question", None)
         try:
             if question is None:
-                part.spec()
+                grader.PartSpec.from_dict(part_data)
             else:
-                grader.validate_question(question.spec_dict(parts=[part.spec_dict()]))
+                grader.validate_question(question.spec_dict(parts=[part_data]))
         except ValueError as error:  # grader.QuestionError, or the spec's own ValueError without a question
             self.add_error(self._field_at_fault(error), ValidationError(str(error), code="invalid_part"))
         return cleaned

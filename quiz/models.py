@@ -565,6 +565,12 @@ class Part(models.Model):
         return self.kind == AnswerKind.TEXT
 
     @property
+    def is_checkable(self) -> bool:
+        """Its answer may be checked before submitting where the quiz allows checks, and so its hints shown; not a
+        written answer, whose score waits for a teacher."""
+        return grader.kind_info(self.kind).checkable
+
+    @property
     def is_numeric(self) -> bool:
         """Answered with numbers (a value, a vector, a matrix, sizes), not words or choices."""
         return grader.kind_info(self.kind).computed

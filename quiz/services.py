@@ -601,7 +601,7 @@ def _check(
     # _store takes the attempt's lock inside this transaction: it is held until the check is counted.
     response = _store(attempt, key, text, sequence, edited_at, ip, now)
     part = response.part
-    if part.is_free_text:
+    if not part.is_checkable:
         raise CheckRefused(_("Your teacher reads written answers; they cannot be checked before submitting."))
     question = part.question
     params = attempt.params.get(question.key, question.params)
@@ -648,6 +648,8 @@ def _give_hint(attempt: Attempt, key: str, ip: str | None, now: datetime) -> Res
     _lock_open(attempt, now)
     response = _response_to(attempt, key)
     part = response.part
+    if not part.is_checkable:  # hints stored before written parts refused them are never shown
+        raise CheckRefused(_("Your teacher reads written answers; they have no hints."))
     shown = len(part.hints_shown(response.wrong_checks, response.hints_asked))
     if shown >= len(part.hints):
         raise CheckRefused(_("%(part)s has no more hints.") % {"part": part.label})

@@ -54,7 +54,7 @@ class PartSheet:
     @property
     def checkable(self) -> bool:
         """The attempt page offers a Check button: the quiz allows checks, and the part is not a written answer."""
-        return self.response.attempt.quiz.allow_checks and not self.part.is_free_text
+        return self.response.attempt.quiz.allow_checks and self.part.is_checkable
 
     @property
     def hints_shown(self) -> list[str]:

@@ -101,6 +101,12 @@
           && !row.querySelector(".errorlist"));
       });
     });
+    // A heading over fields the kind uses none of goes too (a written part's practice fields).
+    scope.querySelectorAll("fieldset").forEach((fieldset) => {
+      const rows = Array.from(fieldset.querySelectorAll(".form-row"));
+      const unused = rows.length > 0 && rows.every((row) => row.classList.contains("kind-unused"));
+      fieldset.classList.toggle("kind-unused", unused);
+    });
   }
 
   const kindSelects = (root) => root.querySelectorAll("select[data-kind-fields]");

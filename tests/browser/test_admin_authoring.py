@@ -1,5 +1,6 @@
 """An admin writes a formula question in Chromium with the admin's rows, sees each formula's value
-as they type, saves, previews and tries an answer; and duplicates a quiz."""
+as they type, saves, previews and tries an answer; is never offered hints for a written part; and
+duplicates a quiz."""
 
 import re
 
@@ -100,6 +101,40 @@ def test_an_admin_writes_a_formula_question_in_rows_and_tries_an_answer(
     page.get_by_label("Question n1", exact=True).fill("32")
     page.get_by_role("button", name="Grade this answer").click()
     expect(page.locator(".trial-result")).to_contain_text("That is the input size")
+
+
+def test_a_written_part_offers_no_hints_and_hints_typed_before_are_refused_in_sight(
+    page, live_server, login, admin_user, quiz
+):
+    login(page, live_server, "root", "root-password")
+    question = quiz.questions.get(key="q1")
+    page.goto(f"{live_server.url}/admin/quiz/question/{question.pk}/change/")
+    part = page.locator("#parts-0")
+    expect(part.get_by_label("Kind:")).to_have_value("text")
+    expect(part.locator(".field-rubric")).to_be_visible()
+    expect(part.locator(".field-hints")).to_be_hidden()
+    expect(part.locator(".field-hint_after_checks")).to_be_hidden()
+    expect(part.get_by_text("Practice", exact=True)).to_be_hidden()
+
+    part.get_by_label("Kind:").select_option(label="Integer")
+    expect(part.get_by_text("Practice", exact=True)).to_be_visible()
+    part.get_by_label("Hint, row 1").fill("Think of the weights a filter shares.")
+    part.get_by_label("Kind:").select_option(label="Free text")
+    expect(part.locator(".field-hints")).to_be_hidden()
+
+    # The hint typed before the kind went back to written is not dropped: the save is refused beside it.
+    page.get_by_role("button", name="Save and continue editing").click()
+    hints = page.locator("#parts-0 .field-hints")
+    expect(hints).to_be_visible()
+    expect(hints.locator(".errorlist")).to_contain_text("hints: text parts are never checked before submitting")
+    expect(hints.get_by_label("Hint, row 1")).to_have_value("Think of the weights a filter shares.")
+    assert question.parts.get().hints == []
+
+    hints.get_by_label("Hint, row 1").fill("")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text(re.compile("was changed successfully"))).to_be_visible()
+    expect(page.locator("#parts-0 .field-hints")).to_be_hidden()
+    assert question.parts.get().hints == []
 
 
 def test_an_admin_duplicates_a_quiz(page, live_server, login, admin_user, formula_quiz):

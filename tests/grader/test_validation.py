@@ -168,3 +168,28 @@ def test_a_part_refused_without_its_question_says_why_in_german():
     with use_language("de"), pytest.raises(ValueError) as refused:
         PartSpec.from_dict(part)
     assert str(refused.value) == "choices: ein Teil der Art choice braucht mindestens zwei Auswahlmöglichkeiten"
+
+
+def test_hints_on_a_part_that_is_never_checked_are_refused_in_the_language_of_the_caller():
+    refused = question("q1", lambda q: q["parts"][0].update(hints=["Think of the weights."]))
+    with pytest.raises(QuestionError) as in_english:
+        validate_question(refused)
+    with use_language("de"), pytest.raises(QuestionError) as in_german:
+        validate_question(refused)
+    assert str(in_english.value) == (
+        "question q1 part a: hints: text parts are never checked before submitting, so no student would see the hints"
+    )
+    assert str(in_german.value) == (
+        "Frage q1, Teil a: hints: Teile der Art text werden vor der Abgabe nie geprüft, "
+        "also bekämen Studierende die Hinweise nie zu sehen"
+    )
+    assert in_english.value.part == "a"
+
+
+@pytest.mark.parametrize("hints", [[], None])
+def test_a_part_that_is_never_checked_may_leave_its_hints_empty(hints):
+    validate_question(question("q1", lambda q: q["parts"][0].update(hints=hints)))
+
+
+def test_hints_on_a_part_that_is_checked_are_accepted():
+    validate_question(question("q2", lambda q: q["parts"][0].update(hints=["Each filter also has a bias."])))

@@ -186,6 +186,30 @@ def test_bad_part_cells_are_errors_on_the_part_field(admin_client, formula_quiz,
     assert stored(question) == before
 
 
+def test_hints_typed_on_a_written_part_are_refused_naming_the_field(admin_client, quiz):
+    question = quiz.questions.get(key="q1")
+    page = admin_client.get(change_url(question)).content.decode()
+    response = admin_client.post(change_url(question), posted(page, _save="Save", **{
+        "parts-0-hints-0-text": "Think of the weights.",
+    }))  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert errors["hints"] == [
+        "question q1 part a: hints: text parts are never checked before submitting, so no student would see the hints"
+    ]
+    assert "Think of the weights." in response.content.decode()  # still in the form, to copy elsewhere
+    assert question.parts.get().hints == []
+
+
+def test_hints_typed_on_a_part_that_is_checked_are_saved(admin_client, formula_quiz):
+    question = formula_quiz.questions.get(key="h1")
+    page = admin_client.get(change_url(question)).content.decode()
+    data = posted(page, _save="Save", **{"parts-0-hints-0-text": "The stride divides the padded size."})
+    response = admin_client.post(change_url(question), data)
+    assert response.status_code == 302, _errors(response)
+    assert question.parts.order_by("order").first().hints == ["The stride divides the padded size."]
+
+
 def test_choices_and_rubric_items_are_rows(admin_client, quiz):
     question = quiz.questions.get(key="q7")
     page = admin_client.get(change_url(question)).content.decode()
@@ -375,10 +399,10 @@ def test_the_fields_hidden_for_a_kind_are_the_ones_the_grader_refuses_for_it(kin
         "significant_figures": 3, "decimal_places": 2,
         "shape_feedback": "Wrong shape.", "mistakes": [{"key": "m", "output": "x", "credit": 0, "feedback": "No."}],
         "choices": [{"key": "a", "label": "A"}, {"key": "b", "label": "B"}], "correct_choice": "a",
-        "rubric": [{"key": "c", "label": "C", "phrases": ["c"]}],
+        "rubric": [{"key": "c", "label": "C", "phrases": ["c"]}], "hints": ["Look again."],
     }  # fmt: skip
     for field, kinds in KIND_FIELDS.items():
-        if kind in kinds or field == "shape_feedback":  # shape feedback is never refused, only unused
+        if kind in kinds or field in ("shape_feedback", "hint_after_checks"):  # never refused, only unused
             continue
         part = {"key": "a", "kind": kind, field: filled[field]}
         if field == "correct_choice":

@@ -178,6 +178,21 @@ def test_the_graders_check_of_a_posted_question_reads_german(admin_user, quiz, c
     assert german in html.unescape(german_page)
 
 
+def test_hints_on_a_written_part_are_refused_in_german(admin_user, quiz):
+    question = quiz.questions.get(key="q1")
+    url = reverse("admin:quiz_question_change", args=[question.pk])
+    changes = {"parts-0-hints-0-text": "Denken Sie an die Gewichte."}
+    data = posted(_client("en", admin_user).get(url).content.decode(), _save="Save", **changes)
+    english, german_page = _both(admin_user, "post", url, data)
+    typed = list(changes.values())
+    _assert_german(str(changes), english, german_page, sorted([*_authors_text(), *typed], key=len, reverse=True))
+    assert (
+        "Frage q1, Teil a: hints: Teile der Art text werden vor der Abgabe nie geprüft, also bekämen Studierende "
+        "die Hinweise nie zu sehen"
+    ) in html.unescape(german_page)
+    assert question.parts.get().hints == []
+
+
 def test_the_live_check_answers_in_german(admin_user, formula_quiz):
     question = formula_quiz.questions.get(key="h1")
     page = _client("en", admin_user).get(reverse("admin:quiz_question_change", args=[question.pk])).content.decode()

@@ -117,8 +117,12 @@ def test_reloading_keeps_a_teachers_quiz_settings(quiz):
         (lambda d: question(d, "q4").pop("title"), "question q4: 'title' is missing"),
         (lambda d: question(d, "q3").update(given=["nothing"]), "given: 'nothing'"),
         (lambda d: d["questions"].append(dict(question(d, "q9"))), "question q9: the key is used twice"),
+        (
+            lambda d: question(d, "q1")["parts"][0].update(hints=["Think of the weights."]),
+            "question q1 part a: hints: text parts are never checked before submitting, so no student would see",
+        ),
     ],
-    ids=["tolerance", "output", "calculator", "choice", "title", "given", "duplicate"],
+    ids=["tolerance", "output", "calculator", "choice", "title", "given", "duplicate", "hints"],
 )
 def test_a_broken_file_is_refused_naming_the_question_and_field(empty_bank, tmp_path, mutate, message):
     path = write_bank(tmp_path, mutate)

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
 
-from quiz.bank import DEFAULT_BANK, load_question_bank
+import grader
+from quiz.bank import DEFAULT_BANK, BankError, load_question_bank
 from quiz.models import BankChange, Part, Question, Quiz
 from tests.conftest import FORMULA_BANK
 
@@ -45,9 +46,9 @@ def everything(quiz_key: str) -> dict:
 
 
 def edit_in_the_admin(quiz: Quiz) -> None:
-    """Edits a bank file never makes: no time limit, a prompt of several lines, half points, a choice part's answer;
-    and every exam setting changed: shuffling, pages, an access code, allowed networks, new numbers, answers held
-    back."""
+    """Edits a bank file never makes: no time limit, a prompt of several lines, half points, hints on a part that is
+    checked; and every exam setting changed: shuffling, pages, an access code, allowed networks, new numbers, answers
+    held back."""
     quiz.time_limit_minutes = None
     quiz.instructions = "Two lines:\nthe second  with  spaces."
     quiz.shuffle_questions = quiz.shuffle_choices = True
@@ -63,6 +64,9 @@ def edit_in_the_admin(quiz: Quiz) -> None:
     part.points = Decimal("2.50")
     part.shape_feedback = "Check the shape."
     part.save()
+    checked = Part.objects.filter(question__quiz=quiz).exclude(kind=grader.AnswerKind.TEXT).order_by("pk").last()
+    checked.hints, checked.hint_after_checks = ["Count the biases.", "One per filter."], 2
+    checked.save()
 
 
 @pytest.mark.parametrize("bank", [DEFAULT_BANK, FORMULA_BANK], ids=["calculators", "formulas"])
@@ -92,6 +96,18 @@ def test_loading_the_export_of_a_loaded_quiz_changes_nothing(db, tmp_path, bank)
     report = load_question_bank(path)
     assert report.changes == []
     assert str(report).endswith("nothing changed")
+
+
+def test_hints_a_written_part_held_before_they_were_refused_are_exported_and_refused_on_load(quiz, tmp_path):
+    written = Part.objects.get(question__quiz=quiz, question__key="q1", key="a")
+    Part.objects.filter(pk=written.pk).update(hints=["Think of the weights."])  # as a load before the rule
+    path = tmp_path / "exported.yaml"
+    path.write_text(export(quiz.key))
+    assert yaml.safe_load(path.read_text())["questions"][0]["parts"][0]["hints"] == ["Think of the weights."]
+    before = everything(quiz.key)
+    with pytest.raises(BankError, match="^question q1 part a: hints: text parts are never checked before submitting"):
+        load_question_bank(path)
+    assert everything(quiz.key) == before
 
 
 def test_formulas_are_exported_as_the_bank_file_writes_them(formula_quiz):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from quiz import grading, services
 from quiz.bank import DEFAULT_BANK, BankError, export_bank, load_question_bank
@@ -396,6 +397,19 @@ def test_there_is_no_hint_after_the_last(practice_attempt, hinted):
     with pytest.raises(services.CheckRefused, match="no more hints"):
         services.request_hint(attempt=practice_attempt, part_key="q2a")
     assert stored(practice_attempt).hints_asked == 2
+
+
+def test_hints_stored_on_a_written_part_before_they_were_refused_are_never_shown(practice_attempt, practice):
+    written = practice.questions.get(key="q6").parts.get(key="b")
+    Part.objects.filter(pk=written.pk).update(hints=["Name a layer that skips."])  # as a load before the rule
+    with pytest.raises(services.CheckRefused, match="^Your teacher reads written answers; they have no hints.$"):
+        services.request_hint(attempt=practice_attempt, part_key="q6b")
+    with translation.override("de"):
+        with pytest.raises(services.CheckRefused) as in_german:
+            services.request_hint(attempt=practice_attempt, part_key="q6b")
+        assert str(in_german.value.message) == "Schriftliche Antworten liest Ihre Lehrkraft; sie haben keine Hinweise."
+    assert stored(practice_attempt, "q6b").hints_asked == 0
+    assert not practice_attempt.events.filter(kind=AttemptEvent.Kind.HINT_ASKED).exists()
 
 
 def test_a_hint_after_submit_or_in_an_exam_is_refused(practice_attempt, hinted, alice, bob, quiz):

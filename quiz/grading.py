@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.utils.translation import ngettext
 
@@ -134,9 +135,15 @@ class CountingGrade:
         return sentence % {"finished": finished, "number": self.attempt.number}
 
 
-def _share(attempt: Attempt) -> Decimal:
-    """The part of its maximum an attempt scored (0 for an attempt worth nothing)."""
-    return attempt.score / attempt.max_score if attempt.max_score else Decimal(0)
+def _share(attempt: Attempt) -> Fraction:
+    """The part of its maximum an attempt scored (0 for an attempt worth nothing), exactly: a third stays a
+    third, so that averaging shares and multiplying back rounds as the scores themselves would."""
+    return Fraction(attempt.score) / Fraction(attempt.max_score) if attempt.max_score else Fraction(0)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    """An exact fraction as a decimal, exact wherever its decimal ends within Decimal's 28 digits."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def counting_grade(method: str, attempts: Sequence[Attempt]) -> CountingGrade | None:
@@ -156,10 +163,10 @@ def counting_grade(method: str, attempts: Sequence[Attempt]) -> CountingGrade | 
     method = GradingMethod(method)
     if method == GradingMethod.AVERAGE:
         counted = finished
-        maximum = sum((a.max_score for a in finished), Decimal(0)) / len(finished)
-        mean_share = sum((_share(a) for a in finished), Decimal(0)) / len(finished)
-        score = (mean_share * maximum).quantize(SCORE_PLACES)
-        maximum = maximum.quantize(SCORE_PLACES)
+        mean_maximum = sum((Fraction(a.max_score) for a in finished), Fraction(0)) / len(finished)
+        mean_share = sum((_share(a) for a in finished), Fraction(0)) / len(finished)
+        score = _decimal(mean_share * mean_maximum).quantize(SCORE_PLACES)
+        maximum = _decimal(mean_maximum).quantize(SCORE_PLACES)
     else:
         if method == GradingMethod.HIGHEST:
             chosen = max(finished, key=lambda attempt: (_share(attempt), attempt.number))

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz import regrade, reviews, selectors, services
 from quiz.bank import DEFAULT_BANK
@@ -51,6 +53,28 @@ def test_the_average_rounds_as_a_total():
     grade = counting_grade(GradingMethod.AVERAGE, attempts((1, "1", GRADED), (2, "1", GRADED), (3, "0", GRADED)))
     assert (grade.score, grade.maximum) == (Decimal("0.667"), Decimal(10))
     assert grade.attempt is None
+
+
+@pytest.mark.parametrize(
+    ("scores", "mean"),
+    [(("0.859", "0.384"), "0.622"), (("1.214", "0.495"), "0.854"), (("2.5", "2.5", "2"), "2.333")],
+)
+def test_the_average_of_equal_maxima_is_the_mean_score_rounded_as_a_total(scores, mean):
+    """The mean share times the maximum is the mean score exactly: 0.6215 rounds as a total of 0.6215 would."""
+    rows = [Attempt(number=n, score=Decimal(s), max_score=Decimal(3), state=GRADED) for n, s in enumerate(scores, 1)]
+    grade = counting_grade(GradingMethod.AVERAGE, rows)
+    assert grade.score == Decimal(mean) == (sum(map(Decimal, scores)) / len(scores)).quantize(Decimal("0.001"))
+
+
+@given(
+    maximum=st.integers(1, 100_000).map(lambda thousandths: Decimal(thousandths) / 1000),
+    fractions=st.lists(st.fractions(0, 1), min_size=1, max_size=6),
+)
+def test_any_average_of_equal_maxima_is_the_mean_score(maximum, fractions):
+    scores = [(maximum * share.numerator / share.denominator).quantize(Decimal("0.001")) for share in fractions]
+    rows = [Attempt(number=n, score=s, max_score=maximum, state=GRADED) for n, s in enumerate(scores, 1)]
+    grade = counting_grade(GradingMethod.AVERAGE, rows)
+    assert grade.score == (sum(scores) / len(scores)).quantize(Decimal("0.001"))
 
 
 def out_of(maximum: int, row: Attempt) -> Attempt:

@@ -28,30 +28,19 @@ from quiz.lti import tool
 from quiz.lti.models import OutgoingScore, QuizLink
 from tests.catalogs import CATALOGS, read_po
 from tests.lti.test_scores import QUIZ, submit
-from tests.quiz.test_admin_translations import _authors_text, _both
-from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL, _TeachersText, without_authored
+from tests.quiz.test_admin_translations import AdminSiteText, _authors_text, _both
+from tests.quiz.test_admin_translations import _read as read
+from tests.quiz.test_admin_translations import _untranslated as untranslated
+from tests.quiz.test_teacher_translations import TEACHERS_NEUTRAL
 from tests.quiz.test_translations import WORDS, _client
 
 LTI_NEUTRAL = TEACHERS_NEUTRAL | {"LTI", "JWK", "JWKs", "URL", "URLs", "UUID", "GUID", "kid", "Status", "Axes"}
 """Words German writes as English does, on the LMS's pages too: the standard's names and abbreviations, and
 django-axes's name (its app, the login lockout's records)."""
-BOOLEAN_ICONS = ("/icon-yes.svg", "/icon-no.svg", "/icon-unknown.svg")
-"""A yes/no column's icon, whose text (True, False, None) Django's changelist writes in English in every language."""
 
 
-class _AdminSiteText(_TeachersText):
-    """A page's text with the admin's sidebar in (the names of every app and model), a yes/no icon left out."""
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "img" and (dict(attrs).get("src") or "").endswith(BOOLEAN_ICONS):
-            attrs = [(name, value) for name, value in attrs if name != "alt"]
-        super().handle_starttag(tag, attrs)
-
-
-def _read(html: str) -> _AdminSiteText:
-    reader = _AdminSiteText()
-    reader.feed(html)
-    return reader
+def _read(html: str) -> AdminSiteText:
+    return read(html, AdminSiteText)
 
 
 def _entered() -> list[str]:
@@ -81,13 +70,8 @@ def _entered() -> list[str]:
 
 
 def _untranslated(english: str, german: str, entered: list[str]) -> list[str]:
-    """The pieces of text that come out the same in English and German, after taking out what may stay English."""
-    left = []
-    for piece in set(_read(english).pieces) & set(_read(german).pieces):
-        piece = without_authored(piece, entered)
-        if any(word not in LTI_NEUTRAL for word in WORDS.findall(piece)):
-            left.append(piece)
-    return sorted(left)
+    """The pieces of text, the menu's included, that come out the same in English and German."""
+    return untranslated(english, german, entered, reader=AdminSiteText, neutral=LTI_NEUTRAL)
 
 
 @pytest.fixture

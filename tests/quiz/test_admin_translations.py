@@ -25,8 +25,21 @@ ADMIN_NEUTRAL = TEACHERS_NEUTRAL | {"Status"}
 """Words German writes as English does: a response's and an outgoing score's status is its Status."""
 
 
-class _AdminText(_TeachersText):
-    """A teacher's page's text, without the admin's menu of every app's models (other apps' and libraries' names)."""
+BOOLEAN_ICONS = ("/icon-yes.svg", "/icon-no.svg", "/icon-unknown.svg")
+"""A yes/no column's icon, whose text (True, False, None) Django's admin writes in English in every language."""
+
+
+class AdminSiteText(_TeachersText):
+    """An admin page's text, its menu of every app's models included, a yes/no icon's text left out."""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img" and (dict(attrs).get("src") or "").endswith(BOOLEAN_ICONS):
+            attrs = [(name, value) for name, value in attrs if name != "alt"]
+        super().handle_starttag(tag, attrs)
+
+
+class _AdminText(AdminSiteText):
+    """An admin page's text without the menu (other apps' and libraries' names: tests/lti reads them)."""
 
     def handle_starttag(self, tag, attrs):
         super().handle_starttag(tag, attrs)
@@ -34,18 +47,22 @@ class _AdminText(_TeachersText):
             self._stack[-1] = True
 
 
-def _read(html: str) -> _AdminText:
-    reader = _AdminText()
-    reader.feed(html)
-    return reader
+def _read(html: str, reader: type[AdminSiteText] = _AdminText) -> AdminSiteText:
+    text = reader()
+    text.feed(html)
+    return text
 
 
-def _untranslated(english: str, german: str, authored: list[str]) -> list[str]:
-    """The pieces of text that come out the same in English and German, after taking out what may stay English."""
+def _untranslated(
+    english: str, german: str, authored: list[str], *, reader: type[AdminSiteText] = _AdminText,
+    neutral: frozenset[str] | set[str] = ADMIN_NEUTRAL,
+) -> list[str]:  # fmt: skip
+    """The pieces of text that come out the same in English and German, after taking out what may stay English
+    (`authored`, and words in `neutral` that German writes as English does)."""
     left = []
-    for piece in set(_read(english).pieces) & set(_read(german).pieces):
+    for piece in set(_read(english, reader).pieces) & set(_read(german, reader).pieces):
         piece = without_authored(piece, authored)
-        if any(word not in ADMIN_NEUTRAL for word in WORDS.findall(piece)):
+        if any(word not in neutral for word in WORDS.findall(piece)):
             left.append(piece)
     return sorted(left)
 

@@ -1,6 +1,7 @@
 """Exam day under load: students log in, start, save and submit against gunicorn on PostgreSQL.
 
     python bench/exam_day.py [--students 500] [--scale 1] [--workers 4] [--questions-per-page 3 --shuffle]
+    python bench/exam_day.py --questions-per-page 3 --sequential  # forward only, Next when a page is done
     python bench/exam_day.py --students 50 --scale 0.2        # a smoke run of about a minute
 
 The app is served as production serves it (gunicorn, PostgreSQL, collected static
@@ -11,7 +12,9 @@ on a database of its own (`convquiz_exam_day`, rebuilt every run). Locust
 1. logins spread over the 2 minutes before the start (password hashing is slow on purpose);
 2. every student presses Start within 10 seconds;
 3. each saves a part every 5–15 seconds for 3 minutes, through the save contract (with the
-   quiz in pages, `--questions-per-page`, opening another page before about one save in three);
+   quiz in pages, `--questions-per-page`, opening another page before about one save in three; with
+   `--sequential`, answering the parts of the page it is on, then pressing Next, which records the page
+   reached and logs it, until the last page);
 4. all submit within the last 30 seconds, then open their result page.
 
 The database is then checked: every attempt submitted and graded, and every answer the
@@ -53,8 +56,8 @@ from bench.parsing import hostile_answers  # noqa: E402
 RESULTS_DIR = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 STEPS = [
-    "login page", "login", "dashboard", "start page", "start", "attempt page", "another page",
-    "save", "submit page", "submit", "result",
+    "login page", "login", "dashboard", "start page", "start", "attempt page", "answers read", "another page",
+    "next page", "save", "submit page", "submit", "result",
 ]
 TARGETS_MS = {"save": 300, "start": 1000, "submit": 1000}
 PROBES = ["  spaced out  ", "naïve — “quoted” ✓ 7×7", "two\nlines\n", "<b>1</b> & 2", "\t3, 4\t"]
@@ -301,17 +304,19 @@ def run_exam(options, quiz, students: list[str], port: int) -> dict:
     pools, free_text = answer_pools(quiz, random.Random(options.seed))
     clock = exam_clock(options.scale)
     plan = write_plan(
-        "exam", users=len(students), students=students, pages=page_count(quiz), password=data.BENCH_PASSWORD,
-        quiz=quiz.key, answers=pools, free_text_parts=free_text, clock=clock, begin=time.time() + 5, seed=options.seed,
+        "exam", users=len(students), students=students, pages=page_count(quiz), sequential=quiz.sequential,
+        password=data.BENCH_PASSWORD, quiz=quiz.key, answers=pools, free_text_parts=free_text, clock=clock,
+        begin=time.time() + 5, seed=options.seed,
     )
     return run_locust("ExamStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
 
 
 def delivered(quiz, options):
-    """The shipped quiz, delivered in pages and shuffled as the options ask."""
+    """The shipped quiz, delivered in pages, shuffled and sequential as the options ask."""
     quiz.questions_per_page = options.questions_per_page
     quiz.shuffle_questions = quiz.shuffle_choices = options.shuffle
-    quiz.save(update_fields=["questions_per_page", "shuffle_questions", "shuffle_choices"])
+    quiz.sequential = options.sequential
+    quiz.save(update_fields=["questions_per_page", "shuffle_questions", "shuffle_choices", "sequential"])
     return quiz
 
 
@@ -323,7 +328,7 @@ def page_count(quiz) -> int:
 
 def delivery_label(quiz) -> str:
     pages = f"{quiz.questions_per_page} questions a page" if quiz.questions_per_page else "one page"
-    return pages + (", shuffled" if quiz.shuffle_questions else "")
+    return pages + (", shuffled" if quiz.shuffle_questions else "") + (", sequential" if quiz.sequential else "")
 
 
 def hostile_clock(scale: float) -> dict[str, float]:
@@ -342,8 +347,9 @@ def run_hostile(options, quiz, hostile: list[str], others: list[str], port: int)
     students = hostile + others
     plan = write_plan(
         "hostile", users=len(students), students=students, hostile=len(hostile), pages=page_count(quiz),
-        password=data.BENCH_PASSWORD, quiz=quiz.key, answers=pools, free_text_parts=free_text,
-        hostile_answers=list(hostile_answers().values()), clock=clock, begin=time.time() + 5, seed=options.seed,
+        sequential=quiz.sequential, password=data.BENCH_PASSWORD, quiz=quiz.key, answers=pools,
+        free_text_parts=free_text, hostile_answers=list(hostile_answers().values()), clock=clock,
+        begin=time.time() + 5, seed=options.seed,
     )
     return run_locust("HostilePhaseStudent", len(students), plan, port, run_time=5 + clock["end"] + 120)
 
@@ -362,6 +368,9 @@ def burst_windows() -> dict[str, tuple[float, float]]:
 def run_saturation(options, quiz, students: list[str], port: int) -> tuple[dict, dict, float]:
     """Save throughput, health check throughput, and the measured window's length in seconds."""
     duration = max(30 * options.scale, 5)
+    if quiz.sequential:  # the save endpoint's throughput alone: any part, as where every page stays open
+        quiz.sequential = False
+        quiz.save(update_fields=["sequential"])
     pools, free_text = answer_pools(quiz, random.Random(options.seed + 1))
     common = {"password": data.BENCH_PASSWORD, "quiz": quiz.key, "answers": pools, "free_text_parts": free_text}
     users = len(students)
@@ -558,9 +567,15 @@ def parse_options() -> argparse.Namespace:
         "--questions-per-page", type=int, default=0, help="Pages of N questions (default: all on one page)."
     )
     parser.add_argument("--shuffle", action="store_true", help="Shuffle question and choice order per attempt.")
+    parser.add_argument(
+        "--sequential", action="store_true",
+        help="Pages in order, forward only (needs --questions-per-page): students press Next when a page is done.",
+    )  # fmt: skip
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
+    if options.sequential and not options.questions_per_page:
+        parser.error("--sequential needs --questions-per-page: with every question on one page there is no Next")
     options.port = options.port or free_port()
     return options
 

@@ -138,9 +138,9 @@ class Answers:
     wrong first and corrected; now and then the student goes back to an earlier part.
     """
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, parts: list[str] | None = None):
         self.rng = rng
-        self.parts = list(PLAN["answers"])
+        self.parts = list(PLAN["answers"]) if parts is None else parts
         self.position = 0
         self.acknowledged: Counter = Counter()
         """Each part's sequence in the last reply: the next save is typed over that answer."""
@@ -168,6 +168,25 @@ class Answers:
         if self.rng.random() < 0.2:
             return [(part, self.rng.choice(PLAN["answers"][part])), (part, final)]
         return [(part, final)]
+
+
+class PagedAnswers(Answers):
+    """With sequential navigation: the parts of the page the student is on, in order; once each has an
+    answer, the page is done and the student presses Next (the last page is revised until the end)."""
+
+    def __init__(self, rng: random.Random, pages: dict[str, int]):
+        self.pages, self.page = pages, 1
+        super().__init__(rng, self._on(1))
+
+    def _on(self, page: int) -> list[str]:
+        return [part for part in PLAN["answers"] if self.pages.get(part) == page]
+
+    def page_done(self) -> bool:
+        return self.position >= len(self.parts) and not self.queue and self.page < max(self.pages.values())
+
+    def next_page(self) -> None:
+        self.page += 1
+        self.parts, self.position = self._on(self.page), 0
 
 
 class HostileAnswers(Answers):
@@ -283,6 +302,7 @@ class ExamStudent(Student):
         if attempt_id is None:
             return
         self.page(f"/attempts/{attempt_id}/", "attempt page")
+        self.pages = self.read_pages(attempt_id) if PLAN["sequential"] else {}
         self.work(attempt_id, until=clock("end") - rng.uniform(0, window["submit_window"]))
         self.page(f"/attempts/{attempt_id}/submit/", "submit page")
         if self.post(f"/attempts/{attempt_id}/submit/", "submit", {}, expect=f"/attempts/{attempt_id}/result/"):
@@ -290,19 +310,35 @@ class ExamStudent(Student):
 
     def work(self, attempt_id: int, *, until: float) -> None:
         """Save a part every 5–15 seconds until the moment this student submits."""
-        answers = Answers(self.rng)
+        answers = PagedAnswers(self.rng, self.pages) if self.pages else Answers(self.rng)
         while True:
             moment = time.time() + self.rng.uniform(*SAVE_INTERVAL)
             if moment >= until:
                 wait_until(until)
                 return
             wait_until(moment)
-            self.turn_page(attempt_id)
+            self.turn_page(attempt_id, answers)
             self.save(attempt_id, answers)
 
-    def turn_page(self, attempt_id: int) -> None:
-        """With the quiz in pages, a student opens another page before about one save in three."""
-        if PLAN["pages"] > 1 and self.rng.random() < PAGE_TURNS:
+    def read_pages(self, attempt_id: int) -> dict[str, int]:
+        """Which page each part is on in this attempt's order, as the answers read (`GET …/answers/`) says."""
+        with self.client.get(f"/attempts/{attempt_id}/answers/", name="answers read", catch_response=True) as reply:
+            answers = _json(reply).get("answers")
+            if reply.status_code != 200 or not isinstance(answers, dict):
+                reply.failure(_outcome(reply))
+                raise StopUser()
+        return {part: answer["page"] for part, answer in answers.items()}
+
+    def turn_page(self, attempt_id: int, answers: Answers) -> None:
+        """With the quiz in pages, a student opens another page before about one save in three; with sequential
+        navigation, the student presses Next once every part of the page has an answer."""
+        if isinstance(answers, PagedAnswers):
+            if answers.page_done():
+                fields, back = {"page": answers.page, "to_page": answers.page + 1}, f"/attempts/{attempt_id}/"
+                if self.post(f"{back}save-all/", "next page", fields, expect=back):
+                    answers.next_page()
+                    self.page(f"/attempts/{attempt_id}/?page={answers.page}", "another page")
+        elif PLAN["pages"] > 1 and self.rng.random() < PAGE_TURNS:
             self.page(f"/attempts/{attempt_id}/?page={self.rng.randint(1, PLAN['pages'])}", "another page")
 
 
@@ -318,7 +354,9 @@ class HostilePhaseStudent(ExamStudent):
         if self.number >= PLAN["hostile"]:
             super().work(attempt_id, until=until)
             return
-        answers = HostileAnswers(self.rng)
+        # With sequential navigation a hostile student stays on the first page, pasting into its parts.
+        first_page = [part for part in PLAN["answers"] if self.pages.get(part) == 1] if self.pages else None
+        answers = HostileAnswers(self.rng, first_page)
         while True:
             moment = time.time() + self.rng.uniform(*self.HOSTILE_INTERVAL)
             if moment >= until:

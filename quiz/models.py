@@ -18,10 +18,11 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldError, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.fields.json import KeyTransformFactory
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -330,6 +331,27 @@ class Quiz(models.Model):
         return any(address in ipaddress.ip_network(network, strict=False) for network in self.allowed_networks)
 
 
+class OrderedMappingField(models.JSONField):
+    """A JSON object that keeps its keys in the order they were written, on every database: PostgreSQL's
+    jsonb sorts an object's keys, so the mapping is stored as [key, value] pairs and read back as a dict.
+    Key lookups (`params__h`) would look into the pairs, not the mapping, so they are refused."""
+
+    def get_prep_value(self, value):
+        if isinstance(value, dict):
+            value = [[key, item] for key, item in value.items()]
+        return super().get_prep_value(value)
+
+    def from_db_value(self, value, expression, connection):
+        pairs = super().from_db_value(value, expression, connection)
+        return dict(pairs) if isinstance(pairs, list) else pairs
+
+    def get_transform(self, name):
+        transform = super().get_transform(name)
+        if isinstance(transform, KeyTransformFactory):
+            raise FieldError(f"{self.name} is stored as [key, value] pairs: the key lookup {name!r} would miss.")
+        return transform
+
+
 class Question(models.Model):
     quiz = models.ForeignKey(Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(verbose_name=_("key"), max_length=40)
@@ -342,10 +364,10 @@ class Question(models.Model):
         verbose_name=_("calculator"),
         max_length=40, blank=True, help_text=_("The grader calculator that computes the answers; empty for free text.")
     )
-    params = models.JSONField(
+    params = OrderedMappingField(
         verbose_name=_("params"), default=dict, blank=True, help_text=_("The parameters with their seed values.")
     )
-    ranges = models.JSONField(
+    ranges = OrderedMappingField(
         verbose_name=_("ranges"), default=dict, blank=True, help_text=_("The ranges random parameters are drawn from.")
     )
     given = models.JSONField(

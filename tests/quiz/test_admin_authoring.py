@@ -4,6 +4,7 @@ copies and who may use them."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -29,6 +30,12 @@ class FormReader(HTMLParser):
         self._select: str | None = None
         self._text = ""
         self._in_form = False
+
+    @classmethod
+    def read(cls, page: str) -> list[tuple[str, str]]:
+        reader = cls()
+        reader.feed(page)
+        return reader.fields
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -65,10 +72,8 @@ class FormReader(HTMLParser):
 
 
 def posted(page: str, **changes) -> dict:
-    reader = FormReader()
-    reader.feed(page)
     data: dict[str, list[str]] = {}
-    for name, value in reader.fields:
+    for name, value in FormReader.read(page):
         data.setdefault(name, []).append(value)
     data.update({name: [value] for name, value in changes.items()})
     return data
@@ -109,17 +114,40 @@ def test_the_change_page_has_no_json_text_boxes(admin_client, formula_quiz):
     fields = dict(posted(page))
     for name in ("params", "ranges", "formulas", "constraints", "parts-0-mistakes", "parts-0-choices"):
         assert name not in fields
-    # PostgreSQL keeps a JSON object's keys in its own order: rows are found by name.
-    table = {fields[f"params-{index}-name"][0]: (fields[f"params-{index}-value"][0], fields[f"params-{index}-range"][0])
-             for index in range(len(question.params))}  # fmt: skip
-    assert table["h"] == ("32", "8 to 64")
-    assert table["c_in"] == ("3", "one of 1, 3, 16")
-    assert table["stride"] == ("2", "")
+    table = [(fields[f"params-{index}-name"][0], fields[f"params-{index}-value"][0], fields[f"params-{index}-range"][0])
+             for index in range(len(question.params))]  # fmt: skip
+    assert table[:3] == [("h", "32", "8 to 64"), ("w", "48", "8 to 64"), ("c_in", "3", "one of 1, 3, 16")]
+    assert table[5] == ("stride", "2", "")
     assert fields["formulas-0-name"] == ["out_h"]
     assert fields["constraints-0-expression"] == ["out_h >= 1"]
     assert fields["parts-0-mistakes-0-key"]
     # Each formula's value on the seed numbers, beside it.
     assert '<output class="rows-shown" data-shown="value" aria-live="polite">15</output>' in page
+
+
+def parameter_names(page: str) -> list[str]:
+    return [value for name, value in FormReader.read(page) if re.fullmatch(r"params-\d+-name", name) and value]
+
+
+def test_parameter_rows_come_back_in_the_order_the_author_put_them_after_a_save(admin_client, formula_quiz):
+    question = formula_quiz.questions.get(key="h1")
+    page = admin_client.get(change_url(question)).content.decode()
+    assert parameter_names(page) == ["h", "w", "c_in", "c_out", "k", "stride", "p", "dilation"]
+    data = posted(page, _save="Save")
+    # The author moves the last row (dilation) to the top.
+    rows = [{column: data.pop(f"params-{index}-{column}") for column in ("name", "value", "range")}
+            for index in range(8)]  # fmt: skip
+    for index, row in enumerate([rows[-1], *rows[:-1]]):
+        data.update({f"params-{index}-{column}": value for column, value in row.items()})
+
+    response = admin_client.post(change_url(question), data)
+
+    assert response.status_code == 302, _errors(response)
+    page = admin_client.get(change_url(question)).content.decode()
+    assert parameter_names(page) == ["dilation", "h", "w", "c_in", "c_out", "k", "stride", "p"]
+    question = Question.objects.get(pk=question.pk)
+    assert list(question.params) == ["dilation", "h", "w", "c_in", "c_out", "k", "stride", "p"]
+    assert list(question.ranges) == ["h", "w", "c_in", "k"]
 
 
 def test_a_formula_question_written_in_rows_is_saved_as_the_bank_writes_it(admin_client, formula_quiz):

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.db import models
 
 import grader
-from quiz.bank import DEFAULT_BANK, BankError, load_question_bank
+from quiz.bank import COSTS_BANK, DEFAULT_BANK, BankError, load_question_bank
 from quiz.models import BankChange, Part, Question, Quiz
 from tests.conftest import FORMULA_BANK
 
@@ -117,6 +117,16 @@ def test_formulas_are_exported_as_the_bank_file_writes_them(formula_quiz):
     assert h1 == original["questions"][0]
     assert list(h1["formulas"]) == list(original["questions"][0]["formulas"])
     assert "calculator" not in h1
+
+
+def test_parameters_and_ranges_are_exported_in_the_order_the_bank_file_wrote_them(db):
+    costs = load_question_bank(COSTS_BANK).quiz
+
+    s1 = next(question for question in yaml.safe_load(export(costs.key))["questions"] if question["key"] == "s1")
+
+    # As quiz/data/cnn-shapes-and-costs.yaml writes them; PostgreSQL's jsonb would give h, k, p, w, stride, dilation.
+    assert list(s1["params"].items()) == [("h", 64), ("w", 48), ("k", 3), ("stride", 2), ("p", 1), ("dilation", 2)]
+    assert list(s1["ranges"]) == ["h", "w", "k", "stride", "p", "dilation"]
 
 
 def test_the_export_is_written_to_a_file_with_a_summary(quiz, tmp_path):

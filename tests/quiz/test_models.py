@@ -6,6 +6,7 @@ import math
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import FieldError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 import grader
 from quiz import grading, selectors
-from quiz.models import Attempt, Part, Response, ResponseStatus
+from quiz.models import Attempt, Part, Question, Response, ResponseStatus
 
 
 @pytest.fixture
@@ -189,3 +190,21 @@ def test_a_parts_spec_is_parsed_once_and_again_after_a_save_or_a_reload(quiz, mo
     part.refresh_from_db()
     assert part.spec().unit == "GB"
     assert len(parsed) == 3
+
+
+def test_a_questions_parameters_and_ranges_come_back_in_the_order_they_were_typed(quiz):
+    # Neither order is sorted, and PostgreSQL's jsonb would sort both (by length, then by name).
+    question = Question.objects.create(
+        quiz=quiz, key="typed-order", title="Typed order", prompt="{w} by {h}",
+        params={"w": 48, "stride": 2, "h": 64, "k": 3}, ranges={"stride": [1, 2], "w": [32, 64]},
+    )  # fmt: skip
+
+    stored = Question.objects.get(pk=question.pk)
+
+    assert list(stored.params.items()) == [("w", 48), ("stride", 2), ("h", 64), ("k", 3)]
+    assert list(stored.ranges.items()) == [("stride", [1, 2]), ("w", [32, 64])]
+
+
+def test_a_key_lookup_into_a_questions_parameters_is_refused_instead_of_finding_nothing(quiz):
+    with pytest.raises(FieldError, match=r"params is stored as \[key, value\] pairs: the key lookup 'h'"):
+        Question.objects.filter(params__h=64).exists()

@@ -6,8 +6,10 @@ import math
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
+import grader
 from quiz import preview
 from quiz.bank import COSTS_BANK, DEFAULT_BANK, load_question_bank
 from quiz.models import Question
@@ -67,6 +69,16 @@ def test_the_hand_checked_variant(costs_quiz):
     for (key, output), expected in HAND_CHECKED.items():
         question = costs_quiz.questions.get(key=key)
         assert question.computation(question.params).outputs[output] == expected, (key, output)
+
+
+def test_an_attempts_numbers_are_drawn_as_from_the_bank_file_itself(costs_quiz):
+    # The ranges are drawn from in their written order: the same seed gives the same numbers on every database.
+    written = next(data for data in yaml.safe_load(COSTS_BANK.read_text())["questions"] if data["key"] == "s1")
+    question = Question.objects.prefetch_related("parts").get(quiz=costs_quiz, key="s1")
+    parts = [part.spec() for part in question.parts.all()]
+    for seed in SEEDS:
+        expected = grader.draw_formula_params(grader.FormulaQuestion.from_dict(written), seed, parts)
+        assert list(question.draw_variant(seed).items()) == list(expected.items()), seed
 
 
 def test_every_part_has_a_worked_solution_from_its_formulas(costs_quiz):

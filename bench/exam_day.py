@@ -56,8 +56,8 @@ from bench.parsing import hostile_answers  # noqa: E402
 RESULTS_DIR = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
 STEPS = [
-    "login page", "login", "dashboard", "start page", "start", "attempt page", "answers read", "another page",
-    "next page", "save", "submit page", "submit", "result",
+    "login page", "login", "dashboard", "start page", "start", "attempt page", "another page", "next page",
+    "save", "submit page", "submit", "result",
 ]
 TARGETS_MS = {"save": 300, "start": 1000, "submit": 1000}
 PROBES = ["  spaced out  ", "naïve — “quoted” ✓ 7×7", "two\nlines\n", "<b>1</b> & 2", "\t3, 4\t"]

@@ -23,10 +23,12 @@ receives them with the last answer the server acknowledged for every part.
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 import json
 import os
 import random
+import re
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -42,6 +44,8 @@ SAVE_INTERVAL = (5, 15)
 """Seconds between two saves of one student: not scaled, so a short run keeps the real rhythm."""
 PAGE_TURNS = 1 / 3
 """With the quiz in pages: how often a student opens another page before a save."""
+OTHER_PAGE_PARTS = re.compile(r'data-other-page-parts="([^"]*)"')
+"""The attempt page's list of the parts on its other pages (HTML-escaped JSON)."""
 
 
 # --- What every run records ----------------------------------------------------------------------
@@ -174,19 +178,16 @@ class PagedAnswers(Answers):
     """With sequential navigation: the parts of the page the student is on, in order; once each has an
     answer, the page is done and the student presses Next (the last page is revised until the end)."""
 
-    def __init__(self, rng: random.Random, pages: dict[str, int]):
-        self.pages, self.page = pages, 1
-        super().__init__(rng, self._on(1))
-
-    def _on(self, page: int) -> list[str]:
-        return [part for part in PLAN["answers"] if self.pages.get(part) == page]
+    def __init__(self, rng: random.Random, on_page: list[str]):
+        self.page = 1
+        super().__init__(rng, on_page)
 
     def page_done(self) -> bool:
-        return self.position >= len(self.parts) and not self.queue and self.page < max(self.pages.values())
+        return self.position >= len(self.parts) and not self.queue and self.page < PLAN["pages"]
 
-    def next_page(self) -> None:
+    def next_page(self, on_page: list[str]) -> None:
         self.page += 1
-        self.parts, self.position = self._on(self.page), 0
+        self.parts, self.position = on_page, 0
 
 
 class HostileAnswers(Answers):
@@ -301,8 +302,9 @@ class ExamStudent(Student):
         attempt_id = self.start_attempt()
         if attempt_id is None:
             return
-        self.page(f"/attempts/{attempt_id}/", "attempt page")
-        self.pages = self.read_pages(attempt_id) if PLAN["sequential"] else {}
+        self.on_page = self.page_parts(f"/attempts/{attempt_id}/", "attempt page")
+        if self.on_page is None:
+            return
         self.work(attempt_id, until=clock("end") - rng.uniform(0, window["submit_window"]))
         self.page(f"/attempts/{attempt_id}/submit/", "submit page")
         if self.post(f"/attempts/{attempt_id}/submit/", "submit", {}, expect=f"/attempts/{attempt_id}/result/"):
@@ -310,7 +312,7 @@ class ExamStudent(Student):
 
     def work(self, attempt_id: int, *, until: float) -> None:
         """Save a part every 5–15 seconds until the moment this student submits."""
-        answers = PagedAnswers(self.rng, self.pages) if self.pages else Answers(self.rng)
+        answers = PagedAnswers(self.rng, self.on_page) if PLAN["sequential"] else Answers(self.rng)
         while True:
             moment = time.time() + self.rng.uniform(*SAVE_INTERVAL)
             if moment >= until:
@@ -320,14 +322,16 @@ class ExamStudent(Student):
             self.turn_page(attempt_id, answers)
             self.save(attempt_id, answers)
 
-    def read_pages(self, attempt_id: int) -> dict[str, int]:
-        """Which page each part is on in this attempt's order, as the answers read (`GET …/answers/`) says."""
-        with self.client.get(f"/attempts/{attempt_id}/answers/", name="answers read", catch_response=True) as reply:
-            answers = _json(reply).get("answers")
-            if reply.status_code != 200 or not isinstance(answers, dict):
-                reply.failure(_outcome(reply))
-                raise StopUser()
-        return {part: answer["page"] for part, answer in answers.items()}
+    def page_parts(self, path: str, name: str) -> list[str] | None:
+        """Open an attempt page; the parts on it, as its script knows them (every part but those the page lists
+        on other pages); None if it did not open."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(_outcome(response))
+                return None
+            found = OTHER_PAGE_PARTS.search(response.text or "")
+        others = json.loads(html.unescape(found.group(1))) if found else {}
+        return [part for part in PLAN["answers"] if part not in others]
 
     def turn_page(self, attempt_id: int, answers: Answers) -> None:
         """With the quiz in pages, a student opens another page before about one save in three; with sequential
@@ -336,8 +340,9 @@ class ExamStudent(Student):
             if answers.page_done():
                 fields, back = {"page": answers.page, "to_page": answers.page + 1}, f"/attempts/{attempt_id}/"
                 if self.post(f"{back}save-all/", "next page", fields, expect=back):
-                    answers.next_page()
-                    self.page(f"/attempts/{attempt_id}/?page={answers.page}", "another page")
+                    on_page = self.page_parts(f"{back}?page={answers.page + 1}", "another page")
+                    if on_page is not None:
+                        answers.next_page(on_page)
         elif PLAN["pages"] > 1 and self.rng.random() < PAGE_TURNS:
             self.page(f"/attempts/{attempt_id}/?page={self.rng.randint(1, PLAN['pages'])}", "another page")
 
@@ -355,8 +360,7 @@ class HostilePhaseStudent(ExamStudent):
             super().work(attempt_id, until=until)
             return
         # With sequential navigation a hostile student stays on the first page, pasting into its parts.
-        first_page = [part for part in PLAN["answers"] if self.pages.get(part) == 1] if self.pages else None
-        answers = HostileAnswers(self.rng, first_page)
+        answers = HostileAnswers(self.rng, self.on_page if PLAN["sequential"] else None)
         while True:
             moment = time.time() + self.rng.uniform(*self.HOSTILE_INTERVAL)
             if moment >= until:

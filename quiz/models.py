@@ -803,9 +803,11 @@ class Attempt(models.Model):
         ordered = self.in_question_order(keys, lambda key: key)
         return {key: self.quiz.page_of_position(position) for position, key in enumerate(ordered)}
 
-    def page_count(self) -> int:
-        """How many pages the attempt's questions take."""
-        return max(self.question_pages(self.questions().values_list("key", flat=True)).values(), default=1)
+    def page_count(self, keys: Iterable[str] | None = None) -> int:
+        """How many pages the attempt's questions take; `keys`, every question's key, where the caller has
+        them loaded already (else they are read)."""
+        keys = self.questions().values_list("key", flat=True) if keys is None else keys
+        return max(self.question_pages(keys).values(), default=1)
 
     def page_to_show(self, requested: int | None, count: int) -> int:
         """The page a request for page `requested` of `count` shows: that page if it exists, else the first;

@@ -396,8 +396,7 @@ def page_reached(attempt: Attempt, rows: list[PartRow]) -> PageReached | None:
     query); None where any page may be opened."""
     if not attempt.quiz.locks_pages_left:
         return None
-    keys = dict.fromkeys(row.part.question.key for row in rows)
-    count = max(attempt.question_pages(keys).values(), default=1)
+    count = attempt.page_count(dict.fromkeys(row.part.question.key for row in rows))
     return PageReached(min(attempt.furthest_page, count), count)
 
 
